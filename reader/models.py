@@ -1,0 +1,118 @@
+"""Plain data shared by every layer: frozen dataclasses and enums, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """Where a paper stands in the user's reading."""
+
+    UNREAD = "unread"
+    QUEUED = "queued"
+    READING = "reading"
+    READ = "read"
+    DROPPED = "dropped"
+
+
+@dataclass(frozen=True)
+class PaperRecord:
+    """A paper as a parser or an importer sees it: metadata only, not yet stored.
+
+    `authors` keeps the order given by the source. `arxiv_id` carries no version
+    suffix and `doi` is normalized (lowercase, no resolver prefix); the parsers do that
+    with :mod:`reader.ids`.
+    """
+
+    title: str
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    date: str | None = None
+    """ISO date (YYYY-MM-DD or YYYY-MM) when the source has one."""
+    venue: str = ""
+    arxiv_id: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    code_url: str | None = None
+    pdf_path: str | None = None
+    source: str = ""
+    """Where the record came from, e.g. ``seed:daily-papers-generalization``."""
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A stored paper with the user's current state of it."""
+
+    id: int
+    title: str
+    abstract: str = ""
+    authors: tuple[str, ...] = ()
+    year: int | None = None
+    date: str | None = None
+    venue: str = ""
+    arxiv_id: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    code_url: str | None = None
+    pdf_path: str | None = None
+    source: str = ""
+    added_at: datetime | None = None
+    status: Status = Status.UNREAD
+    stars: int | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Note:
+    id: int
+    paper_id: int
+    text: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    paper_id: int
+    status: Status
+    at: datetime
+
+
+@dataclass(frozen=True)
+class RatingEvent:
+    paper_id: int
+    stars: int | None
+    """None records that the user cleared the rating."""
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ParseProblem:
+    """One input record that could not be used, and why.
+
+    Rendered as ``file:line: field: reason`` so a user can go straight to it.
+    """
+
+    reason: str
+    source: str = ""
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.source or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+        what = f"{self.field}: " if self.field else ""
+        return f"{where}: {what}{self.reason}"
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """What a parser returns: the good records, and every problem found on the way."""
+
+    records: list[PaperRecord] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
