@@ -1,0 +1,192 @@
+"""The database schema, as an ordered list of migrations. The only place tables are defined.
+
+Each migration runs in its own transaction together with its row in ``_sqlite_migrations``
+(sqlite-utils ``Migrations``), so a failing one leaves the file as it was. Never edit a
+migration that has shipped: add a new one.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "reader"
+migrations = Migrations(MIGRATION_SET)
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Papers, reading history, ratings, notes, tags and the full-text index."""
+    db.executescript(
+        """
+        CREATE TABLE papers (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            abstract TEXT NOT NULL DEFAULT '',
+            authors TEXT NOT NULL DEFAULT '[]',   -- JSON list, in the source's order
+            year INTEGER,
+            date TEXT,
+            venue TEXT NOT NULL DEFAULT '',
+            arxiv_id TEXT,                        -- without version suffix
+            doi TEXT,                             -- lowercase, no resolver prefix
+            url TEXT,
+            code_url TEXT,
+            pdf_path TEXT,
+            source TEXT NOT NULL DEFAULT '',
+            added_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX papers_arxiv_id ON papers(arxiv_id) WHERE arxiv_id IS NOT NULL;
+        CREATE UNIQUE INDEX papers_doi ON papers(doi) WHERE doi IS NOT NULL;
+
+        CREATE TABLE status_events (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            status TEXT NOT NULL
+                CHECK (status IN ('unread', 'queued', 'reading', 'read', 'dropped')),
+            at TEXT NOT NULL
+        );
+        CREATE INDEX status_events_paper ON status_events(paper_id, id);
+
+        CREATE TABLE rating_events (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            stars INTEGER CHECK (stars IS NULL OR stars BETWEEN 1 AND 5),  -- NULL: cleared
+            at TEXT NOT NULL
+        );
+        CREATE INDEX rating_events_paper ON rating_events(paper_id, id);
+
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX notes_paper ON notes(paper_id);
+
+        CREATE TABLE tags (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE
+        );
+        CREATE TABLE paper_tags (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+            PRIMARY KEY (paper_id, tag_id)
+        );
+        CREATE INDEX paper_tags_tag ON paper_tags(tag_id);
+
+        -- One row per paper; kept in step with papers and notes by the triggers below.
+        CREATE VIRTUAL TABLE search USING fts5(
+            title, abstract, authors, notes, tokenize = 'unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER papers_search_insert AFTER INSERT ON papers BEGIN
+            INSERT INTO search(rowid, title, abstract, authors, notes)
+            VALUES (new.id, new.title, new.abstract, new.authors, '');
+        END;
+        CREATE TRIGGER papers_search_update AFTER UPDATE OF title, abstract, authors ON papers
+        BEGIN
+            UPDATE search SET title = new.title, abstract = new.abstract, authors = new.authors
+            WHERE rowid = new.id;
+        END;
+        CREATE TRIGGER papers_search_delete AFTER DELETE ON papers BEGIN
+            DELETE FROM search WHERE rowid = old.id;
+        END;
+        CREATE TRIGGER notes_search_insert AFTER INSERT ON notes BEGIN
+            UPDATE search SET notes = (
+                SELECT coalesce(group_concat(text, char(10)), '') FROM notes
+                WHERE paper_id = new.paper_id
+            ) WHERE rowid = new.paper_id;
+        END;
+        CREATE TRIGGER notes_search_update AFTER UPDATE ON notes BEGIN
+            UPDATE search SET notes = (
+                SELECT coalesce(group_concat(text, char(10)), '') FROM notes
+                WHERE paper_id = new.paper_id
+            ) WHERE rowid = new.paper_id;
+        END;
+        CREATE TRIGGER notes_search_delete AFTER DELETE ON notes BEGIN
+            UPDATE search SET notes = (
+                SELECT coalesce(group_concat(text, char(10)), '') FROM notes
+                WHERE paper_id = old.paper_id
+            ) WHERE rowid = old.paper_id;
+        END;
+        """
+    )
+
+
+@migrations()
+def m002_review(db: Database) -> None:
+    """Spaced review: one schedule card per paper, and the full log of reviews."""
+    db.executescript(
+        """
+        CREATE TABLE review_cards (
+            paper_id INTEGER PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE,
+            enabled INTEGER NOT NULL DEFAULT 1,   -- 0: the user turned review off
+            due TEXT,
+            card TEXT NOT NULL DEFAULT '{}'       -- scheduler state, JSON
+        );
+        CREATE INDEX review_cards_due ON review_cards(enabled, due);
+        CREATE TABLE review_log (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            reviewed_at TEXT NOT NULL,
+            grade INTEGER NOT NULL CHECK (grade BETWEEN 1 AND 4),
+            interval_days REAL,
+            state_before TEXT NOT NULL DEFAULT '{}',
+            state_after TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX review_log_paper ON review_log(paper_id, reviewed_at);
+        """
+    )
+
+
+@migrations()
+def m003_recommender(db: Database) -> None:
+    """Feedback on suggestions, the persisted daily lists, interests and the feature cache."""
+    db.executescript(
+        """
+        CREATE TABLE feedback_events (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('not_for_me', 'snooze', 'opened')),
+            at TEXT NOT NULL,
+            until TEXT                            -- for snoozes
+        );
+        CREATE INDEX feedback_events_paper ON feedback_events(paper_id, kind);
+        CREATE TABLE suggestions (
+            day TEXT NOT NULL,
+            rank INTEGER NOT NULL,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            score REAL NOT NULL,
+            reason TEXT NOT NULL,
+            exploration INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (day, rank)
+        );
+        CREATE TABLE interests (
+            term TEXT PRIMARY KEY COLLATE NOCASE,
+            added_at TEXT NOT NULL
+        );
+        CREATE TABLE feature_cache (
+            name TEXT PRIMARY KEY,
+            version TEXT NOT NULL,
+            built_at TEXT NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL                   -- JSON
+        );
+        -- Counts edits and deletions of paper text, so the feature cache can tell it is
+        -- stale; additions show up in count(*) and max(id) already.
+        CREATE TABLE catalog_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            edits INTEGER NOT NULL
+        );
+        INSERT INTO catalog_state (id, edits) VALUES (1, 0);
+        CREATE TRIGGER catalog_edit AFTER UPDATE OF title, abstract, authors ON papers BEGIN
+            UPDATE catalog_state SET edits = edits + 1 WHERE id = 1;
+        END;
+        CREATE TRIGGER catalog_delete AFTER DELETE ON papers BEGIN
+            UPDATE catalog_state SET edits = edits + 1 WHERE id = 1;
+        END;
+        """
+    )

@@ -1,0 +1,151 @@
+"""Opening the database file safely, and the helpers every store module shares."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from reader.migrations import MIGRATION_SET, migrations
+
+BUSY_TIMEOUT_S = 10.0
+"""How long a write waits for another process's write to finish before giving up."""
+
+
+class StoreError(Exception):
+    """A problem with the database a user can act on; its text is one clear line."""
+
+
+class NotFound(StoreError):
+    pass
+
+
+def to_iso(moment: datetime) -> str:
+    """Timestamps are stored as UTC ISO 8601 text, which also sorts correctly."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: pass a timezone-aware (UTC) datetime")
+    return moment.astimezone(UTC).isoformat()
+
+
+def from_iso(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    return datetime.fromisoformat(text)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _friendly(path: Path, error: sqlite3.Error) -> StoreError:
+    message = str(error)
+    if "not a database" in message or "malformed" in message:
+        return StoreError(
+            f"{path}: not a reader database (the file is not SQLite or is damaged); "
+            "point --db at another file or restore a backup"
+        )
+    if "locked" in message or "busy" in message:
+        return StoreError(f"{path}: the database is locked by another program; try again")
+    if "readonly" in message or "read-only" in message:
+        return StoreError(f"{path}: the database is read-only; check the file's permissions")
+    if "unable to open" in message:
+        return StoreError(f"{path}: cannot open the database file (missing folder or access?)")
+    if "disk is full" in message or "disk I/O" in message:
+        return StoreError(f"{path}: cannot write the database ({message})")
+    return StoreError(f"{path}: database error: {message}")
+
+
+def connect(path: Path) -> Database:
+    """Open (creating if needed) and migrate the database at ``path``.
+
+    Raises :class:`StoreError` with a one-line message for every file we cannot use;
+    nothing is written to a file that is not ours.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a database file")
+    if not path.parent.exists():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"{path.parent}: cannot create the folder ({error.strerror})") from None
+    try:
+        # Threads: the TUI runs store calls from worker threads one at a time, so the
+        # connection may be used from a thread other than the one that made it.
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+        db = Database(conn)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        _check_ours(db, path)
+        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            db.execute("PRAGMA journal_mode = WAL")
+        migrations.apply(db)
+    except sqlite3.Error as error:
+        raise _friendly(path, error) from None
+    return db
+
+
+def _check_ours(db: Database, path: Path) -> None:
+    tables = set(db.table_names())
+    if not tables:
+        return
+    if "_sqlite_migrations" not in tables or "papers" not in tables:
+        raise StoreError(
+            f"{path}: this SQLite file is not a reader database; refusing to change it"
+        )
+    applied = {
+        row[0]
+        for row in db.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+        )
+    }
+    known = {m.name for m in migrations._migrations}
+    newer = applied - known
+    if newer:
+        raise StoreError(
+            f"{path}: made by a newer version of reader (schema {sorted(newer)[-1]}); "
+            "upgrade reader to open it"
+        )
+
+
+class StoreBase:
+    """The connection and transaction helpers the store's parts share."""
+
+    def __init__(self, db: Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One transaction for a multi-row write; database errors become StoreError."""
+        try:
+            with self.db.atomic():
+                yield self.db
+        except sqlite3.Error as error:
+            raise _friendly(self.path, error) from None
+
+    def _query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        try:
+            return list(self.db.query(sql, params))
+        except sqlite3.Error as error:
+            raise _friendly(self.path, error) from None
+
+    def _scalar(self, sql: str, params: Any = ()) -> Any:
+        try:
+            row = self.db.execute(sql, params).fetchone()
+        except sqlite3.Error as error:
+            raise _friendly(self.path, error) from None
+        return None if row is None else row[0]

@@ -1,0 +1,256 @@
+"""Papers: insert with de-duplication by identifier, read with the user's state, search."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from reader.ids import normalize_arxiv_id
+from reader.models import Paper, PaperRecord, Status
+
+from .base import NotFound, dumps, from_iso, to_iso
+from .reading import ReadingStore
+
+# The user's current state of each paper, as columns next to the paper's own.
+_PAPER_COLUMNS = """
+    p.*,
+    coalesce((SELECT status FROM status_events s WHERE s.paper_id = p.id
+              ORDER BY s.id DESC LIMIT 1), 'unread') AS status,
+    (SELECT stars FROM rating_events r WHERE r.paper_id = p.id
+     ORDER BY r.id DESC LIMIT 1) AS stars,
+    (SELECT json_group_array(name) FROM (
+        SELECT t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id
+        WHERE pt.paper_id = p.id ORDER BY t.name COLLATE NOCASE)) AS tag_names
+"""
+
+SORT_COLUMNS = {
+    "id": "p.id",
+    "title": "p.title COLLATE NOCASE",
+    "year": "coalesce(p.year, 0)",
+    "added": "p.added_at",
+    "status": "status",
+    "stars": "coalesce(stars, 0)",
+}
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class AddResult:
+    """What a batch insert did: new paper ids, and records that matched a stored paper."""
+
+    added: list[int] = field(default_factory=list)
+    existing: list[int] = field(default_factory=list)
+
+
+def fts_query(text: str, *, prefix_last: bool = True) -> str | None:
+    """Turn whatever a user typed into a safe FTS5 query of plain words.
+
+    Every word is quoted, so operators, colons, quotes, parentheses and stars lose their
+    meaning; the last word also matches as a prefix, for search-as-you-type.
+    """
+    words = _WORD.findall(text)
+    if not words:
+        return None
+    quoted = [f'"{word}"' for word in words]
+    if prefix_last:
+        quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _paper_from_row(row: dict[str, Any]) -> Paper:
+    return Paper(
+        id=row["id"],
+        title=row["title"],
+        abstract=row["abstract"],
+        authors=tuple(json.loads(row["authors"])),
+        year=row["year"],
+        date=row["date"],
+        venue=row["venue"],
+        arxiv_id=row["arxiv_id"],
+        doi=row["doi"],
+        url=row["url"],
+        code_url=row["code_url"],
+        pdf_path=row["pdf_path"],
+        source=row["source"],
+        added_at=from_iso(row["added_at"]),
+        status=Status(row["status"]),
+        stars=row["stars"],
+        tags=tuple(json.loads(row["tag_names"] or "[]")),
+    )
+
+
+def _record_row(record: PaperRecord) -> dict[str, Any]:
+    return {
+        "title": record.title,
+        "abstract": record.abstract,
+        "authors": dumps(list(record.authors)),
+        "year": record.year,
+        "date": record.date,
+        "venue": record.venue,
+        "arxiv_id": record.arxiv_id,
+        "doi": record.doi,
+        "url": record.url,
+        "code_url": record.code_url,
+        "pdf_path": record.pdf_path,
+        "source": record.source,
+    }
+
+
+class PaperStore(ReadingStore):
+    def add_papers(self, records: Iterable[PaperRecord], *, now: datetime) -> AddResult:
+        """Insert records in one transaction; a record whose arXiv id or DOI is already
+        stored is not inserted again (its id goes to ``existing``)."""
+        result = AddResult()
+        added_at = to_iso(now)
+        with self.transaction() as db:
+            for record in records:
+                found = self._find_by_ids(record.arxiv_id, record.doi)
+                if found is not None:
+                    result.existing.append(found)
+                    continue
+                row = _record_row(record)
+                row["added_at"] = added_at
+                cursor = db.execute(
+                    f"INSERT INTO papers ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                    list(row.values()),
+                )
+                paper_id = int(cursor.lastrowid or 0)
+                if record.tags:
+                    self._attach_tags(paper_id, record.tags)
+                result.added.append(paper_id)
+        return result
+
+    def _find_by_ids(self, arxiv_id: str | None, doi: str | None) -> int | None:
+        if arxiv_id:
+            row = self.db.execute("SELECT id FROM papers WHERE arxiv_id = ?", [arxiv_id]).fetchone()
+            if row:
+                return int(row[0])
+        if doi:
+            row = self.db.execute("SELECT id FROM papers WHERE doi = ?", [doi]).fetchone()
+            if row:
+                return int(row[0])
+        return None
+
+    def paper_count(self) -> int:
+        return int(self._scalar("SELECT count(*) FROM papers"))
+
+    def resolve_id(self, ref: str | int) -> int:
+        """A paper's numeric id from what a user typed: ``12`` or an arXiv id/URL."""
+        text = str(ref).strip()
+        if text.isdigit():
+            if self._scalar("SELECT 1 FROM papers WHERE id = ?", [int(text)]):
+                return int(text)
+            raise NotFound(f"no paper with id {text}")
+        arxiv_id = normalize_arxiv_id(text)
+        if arxiv_id:
+            found = self._scalar("SELECT id FROM papers WHERE arxiv_id = ?", [arxiv_id])
+            if found is not None:
+                return int(found)
+            raise NotFound(f"no paper with arXiv id {arxiv_id}")
+        raise NotFound(f"not a paper id: {text!r} (use the number from `reader list` or an arXiv id)")
+
+    def get_paper(self, paper_id: int) -> Paper:
+        rows = self._query(f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.id = ?", [paper_id])
+        if not rows:
+            raise NotFound(f"no paper with id {paper_id}")
+        return _paper_from_row(rows[0])
+
+    def get_papers(self, ids: Sequence[int]) -> list[Paper]:
+        """Papers in the order of ``ids``; unknown ids are left out."""
+        if not ids:
+            return []
+        by_id: dict[int, Paper] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for row in self._query(
+                f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.id IN ({marks})", chunk
+            ):
+                by_id[row["id"]] = _paper_from_row(row)
+        return [by_id[i] for i in ids if i in by_id]
+
+    def _filters(
+        self, status: Status | None, tag: str | None, min_stars: int | None
+    ) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if status is not None:
+            clauses.append("status = ?")
+            params.append(str(status))
+        if tag is not None:
+            clauses.append(
+                "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id"
+                " WHERE t.name = ? COLLATE NOCASE)"
+            )
+            params.append(tag)
+        if min_stars is not None:
+            clauses.append("coalesce(stars, 0) >= ?")
+            params.append(min_stars)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def list_papers(
+        self,
+        *,
+        status: Status | None = None,
+        tag: str | None = None,
+        min_stars: int | None = None,
+        sort: str = "id",
+        descending: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Paper]:
+        where, params = self._filters(status, tag, min_stars)
+        order = SORT_COLUMNS.get(sort, "p.id") + (" DESC" if descending else "")
+        sql = f"SELECT * FROM (SELECT {_PAPER_COLUMNS} FROM papers p) p{where} ORDER BY {order}, p.id"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [_paper_from_row(row) for row in self._query(sql, params)]
+
+    def count_papers(
+        self, *, status: Status | None = None, tag: str | None = None, min_stars: int | None = None
+    ) -> int:
+        where, params = self._filters(status, tag, min_stars)
+        if not where:
+            return self.paper_count()
+        return int(
+            self._scalar(f"SELECT count(*) FROM (SELECT {_PAPER_COLUMNS} FROM papers p) p{where}", params)
+        )
+
+    def search(self, text: str, *, limit: int = 50) -> list[Paper]:
+        """Papers matching every word of ``text`` in title, abstract, authors or notes,
+        best first (BM25, title weighted highest). Any input is safe; no words, no results."""
+        query = fts_query(text)
+        if query is None:
+            return []
+        rows = self._query(
+            f"""SELECT {_PAPER_COLUMNS} FROM search
+                JOIN papers p ON p.id = search.rowid
+                WHERE search MATCH ?
+                ORDER BY bm25(search, 10.0, 2.0, 4.0, 3.0), p.id
+                LIMIT ?""",
+            [query, limit],
+        )
+        return [_paper_from_row(row) for row in rows]
+
+    def update_paper(self, paper_id: int, **fields: Any) -> None:
+        allowed = {"title", "abstract", "venue", "year", "date", "url", "code_url", "pdf_path"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"cannot update {sorted(unknown)}")
+        if not fields:
+            return
+        sets = ", ".join(f"{name} = ?" for name in fields)
+        with self.transaction() as db:
+            db.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*fields.values(), paper_id])
+
+    def catalog_version(self) -> str:
+        """Changes whenever a paper's text is added, edited or removed."""
+        count, max_id = self.db.execute("SELECT count(*), coalesce(max(id), 0) FROM papers").fetchone()
+        edits = self._scalar("SELECT edits FROM catalog_state WHERE id = 1") or 0
+        return f"{count}:{max_id}:{edits}"

@@ -1,0 +1,112 @@
+"""The user's reading: status history, rating history and notes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from reader.models import Note, RatingEvent, Status, StatusEvent
+
+from .base import NotFound, StoreError, from_iso, to_iso
+from .tags import TagStore
+
+
+def _note(row: dict) -> Note:
+    created = from_iso(row["created_at"])
+    updated = from_iso(row["updated_at"])
+    assert created is not None and updated is not None
+    return Note(row["id"], row["paper_id"], row["text"], created, updated)
+
+
+class ReadingStore(TagStore):
+    def set_status(self, paper_id: int, status: Status, *, now: datetime) -> None:
+        """Record a status change; the history keeps every change, the latest is current."""
+        with self.transaction() as db:
+            self._require_paper(paper_id)
+            db.execute(
+                "INSERT INTO status_events (paper_id, status, at) VALUES (?, ?, ?)",
+                [paper_id, str(Status(status)), to_iso(now)],
+            )
+
+    def status_history(self, paper_id: int) -> list[StatusEvent]:
+        return [
+            StatusEvent(row["paper_id"], Status(row["status"]), from_iso(row["at"]))  # type: ignore[arg-type]
+            for row in self._query(
+                "SELECT * FROM status_events WHERE paper_id = ? ORDER BY id", [paper_id]
+            )
+        ]
+
+    def rate(self, paper_id: int, stars: int | None, *, now: datetime) -> None:
+        """Rate 1-5 stars, or clear the rating with ``None``; earlier ratings stay in history."""
+        if stars is not None and not (isinstance(stars, int) and 1 <= stars <= 5):
+            raise StoreError(f"stars must be 1 to 5 (or 0 to clear), not {stars!r}")
+        with self.transaction() as db:
+            self._require_paper(paper_id)
+            db.execute(
+                "INSERT INTO rating_events (paper_id, stars, at) VALUES (?, ?, ?)",
+                [paper_id, stars, to_iso(now)],
+            )
+
+    def rating_history(self, paper_id: int) -> list[RatingEvent]:
+        return [
+            RatingEvent(row["paper_id"], row["stars"], from_iso(row["at"]))  # type: ignore[arg-type]
+            for row in self._query(
+                "SELECT * FROM rating_events WHERE paper_id = ? ORDER BY id", [paper_id]
+            )
+        ]
+
+    def current_ratings(self) -> dict[int, int]:
+        """Every paper's latest rating, leaving out cleared ones."""
+        rows = self._query(
+            "SELECT paper_id, stars FROM rating_events r WHERE id = ("
+            " SELECT max(id) FROM rating_events WHERE paper_id = r.paper_id)"
+        )
+        return {row["paper_id"]: row["stars"] for row in rows if row["stars"] is not None}
+
+    def current_statuses(self) -> dict[int, Status]:
+        """Papers whose status is anything but the default ``unread``."""
+        rows = self._query(
+            "SELECT paper_id, status FROM status_events s WHERE id = ("
+            " SELECT max(id) FROM status_events WHERE paper_id = s.paper_id)"
+        )
+        return {
+            row["paper_id"]: Status(row["status"]) for row in rows if row["status"] != "unread"
+        }
+
+    def add_note(self, paper_id: int, text: str, *, now: datetime) -> Note:
+        stamp = to_iso(now)
+        with self.transaction() as db:
+            self._require_paper(paper_id)
+            cursor = db.execute(
+                "INSERT INTO notes (paper_id, text, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                [paper_id, text, stamp, stamp],
+            )
+        return self.get_note(int(cursor.lastrowid or 0))
+
+    def update_note(self, note_id: int, text: str, *, now: datetime) -> Note:
+        with self.transaction() as db:
+            cursor = db.execute(
+                "UPDATE notes SET text = ?, updated_at = ? WHERE id = ?",
+                [text, to_iso(now), note_id],
+            )
+            if cursor.rowcount == 0:
+                raise NotFound(f"no note with id {note_id}")
+        return self.get_note(note_id)
+
+    def delete_note(self, note_id: int) -> None:
+        with self.transaction() as db:
+            if db.execute("DELETE FROM notes WHERE id = ?", [note_id]).rowcount == 0:
+                raise NotFound(f"no note with id {note_id}")
+
+    def get_note(self, note_id: int) -> Note:
+        rows = self._query("SELECT * FROM notes WHERE id = ?", [note_id])
+        if not rows:
+            raise NotFound(f"no note with id {note_id}")
+        return _note(rows[0])
+
+    def notes(self, paper_id: int) -> list[Note]:
+        return [
+            _note(row)
+            for row in self._query(
+                "SELECT * FROM notes WHERE paper_id = ? ORDER BY created_at, id", [paper_id]
+            )
+        ]

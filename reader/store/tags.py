@@ -1,0 +1,88 @@
+"""Tags: many-to-many with papers, case-insensitive, renamable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .base import NotFound, StoreBase, StoreError
+
+
+def clean_tag(name: str) -> str:
+    """Tags are single trimmed strings; inner whitespace is folded to one space."""
+    return " ".join(name.split())
+
+
+class TagStore(StoreBase):
+    def _tag_id(self, name: str, *, create: bool) -> int | None:
+        row = self.db.execute("SELECT id FROM tags WHERE name = ? COLLATE NOCASE", [name]).fetchone()
+        if row:
+            return int(row[0])
+        if not create:
+            return None
+        return int(self.db.execute("INSERT INTO tags (name) VALUES (?)", [name]).lastrowid or 0)
+
+    def _attach_tags(self, paper_id: int, names: Iterable[str]) -> None:
+        for raw in names:
+            name = clean_tag(raw)
+            if not name:
+                continue
+            tag_id = self._tag_id(name, create=True)
+            self.db.execute(
+                "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (?, ?)",
+                [paper_id, tag_id],
+            )
+
+    def tag(self, paper_id: int, names: Iterable[str]) -> None:
+        names = list(names)
+        if not any(clean_tag(n) for n in names):
+            raise StoreError("give at least one non-empty tag")
+        with self.transaction():
+            self._require_paper(paper_id)
+            self._attach_tags(paper_id, names)
+
+    def untag(self, paper_id: int, names: Iterable[str]) -> None:
+        with self.transaction() as db:
+            self._require_paper(paper_id)
+            for raw in names:
+                tag_id = self._tag_id(clean_tag(raw), create=False)
+                if tag_id is not None:
+                    db.execute(
+                        "DELETE FROM paper_tags WHERE paper_id = ? AND tag_id = ?", [paper_id, tag_id]
+                    )
+            # Tags no paper uses any more would only clutter completion lists.
+            db.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM paper_tags)")
+
+    def rename_tag(self, old: str, new: str) -> None:
+        """Rename a tag; renaming onto an existing tag merges the two."""
+        new = clean_tag(new)
+        if not new:
+            raise StoreError("the new tag name is empty")
+        with self.transaction() as db:
+            old_id = self._tag_id(clean_tag(old), create=False)
+            if old_id is None:
+                raise NotFound(f"no tag named {old!r}")
+            target = self._tag_id(new, create=False)
+            if target is None or target == old_id:
+                db.execute("UPDATE tags SET name = ? WHERE id = ?", [new, old_id])
+                return
+            db.execute(
+                "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) "
+                "SELECT paper_id, ? FROM paper_tags WHERE tag_id = ?",
+                [target, old_id],
+            )
+            db.execute("DELETE FROM tags WHERE id = ?", [old_id])
+
+    def all_tags(self) -> list[tuple[str, int]]:
+        """Every tag with how many papers carry it, by name."""
+        return [
+            (row["name"], row["n"])
+            for row in self._query(
+                "SELECT t.name, count(pt.paper_id) AS n FROM tags t "
+                "LEFT JOIN paper_tags pt ON pt.tag_id = t.id "
+                "GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
+            )
+        ]
+
+    def _require_paper(self, paper_id: int) -> None:
+        if not self.db.execute("SELECT 1 FROM papers WHERE id = ?", [paper_id]).fetchone():
+            raise NotFound(f"no paper with id {paper_id}")
