@@ -37,6 +37,7 @@ def m001_initial(db: Database) -> None:
         );
         CREATE UNIQUE INDEX papers_arxiv_id ON papers(arxiv_id) WHERE arxiv_id IS NOT NULL;
         CREATE UNIQUE INDEX papers_doi ON papers(doi) WHERE doi IS NOT NULL;
+        CREATE INDEX papers_title ON papers(title COLLATE NOCASE);
 
         CREATE TABLE status_events (
             id INTEGER PRIMARY KEY,

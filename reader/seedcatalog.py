@@ -27,7 +27,9 @@ def record_to_json(record: PaperRecord) -> str:
     data = dataclasses.asdict(record)
     data["authors"] = list(record.authors)
     data["tags"] = list(record.tags)
-    return json.dumps({k: v for k, v in data.items() if v not in (None, "", [])}, ensure_ascii=False)
+    return json.dumps(
+        {k: v for k, v in data.items() if v not in (None, "", [])}, ensure_ascii=False
+    )
 
 
 def record_from_json(line: str) -> PaperRecord:

@@ -79,8 +79,12 @@ def parse_seed_page(text: str, *, source: str = "seed") -> ParseResult:
             continue
         if len(line) > MAX_TITLE_CHARS:
             result.problems.append(
-                ParseProblem(f"line of {len(line)} characters is neither title nor abstract",
-                             source, line_no, "title")
+                ParseProblem(
+                    f"line of {len(line)} characters is neither title nor abstract",
+                    source,
+                    line_no,
+                    "title",
+                )
             )
             index += 1
             continue

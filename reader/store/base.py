@@ -78,7 +78,9 @@ def connect(path: Path) -> Database:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise StoreError(f"{path.parent}: cannot create the folder ({error.strerror})") from None
+            raise StoreError(
+                f"{path.parent}: cannot create the folder ({error.strerror})"
+            ) from None
     try:
         # Threads: the TUI runs store calls from worker threads one at a time, so the
         # connection may be used from a thread other than the one that made it.

@@ -136,6 +136,17 @@ class PaperStore(ReadingStore):
                 return int(row[0])
         return None
 
+    def ids_with_titles(self, titles: Iterable[str]) -> dict[str, int]:
+        """Stored papers whose title equals one of ``titles``, ignoring case."""
+        found: dict[str, int] = {}
+        for title in titles:
+            row = self.db.execute(
+                "SELECT id FROM papers WHERE title = ? COLLATE NOCASE", [title]
+            ).fetchone()
+            if row:
+                found[title] = int(row[0])
+        return found
+
     def paper_count(self) -> int:
         return int(self._scalar("SELECT count(*) FROM papers"))
 
@@ -152,7 +163,9 @@ class PaperStore(ReadingStore):
             if found is not None:
                 return int(found)
             raise NotFound(f"no paper with arXiv id {arxiv_id}")
-        raise NotFound(f"not a paper id: {text!r} (use the number from `reader list` or an arXiv id)")
+        raise NotFound(
+            f"not a paper id: {text!r} (use the number from `reader list` or an arXiv id)"
+        )
 
     def get_paper(self, paper_id: int) -> Paper:
         rows = self._query(f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.id = ?", [paper_id])
@@ -206,7 +219,9 @@ class PaperStore(ReadingStore):
     ) -> list[Paper]:
         where, params = self._filters(status, tag, min_stars)
         order = SORT_COLUMNS.get(sort, "p.id") + (" DESC" if descending else "")
-        sql = f"SELECT * FROM (SELECT {_PAPER_COLUMNS} FROM papers p) p{where} ORDER BY {order}, p.id"
+        sql = (
+            f"SELECT * FROM (SELECT {_PAPER_COLUMNS} FROM papers p) p{where} ORDER BY {order}, p.id"
+        )
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
@@ -219,7 +234,9 @@ class PaperStore(ReadingStore):
         if not where:
             return self.paper_count()
         return int(
-            self._scalar(f"SELECT count(*) FROM (SELECT {_PAPER_COLUMNS} FROM papers p) p{where}", params)
+            self._scalar(
+                f"SELECT count(*) FROM (SELECT {_PAPER_COLUMNS} FROM papers p) p{where}", params
+            )
         )
 
     def search(self, text: str, *, limit: int = 50) -> list[Paper]:
@@ -251,6 +268,8 @@ class PaperStore(ReadingStore):
 
     def catalog_version(self) -> str:
         """Changes whenever a paper's text is added, edited or removed."""
-        count, max_id = self.db.execute("SELECT count(*), coalesce(max(id), 0) FROM papers").fetchone()
+        count, max_id = self.db.execute(
+            "SELECT count(*), coalesce(max(id), 0) FROM papers"
+        ).fetchone()
         edits = self._scalar("SELECT edits FROM catalog_state WHERE id = 1") or 0
         return f"{count}:{max_id}:{edits}"

@@ -68,9 +68,7 @@ class ReadingStore(TagStore):
             "SELECT paper_id, status FROM status_events s WHERE id = ("
             " SELECT max(id) FROM status_events WHERE paper_id = s.paper_id)"
         )
-        return {
-            row["paper_id"]: Status(row["status"]) for row in rows if row["status"] != "unread"
-        }
+        return {row["paper_id"]: Status(row["status"]) for row in rows if row["status"] != "unread"}
 
     def add_note(self, paper_id: int, text: str, *, now: datetime) -> Note:
         stamp = to_iso(now)

@@ -64,17 +64,30 @@ class RecommendStore(StoreBase):
                 db.execute(
                     "INSERT INTO suggestions (day, rank, paper_id, score, reason, exploration) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    [day.isoformat(), row.rank, row.paper_id, row.score, row.reason, int(row.exploration)],
+                    [
+                        day.isoformat(),
+                        row.rank,
+                        row.paper_id,
+                        row.score,
+                        row.reason,
+                        int(row.exploration),
+                    ],
                 )
 
     def suggestions_for(self, day: date) -> list[StoredSuggestion] | None:
         """The day's saved list, or None when none was made that day."""
-        rows = self._query("SELECT * FROM suggestions WHERE day = ? ORDER BY rank", [day.isoformat()])
-        made = self._scalar("SELECT value FROM settings WHERE key = ?", [f"suggested:{day.isoformat()}"])
+        rows = self._query(
+            "SELECT * FROM suggestions WHERE day = ? ORDER BY rank", [day.isoformat()]
+        )
+        made = self._scalar(
+            "SELECT value FROM settings WHERE key = ?", [f"suggested:{day.isoformat()}"]
+        )
         if not rows and made is None:
             return None
         return [
-            StoredSuggestion(day, r["rank"], r["paper_id"], r["score"], r["reason"], bool(r["exploration"]))
+            StoredSuggestion(
+                day, r["rank"], r["paper_id"], r["score"], r["reason"], bool(r["exploration"])
+            )
             for r in rows
         ]
 
@@ -85,7 +98,8 @@ class RecommendStore(StoreBase):
         with self.transaction() as db:
             for term in terms:
                 db.execute(
-                    "INSERT OR IGNORE INTO interests (term, added_at) VALUES (?, ?)", [term, to_iso(now)]
+                    "INSERT OR IGNORE INTO interests (term, added_at) VALUES (?, ?)",
+                    [term, to_iso(now)],
                 )
 
     def remove_interests(self, terms: list[str]) -> None:
@@ -94,7 +108,9 @@ class RecommendStore(StoreBase):
                 db.execute("DELETE FROM interests WHERE term = ?", [term])
 
     def interests(self) -> list[str]:
-        return [row["term"] for row in self._query("SELECT term FROM interests ORDER BY added_at, term")]
+        return [
+            row["term"] for row in self._query("SELECT term FROM interests ORDER BY added_at, term")
+        ]
 
     def cached_features(self, name: str) -> tuple[str, bytes] | None:
         rows = self._query("SELECT version, data FROM feature_cache WHERE name = ?", [name])

@@ -19,7 +19,9 @@ class StoredCard:
 
 
 def _stored(row: dict[str, Any]) -> StoredCard:
-    return StoredCard(row["paper_id"], bool(row["enabled"]), from_iso(row["due"]), json.loads(row["card"]))
+    return StoredCard(
+        row["paper_id"], bool(row["enabled"]), from_iso(row["due"]), json.loads(row["card"])
+    )
 
 
 class ReviewStore(StoreBase):
@@ -57,7 +59,9 @@ class ReviewStore(StoreBase):
 
     def cards(self, *, enabled_only: bool = True) -> list[StoredCard]:
         where = "WHERE enabled = 1 AND due IS NOT NULL" if enabled_only else ""
-        return [_stored(row) for row in self._query(f"SELECT * FROM review_cards {where} ORDER BY due")]
+        return [
+            _stored(row) for row in self._query(f"SELECT * FROM review_cards {where} ORDER BY due")
+        ]
 
     def record_review(
         self, paper_id: int, card: dict[str, Any], due: datetime | None, log: dict[str, Any]

@@ -14,7 +14,9 @@ def clean_tag(name: str) -> str:
 
 class TagStore(StoreBase):
     def _tag_id(self, name: str, *, create: bool) -> int | None:
-        row = self.db.execute("SELECT id FROM tags WHERE name = ? COLLATE NOCASE", [name]).fetchone()
+        row = self.db.execute(
+            "SELECT id FROM tags WHERE name = ? COLLATE NOCASE", [name]
+        ).fetchone()
         if row:
             return int(row[0])
         if not create:
@@ -47,7 +49,8 @@ class TagStore(StoreBase):
                 tag_id = self._tag_id(clean_tag(raw), create=False)
                 if tag_id is not None:
                     db.execute(
-                        "DELETE FROM paper_tags WHERE paper_id = ? AND tag_id = ?", [paper_id, tag_id]
+                        "DELETE FROM paper_tags WHERE paper_id = ? AND tag_id = ?",
+                        [paper_id, tag_id],
                     )
             # Tags no paper uses any more would only clutter completion lists.
             db.execute("DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM paper_tags)")

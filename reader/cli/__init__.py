@@ -1,0 +1,69 @@
+"""The ``reader`` command: a thin click layer over :mod:`reader.service`.
+
+Errors a user can act on are printed as one line on stderr with exit code 1; click's usage
+errors exit 2. The full-screen UI lives in ``tui``, which this package never imports: the
+launcher passes in a function that opens it (see ``tui.launch``).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from reader.service import StoreError
+
+from .base import db_option
+from .library import COMMANDS as LIBRARY_COMMANDS
+
+UiOpener = Callable[[Path | None], None]
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@db_option
+@click.version_option(package_name="reader")
+@click.pass_context
+def cli(ctx: click.Context, db_path: str | None) -> None:
+    """reader: a reading-list recommender with spaced review.
+
+    With no command, opens the full-screen app.
+    """
+    obj = ctx.ensure_object(dict)
+    obj["db_path"] = db_path
+    if ctx.invoked_subcommand is None:
+        opener: UiOpener | None = obj.get("open_ui")
+        if opener is None:
+            click.echo(ctx.get_help())
+            return
+        opener(Path(db_path) if db_path else None)
+
+
+for command in LIBRARY_COMMANDS:
+    cli.add_command(command)
+
+
+def main(argv: list[str] | None = None, *, open_ui: UiOpener | None = None) -> int:
+    """Run the CLI; returns the exit code instead of raising, so errors stay one line."""
+    try:
+        cli.main(args=argv, prog_name="reader", obj={"open_ui": open_ui}, standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 130
+    except click.ClickException as error:
+        error.show()
+        return error.exit_code
+    except click.exceptions.Exit as done:
+        return int(done.exit_code or 0)
+    except StoreError as error:
+        click.echo(f"reader: error: {error}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""What every command shares: the ``--db`` option, opening the service, output helpers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, is_dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, TypeVar
+
+import click
+
+from reader.models import Paper
+from reader.service import Service, open_service
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(func: F) -> F:
+    """``--db PATH`` on every command (also accepted before the command name)."""
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        expose_value=True,
+        help="Database file (default: $READER_DB, else the user data dir).",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")(func)
+
+
+def open_from(ctx: click.Context, db_path: str | None) -> Service:
+    """Open the service once per invocation; a subcommand's --db beats the group's."""
+    obj = ctx.ensure_object(dict)
+    path = db_path or obj.get("db_path")
+    service: Service | None = obj.get("service")
+    if service is None:
+        service = open_service(path, clock=obj.get("clock") or _default_clock())
+        obj["service"] = service
+        ctx.call_on_close(service.close)
+    return service
+
+
+def _default_clock() -> Callable[[], datetime]:
+    from reader.store import utc_now
+
+    return utc_now
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def echo_json(value: Any) -> None:
+    click.echo(json.dumps(_plain(value), ensure_ascii=False, indent=2))
+
+
+def stars_text(stars: int | None) -> str:
+    return "★" * stars + "☆" * (5 - stars) if stars else "-"
+
+
+def terminal_width() -> int:
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+def clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def printable(text: str) -> str:
+    """Outside text may hold terminal escapes; show control characters, never run them."""
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def paper_table(papers: Sequence[Paper], extra: Callable[[Paper], str] | None = None) -> None:
+    """One line a paper: id, status, stars, year, title (clipped to the terminal)."""
+    width = terminal_width()
+    for paper in papers:
+        year = paper.year or ""
+        left = f"{paper.id:>5}  {paper.status.value:<8} {stars_text(paper.stars):<5} {year:>4}  "
+        suffix = f"  [{', '.join(paper.tags)}]" if paper.tags else ""
+        if extra:
+            suffix += "  " + extra(paper)
+        room = max(width - len(left) - len(suffix), 20)
+        click.echo(left + printable(clip(paper.title, room)) + printable(suffix))

@@ -1,0 +1,228 @@
+"""Library commands: list, show, search, rate, status, note, tag, untag, tags, seed, backup."""
+
+from __future__ import annotations
+
+import click
+
+from reader.models import Status
+from reader.service import ServiceError
+
+from .base import (
+    db_option,
+    echo_json,
+    json_option,
+    open_from,
+    paper_table,
+    printable,
+    stars_text,
+)
+
+STATUS_CHOICES = [s.value for s in Status]
+
+
+@click.command("list")
+@click.option("--status", type=click.Choice(STATUS_CHOICES, case_sensitive=False))
+@click.option("--tag", help="Only papers with this tag (any case).")
+@click.option("--min-stars", type=click.IntRange(1, 5), help="Only papers rated at least this.")
+@click.option(
+    "--sort",
+    type=click.Choice(["id", "title", "year", "added", "status", "stars"]),
+    default="id",
+    show_default=True,
+)
+@click.option("--desc", is_flag=True, help="Reverse the order.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many papers.")
+@json_option
+@db_option
+@click.pass_context
+def list_cmd(ctx, status, tag, min_stars, sort, desc, limit, as_json, db_path):
+    """List papers, with their status, stars and tags."""
+    service = open_from(ctx, db_path)
+    papers = service.papers(
+        status=status, tag=tag, min_stars=min_stars, sort=sort, descending=desc, limit=limit
+    )
+    if as_json:
+        echo_json(papers)
+        return
+    if not papers:
+        click.echo(
+            "No papers match."
+            if (status or tag or min_stars)
+            else "No papers yet: try `reader seed`."
+        )
+        return
+    paper_table(papers)
+    total = service.count(status=status, tag=tag, min_stars=min_stars)
+    noun = "paper" if total == 1 else "papers"
+    click.echo(f"({len(papers)} of {total} {noun})" if len(papers) < total else f"({total} {noun})")
+
+
+@click.command()
+@click.argument("paper")
+@json_option
+@db_option
+@click.pass_context
+def show(ctx, paper, as_json, db_path):
+    """Show one paper: metadata, abstract, notes and history. PAPER is an id or arXiv id."""
+    service = open_from(ctx, db_path)
+    found = service.paper(paper)
+    notes = service.notes(found.id)
+    statuses, ratings = service.history(found.id)
+    if as_json:
+        echo_json(
+            {"paper": found, "notes": notes, "status_history": statuses, "rating_history": ratings}
+        )
+        return
+    lines = [
+        f"[{found.id}] {found.title}",
+        f"Authors: {', '.join(found.authors) or '-'}",
+    ]
+    meta = [
+        ("Year", found.year),
+        ("Venue", found.venue),
+        ("arXiv", found.arxiv_id),
+        ("DOI", found.doi),
+        ("URL", found.url),
+        ("Code", found.code_url),
+        ("PDF", found.pdf_path),
+    ]
+    lines += [f"{name}: {value}" for name, value in meta if value]
+    lines.append(f"Status: {found.status.value}   Stars: {stars_text(found.stars)}")
+    if found.tags:
+        lines.append(f"Tags: {', '.join(found.tags)}")
+    lines += ["", found.abstract or "(no abstract)"]
+    for note in notes:
+        lines += ["", f"--- note {note.id} ({note.updated_at:%Y-%m-%d %H:%M} UTC)", note.text]
+    click.echo(printable("\n".join(lines)))
+
+
+@click.command()
+@click.argument("query", nargs=-1)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@json_option
+@db_option
+@click.pass_context
+def search(ctx, query, limit, as_json, db_path):
+    """Full-text search over titles, abstracts, authors and your notes."""
+    service = open_from(ctx, db_path)
+    papers = service.search(" ".join(query), limit=limit)
+    if as_json:
+        echo_json(papers)
+    elif papers:
+        paper_table(papers)
+    else:
+        click.echo("No matches.")
+
+
+@click.command()
+@click.argument("paper")
+@click.argument("stars")
+@db_option
+@click.pass_context
+def rate(ctx, paper, stars, db_path):
+    """Rate a paper 1-5 stars (0 clears the rating)."""
+    updated = open_from(ctx, db_path).rate(paper, stars)
+    click.echo(f"[{updated.id}] {printable(updated.title)}: {stars_text(updated.stars)}")
+
+
+@click.command()
+@click.argument("paper")
+@click.argument("status")
+@db_option
+@click.pass_context
+def status(ctx, paper, status, db_path):
+    """Set a paper's status: unread, queued, reading, read or dropped."""
+    updated = open_from(ctx, db_path).set_status(paper, status)
+    click.echo(f"[{updated.id}] {printable(updated.title)}: {updated.status.value}")
+
+
+@click.command()
+@click.argument("paper")
+@click.argument("text", nargs=-1)
+@db_option
+@click.pass_context
+def note(ctx, paper, text, db_path):
+    """Add a note to a paper. Without TEXT, opens $EDITOR (Markdown)."""
+    service = open_from(ctx, db_path)
+    found = service.paper(paper)
+    body = " ".join(text)
+    if not body:
+        edited = click.edit(
+            f"\n\n<!-- Note on: {found.title}. Lines in this comment are dropped. -->\n",
+            extension=".md",
+        )
+        if edited is None:
+            raise ServiceError("editor closed without saving; no note added")
+        body = edited.split("<!-- Note on:")[0].strip()
+    saved = service.add_note(found.id, body)
+    click.echo(f"note {saved.id} added to [{found.id}] {printable(found.title)}")
+
+
+@click.command()
+@click.argument("paper")
+@click.argument("tags", nargs=-1, required=True)
+@db_option
+@click.pass_context
+def tag(ctx, paper, tags, db_path):
+    """Add tags to a paper."""
+    updated = open_from(ctx, db_path).tag(paper, list(tags))
+    click.echo(f"[{updated.id}] tags: {', '.join(updated.tags)}")
+
+
+@click.command()
+@click.argument("paper")
+@click.argument("tags", nargs=-1, required=True)
+@db_option
+@click.pass_context
+def untag(ctx, paper, tags, db_path):
+    """Remove tags from a paper."""
+    updated = open_from(ctx, db_path).untag(paper, list(tags))
+    click.echo(f"[{updated.id}] tags: {', '.join(updated.tags) or '-'}")
+
+
+@click.command()
+@click.option(
+    "--rename", nargs=2, metavar="OLD NEW", help="Rename a tag (merges into NEW if it exists)."
+)
+@json_option
+@db_option
+@click.pass_context
+def tags(ctx, rename, as_json, db_path):
+    """List tags with their paper counts, or rename one."""
+    service = open_from(ctx, db_path)
+    if rename:
+        service.rename_tag(*rename)
+        click.echo(f"renamed {rename[0]!r} to {rename[1]!r}")
+        return
+    found = service.tags()
+    if as_json:
+        echo_json([{"tag": name, "papers": n} for name, n in found])
+    elif not found:
+        click.echo("No tags yet: `reader tag ID TAG...`")
+    for name, n in [] if as_json else found:
+        click.echo(f"{n:>5}  {printable(name)}")
+
+
+@click.command()
+@db_option
+@click.pass_context
+def seed(ctx, db_path):
+    """Load the shipped seed catalog (running it again adds nothing)."""
+    result = open_from(ctx, db_path).seed()
+    click.echo(f"seed catalog: {len(result.added)} added, {len(result.existing)} already present")
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@db_option
+@click.pass_context
+def backup(ctx, path, db_path):
+    """Copy the database safely (even while the app is open). Default: a dated file in
+    a backups folder beside the database."""
+    from pathlib import Path
+
+    written = open_from(ctx, db_path).backup(Path(path) if path else None)
+    click.echo(f"backup written to {written}")
+
+
+COMMANDS = [list_cmd, show, search, rate, status, note, tag, untag, tags, seed, backup]
