@@ -22,12 +22,14 @@ import random
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import IntEnum
 from functools import lru_cache
 from typing import Any
 
 from fsrs import Card, Rating, Scheduler, State
+
+from reader.when import as_utc, day_start, local_date
 
 DEFAULT_DESIRED_RETENTION = 0.85
 """Probability of still recalling a paper's key ideas when its re-read comes due.
@@ -379,25 +381,6 @@ def vacation(
         load[day] += 1
         moved[id(c)] = replace(c, due=max(end, day_start(day, tz)))
     return [moved.get(id(c), c) for c in cards]
-
-
-def as_utc(value: datetime, name: str = "datetime") -> datetime:
-    """``value`` in UTC; raises ``ValueError`` if it is naive."""
-    if not isinstance(value, datetime):
-        raise TypeError(f"{name} must be a datetime, got {type(value).__name__}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware (UTC), got naive {value.isoformat()}")
-    return value.astimezone(UTC)
-
-
-def local_date(value: datetime, tz: tzinfo = UTC) -> date:
-    """The calendar date of ``value`` in ``tz``."""
-    return value.astimezone(tz).date()
-
-
-def day_start(day: date, tz: tzinfo = UTC) -> datetime:
-    """Midnight starting ``day`` in ``tz``, as a UTC datetime."""
-    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
 
 
 @lru_cache(maxsize=16)

@@ -2,20 +2,19 @@
 
 Pure: ``now`` is passed in and must be timezone-aware; results are UTC. Calendar words
 ("tomorrow", "next monday", a bare date) mean the start of that day in the user's ``tz``;
-offsets ("in 3 months", "2 weeks") keep the time of day of ``now``.
+offsets ("in 3 months", "2 weeks") keep the time of day of ``now``. The small UTC and
+local-day helpers here are shared with :mod:`reader.schedule`.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from dateutil.parser import ParserError
 from dateutil.parser import parse as parse_date
 from dateutil.relativedelta import relativedelta, weekday
 from dateutil.relativedelta import weekdays as WEEKDAYS
-
-from reader.schedule import as_utc, day_start, local_date
 
 MAX_PERIOD_DAYS = 100 * 366
 """Longer periods are surely typos, and would overflow ``datetime`` soon after."""
@@ -48,7 +47,8 @@ _DAY_NAMES = {
 }
 _NAMED_DAYS = {"today": 0, "tomorrow": 1, "day after tomorrow": 2}
 _NEXT_UNIT = {"week": "weeks", "month": "months", "year": "years"}
-_TERM = re.compile(r"(\d+|[a-z]+)\s*([a-z]+)")
+_TERM = re.compile(r"\s*(?:(\d+)\s*([a-z]+)|([a-z]+)\s+([a-z]+))")
+"""One "<number> <unit>" term; a digit may touch its unit ("3d"), a word may not."""
 _JOINERS = re.compile(r"\s*(?:,|\band\b|\+)\s*")
 
 
@@ -67,26 +67,21 @@ def parse_period(text: str) -> relativedelta:
     if not cleaned:
         raise WhenError("empty period: try '2 weeks', '3 days' or '1 month'")
     amounts = dict.fromkeys(("days", "weeks", "fortnights", "months", "years"), 0)
+    terms = _JOINERS.sub(" ", cleaned).strip()
     pos = 0
-    for match in _TERM.finditer(cleaned):
-        between = cleaned[pos : match.start()]
-        if _JOINERS.sub("", between).strip():
-            break
-        count, unit = match.groups()
+    while pos < len(terms):
+        match = _TERM.match(terms, pos)
+        count, unit = ("", "") if match is None else _term(match)
         number = int(count) if count.isdigit() else _NUMBERS.get(count)
-        if number is None or unit not in _UNITS:
+        if match is None or number is None or unit not in _UNITS:
+            bad = (terms[pos:] if match is None else match.group(0)).strip()
+            where = "" if bad == terms else f" in {text.strip()!r}"
             raise WhenError(
-                f"did not understand {match.group(0)!r} in {text.strip()!r}: expected a "
-                "number and a unit, like '2 weeks' or 'a month'"
+                f"did not understand {bad!r}{where}: expected a number and a unit, "
+                "like '2 weeks' or 'a month'"
             )
         amounts[_UNITS[unit]] += number
         pos = match.end()
-    if pos == 0 or _JOINERS.sub("", cleaned[pos:]).strip():
-        rest = cleaned[pos:].strip() or cleaned
-        raise WhenError(
-            f"not a period: {text.strip()!r} (did not understand {rest!r}; "
-            "try '2 weeks', '3 days' or '1 month')"
-        )
     days = amounts["days"] + 7 * amounts["weeks"] + 14 * amounts["fortnights"]
     length = days + 31 * amounts["months"] + 366 * amounts["years"]
     if length == 0:
@@ -120,6 +115,25 @@ def parse_when(text: str, now: datetime, *, tz: tzinfo = UTC, allow_past: bool =
     return result
 
 
+def as_utc(value: datetime, name: str = "datetime") -> datetime:
+    """``value`` in UTC; raises ``ValueError`` if it is naive."""
+    if not isinstance(value, datetime):
+        raise TypeError(f"{name} must be a datetime, got {type(value).__name__}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware (UTC), got naive {value.isoformat()}")
+    return value.astimezone(UTC)
+
+
+def local_date(value: datetime, tz: tzinfo = UTC) -> date:
+    """The calendar date of ``value`` in ``tz``."""
+    return value.astimezone(tz).date()
+
+
+def day_start(day: date, tz: tzinfo = UTC) -> datetime:
+    """Midnight starting ``day`` in ``tz``, as a UTC datetime."""
+    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+
+
 def humanize_due(due: datetime, now: datetime, *, tz: tzinfo = UTC) -> str:
     """ "due today", "due tomorrow", "due in 3 weeks", "overdue 2 days", by local days."""
     days = (local_date(as_utc(due, "due"), tz) - local_date(as_utc(now, "now"), tz)).days
@@ -142,6 +156,11 @@ def _span(days: int) -> str:
     else:
         count, unit = round(days / 365.25), "year"
     return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def _term(match: re.Match[str]) -> tuple[str, str]:
+    """(count, unit) from a :data:`_TERM` match, whichever alternative matched."""
+    return match.group(1) or match.group(3), match.group(2) or match.group(4)
 
 
 def _clean(text: str) -> str:
