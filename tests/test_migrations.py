@@ -1,0 +1,81 @@
+"""Schema versions: a database made at the first version, with data, upgrades intact."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from reader.migrations import MIGRATION_SET, migrations
+from reader.models import Status
+from reader.store import open_store
+
+
+def make_v1_database(path: Path) -> None:
+    """What reader's first schema version wrote, filled the way that version filled it."""
+    db = Database(path)
+    migrations.apply(db, stop_before="m002_review")
+    assert [m.name for m in migrations.applied(db)] == ["m001_initial"]
+    db.execute(
+        "INSERT INTO papers (id, title, abstract, authors, year, arxiv_id, doi, source, added_at) "
+        "VALUES (7, 'Old paper', 'An abstract about grokking', '[\"Ada Lovelace\"]', 2019, "
+        "'1901.00001', '10.1/old', 'v1', '2026-01-01T00:00:00+00:00')"
+    )
+    db.execute(
+        "INSERT INTO status_events (paper_id, status, at) VALUES (7, 'read', '2026-01-02T00:00:00+00:00')"
+    )
+    db.execute(
+        "INSERT INTO rating_events (paper_id, stars, at) VALUES (7, 4, '2026-01-03T00:00:00+00:00')"
+    )
+    db.execute(
+        "INSERT INTO notes (paper_id, text, created_at, updated_at) "
+        "VALUES (7, 'my old note', '2026-01-04T00:00:00+00:00', '2026-01-04T00:00:00+00:00')"
+    )
+    db.execute("INSERT INTO tags (id, name) VALUES (1, 'Theory')")
+    db.execute("INSERT INTO paper_tags (paper_id, tag_id) VALUES (7, 1)")
+    db.close()
+
+
+def test_blank_database_gets_every_migration(db_path: Path) -> None:
+    store = open_store(db_path)
+    applied = [m.name for m in migrations.applied(store.db)]
+    assert applied == [m.name for m in migrations._migrations]
+    assert store.db["review_cards"].columns_dict == {
+        "paper_id": int,
+        "enabled": int,
+        "due": str,
+        "card": str,
+    }
+    store.close()
+
+
+def test_v1_database_upgrades_with_nothing_lost(db_path: Path) -> None:
+    make_v1_database(db_path)
+    store = open_store(db_path)
+    paper = store.get_paper(7)
+    assert (paper.title, paper.authors, paper.year, paper.arxiv_id, paper.doi) == (
+        "Old paper",
+        ("Ada Lovelace",),
+        2019,
+        "1901.00001",
+        "10.1/old",
+    )
+    assert paper.status is Status.READ and paper.stars == 4 and paper.tags == ("Theory",)
+    assert [n.text for n in store.notes(7)] == ["my old note"]
+    assert [p.id for p in store.search("grokking")] == [7]
+    assert [p.id for p in store.search("old note")] == [7]
+    assert "review_cards" in store.db.table_names()
+    store.close()
+    # Opening again applies nothing new and changes nothing.
+    again = open_store(db_path)
+    assert len(migrations.applied(again.db)) == len(migrations._migrations)
+    again.close()
+
+
+def test_migrations_are_recorded_under_the_reader_set(db_path: Path) -> None:
+    open_store(db_path).close()
+    conn = sqlite3.connect(db_path)
+    sets = {row[0] for row in conn.execute("SELECT migration_set FROM _sqlite_migrations")}
+    conn.close()
+    assert sets == {MIGRATION_SET}

@@ -1,0 +1,361 @@
+"""The store against real SQLite files: every table round-trips, history is kept, search
+takes any input, and a failing batch leaves nothing behind."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reader.models import PaperRecord, Status
+from reader.store import NotFound, Store, StoreError, fts_query, open_store
+
+T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+
+
+def at(minutes: int) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def store(db_path: Path):
+    s = open_store(db_path)
+    yield s
+    s.close()
+
+
+def add(store: Store, **fields) -> int:
+    fields.setdefault("title", "A paper")
+    return store.add_papers([PaperRecord(**fields)], now=T0).added[0]
+
+
+def test_new_database_has_the_schema_and_pragmas(store: Store) -> None:
+    db = store.db
+    assert {
+        "papers",
+        "status_events",
+        "rating_events",
+        "notes",
+        "tags",
+        "paper_tags",
+        "search",
+        "review_cards",
+        "review_log",
+        "feedback_events",
+        "suggestions",
+        "settings",
+    } <= set(db.table_names())
+    assert db["papers"].columns_dict == {
+        "id": int,
+        "title": str,
+        "abstract": str,
+        "authors": str,
+        "year": int,
+        "date": str,
+        "venue": str,
+        "arxiv_id": str,
+        "doi": str,
+        "url": str,
+        "code_url": str,
+        "pdf_path": str,
+        "source": str,
+        "added_at": str,
+    }
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+
+
+def test_paper_round_trip_keeps_every_field(store: Store) -> None:
+    record = PaperRecord(
+        title="Attention [bold]Is[/bold] All You Need",
+        abstract="We propose the Transformer.\nSecond line.",
+        authors=("Ashish Vaswani", "Noam Shazeer", "Niki Parmar"),
+        year=2017,
+        date="2017-06-12",
+        venue="NeurIPS",
+        arxiv_id="1706.03762",
+        doi="10.5555/3295222.3295349",
+        url="https://arxiv.org/abs/1706.03762",
+        code_url="https://github.com/tensorflow/tensor2tensor",
+        pdf_path="/papers/attention.pdf",
+        source="test",
+        tags=("Transformers", "nlp"),
+    )
+    paper_id = store.add_papers([record], now=T0).added[0]
+    paper = store.get_paper(paper_id)
+    for name in (
+        "title",
+        "abstract",
+        "authors",
+        "year",
+        "date",
+        "venue",
+        "arxiv_id",
+        "doi",
+        "url",
+        "code_url",
+        "pdf_path",
+        "source",
+    ):
+        assert getattr(paper, name) == getattr(record, name), name
+    assert paper.tags == ("nlp", "Transformers")
+    assert paper.added_at == T0
+    assert paper.status is Status.UNREAD and paper.stars is None
+
+
+def test_same_arxiv_id_or_doi_is_not_inserted_twice(store: Store) -> None:
+    first = add(store, title="One", arxiv_id="2401.00001", doi="10.1/abc")
+    result = store.add_papers(
+        [
+            PaperRecord(title="One again", arxiv_id="2401.00001"),
+            PaperRecord(title="Published", doi="10.1/abc"),
+            PaperRecord(title="Other", arxiv_id="2401.00002"),
+        ],
+        now=T0,
+    )
+    assert result.existing == [first, first]
+    assert len(result.added) == 1
+    assert store.paper_count() == 2
+
+
+def test_status_history_is_kept_and_latest_wins(store: Store) -> None:
+    pid = add(store)
+    store.set_status(pid, Status.QUEUED, now=at(1))
+    store.set_status(pid, Status.READING, now=at(2))
+    store.set_status(pid, Status.READ, now=at(3))
+    assert store.get_paper(pid).status is Status.READ
+    assert [(e.status, e.at) for e in store.status_history(pid)] == [
+        (Status.QUEUED, at(1)),
+        (Status.READING, at(2)),
+        (Status.READ, at(3)),
+    ]
+    assert store.current_statuses() == {pid: Status.READ}
+
+
+def test_rating_history_rerate_and_clear(store: Store) -> None:
+    pid = add(store)
+    store.rate(pid, 3, now=at(1))
+    store.rate(pid, 5, now=at(2))
+    assert store.get_paper(pid).stars == 5
+    assert store.current_ratings() == {pid: 5}
+    store.rate(pid, None, now=at(3))
+    assert store.get_paper(pid).stars is None
+    assert store.current_ratings() == {}
+    assert [(e.stars, e.at) for e in store.rating_history(pid)] == [
+        (3, at(1)),
+        (5, at(2)),
+        (None, at(3)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "stars", [0, 6, -1, 2.5, "4"], ids=["zero", "six", "negative", "float", "str"]
+)
+def test_bad_stars_are_refused_and_nothing_written(store: Store, stars) -> None:
+    pid = add(store)
+    with pytest.raises(StoreError):
+        store.rate(pid, stars, now=at(1))
+    assert store.rating_history(pid) == []
+
+
+def test_notes_round_trip_update_and_delete(store: Store) -> None:
+    pid = add(store)
+    text = "# Key idea\n\n- **bold** claim\n- `code` and [link](http://x)\n\x1b[31m raw escape"
+    note = store.add_note(pid, text, now=at(1))
+    second = store.add_note(pid, "second", now=at(2))
+    assert [n.text for n in store.notes(pid)] == [text, "second"]
+    updated = store.update_note(note.id, "changed", now=at(5))
+    assert updated.created_at == at(1) and updated.updated_at == at(5)
+    store.delete_note(second.id)
+    assert [n.text for n in store.notes(pid)] == ["changed"]
+    with pytest.raises(NotFound):
+        store.update_note(second.id, "gone", now=at(6))
+
+
+def test_tags_are_case_insensitive_and_renamable(store: Store) -> None:
+    a, b = add(store, title="A"), add(store, title="B")
+    store.tag(a, ["ML", "  causal   inference "])
+    store.tag(b, ["ml"])
+    assert store.get_paper(b).tags == ("ML",)  # the existing spelling is kept
+    assert [p.id for p in store.list_papers(tag="mL")] == [a, b]
+    store.rename_tag("ml", "machine-learning")
+    assert store.all_tags() == [("causal inference", 1), ("machine-learning", 2)]
+    # Renaming onto an existing tag merges them.
+    store.rename_tag("causal inference", "Machine-Learning")
+    assert store.all_tags() == [("machine-learning", 2)]
+    store.untag(a, ["MACHINE-LEARNING"])
+    assert store.get_paper(a).tags == ()
+
+
+def test_list_filters_and_sorting(store: Store) -> None:
+    ids = [add(store, title=t, year=y) for t, y in [("b", 2020), ("a", 2018), ("c", 2022)]]
+    store.rate(ids[0], 4, now=at(1))
+    store.rate(ids[2], 2, now=at(1))
+    store.set_status(ids[2], Status.READ, now=at(1))
+    assert [p.title for p in store.list_papers(sort="title")] == ["a", "b", "c"]
+    assert [p.title for p in store.list_papers(sort="year", descending=True)] == ["c", "b", "a"]
+    assert [p.id for p in store.list_papers(min_stars=3)] == [ids[0]]
+    assert [p.id for p in store.list_papers(status=Status.READ)] == [ids[2]]
+    assert [p.id for p in store.list_papers(status=Status.UNREAD)] == ids[:2]
+    assert store.count_papers(status=Status.UNREAD) == 2
+    assert [p.title for p in store.list_papers(sort="title", limit=1, offset=1)] == ["b"]
+
+
+def test_search_ranks_title_matches_first_and_covers_notes(store: Store) -> None:
+    in_abstract = add(store, title="Something else", abstract="about grokking in passing")
+    in_title = add(store, title="Grokking explained", abstract="")
+    by_author = add(store, title="Third", authors=("Ada Lovelace",))
+    noted = add(store, title="Fourth")
+    store.add_note(noted, "reminds me of zebrafish", now=at(1))
+    assert [p.id for p in store.search("grokking")] == [in_title, in_abstract]
+    assert [p.id for p in store.search("lovelace")] == [by_author]
+    assert [p.id for p in store.search("zebrafish")] == [noted]
+    assert [p.id for p in store.search("grok")] == [in_title, in_abstract]  # prefix as you type
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '"unbalanced',
+        "a AND",
+        "OR",
+        "NOT x",
+        "title:foo",
+        "(",
+        "a)",
+        "*",
+        "**",
+        "-",
+        "x-y",
+        "NEAR(a b)",
+        "^",
+        "{a}",
+        "",
+        "   ",
+        "'; DROP TABLE papers; --",
+        "\x00",
+        "é ü ß",
+        "🙂",
+    ],
+)
+def test_search_never_raises(store: Store, query: str) -> None:
+    add(store, title="x-y paper about a and title foo")
+    assert isinstance(store.search(query), list)
+    assert store.paper_count() == 1
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text())
+def test_search_takes_any_text(store: Store, query: str) -> None:
+    assert isinstance(store.search(query), list)
+
+
+def test_fts_query_quotes_every_word() -> None:
+    assert fts_query('title: "AND" (foo* -bar') == '"title" "AND" "foo" "bar"*'
+    assert fts_query("  ") is None
+
+
+def test_failing_batch_leaves_database_unchanged(store: Store) -> None:
+    add(store, title="kept")
+    good = PaperRecord(title="would be added")
+    bad = PaperRecord(title=None)  # type: ignore[arg-type]  # NOT NULL violation mid-batch
+    with pytest.raises(StoreError):
+        store.add_papers([good, bad], now=T0)
+    assert [p.title for p in store.list_papers()] == ["kept"]
+
+
+def test_unknown_ids_raise_not_found(store: Store) -> None:
+    with pytest.raises(NotFound):
+        store.get_paper(42)
+    with pytest.raises(NotFound):
+        store.set_status(42, Status.READ, now=T0)
+    with pytest.raises(NotFound, match="not a paper id"):
+        store.resolve_id("banana")
+
+
+def test_resolve_id_accepts_number_and_arxiv_forms(store: Store) -> None:
+    pid = add(store, arxiv_id="2406.12345")
+    for ref in (
+        str(pid),
+        "2406.12345",
+        "2406.12345v3",
+        "arXiv:2406.12345",
+        "https://arxiv.org/abs/2406.12345v2",
+    ):
+        assert store.resolve_id(ref) == pid
+
+
+def test_deleting_a_paper_cascades(store: Store) -> None:
+    pid = add(store)
+    store.rate(pid, 4, now=T0)
+    store.add_note(pid, "n", now=T0)
+    store.tag(pid, ["t"])
+    store.db.execute("DELETE FROM papers WHERE id = ?", [pid])
+    for table in ("rating_events", "notes", "paper_tags"):
+        assert store.db[table].count == 0, table
+    assert store.search("paper") == []
+
+
+def test_backup_is_a_consistent_copy(store: Store, tmp_path: Path) -> None:
+    pid = add(store, title="backed up")
+    store.rate(pid, 5, now=T0)
+    target = tmp_path / "copy" / "backup.db"
+    store.backup(target)
+    copy = open_store(target)
+    assert copy.get_paper(pid).stars == 5
+    copy.close()
+    with pytest.raises(StoreError, match="already exists"):
+        store.backup(target)
+
+
+def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"just some text, not SQLite\n" * 100)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a reader database"):
+        open_store(path)
+    assert path.read_bytes() == before
+
+
+def test_another_programs_sqlite_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE things (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="not a reader database"):
+        open_store(path)
+
+
+def test_database_from_a_newer_version_is_refused(db_path: Path) -> None:
+    open_store(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
+        "VALUES ('reader', 'm999_future', '2030-01-01')"
+    )
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="newer version"):
+        open_store(db_path)
+
+
+def test_a_folder_is_not_a_database(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="folder"):
+        open_store(tmp_path)
+
+
+def test_catalog_version_changes_on_add_and_edit(store: Store) -> None:
+    v0 = store.catalog_version()
+    pid = add(store)
+    v1 = store.catalog_version()
+    store.update_paper(pid, title="renamed")
+    v2 = store.catalog_version()
+    store.rate(pid, 5, now=T0)  # the user's state is not catalog text
+    assert len({v0, v1, v2}) == 3 and store.catalog_version() == v2
