@@ -17,6 +17,7 @@ from reader.service import StoreError
 
 from .base import db_option
 from .library import COMMANDS as LIBRARY_COMMANDS
+from .review import COMMANDS as REVIEW_COMMANDS
 
 UiOpener = Callable[[Path | None], None]
 
@@ -40,7 +41,7 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
         opener(Path(db_path) if db_path else None)
 
 
-for command in LIBRARY_COMMANDS:
+for command in [*LIBRARY_COMMANDS, *REVIEW_COMMANDS]:
     cli.add_command(command)
 
 

@@ -40,7 +40,7 @@ def open_from(ctx: click.Context, db_path: str | None) -> Service:
     path = db_path or obj.get("db_path")
     service: Service | None = obj.get("service")
     if service is None:
-        service = open_service(path, clock=obj.get("clock") or _default_clock())
+        service = open_service(path, clock=obj.get("clock") or _default_clock(), tz=obj.get("tz"))
         obj["service"] = service
         ctx.call_on_close(service.close)
     return service

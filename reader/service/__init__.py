@@ -3,29 +3,42 @@ saves the results. Neither front end talks to the store directly."""
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from pathlib import Path
 
 from reader.paths import resolve_db_path
-from reader.store import NotFound, StoreError, open_store, utc_now
+from reader.store import NotFound, Store, StoreError, open_store, utc_now
 
 from .library import Clock, LibraryService, ServiceError, parse_stars, parse_status
+from .review import DueItem, ReviewService, ReviewStatus, local_tz, parse_grade
 
 
-class Service(LibraryService):
-    """Every use case, over one store."""
+class Service(ReviewService, LibraryService):
+    """Every use case, over one store. Each part is a mixin in its own module."""
+
+    def __init__(self, store: Store, *, clock: Clock = utc_now, tz: tzinfo | None = None) -> None:
+        super().__init__(store, clock=clock)
+        self.tz = tz or local_tz()
 
 
 def open_service(
-    db: str | Path | None = None, *, clock: Clock = utc_now, seed: bool = True
+    db: str | Path | None = None,
+    *,
+    clock: Clock = utc_now,
+    tz: tzinfo | None = None,
+    seed: bool = True,
 ) -> Service:
     """Open the database (``--db``, ``$READER_DB`` or the data dir); a new one gets the seeds."""
-    service = Service(open_store(resolve_db_path(db)), clock=clock)
+    service = Service(open_store(resolve_db_path(db)), clock=clock, tz=tz)
     if seed:
         service.seed_if_new()
     return service
 
 
 __all__ = [
+    "DueItem",
+    "ReviewStatus",
+    "parse_grade",
     "NotFound",
     "Service",
     "ServiceError",

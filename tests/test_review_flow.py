@@ -1,0 +1,134 @@
+"""Spaced review through the service and the CLI, on a real database with a fixed clock."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reader.cli import cli
+from reader.service import Service, ServiceError, open_service
+from tests.conftest import TickingClock
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> TickingClock:
+    return TickingClock(START)
+
+
+@pytest.fixture
+def svc(db_path: Path, clock: TickingClock) -> Service:
+    service = open_service(db_path, clock=clock, tz=UTC)
+    yield service
+    service.close()
+
+
+def read(svc: Service, *ids: int) -> None:
+    for paper_id in ids:
+        svc.set_status(paper_id, "read")
+
+
+def test_marking_read_schedules_a_first_reread_at_least_a_day_later(svc: Service) -> None:
+    read(svc, 1)
+    status = svc.review_status(1)
+    assert status.enabled and status.card is not None
+    assert status.card.due >= START + timedelta(days=1)
+    assert svc.due() == []
+
+
+def test_low_rated_and_turned_off_papers_get_no_schedule(svc: Service) -> None:
+    svc.rate(2, 2)
+    read(svc, 2)
+    assert svc.review_status(2).card is None
+    svc.set_review(3, False)
+    read(svc, 3)
+    assert svc.review_status(3).card is None
+    svc.set_review(3, True)
+    assert svc.review_status(3).card is not None
+
+
+def test_due_grade_and_the_log(svc: Service, clock: TickingClock) -> None:
+    read(svc, 1)
+    first_due = svc.review_status(1).card.due
+    clock.now = first_due + timedelta(hours=1)
+    assert [item.paper.id for item in svc.due()] == [1]
+    card, entry = svc.grade(1, "good")
+    assert card.due > clock.now + timedelta(days=1)
+    assert svc.due() == []
+    log = svc.review_status(1).log
+    assert len(log) == 1 and log[0].grade == 3 and log[0].state_after == card.to_dict()
+    assert log[0].state_before["due"] == first_due.isoformat()
+    with pytest.raises(ServiceError, match="unknown grade"):
+        svc.grade(1, "perfect")
+    with pytest.raises(ServiceError, match="not scheduled"):
+        svc.grade(7, "good")
+
+
+def test_daily_limit_holds_and_the_rest_rolls_over(svc: Service, clock: TickingClock) -> None:
+    read(svc, 1, 2, 3, 4, 5)
+    clock.now += timedelta(days=30)
+    assert len(svc.due()) == 3  # default limit
+    assert svc.overdue_count() == 5
+    for item in svc.due():
+        svc.grade(item.paper.id, "good")
+    assert svc.due() == []  # the limit counts what was done today
+    assert svc.forecast(3)[1][1] == 2  # tomorrow takes the rest
+
+
+def test_schedule_phrases_and_errors(svc: Service) -> None:
+    moment = svc.schedule_at(4, "2027-01-10")
+    assert moment == datetime(2027, 1, 10, tzinfo=UTC)
+    assert svc.review_status(4).card.due == moment
+    with pytest.raises(ServiceError, match="did not understand"):
+        svc.schedule_at(4, "when pigs fly")
+
+
+def test_vacation_moves_everything_out_of_the_period(svc: Service, clock: TickingClock) -> None:
+    read(svc, 1, 2, 3, 4)
+    end, moved = svc.vacation("2 weeks")
+    assert moved == 4
+    assert all(svc.review_status(i).card.due >= end for i in (1, 2, 3, 4))
+    clock.now = end - timedelta(days=1)
+    assert svc.due() == [] and svc.overdue_count() == 0
+
+
+def run(db: Path, clock: TickingClock, *args: str, input: str | None = None):
+    return CliRunner().invoke(
+        cli, ["--db", str(db), *args], obj={"clock": clock, "tz": UTC}, input=input
+    )
+
+
+def test_cli_due_review_session_and_forecast(db_path: Path, clock: TickingClock) -> None:
+    assert run(db_path, clock, "status", "3", "read").exit_code == 0
+    result = run(db_path, clock, "due")
+    assert "Nothing due today. Next re-read due in" in result.output
+    clock.now += timedelta(days=20)
+    result = run(db_path, clock, "due", "--json")
+    assert [row["id"] for row in json.loads(result.output)] == [3]
+    session = run(db_path, clock, "review", input="\n3\nremember the 2D path trick\n")
+    assert session.exit_code == 0, session.output
+    assert "HAMSTER" in session.output and "Reviewed 1 paper; saved." in session.output
+    shown = json.loads(run(db_path, clock, "show", "3", "--json").output)
+    assert [n["text"] for n in shown["notes"]] == ["remember the 2D path trick"]
+    plan = json.loads(run(db_path, clock, "forecast", "--days", "366", "--json").output)
+    assert len(plan) == 366 and sum(day["re_reads"] for day in plan) == 1
+
+
+def test_cli_review_stops_cleanly_when_input_ends(db_path: Path, clock: TickingClock) -> None:
+    run(db_path, clock, "status", "3", "read")
+    clock.now += timedelta(days=20)
+    session = run(db_path, clock, "review", input="\n")  # reveals, then input ends
+    assert session.exit_code == 0 and "Reviewed 0 papers; saved." in session.output
+    assert len(json.loads(run(db_path, clock, "due", "--json").output)) == 1
+
+
+def test_cli_schedule_bad_phrase_is_one_line(db_path: Path, clock: TickingClock) -> None:
+    from reader.cli import main
+
+    code = main(["--db", str(db_path), "schedule", "3", "someday", "maybe"])
+    assert code == 1
