@@ -132,3 +132,29 @@ def test_cli_schedule_bad_phrase_is_one_line(db_path: Path, clock: TickingClock)
 
     code = main(["--db", str(db_path), "schedule", "3", "someday", "maybe"])
     assert code == 1
+
+
+def test_settings_drive_the_schedule(svc: Service, clock: TickingClock) -> None:
+    svc.set_setting("review.daily_limit", "1")
+    svc.set_setting("review.skip_stars_at_most", 0)
+    svc.rate(1, 1)
+    read(svc, 1, 2)
+    assert svc.review_status(1).card is not None  # 0: even 1-star papers get re-reads
+    clock.now += timedelta(days=30)
+    assert len(svc.due()) == 1
+    with pytest.raises(ServiceError, match="0.7 to 0.97"):
+        svc.set_setting("review.desired_retention", "0.2")
+    with pytest.raises(ServiceError, match="unknown setting"):
+        svc.set_setting("colour", "blue")
+    assert svc.settings()["review.daily_limit"] == 1
+
+
+def test_cli_config(db_path: Path, clock: TickingClock) -> None:
+    assert (
+        run(db_path, clock, "config", "review.daily_limit", "7").output
+        == "review.daily_limit = 7\n"
+    )
+    shown = json.loads(run(db_path, clock, "config", "--json").output)
+    assert shown["review.daily_limit"] == 7 and shown["suggest.per_day"] == 5
+    bad = run(db_path, clock, "config", "review.daily_limit", "many")
+    assert bad.exit_code != 0

@@ -226,3 +226,34 @@ def backup(ctx, path, db_path):
 
 
 COMMANDS = [list_cmd, show, search, rate, status, note, tag, untag, tags, seed, backup]
+
+
+@click.command()
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@json_option
+@db_option
+@click.pass_context
+def config(ctx, key, value, as_json, db_path):
+    """Show settings, or set KEY to VALUE (e.g. `reader config review.daily_limit 5`)."""
+    from reader.service import SETTINGS
+
+    service = open_from(ctx, db_path)
+    if key and value is not None:
+        saved = service.set_setting(key, value)
+        click.echo(f"{key} = {saved}")
+        return
+    values = service.settings()
+    if key:
+        if key not in values:
+            raise ServiceError(f"unknown setting {key!r}; known: {', '.join(values)}")
+        values = {key: values[key]}
+    if as_json:
+        echo_json(values)
+        return
+    for name, current in values.items():
+        click.echo(f"{name:<28} {current!s:<6} {SETTINGS[name].help}")
+    click.echo(f"database: {service.path}")
+
+
+COMMANDS.append(config)

@@ -11,7 +11,8 @@ from reader.schedule import Grade, ReviewCard, ReviewLogEntry, ReviewSettings
 from reader.store import Store, StoredCard
 from reader.when import WhenError, humanize_due, local_date, parse_period, parse_when
 
-from .library import LibraryService, ServiceError
+from .library import ServiceError
+from .settings import SettingsService
 
 GRADE_WORDS = {"again": Grade.AGAIN, "hard": Grade.HARD, "good": Grade.GOOD, "easy": Grade.EASY}
 
@@ -56,7 +57,7 @@ def _card(stored: StoredCard) -> ReviewCard | None:
     return sched.ReviewCard.from_dict(stored.card) if stored.card else None
 
 
-class ReviewService(LibraryService):
+class ReviewService(SettingsService):
     """Mixed into :class:`reader.service.Service`; relies on the library part's store."""
 
     store: Store
@@ -65,12 +66,11 @@ class ReviewService(LibraryService):
     # Settings -------------------------------------------------------------------------
 
     def review_settings(self) -> ReviewSettings:
+        values = self.settings()
         return ReviewSettings(
-            desired_retention=float(self.store.get_setting("review.desired_retention", 0.85)),
-            daily_limit=int(
-                self.store.get_setting("review.daily_limit", sched.DEFAULT_DAILY_LIMIT)
-            ),
-            skip_stars_at_most=int(self.store.get_setting("review.skip_stars_at_most", 2)),
+            desired_retention=float(values["review.desired_retention"]),
+            daily_limit=int(values["review.daily_limit"]),
+            skip_stars_at_most=int(values["review.skip_stars_at_most"]),
         )
 
     # Scheduling on read ---------------------------------------------------------------

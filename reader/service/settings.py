@@ -1,0 +1,79 @@
+"""The user's settings: a fixed set of named, validated values kept in the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .library import LibraryService, ServiceError
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any]
+
+
+def _int_in(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(str(text).strip())
+        except ValueError:
+            raise ServiceError(f"expected a whole number {low} to {high}, not {text!r}") from None
+        if not low <= value <= high:
+            raise ServiceError(f"expected a whole number {low} to {high}, not {value}")
+        return value
+
+    return parse
+
+
+def _float_in(low: float, high: float) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(str(text).strip())
+        except ValueError:
+            raise ServiceError(f"expected a number {low} to {high}, not {text!r}") from None
+        if not low <= value <= high:
+            raise ServiceError(f"expected a number {low} to {high}, not {value}")
+        return value
+
+    return parse
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in [
+        Setting("suggest.per_day", 5, "papers suggested each day", _int_in(1, 50)),
+        Setting(
+            "review.daily_limit", 3, "re-reads per day; the rest roll forward", _int_in(1, 100)
+        ),
+        Setting(
+            "review.desired_retention",
+            0.85,
+            "how likely you should still recall a paper when its re-read comes (0.70-0.97)",
+            _float_in(0.70, 0.97),
+        ),
+        Setting(
+            "review.skip_stars_at_most",
+            2,
+            "papers rated this many stars or fewer get no re-reads (0: all do)",
+            _int_in(0, 5),
+        ),
+    ]
+}
+
+
+class SettingsService(LibraryService):
+    def settings(self) -> dict[str, Any]:
+        return {key: self.store.get_setting(key, s.default) for key, s in SETTINGS.items()}
+
+    def set_setting(self, key: str, value: str | int | float) -> Any:
+        setting = SETTINGS.get(key)
+        if setting is None:
+            raise ServiceError(f"unknown setting {key!r}; known: {', '.join(SETTINGS)}")
+        parsed = setting.parse(str(value))
+        self.store.set_setting(key, parsed)
+        return parsed
