@@ -1,0 +1,31 @@
+"""The recommender: pure functions of (catalog features, feedback, day, seed).
+
+No SQL, files, clock or global random state here; the service layer loads the catalog and the
+feedback, persists :meth:`Features.to_bytes`, and stores each day's list.
+"""
+
+from reader.recommend.evaluate import EvalReport, leave_one_out
+from reader.recommend.explain import reason_text
+from reader.recommend.features import CatalogItem, Features, add_items, build_features
+from reader.recommend.rank import (
+    Suggestion,
+    feedback_weights,
+    score_catalog,
+    starter_picks,
+    suggest,
+)
+
+__all__ = [
+    "CatalogItem",
+    "EvalReport",
+    "Features",
+    "Suggestion",
+    "add_items",
+    "build_features",
+    "feedback_weights",
+    "leave_one_out",
+    "reason_text",
+    "score_catalog",
+    "starter_picks",
+    "suggest",
+]
