@@ -17,6 +17,7 @@ import hashlib
 import io
 import math
 import re
+import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +29,7 @@ import numpy as np
 import scipy.sparse as ssp
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 FORMAT = 1
@@ -321,7 +323,10 @@ def _clusters(dense: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         km: KMeans | MiniBatchKMeans = KMeans(k, n_init=3, random_state=0)
     else:
         km = MiniBatchKMeans(k, n_init=3, batch_size=8192, random_state=0)
-    labels = km.fit_predict(dense).astype(np.int32)
+    with warnings.catch_warnings():
+        # Tiny catalogs may have fewer distinct papers than clusters; that is fine.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        labels = km.fit_predict(dense).astype(np.int32)
     return km.cluster_centers_.astype(np.float32), labels
 
 
@@ -354,7 +359,10 @@ def build_features(
     if n >= 3 and n_terms >= 3:
         step = max(1, n // SVD_SAMPLE)
         svd = TruncatedSVD(dim, algorithm="randomized", n_iter=5, random_state=0)
-        svd.fit(_lsa_input(matrix[::step], idf, n_terms))
+        with warnings.catch_warnings():
+            # explained_variance_ratio_ divides by zero on degenerate tiny inputs; unused.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            svd.fit(_lsa_input(matrix[::step], idf, n_terms))
         components = svd.components_.astype(np.float32)
     else:
         components = np.zeros((1, n_terms), dtype=np.float32)

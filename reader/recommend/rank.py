@@ -277,7 +277,9 @@ def suggest(
                 paper_id=int(features.ids[row]),
                 score=float(scores[row]),
                 because_of=_closest_liked(features, row, liked),
-                terms=top_terms(features, row, profile.sparse),
+                # A pick found through LSA may share no term with the profile.
+                terms=top_terms(features, row, profile.sparse)
+                or top_terms(features, row, features.idf),
             )
         )
     if extra is not None:
@@ -297,6 +299,9 @@ def _closest_liked(features: Features, row: int, liked: np.ndarray, k: int = 2) 
     if not len(liked):
         return ()
     sims = np.asarray((features.matrix[liked] @ features.matrix[row].T).todense()).ravel()
+    if not (sims > 0).any():
+        # No shared term: fall back to the LSA similarity (related words).
+        sims = features.dense[liked] @ features.dense[row]
     order = np.lexsort((features.ids[liked], -sims))[:k]
     return tuple(int(features.ids[liked[i]]) for i in order if sims[i] > 0)
 

@@ -1,0 +1,362 @@
+"""The recommender on small corpora where the right answer is obvious, plus invariants."""
+
+from __future__ import annotations
+
+import datetime
+
+import numpy as np
+import pytest
+
+from reader.recommend import (
+    CatalogItem,
+    EvalReport,
+    Features,
+    Suggestion,
+    add_items,
+    build_features,
+    feedback_weights,
+    leave_one_out,
+    reason_text,
+    score_catalog,
+    starter_picks,
+    suggest,
+)
+
+DAY = datetime.date(2026, 3, 2)
+
+TOPICS = {
+    "graph": [
+        "Graph neural networks for molecule property prediction",
+        "Message passing graph neural networks on citation graphs",
+        "Over-smoothing in deep graph neural networks",
+        "Graph attention networks for node classification",
+        "Scalable graph neural networks with neighbour sampling",
+        "Expressive power of graph neural networks and the Weisfeiler-Lehman test",
+    ],
+    "rl": [
+        "Deep reinforcement learning for robotic grasping",
+        "Offline reinforcement learning with conservative Q-learning",
+        "Policy gradient methods in reinforcement learning for games",
+        "Model-based reinforcement learning with learned world models",
+        "Exploration bonuses for sparse-reward reinforcement learning",
+        "Reward shaping for reinforcement learning agents",
+    ],
+    "protein": [
+        "Protein structure prediction with deep learning",
+        "Protein folding dynamics from molecular simulation",
+        "Protein language models predict mutation effects",
+        "Designing protein binders with diffusion models",
+        "Protein contact maps from coevolution",
+        "Protein stability prediction from sequence",
+    ],
+    "causal": [
+        "Causal inference with instrumental variables",
+        "Causal discovery from observational data",
+        "Causal effect estimation under confounding",
+        "Invariant causal prediction for domain generalization",
+        "Counterfactual reasoning and causal graphs",
+        "Causal representation learning from interventions",
+    ],
+}
+
+
+def corpus() -> list[CatalogItem]:
+    items = []
+    for t, titles in enumerate(TOPICS.values()):
+        for k, title in enumerate(titles):
+            items.append(CatalogItem(id=100 * (t + 1) + k, title=title, abstract=title.lower()))
+    return items
+
+
+def topic_of(pid: int) -> str:
+    return list(TOPICS)[pid // 100 - 1]
+
+
+@pytest.fixture(scope="module")
+def feats() -> Features:
+    return build_features(corpus)
+
+
+def test_rows_follow_ids(feats: Features) -> None:
+    assert feats.ids.tolist() == [i.id for i in corpus()]
+    assert feats.matrix.shape == (24, len(feats.terms))
+    assert feats.dense.shape[0] == 24
+
+
+def test_liked_topic_ranks_first(feats: Features) -> None:
+    weights = {100: 1.0, 101: 1.0}
+    out = suggest(feats, weights, n=3, exclude=(), day=DAY)
+    main = [s for s in out if not s.exploration]
+    assert main and all(topic_of(s.paper_id) == "graph" for s in main)
+    assert main[0].because_of and set(main[0].because_of) <= {100, 101}
+    assert any("graph" in t for t in main[0].terms)
+
+
+def test_score_catalog_puts_topic_above_others(feats: Features) -> None:
+    scores = score_catalog(feats, {200: 1.0, 201: 1.0})
+    order = [int(feats.ids[i]) for i in np.argsort(-scores)]
+    rest = [p for p in order if p not in (200, 201)]
+    assert {topic_of(p) for p in rest[:4]} == {"rl"}
+
+
+def test_dislike_pushes_topic_down(feats: Features) -> None:
+    base = score_catalog(feats, {100: 1.0, 300: 1.0})
+    disliked = score_catalog(feats, {100: 1.0, 300: 1.0, 301: -1.0})
+    protein = feats.rows([302, 303, 304])
+    graph = feats.rows([102, 103, 104])
+    gap_before = base[graph].mean() - base[protein].mean()
+    gap_after = disliked[graph].mean() - disliked[protein].mean()
+    assert gap_after > gap_before
+
+
+def test_interests_work_without_ratings(feats: Features) -> None:
+    out = suggest(feats, {}, n=2, exclude=(), day=DAY, interests=["causal inference"])
+    assert out and topic_of(out[0].paper_id) == "causal"
+    assert out[0].because_of == ()
+    assert reason_text(out[0], {}, {}).startswith("Matches your interests")
+
+
+def test_nothing_to_go_on_gives_empty_list(feats: Features) -> None:
+    assert suggest(feats, {}, n=5, exclude=(), day=DAY) == []
+    assert suggest(feats, {100: -1.0}, n=5, exclude=(), day=DAY) == []
+
+
+@pytest.mark.parametrize("n", [1, 3, 5, 10])
+@pytest.mark.parametrize("seed", [0, 7])
+def test_invariants(feats: Features, n: int, seed: int) -> None:
+    weights = {100: 1.0, 200: 0.7, 300: -1.0}
+    exclude = {101, 201, 102}
+    out = suggest(feats, weights, n=n, exclude=exclude, day=DAY, seed=seed)
+    ids = [s.paper_id for s in out]
+    assert 0 < len(out) <= n
+    assert len(set(ids)) == len(ids)
+    assert not set(ids) & exclude
+    assert not set(ids) & set(weights)
+    assert sum(s.exploration for s in out) <= 1
+    assert all(not s.exploration for s in out[:-1])
+    assert all(s.terms or s.because_of for s in out)
+    titles = {i.id: i.title for i in corpus()}
+    assert all(reason_text(s, titles, {100: 5, 200: 4}) for s in out)
+    again = suggest(feats, weights, n=n, exclude=exclude, day=DAY, seed=seed)
+    assert again == out
+
+
+def test_exploration_slot_is_from_unrated_area(feats: Features) -> None:
+    weights = {100: 1.0, 101: 1.0, 102: 1.0}
+    out = suggest(feats, weights, n=4, exclude=(), day=DAY)
+    assert out[-1].exploration
+    rated_areas = set(feats.labels[feats.rows(weights)].tolist())
+    row = feats.row_of(out[-1].paper_id)
+    assert row is not None and int(feats.labels[row]) not in rated_areas
+    assert reason_text(out[-1], {}, {}).startswith("Exploration:")
+
+
+def test_no_near_duplicates() -> None:
+    items = corpus()
+    # Three copies of one paper under different ids, e.g. arXiv and journal versions.
+    dup = "Graph neural networks for molecule property prediction"
+    items += [CatalogItem(900 + k, dup, dup.lower()) for k in range(3)]
+    feats = build_features(lambda: items)
+    out = suggest(feats, {101: 1.0, 102: 1.0}, n=6, exclude=(), day=DAY)
+    ids = {s.paper_id for s in out}
+    assert len(ids & {100, 900, 901, 902}) <= 1
+    # A copy of a liked paper is not suggested either.
+    out = suggest(feats, {100: 1.0}, n=6, exclude=(), day=DAY)
+    assert not {s.paper_id for s in out} & {900, 901, 902}
+
+
+def test_deterministic_rebuild(feats: Features) -> None:
+    other = build_features(corpus)
+    assert other.to_bytes() == feats.to_bytes()
+    w = {100: 1.0, 400: 1.0}
+    assert suggest(other, w, n=4, exclude=(), day=DAY) == suggest(
+        feats, w, n=4, exclude=(), day=DAY
+    )
+
+
+def test_bytes_round_trip(feats: Features) -> None:
+    back = Features.from_bytes(feats.to_bytes())
+    assert back.version == feats.version
+    assert back.terms == feats.terms
+    w = {100: 1.0, 205: 0.3, 300: -0.5}
+    np.testing.assert_array_equal(score_catalog(back, w), score_catalog(feats, w))
+
+
+def test_from_bytes_rejects_other_format(feats: Features) -> None:
+    import io
+
+    z = dict(np.load(io.BytesIO(feats.to_bytes())))
+    z["format"] = np.array([999])
+    buf = io.BytesIO()
+    np.savez(buf, **z)
+    with pytest.raises(ValueError, match="format"):
+        Features.from_bytes(buf.getvalue())
+
+
+def test_add_items_is_incremental(feats: Features) -> None:
+    new = CatalogItem(500, "Graph neural networks for traffic forecasting", "graph neural networks")
+    added = add_items(feats, [new])
+    assert added.version != feats.version
+    assert added.terms is feats.terms
+    assert added.ids.tolist() == feats.ids.tolist() + [500]
+    assert added.matrix.shape == (25, len(feats.terms))
+    assert len(added.labels) == len(added.dense) == 25
+    # Old rows are untouched and the new paper ranks with its topic.
+    np.testing.assert_array_equal(added.dense[:24], feats.dense)
+    out = suggest(added, {100: 1.0, 101: 1.0}, n=2, exclude=(), day=DAY)
+    scores = score_catalog(added, {100: 1.0, 101: 1.0})
+    assert scores[added.row_of(500)] > np.median(scores)
+    assert all(topic_of(s.paper_id) in ("graph", "graph") for s in out if s.paper_id != 500)
+
+
+def test_add_items_replaces_an_existing_id(feats: Features) -> None:
+    changed = CatalogItem(100, "Protein structure prediction", "protein structure")
+    added = add_items(feats, [changed])
+    assert len(added) == len(feats)
+    assert sorted(added.ids.tolist()) == sorted(feats.ids.tolist())
+    scores = score_catalog(added, {300: 1.0})
+    assert scores[added.row_of(100)] > scores[added.row_of(101)]
+
+
+def test_add_items_nothing_is_identity(feats: Features) -> None:
+    assert add_items(feats, []) is feats
+
+
+def test_duplicate_ids_are_rejected() -> None:
+    items = [CatalogItem(1, "a paper on graphs"), CatalogItem(1, "another on graphs")]
+    with pytest.raises(ValueError, match="duplicate"):
+        build_features(lambda: items)
+
+
+def test_progress_reports_total() -> None:
+    seen: list[tuple[int, int | None]] = []
+    build_features(corpus, progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1] == (24, 24)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"stars": {1: 5, 2: 4, 3: 3, 4: 2, 5: 1}}, {1: 1.0, 2: 0.7, 3: 0.1, 4: -0.5, 5: -1.0}),
+        ({"stars": {}, "opened": [1], "dropped": [2]}, {1: 0.3, 2: -0.7}),
+        ({"stars": {1: 5}, "opened": [1]}, {1: 1.0}),
+        ({"stars": {1: 2}, "dropped": [1]}, {1: -0.5}),
+        ({"stars": {1: 5}, "not_for_me": [1, 2]}, {1: -1.0, 2: -1.0}),
+    ],
+    ids=["stars", "opened-dropped", "stars-beat-opened", "stars-beat-dropped", "not-for-me-wins"],
+)
+def test_feedback_weights(kwargs: dict, expected: dict[int, float]) -> None:
+    assert feedback_weights(**kwargs) == expected
+
+
+def test_feedback_weights_rejects_bad_stars() -> None:
+    with pytest.raises(ValueError):
+        feedback_weights(stars={1: 6})
+
+
+@pytest.mark.parametrize(
+    ("suggestion", "expected"),
+    [
+        (
+            Suggestion(7, 1.0, (1,), ("graph", "neural networks")),
+            'Like "Graph paper" (rated 5); terms: graph, neural networks',
+        ),
+        (
+            Suggestion(7, 1.0, (1, 2), ("graph",)),
+            'Like "Graph paper" (rated 5) and "Other paper"; terms: graph',
+        ),
+        (Suggestion(7, 1.0, (), ("causal",)), "Matches your interests; terms: causal"),
+        (
+            Suggestion(7, 0.1, (), ("protein",), exploration=True),
+            "Exploration: from an area you have not rated yet; terms: protein",
+        ),
+    ],
+    ids=["one", "two", "interests", "exploration"],
+)
+def test_reason_text(suggestion: Suggestion, expected: str) -> None:
+    titles = {1: "Graph   paper", 2: "Other paper"}
+    assert reason_text(suggestion, titles, {1: 5}) == expected
+
+
+def test_reason_text_shortens_long_titles() -> None:
+    s = Suggestion(7, 1.0, (1,), ())
+    text = reason_text(s, {1: "word " * 40}, {})
+    assert text.startswith('Like "word') and text.endswith('..."') and len(text) < 90
+
+
+def test_author_and_tag_terms_are_readable() -> None:
+    items = corpus() + [
+        CatalogItem(600, "Sheaf networks", "sheaf", authors=("Ada Lovelace",), tags=("cs.LG",)),
+        CatalogItem(601, "Sheaf diffusion", "sheaf", authors=("Ada Lovelace",), tags=("cs.LG",)),
+        CatalogItem(602, "Unrelated", "soil", authors=("Ada Lovelace",), tags=("cs.LG",)),
+    ]
+    feats = build_features(lambda: items)
+    assert "au_ada_lovelace" in feats.vocabulary and "tag_cs_lg" in feats.vocabulary
+    out = suggest(feats, {600: 1.0}, n=1, exclude=(), day=DAY)
+    assert out[0].paper_id in (601, 602)
+    assert set(out[0].terms) & {"author ada lovelace", "tag cs lg", "sheaf"}
+
+
+def test_leave_one_out_finds_topic(feats: Features) -> None:
+    weights = {100: 1.0, 101: 1.0, 102: 0.7, 103: 1.0, 300: -1.0, 200: 0.1}
+    report = leave_one_out(feats, weights)
+    assert isinstance(report, EvalReport)
+    assert report.n == 4
+    assert report.hit_rate_10 == 1.0 and report.hit_rate_50 == 1.0
+    assert report.median_rank <= 3 and 0 < report.mrr <= 1
+
+
+def test_leave_one_out_without_likes(feats: Features) -> None:
+    report = leave_one_out(feats, {100: -1.0})
+    assert report.n == 0 and np.isnan(report.median_rank)
+
+
+def test_leave_one_out_limit(feats: Features) -> None:
+    weights = {int(p): 1.0 for p in feats.ids[:12]}
+    assert leave_one_out(feats, weights, limit=5).n == 5
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_tiny_catalogs(size: int) -> None:
+    items = corpus()[:size]
+    feats = build_features(lambda: items)
+    assert (
+        starter_picks(feats, 5) == [i.id for i in items][: min(5, size)]
+        or len(starter_picks(feats, 5)) == size
+    )
+    out = suggest(feats, {items[0].id: 1.0}, n=3, exclude=(), day=DAY)
+    assert items[0].id not in {s.paper_id for s in out}
+    assert len(out) <= size - 1
+
+
+def test_empty_catalog() -> None:
+    feats = build_features(list)
+    assert len(feats) == 0
+    assert starter_picks(feats, 3) == []
+    assert suggest(feats, {1: 1.0}, n=3, exclude=(), day=DAY) == []
+
+
+def test_starter_picks_cover_topics(feats: Features) -> None:
+    picks = starter_picks(feats, 4)
+    assert len(picks) == len(set(picks)) == 4
+    assert len({topic_of(p) for p in picks}) >= 3
+    assert not set(starter_picks(feats, 10, exclude=picks)) & set(picks)
+    assert len(starter_picks(feats, 100)) == 24
+
+
+def test_cold_start_on_seed_catalog() -> None:
+    from reader.seedcatalog import seed_records
+
+    records = seed_records()
+    items = [
+        CatalogItem(k + 1, r.title, r.abstract, r.authors, r.tags) for k, r in enumerate(records)
+    ]
+    feats = build_features(lambda: items)
+    picks = starter_picks(feats, 8)
+    assert len(set(picks)) == 8
+    # Picks spread over several areas rather than one cluster.
+    assert len({int(feats.labels[feats.row_of(p)]) for p in picks}) >= 6
+    out = suggest(feats, {}, n=5, exclude=(), day=DAY, interests=["robot manipulation"])
+    assert out and all(s.terms for s in out)
+    titles = {i.id: i.title for i in items}
+    assert any("robot" in titles[s.paper_id].lower() for s in out[:2])
