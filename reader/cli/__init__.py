@@ -18,6 +18,7 @@ from reader.service import StoreError
 from .base import db_option
 from .library import COMMANDS as LIBRARY_COMMANDS
 from .review import COMMANDS as REVIEW_COMMANDS
+from .suggest import COMMANDS as SUGGEST_COMMANDS
 
 UiOpener = Callable[[Path | None], None]
 
@@ -41,7 +42,7 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
         opener(Path(db_path) if db_path else None)
 
 
-for command in [*LIBRARY_COMMANDS, *REVIEW_COMMANDS]:
+for command in [*LIBRARY_COMMANDS, *REVIEW_COMMANDS, *SUGGEST_COMMANDS]:
     cli.add_command(command)
 
 

@@ -12,9 +12,10 @@ from reader.store import NotFound, Store, StoreError, open_store, utc_now
 from .library import Clock, LibraryService, ServiceError, parse_stars, parse_status
 from .review import DueItem, ReviewService, ReviewStatus, local_tz, parse_grade
 from .settings import SETTINGS, SettingsService
+from .suggest import SuggestionView, SuggestService, Today
 
 
-class Service(ReviewService, SettingsService, LibraryService):
+class Service(SuggestService, ReviewService, SettingsService, LibraryService):
     """Every use case, over one store. Each part is a mixin in its own module."""
 
     def __init__(self, store: Store, *, clock: Clock = utc_now, tz: tzinfo | None = None) -> None:
@@ -39,6 +40,8 @@ def open_service(
 __all__ = [
     "DueItem",
     "SETTINGS",
+    "SuggestionView",
+    "Today",
     "ReviewStatus",
     "parse_grade",
     "NotFound",

@@ -4,6 +4,7 @@ cache, and the user's settings."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -31,7 +32,43 @@ class FeedbackSets:
     """Papers whose snooze has not ended at the time asked about."""
 
 
+@dataclass(frozen=True)
+class CatalogRow:
+    """The text of one paper, as the recommender reads it."""
+
+    id: int
+    title: str
+    abstract: str
+    authors: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
 class RecommendStore(StoreBase):
+    def iter_catalog(self, *, after_id: int = 0, batch: int = 5000) -> Iterator[CatalogRow]:
+        """Every paper's text in id order (those with id > ``after_id``), streamed so a
+        million papers never sit in memory at once."""
+        cursor = self.db.conn.execute(
+            "SELECT p.id, p.title, p.abstract, p.authors, ("
+            " SELECT json_group_array(t.name) FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id"
+            " WHERE pt.paper_id = p.id) FROM papers p WHERE p.id > ? ORDER BY p.id",
+            [after_id],
+        )
+        while rows := cursor.fetchmany(batch):
+            for paper_id, title, abstract, authors, tags in rows:
+                yield CatalogRow(
+                    paper_id, title, abstract, tuple(json.loads(authors)), tuple(json.loads(tags))
+                )
+
+    def paper_titles(self, ids: Iterable[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        wanted = list(ids)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._query(f"SELECT id, title FROM papers WHERE id IN ({marks})", chunk):
+                found[row["id"]] = row["title"]
+        return found
+
     def add_feedback(
         self, paper_id: int, kind: str, *, now: datetime, until: datetime | None = None
     ) -> None:

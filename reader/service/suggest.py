@@ -1,0 +1,221 @@
+"""Suggestion use cases: today's list, feedback on it, interests, the feature cache, eval."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from reader import recommend as rec
+from reader.models import Paper, Status
+from reader.store import StoredSuggestion
+from reader.when import WhenError, local_date, parse_period
+
+from .library import ServiceError
+from .settings import SettingsService
+
+FEATURES_NAME = "catalog"
+DEFAULT_SNOOZE = "2 weeks"
+
+Progress = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class SuggestionView:
+    """One of today's suggestions, ready to show."""
+
+    rank: int
+    paper: Paper
+    reason: str
+    exploration: bool
+    score: float
+
+
+@dataclass(frozen=True)
+class Today:
+    """What the Today screen and `reader suggest` show."""
+
+    day: date
+    suggestions: list[SuggestionView]
+    cold_start: bool
+    """True when there is nothing to learn from yet (no ratings, feedback or interests)."""
+    starters: list[Paper]
+    """With a cold start: papers spread over the catalog, to rate first."""
+
+
+def _parse_version(version: str) -> tuple[int, int, int] | None:
+    try:
+        count, max_id, edits = (int(part) for part in version.split(":"))
+    except ValueError:
+        return None
+    return count, max_id, edits
+
+
+class SuggestService(SettingsService):
+    _features: rec.Features | None = None
+    _features_version: str | None = None
+
+    # Features -------------------------------------------------------------------------
+
+    def _items(self, after_id: int = 0) -> Iterator[rec.CatalogItem]:
+        for row in self.store.iter_catalog(after_id=after_id):
+            yield rec.CatalogItem(row.id, row.title, row.abstract, row.authors, row.tags)
+
+    def features(self, *, progress: Progress | None = None, rebuild: bool = False) -> rec.Features:
+        """The catalog's features: from memory, from the cache in the database, updated
+        cheaply when papers were only added, or rebuilt (with progress) when text changed."""
+        version = self.store.catalog_version()
+        if not rebuild and self._features is not None and self._features_version == version:
+            return self._features
+        cached = None if rebuild else self.store.cached_features(FEATURES_NAME)
+        features: rec.Features | None = None
+        if cached is not None:
+            cached_version, blob = cached
+            try:
+                features = rec.Features.from_bytes(blob)
+            except Exception:  # a cache from another version of reader: rebuild it
+                features = None
+            if features is not None and cached_version != version:
+                features = self._extend(features, cached_version, version)
+        if features is None:
+            features = rec.build_features(self._items, progress=progress)
+        if cached is None or cached[0] != version:
+            self.store.save_features(FEATURES_NAME, version, features.to_bytes(), now=self.clock())
+        self._features, self._features_version = features, version
+        return features
+
+    def _extend(self, features: rec.Features, old: str, new: str) -> rec.Features | None:
+        """Add only the new papers when nothing was edited or removed since ``old``."""
+        before, after = _parse_version(old), _parse_version(new)
+        if before is None or after is None or before[2] != after[2]:
+            return None
+        added = list(self._items(after_id=before[1]))
+        if before[0] + len(added) != after[0]:
+            return None
+        return rec.add_items(features, added)
+
+    # Today ----------------------------------------------------------------------------
+
+    def _weights(self) -> dict[int, float]:
+        feedback = self.store.feedback(now=self.clock())
+        statuses = self.store.current_statuses()
+        return rec.feedback_weights(
+            stars=self.store.current_ratings(),
+            not_for_me=feedback.not_for_me,
+            opened=feedback.opened,
+            dropped=[pid for pid, s in statuses.items() if s is Status.DROPPED],
+        )
+
+    def _excluded(self) -> set[int]:
+        """Papers never to suggest: rated, in the reading list or done, dismissed, snoozed."""
+        feedback = self.store.feedback(now=self.clock())
+        return (
+            set(self.store.current_ratings())
+            | set(self.store.current_statuses())
+            | feedback.not_for_me
+            | feedback.snoozed
+        )
+
+    def today(self, *, refresh: bool = False, n: int | None = None) -> Today:
+        """Today's suggestions: made once a day and kept, so they are stable across
+        restarts; papers acted on since drop out. ``refresh`` makes a new list."""
+        day = local_date(self.clock(), self.tz)
+        count = n or int(self.settings()["suggest.per_day"])
+        saved = None if refresh else self.store.suggestions_for(day)
+        if saved is None:
+            saved = self._make_list(day, count)
+        excluded = self._excluded()
+        rows = [row for row in saved if row.paper_id not in excluded][:count]
+        papers = {p.id: p for p in self.store.get_papers([row.paper_id for row in rows])}
+        views = [
+            SuggestionView(row.rank, papers[row.paper_id], row.reason, row.exploration, row.score)
+            for row in rows
+            if row.paper_id in papers
+        ]
+        cold = not views and not self._weights() and not self.store.interests()
+        starters = self.starters(count) if cold else []
+        return Today(day, views, cold, starters)
+
+    def _make_list(self, day: date, count: int) -> list[StoredSuggestion]:
+        weights = self._weights()
+        interests = self.store.interests()
+        if not weights and not interests:
+            # A cold start is not saved: the first rating today should bring a real list.
+            return []
+        features = self.features()
+        picks = rec.suggest(
+            features,
+            weights,
+            n=count,
+            exclude=self._excluded(),
+            day=day,
+            interests=interests,
+            seed=day.toordinal(),
+        )
+        titles = self.store.paper_titles({pid for s in picks for pid in s.because_of})
+        stars = self.store.current_ratings()
+        rows = [
+            StoredSuggestion(
+                day,
+                rank,
+                s.paper_id,
+                float(s.score),
+                rec.reason_text(s, titles, stars),
+                s.exploration,
+            )
+            for rank, s in enumerate(picks, start=1)
+        ]
+        self.store.save_suggestions(day, rows)
+        self.store.mark_suggested(day)
+        return rows
+
+    def starters(self, n: int = 5) -> list[Paper]:
+        """Papers that cover the catalog, for a user with nothing rated yet."""
+        ids = rec.starter_picks(self.features(), n, exclude=self._excluded())
+        return self.store.get_papers(ids)
+
+    # Feedback -------------------------------------------------------------------------
+
+    def dismiss(self, ref: str | int) -> Paper:
+        """ "Not for me": never suggest it again, and learn from it."""
+        paper = self.paper(ref)
+        self.store.add_feedback(paper.id, "not_for_me", now=self.clock())
+        return paper
+
+    def snooze(self, ref: str | int, period: str = DEFAULT_SNOOZE) -> tuple[Paper, datetime]:
+        """ "Later": keep it out of suggestions for ``period``; it may come back after."""
+        paper = self.paper(ref)
+        try:
+            length = parse_period(period)
+        except WhenError as error:
+            raise ServiceError(str(error)) from None
+        until = self.clock() + length
+        self.store.add_feedback(paper.id, "snooze", now=self.clock(), until=until)
+        return paper, until
+
+    def opened(self, ref: str | int) -> None:
+        """The user opened a suggested paper: a mild positive signal."""
+        self.store.add_feedback(self.store.resolve_id(ref), "opened", now=self.clock())
+
+    def add_interests(self, terms: list[str]) -> list[str]:
+        cleaned = [" ".join(t.split()) for t in terms if t.strip()]
+        if not cleaned:
+            raise ServiceError('give at least one interest, e.g. "causal inference"')
+        self.store.add_interests(cleaned, now=self.clock())
+        return self.store.interests()
+
+    def remove_interests(self, terms: list[str]) -> list[str]:
+        self.store.remove_interests(terms)
+        return self.store.interests()
+
+    def interests(self) -> list[str]:
+        return self.store.interests()
+
+    # How well is it doing? ------------------------------------------------------------
+
+    def evaluate(self) -> rec.EvalReport:
+        """Leave-one-out over the user's own liked papers."""
+        weights = self._weights()
+        if sum(1 for w in weights.values() if w > 0) < 2:
+            raise ServiceError("rate at least two papers 4 or 5 stars before `reader eval`")
+        return rec.leave_one_out(self.features(), weights)
