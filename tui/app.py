@@ -1,15 +1,37 @@
-"""The Textual app: ReaderApp takes a Service; make_app(db_path) builds it."""
+"""The Textual app: ReaderApp takes a Service; make_app(db_path) builds it.
+
+Screens reach the data only through ``app.service`` (the same ``reader.service.Service``
+the CLI uses). Quick calls run on the UI thread; library pages and searches run in thread
+workers on a second, read-only-in-practice connection (``app.reads``), so a slow query at
+100,000 papers never freezes typing.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
-from reader.service import Service, open_service
+from reader.service import Service, StoreError, open_service
 
+from .commands import ReaderCommands
+from .modals.confirm import ConfirmScreen
+from .modals.help import HelpScreen
+from .opener import Opener, system_open
 from .screens.library import LibraryScreen
+from .screens.paper import PaperScreen
+from .screens.today import TodayScreen
+
+T = TypeVar("T")
+
+Flusher = Callable[[], bool]
+"""Saves pending edits; returns False when they could not be saved (kept for a retry)."""
 
 
 class ReaderApp(App[None]):
@@ -17,21 +39,131 @@ class ReaderApp(App[None]):
 
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
+    COMMANDS = App.COMMANDS | {ReaderCommands}
+    MODES = {"today": TodayScreen, "library": LibraryScreen}
+    DEFAULT_MODE = "today"
     BINDINGS = [
-        Binding("q", "quit", "Quit", tooltip="Quit reader (everything is already saved)"),
+        Binding(
+            "t",
+            "switch_mode('today')",
+            "Today",
+            id="today",
+            tooltip="Today: re-reads due, papers in progress, the reading queue",
+        ),
+        Binding(
+            "l",
+            "switch_mode('library')",
+            "Library",
+            id="library",
+            tooltip="Every paper: sort, filter, search",
+        ),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Every key, on one screen"),
+        Binding("f1", "help", "Help", show=False, id="help-f1"),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit (notes are saved first)"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit-ctrl"),
     ]
 
-    def __init__(self, service: Service) -> None:
+    def __init__(
+        self,
+        service: Service,
+        *,
+        opener: Opener = system_open,
+        cursor_blink: bool = True,
+    ) -> None:
         super().__init__()
         self.service = service
-        self.sub_title = str(service.path)
+        self.opener = opener
+        """Opens a URL or a file with the system's program; injectable for tests."""
+        self.cursor_blink = cursor_blink
+        """False in snapshot tests, so screenshots do not depend on the blink phase."""
+        self._reads: Service | None = None
+        self._reads_lock = threading.Lock()
+        self._flushers: list[Flusher] = []
 
-    def on_mount(self) -> None:
-        self.push_screen(LibraryScreen(self.service))
+    # Data -----------------------------------------------------------------------------
+
+    @contextmanager
+    def reads(self) -> Iterator[Service]:
+        """A second connection for queries made from worker threads, one at a time."""
+        with self._reads_lock:
+            if self._reads is None:
+                s = self.service
+                self._reads = open_service(s.path, clock=s.clock, tz=s.tz, seed=False)
+            yield self._reads
+
+    def attempt(self, what: str, call: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """Run a service call; a database error becomes a notification, not a crash."""
+        try:
+            return call(*args, **kwargs)
+        except StoreError as error:
+            self.notify(str(error), title=f"Could not {what}", severity="error", markup=False)
+            return None
+
+    # Edits that must survive quitting -------------------------------------------------
+
+    def register_flusher(self, flush: Flusher) -> None:
+        self._flushers.append(flush)
+
+    def unregister_flusher(self, flush: Flusher) -> None:
+        if flush in self._flushers:
+            self._flushers.remove(flush)
+
+    def flush_all(self) -> bool:
+        ok = True
+        for flush in list(self._flushers):
+            ok = flush() and ok
+        return ok
+
+    async def action_quit(self) -> None:
+        if self.flush_all():
+            self.exit()
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(
+            ConfirmScreen(
+                "A note could not be saved (see the message). It is still in the editor and "
+                "will be retried. Quit anyway and lose the unsaved text?",
+                yes="Quit, lose it",
+                no="Stay",
+            ),
+            answered,
+        )
+
+    # Screens --------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+            return
+        current = type(self.screen)
+        screens = [current] + [
+            s for s in (TodayScreen, LibraryScreen, PaperScreen) if s is not current
+        ]
+        sections = [(getattr(s, "HELP_TITLE", s.__name__), s.BINDINGS) for s in screens]
+        sections.append(("Everywhere", self.BINDINGS))
+        self.push_screen(HelpScreen(sections))
+
+    def palette_commands(self, screen: Screen[Any]) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+        """Commands for the palette: the app's own, then the screen's (see commands.py)."""
+        yield "Go to Today", "Re-reads due, reading, queued", lambda: self.switch_mode("today")
+        yield "Go to Library", "Every paper", lambda: self.switch_mode("library")
+        yield "Help: keys", "Every key on one screen", self.action_help
+        yield "Quit", "Save notes and quit", self.action_quit
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            yield from commands()
 
     def on_unmount(self) -> None:
+        self.flush_all()
         self.service.close()
+        with self._reads_lock:
+            if self._reads is not None:
+                self._reads.close()
 
 
-def make_app(db_path: Path | str | None = None) -> ReaderApp:
-    return ReaderApp(open_service(db_path))
+def make_app(db_path: Path | str | None = None, **kwargs: Any) -> ReaderApp:
+    return ReaderApp(open_service(db_path), **kwargs)

@@ -1,67 +1,498 @@
-"""Library: every paper in a table, with the selected paper's details beside it."""
+"""Library: every paper in a table, sortable, filterable, searchable as you type.
+
+The table holds only what has been scrolled to: pages of ``PAGE`` rows are fetched from the
+service as the cursor nears the end, so 100,000 papers cost no more than 200 to open.
+Pages and searches run in a thread worker on the app's second connection; a newer query
+makes an older one's result be dropped (the ``_generation`` counter).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, replace
+
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header
+from textual.events import Resize
+from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from reader.models import Paper
-from reader.service import Service
+from reader.models import Paper, Status
+from reader.service import StoreError
 
-from ..widgets.paper_detail import PaperDetail, stars_label
+from ..modals.filter import Filters, FilterScreen
+from ..text import clean, short_stars
+from ..widgets.paper_detail import PaperDetail
+from .base import ReaderScreen
+
+PAGE = 200
+"""Rows fetched at a time while scrolling."""
+PREFETCH = 40
+"""Fetch the next page when the cursor is this close to the last loaded row."""
+SEARCH_LIMIT = 500
+"""Search results shown (ranked best first)."""
+NARROW = 110
+"""Below this width the detail pane is hidden (toggle it with d)."""
+
+# (column key, label, fixed width or None for "the rest", the service's sort key or None)
+COLUMNS: list[tuple[str, str, int | None, str | None]] = [
+    ("title", "Title", None, "title"),
+    ("authors", "Authors", 16, None),
+    ("year", "Year", 4, "year"),
+    ("status", "Status", 7, "status"),
+    ("stars", "Stars", 5, "stars"),
+    ("tags", "Tags", 12, None),
+]
+SORTS: list[tuple[str, str]] = [
+    ("id", "added"),
+    ("title", "title"),
+    ("year", "year"),
+    ("status", "status"),
+    ("stars", "stars"),
+]
+SORT_NAMES = dict(SORTS)
 
 
-class LibraryScreen(Screen[None]):
-    BINDINGS = [
-        Binding("r", "refresh", "Refresh", tooltip="Reload papers from the database"),
+@dataclass(frozen=True)
+class Query:
+    text: str = ""
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "id"
+    descending: bool = False
+
+
+def _local_sort_key(sort: str):  # type: ignore[no-untyped-def]
+    """Orders loaded search hits when the user sorts them (the store ranks them)."""
+    keys = {
+        "title": lambda p: p.title.casefold(),
+        "year": lambda p: p.year or 0,
+        "status": lambda p: p.status.value,
+        "stars": lambda p: p.stars or 0,
+        "id": lambda p: p.id,
+    }
+    return keys.get(sort, keys["id"])
+
+
+def row_cells(paper: Paper) -> list[Text]:
+    """Table cells: outside text made safe and kept to one line."""
+
+    def cell(value: str) -> Text:
+        return Text(clean(value, newlines=False)[:300], no_wrap=True, overflow="ellipsis")
+
+    return [
+        cell(paper.title),
+        cell(", ".join(paper.authors)),
+        Text(str(paper.year or "")),
+        Text(paper.status.value),
+        Text(short_stars(paper.stars), style="yellow"),
+        cell(" ".join(paper.tags)),
     ]
 
-    def __init__(self, service: Service) -> None:
+
+class LibraryScreen(ReaderScreen):
+    HELP_TITLE = "Library"
+    BINDINGS = [
+        Binding(
+            "slash",
+            "search",
+            "Search",
+            tooltip="Search title, abstract, authors, notes",
+            id="lib-search",
+        ),
+        Binding("enter", "open", "Open", tooltip="Open the highlighted paper", id="lib-open"),
+        Binding(
+            "f", "filter", "Filter", tooltip="Filter by status, tag and stars", id="lib-filter"
+        ),
+        Binding("x", "clear", "Clear", tooltip="Clear the search and the filters", id="lib-clear"),
+        Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column", id="lib-sort"),
+        Binding(
+            "S",
+            "reverse_sort",
+            "Reverse",
+            show=False,
+            tooltip="Reverse the sort order",
+            id="lib-reverse",
+        ),
+        Binding(
+            "d",
+            "toggle_detail",
+            "Details",
+            show=False,
+            tooltip="Show or hide the detail pane",
+            id="lib-detail",
+        ),
+        *[
+            Binding(
+                str(n),
+                f"rate({n})",
+                "Rate",
+                show=False,
+                tooltip="Rate the highlighted paper 1-5 stars",
+                id=f"lib-rate-{n}",
+            )
+            for n in range(1, 6)
+        ],
+        Binding(
+            "0",
+            "rate(0)",
+            "Clear rating",
+            show=False,
+            tooltip="Clear the highlighted paper's rating",
+            id="lib-unrate",
+        ),
+        Binding(
+            "ctrl+r",
+            "refresh",
+            "Reload",
+            show=False,
+            tooltip="Reload from the database",
+            id="lib-refresh",
+        ),
+    ]
+
+    def __init__(self) -> None:
         super().__init__()
-        self.service = service
+        self.query_state = Query()
+        self._generation = 0
+        self._loaded = 0
+        self._total: int | None = None
+        self._loading = False
         self._papers: dict[int, Paper] = {}
+        self._order: list[int] = []
+        self._hits: list[Paper] = []
+        self._opened: int | None = None
+        self._detail_wanted = True
 
     def compose(self) -> ComposeResult:
         yield Header()
+        with Horizontal(id="library-bar"):
+            yield Input(placeholder="Search papers and notes  ( / )", id="search")
+            yield Static("", id="library-count", markup=False)
         with Horizontal(id="library"):
             yield DataTable(id="papers", cursor_type="row", zebra_stripes=True)
             yield PaperDetail(id="detail")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#papers", DataTable)
-        table.add_column("Title", key="title", width=48)
-        table.add_column("Status", key="status", width=8)
-        table.add_column("Stars", key="stars", width=7)
-        self.action_refresh()
-        table.focus()
+        self.sub_title = "Library"
+        self.query_one("#search", Input).cursor_blink = self.reader.cursor_blink
+        self._build_columns(self.app.size.width)
+        self._reload()
+        self.query_one("#papers", DataTable).focus()
 
-    def action_refresh(self) -> None:
+    # Layout ---------------------------------------------------------------------------
+
+    def _widths(self, width: int) -> dict[str, int]:
+        """Fixed columns get their width (authors and tags shrink in a small terminal);
+        the title takes the rest."""
+        widths = {key: w for key, _, w, _ in COLUMNS if w}
+        if width < 100:
+            widths.update(authors=10, tags=8)
+        table_width = width * 3 // 5 if self._detail_visible(width) else width
+        fixed = sum(widths.values()) + 2 * len(COLUMNS) + 2
+        widths["title"] = max(20, table_width - fixed)
+        return widths
+
+    def _detail_visible(self, width: int) -> bool:
+        return self._detail_wanted and width >= NARROW
+
+    def _build_columns(self, width: int) -> None:
         table = self.query_one("#papers", DataTable)
-        papers = self.service.papers()
-        self._papers = {p.id: p for p in papers}
-        table.clear()
+        table.clear(columns=True)
+        widths = self._widths(width)
+        for key, label, _, _ in COLUMNS:
+            table.add_column(self._label(key, label), key=key, width=widths[key])
+        self.query_one("#detail").display = self._detail_visible(width)
+
+    def _label(self, key: str, label: str) -> Text:
+        q = self.query_state
+        sort_key = next((s for k, _, _, s in COLUMNS if k == key), None)
+        if sort_key is not None and sort_key == q.sort:
+            return Text(label + (" ▼" if q.descending else " ▲"), style="bold")
+        return Text(label)
+
+    def on_resize(self, event: Resize) -> None:
+        self._relayout()
+
+    def _relayout(self) -> None:
+        table = self.query_one("#papers", DataTable)
+        cursor = table.cursor_row
+        papers = [self._papers[i] for i in self._order]
+        self._papers.clear()
+        self._order.clear()
+        self._build_columns(self.app.size.width)
+        self._add_rows(papers)
+        if self._order:
+            table.move_cursor(row=min(cursor, len(self._order) - 1))
+
+    # Loading --------------------------------------------------------------------------
+
+    def _reload(self) -> None:
+        """Start over with the current query: first page (or search hits) and the count."""
+        self._generation += 1
+        self._loaded = 0
+        self._total = None
+        self._loading = True
+        self._update_count()
+        self._fetch(self._generation, self.query_state, 0)
+
+    @work(thread=True, exclusive=False, group="library-load", exit_on_error=False)
+    def _fetch(self, generation: int, query: Query, offset: int) -> None:
+        reader = self.reader
+        try:
+            with reader.reads() as service:
+                if generation != self._generation:
+                    return  # typed on: a newer query replaces this one
+                total: int | None = None
+                if query.text.strip():
+                    hits = service.search(query.text, limit=SEARCH_LIMIT)
+                    papers = [p for p in hits if query.filters.accepts(p)]
+                    total = len(papers)
+                else:
+                    f = query.filters
+                    papers = service.papers(
+                        status=f.status,
+                        tag=f.tag,
+                        min_stars=f.min_stars,
+                        sort=query.sort,
+                        descending=query.descending,
+                        limit=PAGE,
+                        offset=offset,
+                    )
+                    if offset == 0:
+                        total = service.count(status=f.status, tag=f.tag, min_stars=f.min_stars)
+        except StoreError as error:
+            reader.call_from_thread(self._failed, generation, str(error))
+            return
+        reader.call_from_thread(self._apply, generation, query, offset, papers, total)
+
+    def _failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self._loading = False
+        self.notify(message, title="Could not load papers", severity="error", markup=False)
+
+    def _apply(
+        self, generation: int, query: Query, offset: int, papers: list[Paper], total: int | None
+    ) -> None:
+        if generation != self._generation:
+            return
+        table = self.query_one("#papers", DataTable)
+        if offset == 0:
+            table.clear()
+            self._papers.clear()
+            self._order.clear()
+            self._total = total
+            if query.text.strip():
+                self._hits = papers
+                if query.sort != "id":
+                    papers = sorted(
+                        papers, key=_local_sort_key(query.sort), reverse=query.descending
+                    )
+        self._add_rows(papers)
+        self._loaded = offset + len(papers)
+        self._loading = False
+        self._update_count()
+        if offset == 0:
+            self._show_selected()
+
+    def _add_rows(self, papers: list[Paper]) -> None:
+        table = self.query_one("#papers", DataTable)
         for paper in papers:
-            # Text(...) rather than str: a title like "[bold]" must show as written.
-            table.add_row(
-                Text(paper.title),
-                Text(paper.status.value),
-                Text(stars_label(paper.stars) if paper.stars else ""),
-                key=str(paper.id),
-            )
-        self._show_selected()
+            if paper.id in self._papers:
+                continue  # pages overlap when a paper moved (e.g. re-rated while sorted by stars)
+            self._papers[paper.id] = paper
+            self._order.append(paper.id)
+            table.add_row(*row_cells(paper), key=str(paper.id))
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def _more(self) -> None:
+        """Fetch the next page when the cursor nears the end of what is loaded."""
+        table = self.query_one("#papers", DataTable)
+        if self._loading or self.query_state.text.strip() or self._total is None:
+            return
+        if self._loaded >= self._total or table.cursor_row < self._loaded - PREFETCH:
+            return
+        self._loading = True
+        self._fetch(self._generation, self.query_state, self._loaded)
+
+    def _update_count(self) -> None:
+        q = self.query_state
+        parts: list[str] = []
+        if self._total is None:
+            parts.append("loading…")
+        elif q.text.strip():
+            parts.append(f"{self._total:,} found" + (" (best first)" if q.sort == "id" else ""))
+        else:
+            shown = min(self._loaded, self._total)
+            parts.append(
+                f"{shown:,} of {self._total:,}"
+                if shown < self._total
+                else f"{self._total:,} papers"
+            )
+        if q.filters:
+            parts.append(q.filters.describe())
+        if q.sort != "id" or q.descending:
+            parts.append(f"by {SORT_NAMES[q.sort]} {'▼' if q.descending else '▲'}")
+        self.query_one("#library-count", Static).update(" · ".join(parts))
+
+    def _set_query(self, query: Query) -> None:
+        sort_changed = (query.sort, query.descending) != (
+            self.query_state.sort,
+            self.query_state.descending,
+        )
+        self.query_state = query
+        if sort_changed:
+            table = self.query_one("#papers", DataTable)
+            for key, label, _, _ in COLUMNS:
+                table.columns[key].label = self._label(key, label)  # type: ignore[index]
+            table.refresh()
+        if sort_changed and query.text.strip() and self._hits:
+            # Search hits are already here: order them without asking the store again.
+            self._generation += 1
+            self._apply(self._generation, query, 0, list(self._hits), len(self._hits))
+            return
+        self._reload()
+
+    # Events ---------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._set_query(replace(self.query_state, text=event.value))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.query_one("#papers", DataTable).focus()
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        search = self.query_one("#search", Input)
+        if search.has_focus and event.key in ("escape", "down"):
+            event.stop()
+            if event.key == "escape" and search.value:
+                search.value = ""
+            else:
+                self.query_one("#papers", DataTable).focus()
+
+    @on(DataTable.RowHighlighted, "#papers")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_selected()
+        self._more()
+
+    @on(DataTable.RowSelected, "#papers")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    @on(DataTable.HeaderSelected, "#papers")
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        sort = next((s for k, _, _, s in COLUMNS if k == event.column_key.value), None)
+        if sort is None:
+            self.notify("This column cannot be sorted; try title, year, status or stars.")
+            return
+        q = self.query_state
+        descending = not q.descending if q.sort == sort else sort in ("stars", "year")
+        self._set_query(replace(q, sort=sort, descending=descending))
+
+    def on_screen_resume(self) -> None:
+        """Back from a paper: show its new stars, status and tags."""
+        if self._opened is not None:
+            self._refresh_row(self._opened)
+            self._opened = None
+
+    # Selection ------------------------------------------------------------------------
+
+    def _selected(self) -> Paper | None:
+        table = self.query_one("#papers", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._papers.get(int(key)) if key else None
 
     def _show_selected(self) -> None:
+        detail = self.query_one(PaperDetail)
+        if detail.display:
+            detail.show(self._selected())
+
+    def _refresh_row(self, paper_id: int) -> None:
+        paper = self.reader.attempt("reload the paper", self.service.paper, paper_id)
         table = self.query_one("#papers", DataTable)
-        paper = None
-        if table.row_count:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            paper = self._papers.get(int(key)) if key else None
-        self.query_one(PaperDetail).show(paper)
+        if paper is None or str(paper_id) not in table.rows:
+            return
+        self._papers[paper_id] = paper
+        for (key, _, _, _), cell in zip(COLUMNS, row_cells(paper), strict=True):
+            table.update_cell(str(paper_id), key, cell)
+        self._show_selected()
+
+    # Actions --------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_open(self) -> None:
+        from .paper import PaperScreen
+
+        paper = self._selected()
+        if paper is not None:
+            self._opened = paper.id
+            self.app.push_screen(PaperScreen(paper.id))
+
+    def action_filter(self) -> None:
+        tags = [name for name, _ in self.reader.attempt("load tags", self.service.tags) or []]
+
+        def chosen(filters: Filters | None) -> None:
+            if filters is not None:
+                self._set_query(replace(self.query_state, filters=filters))
+
+        self.app.push_screen(FilterScreen(self.query_state.filters, tags), chosen)
+
+    def action_clear(self) -> None:
+        search = self.query_one("#search", Input)
+        with search.prevent(Input.Changed):
+            search.value = ""
+        self._set_query(replace(self.query_state, text="", filters=Filters()))
+
+    def action_cycle_sort(self) -> None:
+        keys = [k for k, _ in SORTS]
+        following = keys[(keys.index(self.query_state.sort) + 1) % len(keys)]
+        self._set_query(replace(self.query_state, sort=following, descending=False))
+
+    def action_reverse_sort(self) -> None:
+        self._set_query(replace(self.query_state, descending=not self.query_state.descending))
+
+    def action_toggle_detail(self) -> None:
+        self._detail_wanted = not self._detail_wanted
+        if self.app.size.width < NARROW and self._detail_wanted:
+            self.notify("The detail pane needs a wider terminal; Enter opens the paper.")
+        self._relayout()
+        self._show_selected()
+
+    def action_refresh(self) -> None:
+        self._reload()
+
+    def action_rate(self, stars: int) -> None:
+        paper = self._selected()
+        if paper is None:
+            return
+        if self.reader.attempt("rate", self.service.rate, paper.id, stars or None) is not None:
+            self._refresh_row(paper.id)
+
+    def palette_commands(self):  # type: ignore[no-untyped-def]
+        yield from super().palette_commands()
+        for key, name in SORTS:
+            yield (
+                f"Library: sort by {name}",
+                "",
+                lambda k=key: self._set_query(replace(self.query_state, sort=k, descending=False)),
+            )
+        for status in Status:
+            yield (
+                f"Library: show only {status.value}",
+                "filter by status",
+                lambda s=status: self._set_query(
+                    replace(self.query_state, filters=replace(self.query_state.filters, status=s))
+                ),
+            )
+        for n in range(0, 6):
+            yield (
+                f"Library: rate highlighted {n}★" if n else "Library: clear rating",
+                "",
+                lambda n=n: self.action_rate(n),
+            )

@@ -1,0 +1,38 @@
+"""What every reader screen shares: typed access to the app and its service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, cast
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from reader.service import Service
+
+if TYPE_CHECKING:
+    from ..app import ReaderApp
+
+
+class ReaderScreen(Screen[None]):
+    HELP_TITLE = "Screen"
+
+    @property
+    def reader(self) -> ReaderApp:
+        return cast("ReaderApp", self.app)
+
+    @property
+    def service(self) -> Service:
+        return self.reader.service
+
+    def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+        """Every binding of this screen, by name; screens add parameterized ones."""
+        seen: set[str] = set()
+        for b in Binding.make_bindings(self.BINDINGS):
+            if b.description and b.description not in seen:
+                seen.add(b.description)
+                yield (
+                    f"{self.HELP_TITLE}: {b.description}",
+                    b.tooltip or "",
+                    lambda action=b.action: self.run_action(action),
+                )

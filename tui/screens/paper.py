@@ -1,0 +1,389 @@
+"""One paper: its metadata and abstract; stars, status and tags; its notes in an editor.
+
+Notes are saved by the service a moment after typing stops, when another note is picked,
+when the screen is left and when the app quits. A database error keeps the text in the
+editor, says so, and retries; leaving or quitting then asks first (see ``ReaderApp``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
+from textual.timer import Timer
+from textual.widgets import (
+    ContentSwitcher,
+    Footer,
+    Header,
+    Markdown,
+    OptionList,
+    Static,
+    TextArea,
+)
+from textual.widgets.option_list import Option
+
+from reader.models import Note, Paper, Status
+from reader.service import StoreError
+
+from ..modals.choice import ChoiceScreen, PromptScreen
+from ..text import clean
+from ..widgets.paper_detail import paper_links, paper_text
+from .base import ReaderScreen
+
+SAVE_AFTER_S = 0.8
+"""Typing pause after which a note is saved."""
+RETRY_AFTER_S = 5.0
+"""After a failed save, try again this often."""
+NEW_NOTE = "new"
+
+
+def note_label(note: Note) -> Text:
+    first = next((line.strip() for line in note.text.splitlines() if line.strip()), "")
+    first = clean(first.lstrip("#").strip(), newlines=False)[:60] or "(empty)"
+    label = Text(first, no_wrap=True, overflow="ellipsis")
+    label.append(f"  {note.updated_at:%Y-%m-%d}", style="dim")
+    return label
+
+
+def split_tags(text: str) -> list[str]:
+    return [t for t in re.split(r"[,\s]+", text) if t]
+
+
+class PaperScreen(ReaderScreen):
+    HELP_TITLE = "Paper"
+    BINDINGS = [
+        Binding(
+            "escape", "back", "Back", tooltip="Back (the note is saved first)", id="paper-back"
+        ),
+        *[
+            Binding(
+                str(n),
+                f"rate({n})",
+                "Rate",
+                show=False,
+                tooltip="Rate 1-5 stars",
+                id=f"paper-rate-{n}",
+            )
+            for n in range(1, 6)
+        ],
+        Binding(
+            "0",
+            "rate(0)",
+            "Clear rating",
+            show=False,
+            tooltip="Clear the rating",
+            id="paper-unrate",
+        ),
+        Binding("s", "status", "Status", tooltip="Set the reading status", id="paper-status"),
+        Binding("plus", "add_tags", "Tag", tooltip="Add tags", id="paper-tag"),
+        Binding(
+            "minus", "remove_tag", "Untag", show=False, tooltip="Remove a tag", id="paper-untag"
+        ),
+        Binding("n", "new_note", "New note", tooltip="Start a new note", id="paper-new-note"),
+        Binding("e", "edit", "Edit", show=False, tooltip="Edit the selected note", id="paper-edit"),
+        Binding(
+            "p",
+            "preview",
+            "Preview",
+            tooltip="Toggle the Markdown preview of the note",
+            id="paper-preview",
+        ),
+        Binding(
+            "o", "open('url')", "Open", tooltip="Open the paper's web page", id="paper-open-url"
+        ),
+        Binding(
+            "f", "open('pdf')", "PDF", show=False, tooltip="Open the local PDF", id="paper-open-pdf"
+        ),
+        Binding(
+            "c",
+            "open('code')",
+            "Code",
+            show=False,
+            tooltip="Open the code repository",
+            id="paper-open-code",
+        ),
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            show=False,
+            tooltip="Save the note now (it also saves by itself)",
+            id="paper-save",
+        ),
+    ]
+
+    def __init__(self, paper_id: int) -> None:
+        super().__init__()
+        self.paper_id = paper_id
+        self.paper: Paper | None = None
+        self.notes: list[Note] = []
+        self.note_id: int | None = None
+        """The note in the editor; None for a new note not yet saved."""
+        self.saved_text = ""
+        """What the database holds for the note in the editor."""
+        self._save_timer: Timer | None = None
+        self._retry_timer: Timer | None = None
+        self._last_error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="paper"):
+            with VerticalScroll(id="paper-info"):
+                yield Static(id="paper-body", markup=False)
+            with Vertical(id="notes-pane"):
+                yield Static("Notes", id="notes-title", markup=False)
+                yield OptionList(id="note-list", markup=False)
+                with ContentSwitcher(initial="editor", id="note-switcher"):
+                    yield TextArea(
+                        id="editor", soft_wrap=True, show_line_numbers=False, tab_behavior="indent"
+                    )
+                    with VerticalScroll(id="preview"):
+                        yield Markdown(id="preview-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Paper"
+        self.query_one("#editor", TextArea).cursor_blink = self.reader.cursor_blink
+        self.reader.register_flusher(self.save_note)
+        paper = self.reader.attempt("load the paper", self.service.paper, self.paper_id)
+        if paper is None:
+            self.app.pop_screen()
+            return
+        self._show(paper)
+        self.notes = self.reader.attempt("load notes", self.service.notes, self.paper_id) or []
+        self._load_note(self.notes[-1] if self.notes else None)
+        self._list_notes()
+        self.query_one("#note-list", OptionList).focus()
+
+    def on_unmount(self) -> None:
+        self.save_note()
+        self.reader.unregister_flusher(self.save_note)
+
+    def on_screen_suspend(self) -> None:
+        self.save_note()
+
+    # Showing --------------------------------------------------------------------------
+
+    def _show(self, paper: Paper) -> None:
+        self.paper = paper
+        self.query_one("#paper-body", Static).update(paper_text(paper))
+
+    def _list_notes(self) -> None:
+        listing = self.query_one("#note-list", OptionList)
+        listing.clear_options()
+        for note in self.notes:
+            listing.add_option(Option(note_label(note), id=str(note.id)))
+        listing.add_option(Option(Text("+ new note", style="dim"), id=NEW_NOTE))
+        current = str(self.note_id) if self.note_id is not None else NEW_NOTE
+        listing.highlighted = listing.get_option_index(current)
+        count = len(self.notes)
+        self.query_one("#notes-title", Static).update(
+            Text(f"Notes ({count})", style="bold") if count else Text("Notes", style="bold")
+        )
+
+    def _load_note(self, note: Note | None) -> None:
+        self.note_id = note.id if note else None
+        self.saved_text = note.text if note else ""
+        editor = self.query_one("#editor", TextArea)
+        editor.load_text(self.saved_text)
+        self._update_preview()
+
+    def _update_preview(self) -> None:
+        if self.query_one("#note-switcher", ContentSwitcher).current == "preview":
+            text = clean(self.query_one("#editor", TextArea).text)
+            self.query_one("#preview-body", Markdown).update(text or "*(empty note)*")
+
+    # Saving ---------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        return self.query_one("#editor", TextArea).text != self.saved_text
+
+    @on(TextArea.Changed, "#editor")
+    def _typed(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        if self.dirty:
+            self._save_timer = self.set_timer(SAVE_AFTER_S, self.save_note)
+
+    def save_note(self) -> bool:
+        """Save the editor's text through the service. False if it could not be saved;
+        the text stays in the editor and a retry is scheduled."""
+        try:
+            text = self.query_one("#editor", TextArea).text
+        except NoMatches:  # not composed yet, or already taken down
+            return True
+        if text == self.saved_text:
+            return True
+        try:
+            note = self.service.save_note(self.paper_id, self.note_id, text)
+        except StoreError as error:
+            if str(error) != self._last_error:
+                self.notify(
+                    f"{error}\nYour text is kept in the editor; retrying.",
+                    title="Note not saved",
+                    severity="error",
+                    markup=False,
+                )
+            self._last_error = str(error)
+            if self._retry_timer is None:
+                self._retry_timer = self.set_interval(RETRY_AFTER_S, self._retry)
+            return False
+        if self._last_error is not None:
+            self.notify("Note saved.", markup=False)
+        self._last_error = None
+        if self._retry_timer is not None:
+            self._retry_timer.stop()
+            self._retry_timer = None
+        self.saved_text = text
+        self.note_id = note.id if note else None
+        self.notes = [n for n in self.notes if n.id != (note.id if note else None)]
+        if note is not None:
+            self.notes.append(note)
+            self.notes.sort(key=lambda n: n.created_at)
+        else:  # emptied: the service deleted it
+            self.notes = (
+                self.reader.attempt("load notes", self.service.notes, self.paper_id) or self.notes
+            )
+        self._list_notes()
+        return True
+
+    def _retry(self) -> None:
+        self.save_note()
+
+    # Notes list and editor ------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#note-list")
+    def _note_selected(self, event: OptionList.OptionSelected) -> None:
+        self._switch_to(event.option.id)
+        self.action_edit()
+
+    def _switch_to(self, option_id: str | None) -> bool:
+        wanted = None if option_id in (None, NEW_NOTE) else int(option_id)
+        if wanted == self.note_id and wanted is not None:
+            return True
+        if not self.save_note():
+            return False
+        self._load_note(next((n for n in self.notes if n.id == wanted), None))
+        self._list_notes()
+        return True
+
+    def action_new_note(self) -> None:
+        if self._switch_to(NEW_NOTE):
+            self.action_edit()
+
+    def action_edit(self) -> None:
+        switcher = self.query_one("#note-switcher", ContentSwitcher)
+        switcher.current = "editor"
+        self.query_one("#editor", TextArea).focus()
+
+    def action_preview(self) -> None:
+        switcher = self.query_one("#note-switcher", ContentSwitcher)
+        switcher.current = "preview" if switcher.current == "editor" else "editor"
+        self._update_preview()
+        if switcher.current == "editor":
+            self.query_one("#editor", TextArea).focus()
+        else:
+            self.query_one("#note-list", OptionList).focus()
+
+    def action_save(self) -> None:
+        if self.dirty and self.save_note():
+            self.notify("Note saved.")
+
+    def action_back(self) -> None:
+        editor = self.query_one("#editor", TextArea)
+        if editor.has_focus:
+            self.save_note()
+            self.query_one("#note-list", OptionList).focus()
+            return
+        if not self.save_note():
+            self.notify(
+                "The note could not be saved, so this page stays open; the text is "
+                "kept and retried (Ctrl+S to retry now).",
+                severity="warning",
+            )
+            return
+        self.app.pop_screen()
+
+    # Paper actions --------------------------------------------------------------------
+
+    def action_rate(self, stars: int) -> None:
+        paper = self.reader.attempt("rate", self.service.rate, self.paper_id, stars or None)
+        if paper is not None:
+            self._show(paper)
+
+    def action_status(self) -> None:
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.set_status(Status(value))
+
+        current = self.paper.status.value if self.paper else None
+        self.app.push_screen(
+            ChoiceScreen("Reading status", [(s.value, s.value) for s in Status], current),
+            chosen,
+        )
+
+    def set_status(self, status: Status) -> None:
+        paper = self.reader.attempt(
+            "set the status", self.service.set_status, self.paper_id, status
+        )
+        if paper is not None:
+            self._show(paper)
+
+    def action_add_tags(self) -> None:
+        def entered(value: str | None) -> None:
+            tags = split_tags(value or "")
+            if tags:
+                paper = self.reader.attempt("tag", self.service.tag, self.paper_id, tags)
+                if paper is not None:
+                    self._show(paper)
+
+        self.app.push_screen(PromptScreen("Add tags", "space or comma separated"), entered)
+
+    def action_remove_tag(self) -> None:
+        if self.paper is None or not self.paper.tags:
+            self.notify("This paper has no tags.")
+            return
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                paper = self.reader.attempt("untag", self.service.untag, self.paper_id, [value])
+                if paper is not None:
+                    self._show(paper)
+
+        self.app.push_screen(
+            ChoiceScreen(
+                "Remove which tag?", [(t, clean(t, newlines=False)) for t in self.paper.tags]
+            ),
+            chosen,
+        )
+
+    def action_open(self, kind: str) -> None:
+        if self.paper is None:
+            return
+        links = dict(paper_links(self.paper))
+        target = links.get(kind)
+        if target is None:
+            self.notify(f"This paper has no {kind}.", severity="warning")
+            return
+        problem = self.reader.opener(target)
+        if problem:
+            self.notify(problem, title=f"Could not open the {kind}", severity="error", markup=False)
+        else:
+            self.notify(f"Opening {clean(target, newlines=False)}", markup=False)
+
+    def palette_commands(self):  # type: ignore[no-untyped-def]
+        yield from super().palette_commands()
+        for n in range(1, 6):
+            yield f"Paper: rate {n}★", "", lambda n=n: self.action_rate(n)
+        for status in Status:
+            yield (
+                f"Paper: status {status.value}",
+                "set the reading status",
+                lambda s=status: self.set_status(s),
+            )
