@@ -129,3 +129,11 @@ def test_cli_suggest_dismiss_interests(db_path: Path, clock: TickingClock) -> No
     again = json.loads(run("suggest", "--json").output)
     assert top not in [s["id"] for s in again["suggestions"]]
     assert json.loads(run("interests", "--json").output) == ["grokking", "lottery tickets"]
+
+
+def test_starting_a_paper_is_a_mild_positive(svc: Service) -> None:
+    svc.set_status(GROKKING[0], "reading")
+    today = svc.today()
+    assert not today.cold_start
+    ids = [s.paper.id for s in today.suggestions]
+    assert GROKKING[0] not in ids and {GROKKING[1], GROKKING[2]} & set(ids[:3])

@@ -16,6 +16,7 @@ from .settings import SettingsService
 
 FEATURES_NAME = "catalog"
 DEFAULT_SNOOZE = "2 weeks"
+STARTED = (Status.QUEUED, Status.READING, Status.READ)
 
 Progress = Callable[[int, int | None], None]
 
@@ -102,7 +103,8 @@ class SuggestService(SettingsService):
         return rec.feedback_weights(
             stars=self.store.current_ratings(),
             not_for_me=feedback.not_for_me,
-            opened=feedback.opened,
+            # Queuing, starting or finishing a paper says as much as opening it.
+            opened=feedback.opened | {pid for pid, s in statuses.items() if s in STARTED},
             dropped=[pid for pid, s in statuses.items() if s is Status.DROPPED],
         )
 
