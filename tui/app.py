@@ -45,14 +45,14 @@ class ReaderApp(App[None]):
     BINDINGS = [
         Binding(
             "t",
-            "switch_mode('today')",
+            "go('today')",
             "Today",
             id="today",
             tooltip="Today: re-reads due, papers in progress, the reading queue",
         ),
         Binding(
             "l",
-            "switch_mode('library')",
+            "go('library')",
             "Library",
             id="library",
             tooltip="Every paper: sort, filter, search",
@@ -135,6 +135,21 @@ class ReaderApp(App[None]):
 
     # Screens --------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """No "go to Today" key in the footer while on Today (and the same for Library)."""
+        if action == "go" and parameters and parameters[0] == self.current_mode:
+            return len(self.screen_stack) > 1
+        return True
+
+    async def action_go(self, mode: str) -> None:
+        """Switch to Today or Library; from a paper opened there, go back to it."""
+        if mode != self.current_mode:
+            await self.switch_mode(mode)
+            return
+        back = getattr(self.screen, "action_back", None)
+        if back is not None and len(self.screen_stack) > 1:
+            back()
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
@@ -149,8 +164,8 @@ class ReaderApp(App[None]):
 
     def palette_commands(self, screen: Screen[Any]) -> Iterator[tuple[str, str, Callable[[], Any]]]:
         """Commands for the palette: the app's own, then the screen's (see commands.py)."""
-        yield "Go to Today", "Re-reads due, reading, queued", lambda: self.switch_mode("today")
-        yield "Go to Library", "Every paper", lambda: self.switch_mode("library")
+        yield "Go to Today", "Re-reads due, reading, queued", lambda: self.action_go("today")
+        yield "Go to Library", "Every paper", lambda: self.action_go("library")
         yield "Help: keys", "Every key on one screen", self.action_help
         yield "Quit", "Save notes and quit", self.action_quit
         commands = getattr(screen, "palette_commands", None)

@@ -24,6 +24,7 @@ from reader.service import StoreError
 from ..modals.filter import Filters, FilterScreen
 from ..text import clean, short_stars
 from ..widgets.paper_detail import PaperDetail
+from ..widgets.paper_table import PaperTable
 from .base import ReaderScreen
 
 PAGE = 200
@@ -32,7 +33,7 @@ PREFETCH = 40
 """Fetch the next page when the cursor is this close to the last loaded row."""
 SEARCH_LIMIT = 500
 """Search results shown (ranked best first)."""
-NARROW = 110
+NARROW = 140
 """Below this width the detail pane is hidden (toggle it with d)."""
 
 # (column key, label, fixed width or None for "the rest", the service's sort key or None)
@@ -170,9 +171,9 @@ class LibraryScreen(ReaderScreen):
             yield Input(placeholder="Search papers and notes  ( / )", id="search")
             yield Static("", id="library-count", markup=False)
         with Horizontal(id="library"):
-            yield DataTable(id="papers", cursor_type="row", zebra_stripes=True)
+            yield PaperTable(id="papers", cursor_type="row", zebra_stripes=True)
             yield PaperDetail(id="detail")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Library"

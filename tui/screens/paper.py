@@ -84,7 +84,7 @@ class PaperScreen(ReaderScreen):
         Binding(
             "minus", "remove_tag", "Untag", show=False, tooltip="Remove a tag", id="paper-untag"
         ),
-        Binding("n", "new_note", "New note", tooltip="Start a new note", id="paper-new-note"),
+        Binding("n", "new_note", "Note", tooltip="Start a new note", id="paper-new-note"),
         Binding("e", "edit", "Edit", show=False, tooltip="Edit the selected note", id="paper-edit"),
         Binding(
             "p",
@@ -144,7 +144,7 @@ class PaperScreen(ReaderScreen):
                     )
                     with VerticalScroll(id="preview"):
                         yield Markdown(id="preview-body")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Paper"

@@ -1,7 +1,8 @@
-"""Today, the start screen: re-reads due, papers in progress, the reading queue.
+"""Today, the start screen: suggestions, re-reads due, papers in progress, the queue.
 
-Two slots wait for the service to grow: "Suggestions" (the recommender's ``today()``) and
-a one-key "Review" flow; see ``_suggestions`` below.
+Re-reads, reading and queued papers are quick queries made on the UI thread. Suggestions
+may need the recommender's features built first (seconds on a big, new catalog), so they
+come from a thread worker on the app's second connection, with a progress bar.
 """
 
 from __future__ import annotations
@@ -9,28 +10,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from reader.models import Paper, Status
+from reader.service import StoreError, Today
 
 from ..text import clean, short_stars
 from .base import ReaderScreen
 
 SECTION_LIMIT = 50
-"""Rows shown per section; the count says how many more there are."""
+"""Rows shown per section; the heading says how many there are in all."""
+SUGGESTIONS = "Suggestions"
+STARTERS = "Rate a few to get suggestions"
 
 EMPTY_MESSAGE = (
     "Nothing for today yet.\n\n"
     "• Press l for the Library: every paper, searchable with /.\n"
     "• Open a paper with Enter, rate it with 1-5, and set its status with s:\n"
     "  queued papers and papers you are reading show up here.\n"
+    "• Rate a few papers and suggestions appear here, each with its reason.\n"
     "• Papers you mark read come back here when their re-read is due.\n"
-    "• Import a library from the command line (see reader --help)."
+    "• Import a library from the command line: reader --help lists the commands."
 )
 
 
@@ -38,11 +43,13 @@ EMPTY_MESSAGE = (
 class Entry:
     paper: Paper
     note: str = ""
+    """Shown after the paper: a re-read's due date, a suggestion's reason."""
 
 
-def paper_line(paper: Paper, note: str = "", width: int = 200) -> Text:
-    """One line for a paper in a list: title, then authors, year and stars, dimmed."""
-    line = Text(clean(paper.title, newlines=False)[:width], no_wrap=True, overflow="ellipsis")
+def paper_line(paper: Paper, note: str = "", width: int = 78) -> Text:
+    """A paper in a list: its title, then authors, year and stars, dimmed; ``note`` on a
+    second line. Each line is cut to ``width`` (the list would wrap it otherwise)."""
+    line = Text(clean(paper.title, newlines=False)[:width])
     extra = []
     if paper.authors:
         first = clean(paper.authors[0], newlines=False)[:40]
@@ -51,10 +58,14 @@ def paper_line(paper: Paper, note: str = "", width: int = 200) -> Text:
         extra.append(str(paper.year))
     if paper.stars:
         extra.append(short_stars(paper.stars))
-    if note:
-        extra.append(note)
     if extra:
         line.append("  " + " · ".join(extra), style="dim")
+    line.truncate(width, overflow="ellipsis")
+    if note:
+        second = Text("  " + clean(note, newlines=False)[: width * 2], style="italic dim")
+        second.truncate(width, overflow="ellipsis")
+        line.append("\n")
+        line.append_text(second)
     return line
 
 
@@ -65,14 +76,36 @@ class TodayScreen(ReaderScreen):
         Binding(
             "r",
             "start_reading",
-            "Start reading",
+            "Reading",
             tooltip="Set the highlighted paper's status to reading",
             id="today-reading",
+        ),
+        Binding(
+            "a",
+            "queue",
+            "Queue",
+            tooltip="Add the highlighted paper to the reading queue",
+            id="today-queue",
+        ),
+        Binding(
+            "x",
+            "dismiss_suggestion",
+            "Not for me",
+            tooltip="Never suggest this paper again (and learn from it)",
+            id="today-dismiss",
+        ),
+        Binding(
+            "z",
+            "snooze",
+            "Later",
+            tooltip="Hide this suggestion for two weeks",
+            id="today-snooze",
         ),
         Binding(
             "d",
             "mark_read",
             "Done",
+            show=False,
             tooltip="Mark the highlighted paper read (it gets re-reads)",
             id="today-read",
         ),
@@ -86,15 +119,25 @@ class TodayScreen(ReaderScreen):
         ),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.today: Today | None = None
+        """Today's suggestions, once the worker has them."""
+        self._suggestion_error: str | None = None
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="today"):
+            with Vertical(id="today-progress"):
+                yield Static("Preparing suggestions (indexing the papers)…", markup=False)
+                yield ProgressBar(id="index-progress", show_eta=False)
             yield OptionList(id="today-list", markup=False)
             yield Static(EMPTY_MESSAGE, id="today-empty", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Today"
+        self.query_one("#today-progress").display = False
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
@@ -102,22 +145,53 @@ class TodayScreen(ReaderScreen):
 
     # Data -----------------------------------------------------------------------------
 
-    def _suggestions(self) -> list[Entry]:
-        # SLOT: today's suggestions with their reasons, when the service has them
-        # (``service.today()`` from the recommender issue). Until then: none.
-        return []
+    @work(thread=True, exclusive=True, group="today-suggestions", exit_on_error=False)
+    def _load_suggestions(self) -> None:
+        reader = self.reader
+
+        def progress(done: int, total: int | None) -> None:
+            reader.call_from_thread(self._progress, done, total)
+
+        try:
+            with reader.reads() as service:
+                service.features(progress=progress)
+                today = service.today()
+        except StoreError as error:
+            reader.call_from_thread(self._suggestions_failed, str(error))
+            return
+        reader.call_from_thread(self._suggestions_ready, today)
+
+    def _progress(self, done: int, total: int | None) -> None:
+        self.query_one("#today-progress").display = True
+        self.query_one("#index-progress", ProgressBar).update(total=total, progress=done)
+
+    def _suggestions_failed(self, message: str) -> None:
+        self.query_one("#today-progress").display = False
+        self._suggestion_error = message
+        self.notify(message, title="Could not make suggestions", severity="error", markup=False)
+
+    def _suggestions_ready(self, today: Today) -> None:
+        self.query_one("#today-progress").display = False
+        first = self.today is None
+        self.today = today
+        self._show_lists(keep_place=not first)
+
+    def on_resize(self) -> None:
+        self._show_lists()
 
     def _sections(self) -> list[tuple[str, list[Entry], int]]:
         service = self.service
         sections: list[tuple[str, list[Entry], int]] = []
-        suggestions = self._suggestions()
-        if suggestions:
-            sections.append(("Suggestions", suggestions, len(suggestions)))
+        if self.today is not None:
+            picks = [Entry(s.paper, s.reason) for s in self.today.suggestions]
+            sections.append((SUGGESTIONS, picks, len(picks)))
+            starters = [Entry(p) for p in self.today.starters]
+            sections.append((STARTERS, starters, len(starters)))
         due = self.reader.attempt("load re-reads", service.due) or []
         sections.append(("Re-reads due", [Entry(d.paper, d.due_text) for d in due], len(due)))
         for title, status, sort in (
             ("Reading", Status.READING, "title"),
-            ("Queued", Status.QUEUED, "added"),
+            ("Queued", Status.QUEUED, "id"),
         ):
             papers = (
                 self.reader.attempt(
@@ -136,8 +210,14 @@ class TodayScreen(ReaderScreen):
         return sections
 
     def action_refresh(self) -> None:
+        """Show what is known now, and ask the worker for today's suggestions."""
+        self._show_lists()
+        self._load_suggestions()
+
+    def _show_lists(self, *, keep_place: bool = True) -> None:
         listing = self.query_one("#today-list", OptionList)
         highlighted = listing.highlighted_option.id if listing.highlighted_option else None
+        width = max(20, (listing.size.width or self.app.size.width - 2) - 4)
         sections = self._sections()
         options: list[Option | None] = []
         for title, entries, total in sections:
@@ -146,59 +226,78 @@ class TodayScreen(ReaderScreen):
             if options:
                 options.append(None)
             more = f"  ({len(entries)} of {total})" if total > len(entries) else f"  ({total})"
-            options.append(
-                Option(
-                    Text(title, style="bold") + Text(more, style="dim"),
-                    id=f"section-{title}",
-                    disabled=True,
-                )
-            )
+            heading = Text(title, style="bold") + Text(more, style="dim")
+            options.append(Option(heading, id=f"section-{title}", disabled=True))
             for entry in entries:
                 options.append(
-                    Option(paper_line(entry.paper, entry.note), id=f"{title}:{entry.paper.id}")
+                    Option(
+                        paper_line(entry.paper, entry.note, width), id=f"{title}:{entry.paper.id}"
+                    )
                 )
         listing.clear_options()
         listing.add_options(options)
-        empty = not any(entries for _, entries, _ in sections)
-        listing.display = not empty
-        self.query_one("#today-empty").display = empty
-        if empty:
-            return
         ids = [o.id for o in options if o is not None and not o.disabled]
-        target = highlighted if highlighted in ids else ids[0]
-        listing.highlighted = listing.get_option_index(target)
-        listing.focus()
+        listing.display = bool(ids)
+        self.query_one("#today-empty").display = not ids
+        if ids:
+            target = highlighted if keep_place and highlighted in ids else ids[0]
+            listing.highlighted = listing.get_option_index(target)
+            listing.focus()
+        self.refresh_bindings()
 
     # Actions --------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Paper actions only show (and work) when a paper is highlighted."""
-        if action in ("open", "start_reading", "mark_read") and self.is_mounted:
-            return self._selected_id() is not None
-        return True
-
-    def _selected_id(self) -> int | None:
+    def _selected(self) -> tuple[str, int] | None:
+        """(section, paper id) of the highlighted row."""
         option = self.query_one("#today-list", OptionList).highlighted_option
         if option is None or option.id is None or ":" not in option.id:
             return None
-        return int(option.id.rsplit(":", 1)[1])
+        section, paper_id = option.id.rsplit(":", 1)
+        return section, int(paper_id)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Paper actions only show (and work) when a paper is highlighted; "not for me"
+        and "later" only on a suggestion."""
+        if not self.is_mounted or action not in {
+            "open",
+            "start_reading",
+            "queue",
+            "mark_read",
+            "dismiss_suggestion",
+            "snooze",
+        }:
+            return True
+        selected = self._selected()
+        if selected is None:
+            return False
+        if action in ("dismiss_suggestion", "snooze"):
+            return selected[0] in (SUGGESTIONS, STARTERS)
+        return True
 
     @on(OptionList.OptionSelected, "#today-list")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.action_open()
+
+    @on(OptionList.OptionHighlighted, "#today-list")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.refresh_bindings()
 
     def action_open(self) -> None:
         from .paper import PaperScreen
 
-        paper_id = self._selected_id()
-        if paper_id is not None:
-            self.app.push_screen(PaperScreen(paper_id))
+        selected = self._selected()
+        if selected is None:
+            return
+        section, paper_id = selected
+        if section in (SUGGESTIONS, STARTERS):
+            self.reader.attempt("record the visit", self.service.opened, paper_id)
+        self.app.push_screen(PaperScreen(paper_id))
 
     def _set_status(self, status: Status) -> None:
-        paper_id = self._selected_id()
-        if paper_id is None:
+        selected = self._selected()
+        if selected is None:
             return
-        paper = self.reader.attempt("set the status", self.service.set_status, paper_id, status)
+        paper = self.reader.attempt("set the status", self.service.set_status, selected[1], status)
         if paper is not None:
             self.notify(f"{clean(paper.title, newlines=False)[:60]}: {status.value}", markup=False)
             self.action_refresh()
@@ -206,5 +305,22 @@ class TodayScreen(ReaderScreen):
     def action_start_reading(self) -> None:
         self._set_status(Status.READING)
 
+    def action_queue(self) -> None:
+        self._set_status(Status.QUEUED)
+
     def action_mark_read(self) -> None:
         self._set_status(Status.READ)
+
+    def action_dismiss_suggestion(self) -> None:
+        selected = self._selected()
+        if selected is not None and self.reader.attempt(
+            "dismiss", self.service.dismiss, selected[1]
+        ):
+            self.notify("Not for me: it will not be suggested again.")
+            self.action_refresh()
+
+    def action_snooze(self) -> None:
+        selected = self._selected()
+        if selected is not None and self.reader.attempt("snooze", self.service.snooze, selected[1]):
+            self.notify("Later: hidden from suggestions for two weeks.")
+            self.action_refresh()

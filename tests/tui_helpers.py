@@ -1,0 +1,66 @@
+"""Shared helpers for the TUI tests: a real SQLite file built through the service, a fixed
+clock, an app that opens nothing outside and does not blink, and screen text."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from reader.models import PaperRecord
+from reader.service import Service, open_service
+from tui.app import ReaderApp
+
+FIXED_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return FIXED_NOW
+
+
+def open_db(path: Path, *, seed: bool = True) -> Service:
+    """A service on ``path`` with the clock stopped and UTC days, so screens repeat."""
+    return open_service(path, clock=fixed_clock, tz=UTC, seed=seed)
+
+
+def add_papers(path: Path, records: Sequence[PaperRecord]) -> list[int]:
+    service = open_db(path, seed=False)
+    try:
+        return service.store.add_papers(records, now=FIXED_NOW).added
+    finally:
+        service.close()
+
+
+class Opened(list[str]):
+    """Records what the app asked the system to open, instead of opening it."""
+
+    def __call__(self, target: str) -> str | None:
+        self.append(target)
+        return None
+
+
+def make_test_app(path: Path, *, seed: bool = True) -> ReaderApp:
+    return ReaderApp(open_db(path, seed=seed), opener=Opened(), cursor_blink=False)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait for workers (library pages, suggestions) and the repaint after them."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(app: ReaderApp) -> str:
+    """The characters on screen, from Textual's SVG screenshot."""
+    svg = app.export_screenshot()
+    text = "".join(re.findall(r"<text[^>]*>(.*?)</text>", svg))
+    return html.unescape(text).replace("\xa0", " ")
+
+
+def notifications(app: ReaderApp) -> str:
+    """Every notification still showing, titles and messages, as one string."""
+    return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
