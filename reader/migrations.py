@@ -191,3 +191,19 @@ def m003_recommender(db: Database) -> None:
         END;
         """
     )
+
+
+@migrations()
+def m004_title_key(db: Database) -> None:
+    """Duplicate detection: each paper's title key (folded title + first author's surname,
+    see :mod:`reader.match`). NULL means "not computed yet"; the importer fills it in
+    before it looks anything up, and an edit of the title or authors resets it."""
+    db.executescript(
+        """
+        ALTER TABLE papers ADD COLUMN title_key TEXT;
+        CREATE INDEX papers_title_key ON papers(title_key);
+        CREATE TRIGGER papers_title_key_reset AFTER UPDATE OF title, authors ON papers BEGIN
+            UPDATE papers SET title_key = NULL WHERE id = new.id;
+        END;
+        """
+    )

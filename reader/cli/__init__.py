@@ -16,6 +16,7 @@ import click
 from reader.service import StoreError
 
 from .base import db_option
+from .importing import COMMANDS as IMPORT_COMMANDS
 from .library import COMMANDS as LIBRARY_COMMANDS
 from .review import COMMANDS as REVIEW_COMMANDS
 from .suggest import COMMANDS as SUGGEST_COMMANDS
@@ -42,7 +43,7 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
         opener(Path(db_path) if db_path else None)
 
 
-for command in [*LIBRARY_COMMANDS, *REVIEW_COMMANDS, *SUGGEST_COMMANDS]:
+for command in [*LIBRARY_COMMANDS, *REVIEW_COMMANDS, *SUGGEST_COMMANDS, *IMPORT_COMMANDS]:
     cli.add_command(command)
 
 

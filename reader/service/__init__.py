@@ -9,13 +9,14 @@ from pathlib import Path
 from reader.paths import resolve_db_path
 from reader.store import NotFound, Store, StoreError, open_store, utc_now
 
+from .importing import AddOutcome, DuplicateGroup, ImportReport, ImportService
 from .library import Clock, LibraryService, ServiceError, parse_stars, parse_status
 from .review import DueItem, ReviewService, ReviewStatus, local_tz, parse_grade
 from .settings import SETTINGS, SettingsService
 from .suggest import SuggestionView, SuggestService, Today
 
 
-class Service(SuggestService, ReviewService, SettingsService, LibraryService):
+class Service(SuggestService, ReviewService, SettingsService, ImportService, LibraryService):
     """Every use case, over one store. Each part is a mixin in its own module."""
 
     def __init__(self, store: Store, *, clock: Clock = utc_now, tz: tzinfo | None = None) -> None:
@@ -38,6 +39,9 @@ def open_service(
 
 
 __all__ = [
+    "AddOutcome",
+    "DuplicateGroup",
+    "ImportReport",
     "DueItem",
     "SETTINGS",
     "SuggestionView",

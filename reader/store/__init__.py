@@ -9,13 +9,15 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from .archive import ArchiveStore
 from .base import NotFound, StoreError, connect, from_iso, to_iso, utc_now
+from .bulk import Incoming
 from .papers import AddResult, PaperStore, fts_query
 from .recommend import FeedbackSets, RecommendStore, StoredSuggestion
 from .review import ReviewStore, StoredCard
 
 
-class Store(PaperStore, ReviewStore, RecommendStore):
+class Store(PaperStore, ReviewStore, RecommendStore, ArchiveStore):
     """Every part of the store over one connection."""
 
     def backup(self, destination: Path) -> None:
@@ -43,6 +45,7 @@ def open_store(path: Path | str) -> Store:
 __all__ = [
     "AddResult",
     "FeedbackSets",
+    "Incoming",
     "NotFound",
     "Store",
     "StoreError",

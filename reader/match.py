@@ -1,0 +1,56 @@
+"""When two records are the same paper: the title key. Pure functions.
+
+Two records are the same paper when they share an arXiv id (any version), a normalized
+DOI, or a *title key*: the title folded to lowercase ASCII words plus the first author's
+surname. A record with no title words or no authors has no key (``""``), so it can only
+match by identifier.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+__all__ = ["first_surname", "normalize_title", "title_key"]
+
+_NON_WORD = re.compile(r"[\W_]+")
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _fold(text: str) -> str:
+    """Lowercase words without accents or punctuation, single-spaced."""
+    text = text.lower()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def normalize_title(title: str) -> str:
+    """``"Attention Is All You Need!"`` -> ``"attention is all you need"``."""
+    return _fold(title)
+
+
+def first_surname(authors: Sequence[str]) -> str:
+    """The first author's surname, folded: the part before a comma (``"Waals, J. van
+    der"``) or else the last word that is not a suffix; only its last word is kept, so
+    ``"van der Waals"`` and ``"J. van der Waals"`` agree."""
+    if not authors:
+        return ""
+    name = authors[0]
+    if "," in name:
+        name = name.split(",", 1)[0]
+    words = _fold(name).split()
+    while len(words) > 1 and words[-1] in _SUFFIXES:
+        words.pop()
+    return words[-1] if words else ""
+
+
+def title_key(title: str, authors: Sequence[str]) -> str:
+    """``"attention is all you need|vaswani"``, or ``""`` when either part is missing."""
+    folded = _fold(title)
+    surname = first_surname(authors)
+    if not folded or not surname:
+        return ""
+    return f"{folded}|{surname}"

@@ -1,0 +1,257 @@
+"""The project's own JSON export: read everything a paper carries, and restore it.
+
+Rows are exchanged as plain dicts in the export's own shape (see
+:mod:`reader.service.importing` for the file format). Restoring skips rows that are
+already there (same time and value), so importing one export twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from .base import dumps
+from .bulk import ImportStore
+
+_PAPER_FIELDS = (
+    "id", "title", "abstract", "authors", "year", "date", "venue", "arxiv_id", "doi", "url",
+    "code_url", "pdf_path", "source", "added_at",
+)  # fmt: skip
+
+
+class ArchiveStore(ImportStore):
+    def lookup_ids(self, arxiv_id: str | None, doi: str | None) -> int | None:
+        """The stored paper with this arXiv id or DOI, if any."""
+        for column, value in (("arxiv_id", arxiv_id), ("doi", doi)):
+            if value:
+                found = self._scalar(f"SELECT id FROM papers WHERE {column} = ?", [value])
+                if found is not None:
+                    return int(found)
+        return None
+
+    def all_paper_ids(self) -> list[int]:
+        return [row[0] for row in self.db.conn.execute("SELECT id FROM papers ORDER BY id")]
+
+    def iter_archive_papers(self, ids: Sequence[int], *, batch: int = 2000) -> Iterator[dict]:
+        """Each paper in ``ids`` order with everything attached to it."""
+        conn = self.db.conn
+        for start in range(0, len(ids), batch):
+            chunk = list(ids[start : start + batch])
+            marks = json.dumps(chunk)
+            inside = "paper_id IN (SELECT value FROM json_each(?))"
+
+            def grouped(sql: str) -> dict[int, list[tuple]]:
+                found: dict[int, list[tuple]] = {}
+                for row in conn.execute(sql, [marks]):  # noqa: B023
+                    found.setdefault(row[0], []).append(row[1:])
+                return found
+
+            papers = {
+                row[0]: row
+                for row in conn.execute(
+                    f"SELECT {', '.join(_PAPER_FIELDS)} FROM papers"
+                    " WHERE id IN (SELECT value FROM json_each(?))",
+                    [marks],
+                )
+            }
+            tags = grouped(
+                "SELECT pt.paper_id, t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id"
+                f" WHERE pt.{inside} ORDER BY t.name COLLATE NOCASE"
+            )
+            statuses = grouped(
+                f"SELECT paper_id, status, at FROM status_events WHERE {inside} ORDER BY id"
+            )
+            ratings = grouped(
+                f"SELECT paper_id, stars, at FROM rating_events WHERE {inside} ORDER BY id"
+            )
+            notes = grouped(
+                "SELECT paper_id, text, created_at, updated_at FROM notes"
+                f" WHERE {inside} ORDER BY id"
+            )
+            cards = grouped(f"SELECT paper_id, enabled, due, card FROM review_cards WHERE {inside}")
+            log = grouped(
+                "SELECT paper_id, reviewed_at, grade, interval_days, state_before, state_after"
+                f" FROM review_log WHERE {inside} ORDER BY id"
+            )
+            feedback = grouped(
+                f"SELECT paper_id, kind, at, until FROM feedback_events WHERE {inside} ORDER BY id"
+            )
+            for paper_id in chunk:
+                row = papers.get(paper_id)
+                if row is None:
+                    continue
+                item = dict(zip(_PAPER_FIELDS, row, strict=True))
+                item["authors"] = json.loads(item["authors"])
+                card = cards.get(paper_id)
+                item.update(
+                    tags=[t for (t,) in tags.get(paper_id, [])],
+                    status_history=[{"status": s, "at": a} for s, a in statuses.get(paper_id, [])],
+                    rating_history=[{"stars": s, "at": a} for s, a in ratings.get(paper_id, [])],
+                    notes=[
+                        {"text": t, "created_at": c, "updated_at": u}
+                        for t, c, u in notes.get(paper_id, [])
+                    ],
+                    review_card=(
+                        {
+                            "enabled": bool(card[0][0]),
+                            "due": card[0][1],
+                            "card": json.loads(card[0][2]),
+                        }
+                        if card
+                        else None
+                    ),
+                    review_log=[
+                        {
+                            "reviewed_at": r,
+                            "grade": g,
+                            "interval_days": i,
+                            "state_before": json.loads(b),
+                            "state_after": json.loads(a),
+                        }
+                        for r, g, i, b, a in log.get(paper_id, [])
+                    ],
+                    feedback=[
+                        {"kind": k, "at": a, "until": u} for k, a, u in feedback.get(paper_id, [])
+                    ],
+                )
+                yield item
+
+    def archive_globals(self, paper_ids: Iterable[int] | None = None) -> dict[str, Any]:
+        """Interests, settings, and the saved daily suggestions (of ``paper_ids`` only,
+        when given)."""
+        keep = None if paper_ids is None else set(paper_ids)
+        return {
+            "interests": [
+                {"term": t, "added_at": a}
+                for t, a in self.db.conn.execute(
+                    "SELECT term, added_at FROM interests ORDER BY added_at, term"
+                )
+            ],
+            "settings": {
+                k: json.loads(v)
+                for k, v in self.db.conn.execute("SELECT key, value FROM settings ORDER BY key")
+            },
+            "suggestions": [
+                {
+                    "day": d,
+                    "rank": r,
+                    "paper_id": p,
+                    "score": s,
+                    "reason": why,
+                    "exploration": bool(e),
+                }
+                for d, r, p, s, why, e in self.db.conn.execute(
+                    "SELECT day, rank, paper_id, score, reason, exploration FROM suggestions"
+                    " ORDER BY day, rank"
+                )
+                if keep is None or p in keep
+            ],
+        }
+
+    def restore_history(self, items: Iterable[tuple[int, dict]]) -> None:
+        """Add each exported paper's history to the stored paper ``paper_id``, in one
+        transaction, skipping rows it already has."""
+        with self._write() as conn:
+            for paper_id, item in items:
+                self._restore_one(conn, paper_id, item)
+
+    def _restore_one(self, conn: Any, paper_id: int, item: dict) -> None:
+        def missing(sql: str, *values: Any) -> bool:
+            return conn.execute(sql, [paper_id, *values]).fetchone() is None
+
+        for event in item.get("status_history") or []:
+            if missing(
+                "SELECT 1 FROM status_events WHERE paper_id = ? AND status = ? AND at = ?",
+                event["status"],
+                event["at"],
+            ):
+                conn.execute(
+                    "INSERT INTO status_events (paper_id, status, at) VALUES (?, ?, ?)",
+                    [paper_id, event["status"], event["at"]],
+                )
+        for event in item.get("rating_history") or []:
+            if missing(
+                "SELECT 1 FROM rating_events WHERE paper_id = ? AND stars IS ? AND at = ?",
+                event["stars"],
+                event["at"],
+            ):
+                conn.execute(
+                    "INSERT INTO rating_events (paper_id, stars, at) VALUES (?, ?, ?)",
+                    [paper_id, event["stars"], event["at"]],
+                )
+        for note in item.get("notes") or []:
+            if missing(
+                "SELECT 1 FROM notes WHERE paper_id = ? AND text = ? AND created_at = ?",
+                note["text"],
+                note["created_at"],
+            ):
+                conn.execute(
+                    "INSERT INTO notes (paper_id, text, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?)",
+                    [paper_id, note["text"], note["created_at"], note["updated_at"]],
+                )
+        card = item.get("review_card")
+        if card and missing("SELECT 1 FROM review_cards WHERE paper_id = ?"):
+            conn.execute(
+                "INSERT INTO review_cards (paper_id, enabled, due, card) VALUES (?, ?, ?, ?)",
+                [paper_id, int(bool(card["enabled"])), card["due"], dumps(card["card"])],
+            )
+        for entry in item.get("review_log") or []:
+            if missing(
+                "SELECT 1 FROM review_log WHERE paper_id = ? AND reviewed_at = ? AND grade = ?",
+                entry["reviewed_at"],
+                entry["grade"],
+            ):
+                conn.execute(
+                    "INSERT INTO review_log (paper_id, reviewed_at, grade, interval_days,"
+                    " state_before, state_after) VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        paper_id,
+                        entry["reviewed_at"],
+                        entry["grade"],
+                        entry.get("interval_days"),
+                        dumps(entry.get("state_before") or {}),
+                        dumps(entry.get("state_after") or {}),
+                    ],
+                )
+        for event in item.get("feedback") or []:
+            if missing(
+                "SELECT 1 FROM feedback_events WHERE paper_id = ? AND kind = ? AND at = ?",
+                event["kind"],
+                event["at"],
+            ):
+                conn.execute(
+                    "INSERT INTO feedback_events (paper_id, kind, at, until) VALUES (?, ?, ?, ?)",
+                    [paper_id, event["kind"], event["at"], event.get("until")],
+                )
+
+    def restore_globals(self, data: dict[str, Any], id_map: dict[int, int]) -> None:
+        """Interests and suggestions are added; a setting is restored only where this
+        database has none (the user's current choices win)."""
+        with self._write() as conn:
+            for interest in data.get("interests") or []:
+                conn.execute(
+                    "INSERT OR IGNORE INTO interests (term, added_at) VALUES (?, ?)",
+                    [interest["term"], interest["added_at"]],
+                )
+            for key, value in (data.get("settings") or {}).items():
+                conn.execute(
+                    "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [key, dumps(value)]
+                )
+            for row in data.get("suggestions") or []:
+                paper_id = id_map.get(row["paper_id"])
+                if paper_id is None:
+                    continue
+                conn.execute(
+                    "INSERT OR IGNORE INTO suggestions"
+                    " (day, rank, paper_id, score, reason, exploration) VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        row["day"],
+                        row["rank"],
+                        paper_id,
+                        row["score"],
+                        row["reason"],
+                        int(bool(row["exploration"])),
+                    ],
+                )

@@ -1,0 +1,341 @@
+"""Bulk import: many records per transaction, matched against what is stored.
+
+:meth:`ImportStore.ingest` takes a batch (a few thousand records), folds duplicates
+inside it together, looks the rest up by arXiv id, DOI and title key with three indexed
+queries, fills the empty fields of papers already stored, and inserts the new ones with
+``executemany``. Each batch is one transaction: an interrupted import leaves whole
+batches only, and re-running it finds those papers and moves on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Literal
+
+from reader.ids import normalize_arxiv_id
+from reader.match import title_key
+from reader.models import PaperRecord
+
+from .base import dumps, to_iso
+from .merge import FILL_FIELDS, MergeStore, compatible
+from .tags import clean_tag
+
+Outcome = Literal["added", "updated", "present", "duplicate"]
+"""added: a new paper; updated: an existing paper got new fields or tags; present: already
+stored, nothing new; duplicate: the same paper as an earlier record of the same batch."""
+
+_INSERT_COLUMNS = (
+    "id", "title", "abstract", "authors", "year", "date", "venue", "arxiv_id", "doi", "url",
+    "code_url", "pdf_path", "source", "added_at", "title_key",
+)  # fmt: skip
+_INSERT_SQL = (
+    f"INSERT INTO papers ({', '.join(_INSERT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
+)
+_RECORD_FILL = ("abstract", "authors", "year", "date", "venue", "arxiv_id", "doi", "url",
+                "code_url", "pdf_path")  # fmt: skip
+_ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _nocase(name: str) -> str:
+    """SQLite's NOCASE folds ASCII letters only; so does this."""
+    return name.translate(_ASCII_LOWER)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """Extra facts about a record being restored from the project's JSON export."""
+
+    paper_id: int | None = None
+    """The id it had; kept when it is free."""
+    added_at: str | None = None
+
+
+def _normalized(record: PaperRecord) -> PaperRecord:
+    """An arXiv DOI (10.48550/arXiv.X) is the arXiv id X in disguise."""
+    if record.doi and (match := _ARXIV_DOI.match(record.doi)):
+        arxiv_id = normalize_arxiv_id(match.group(1))
+        if arxiv_id and (record.arxiv_id in (None, arxiv_id)):
+            return replace(record, arxiv_id=arxiv_id, doi=None)
+    return record
+
+
+def _fold_in(base: PaperRecord, other: PaperRecord) -> PaperRecord:
+    """``base`` with its empty fields taken from ``other``, and the tags of both."""
+    changes: dict[str, Any] = {
+        name: getattr(other, name)
+        for name in _RECORD_FILL
+        if not getattr(base, name) and getattr(other, name)
+    }
+    extra = tuple(tag for tag in other.tags if tag not in base.tags)
+    if extra:
+        changes["tags"] = base.tags + extra
+    return replace(base, **changes) if changes else base
+
+
+def _same(a: PaperRecord, b: PaperRecord) -> bool:
+    return compatible(a.arxiv_id, a.doi, b.arxiv_id, b.doi)
+
+
+class ImportStore(MergeStore):
+    def ingest(
+        self,
+        records: Sequence[PaperRecord],
+        *,
+        now: datetime,
+        incoming: Sequence[Incoming] | None = None,
+    ) -> list[tuple[Outcome, int]]:
+        """Store a batch in one transaction; returns (outcome, paper id) per record.
+
+        Same paper: a shared arXiv id, a shared DOI, or a shared title key whose ids do
+        not conflict. A record that matches a stored paper fills that paper's empty
+        fields and adds its tags; the user's data is never overwritten. A record that
+        matches two stored papers proves they are one: they are merged.
+        """
+        added_at = to_iso(now)
+        # 1. Fold duplicates inside the batch together.
+        slots: list[PaperRecord] = []
+        keys: list[str] = []
+        extras: list[Incoming | None] = []
+        slot_of: list[int] = []
+        by_arxiv: dict[str, int] = {}
+        by_doi: dict[str, int] = {}
+        by_key: dict[str, int] = {}
+        for n, raw in enumerate(records):
+            record = _normalized(raw) if raw.doi else raw
+            key = title_key(record.title, record.authors)
+            slot = by_arxiv.get(record.arxiv_id) if record.arxiv_id else None
+            if slot is None and record.doi:
+                slot = by_doi.get(record.doi)
+            if slot is None and key:
+                slot = by_key.get(key)
+                if slot is not None and not _same(slots[slot], record):
+                    slot = None
+            if slot is None:
+                slot = len(slots)
+                slots.append(record)
+                keys.append(key)
+                extras.append(incoming[n] if incoming else None)
+            else:
+                slots[slot] = record = _fold_in(slots[slot], record)
+            slot_of.append(slot)
+            if record.arxiv_id:
+                by_arxiv.setdefault(record.arxiv_id, slot)
+            if record.doi:
+                by_doi.setdefault(record.doi, slot)
+            if key:
+                by_key.setdefault(key, slot)
+
+        with self._write() as conn:
+            matches = self._match_stored(slots, keys)
+            outcomes: list[tuple[Outcome, int]] = []
+            fresh = [i for i, found in enumerate(matches) if found is None]
+            ids = self._new_ids(conn, [extras[i] for i in fresh])
+            conn.executemany(
+                _INSERT_SQL,
+                [
+                    (
+                        paper_id,
+                        slots[i].title,
+                        slots[i].abstract,
+                        dumps(list(slots[i].authors)),
+                        slots[i].year,
+                        slots[i].date,
+                        slots[i].venue,
+                        slots[i].arxiv_id,
+                        slots[i].doi,
+                        slots[i].url,
+                        slots[i].code_url,
+                        slots[i].pdf_path,
+                        slots[i].source,
+                        (extras[i].added_at if extras[i] and extras[i].added_at else added_at),  # type: ignore[union-attr]
+                        keys[i],
+                    )
+                    for i, paper_id in zip(fresh, ids, strict=True)
+                ],
+            )
+            slot_result: list[tuple[Outcome, int]] = [("added", 0)] * len(slots)
+            for i, paper_id in zip(fresh, ids, strict=True):
+                slot_result[i] = ("added", paper_id)
+            changed = self._fill_stored(conn, slots, matches)
+            for i, found in enumerate(matches):
+                if found is not None:
+                    slot_result[i] = ("updated" if found in changed else "present", found)
+            tagged = self._attach_batch_tags(
+                conn, [(slot_result[i][1], slots[i].tags) for i in range(len(slots))]
+            )
+            for i, (outcome, paper_id) in enumerate(slot_result):
+                if outcome == "present" and paper_id in tagged:
+                    slot_result[i] = ("updated", paper_id)
+        seen: set[int] = set()
+        for slot in slot_of:
+            outcome, paper_id = slot_result[slot]
+            outcomes.append((outcome, paper_id) if slot not in seen else ("duplicate", paper_id))
+            seen.add(slot)
+        return outcomes
+
+    def _match_stored(self, slots: list[PaperRecord], keys: list[str]) -> list[int | None]:
+        """The stored paper each slot is, or None; merges stored papers a slot proves
+        to be one."""
+        conn = self.db.conn
+        info: dict[int, tuple[str | None, str | None]] = {}
+
+        def lookup(column: str, values: list[str]) -> dict[str, list[int]]:
+            found: dict[str, list[int]] = {}
+            if not values:
+                return found
+            for paper_id, value, arxiv_id, doi in conn.execute(
+                f"SELECT id, {column}, arxiv_id, doi FROM papers"
+                f" WHERE {column} IN (SELECT value FROM json_each(?))",
+                [json.dumps(values)],
+            ):
+                found.setdefault(value, []).append(paper_id)
+                info[paper_id] = (arxiv_id, doi)
+            return found
+
+        by_arxiv = lookup("arxiv_id", [s.arxiv_id for s in slots if s.arxiv_id])
+        by_doi = lookup("doi", [s.doi for s in slots if s.doi])
+        by_key = lookup("title_key", [k for k in keys if k])
+        merged_into: dict[int, int] = {}
+
+        def live(paper_id: int) -> int:
+            while paper_id in merged_into:
+                paper_id = merged_into[paper_id]
+            return paper_id
+
+        result: list[int | None] = []
+        for slot, key in zip(slots, keys, strict=True):
+            found: list[int] = []
+            if slot.arxiv_id and slot.arxiv_id in by_arxiv:
+                found.append(by_arxiv[slot.arxiv_id][0])
+            if slot.doi and slot.doi in by_doi:
+                found.append(by_doi[slot.doi][0])
+            if key and key in by_key:
+                for paper_id in by_key[key]:
+                    arxiv_id, doi = info[paper_id]
+                    if compatible(arxiv_id, doi, slot.arxiv_id, slot.doi):
+                        found.append(paper_id)
+                        break
+            found = sorted({live(p) for p in found})
+            if not found:
+                result.append(None)
+                continue
+            keep = found[0]
+            for other in found[1:]:
+                a, b = info[keep], info[other]
+                if compatible(a[0], a[1], b[0], b[1]):
+                    self._merge_into(keep, other)
+                    merged_into[other] = keep
+                    info[keep] = (a[0] or b[0], a[1] or b[1])
+            result.append(keep)
+        return result
+
+    def _new_ids(self, conn: Any, extras: list[Incoming | None]) -> list[int]:
+        """Ids for new papers: the wanted one when free, else the next after the largest."""
+        wanted = [e.paper_id for e in extras if e is not None and e.paper_id is not None]
+        taken: set[int] = set()
+        if wanted:
+            taken = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT id FROM papers WHERE id IN (SELECT value FROM json_each(?))",
+                    [json.dumps(wanted)],
+                )
+            }
+        top = conn.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()[0]
+        top = max([top, *(w for w in wanted if w not in taken)])
+        ids: list[int] = []
+        for extra in extras:
+            want = extra.paper_id if extra is not None else None
+            if want is not None and want > 0 and want not in taken:
+                ids.append(want)
+                taken.add(want)
+            else:
+                top += 1
+                ids.append(top)
+        return ids
+
+    def _fill_stored(
+        self, conn: Any, slots: list[PaperRecord], matches: list[int | None]
+    ) -> set[int]:
+        """Fill stored papers' empty fields from their records; returns the changed ids."""
+        wanted = sorted({m for m in matches if m is not None})
+        if not wanted:
+            return set()
+        rows: dict[int, list[Any]] = {}
+        for row in conn.execute(
+            f"SELECT id, {', '.join(FILL_FIELDS)} FROM papers"
+            " WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(wanted)],
+        ):
+            rows[row[0]] = list(row[1:])
+        changed: set[int] = set()
+        for slot, paper_id in zip(slots, matches, strict=True):
+            if paper_id is None or paper_id not in rows:
+                continue
+            current = rows[paper_id]
+            fills: dict[str, Any] = {}
+            for i, name in enumerate(FILL_FIELDS):
+                if current[i] not in (None, "", "[]"):
+                    continue
+                value = getattr(slot, name)
+                if not value:
+                    continue
+                if name == "authors":
+                    value = dumps(list(value))
+                elif (
+                    name in ("arxiv_id", "doi")
+                    and conn.execute(f"SELECT 1 FROM papers WHERE {name} = ?", [value]).fetchone()
+                ):
+                    continue  # held by another paper whose other ids conflict
+                fills[name] = value
+                current[i] = value
+            if not fills:
+                continue
+            sets = ", ".join(f"{name} = ?" for name in fills)
+            conn.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*fills.values(), paper_id])
+            if "authors" in fills:
+                title = conn.execute("SELECT title FROM papers WHERE id = ?", [paper_id]).fetchone()
+                conn.execute(
+                    "UPDATE papers SET title_key = ? WHERE id = ?",
+                    [title_key(title[0], slot.authors), paper_id],
+                )
+            changed.add(paper_id)
+        return changed
+
+    def _attach_batch_tags(self, conn: Any, items: list[tuple[int, tuple[str, ...]]]) -> set[int]:
+        """Tag papers, creating tags as needed; returns the papers that got a new tag."""
+        if not any(tags for _, tags in items):
+            return set()
+        tag_ids = {
+            _nocase(name): tag_id for tag_id, name in conn.execute("SELECT id, name FROM tags")
+        }
+        pairs: dict[tuple[int, int], None] = {}
+        for paper_id, tags in items:
+            for raw in tags:
+                name = clean_tag(raw)
+                if not name:
+                    continue
+                folded = _nocase(name)
+                tag_id = tag_ids.get(folded)
+                if tag_id is None:
+                    tag_id = conn.execute("INSERT INTO tags (name) VALUES (?)", [name]).lastrowid
+                    tag_ids[folded] = tag_id
+                pairs[(paper_id, tag_id)] = None
+        papers = sorted({p for p, _ in pairs})
+        existing = {
+            (row[0], row[1])
+            for row in conn.execute(
+                "SELECT paper_id, tag_id FROM paper_tags"
+                " WHERE paper_id IN (SELECT value FROM json_each(?))",
+                [json.dumps(papers)],
+            )
+        }
+        new = [pair for pair in pairs if pair not in existing]
+        conn.executemany("INSERT INTO paper_tags (paper_id, tag_id) VALUES (?, ?)", new)
+        return {paper_id for paper_id, _ in new}
