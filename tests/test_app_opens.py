@@ -25,6 +25,8 @@ async def test_app_opens_on_seeded_db_and_shows_cli_changes(tmp_path: Path) -> N
     assert main(["--db", str(db), "status", "1", "reading"]) == 0
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l")  # from Today to the library
+        await app.workers.wait_for_complete()
         await pilot.pause()
         table = app.screen.query_one("#papers", DataTable)
         assert table.row_count == 52
@@ -44,7 +46,12 @@ async def test_markup_in_titles_is_shown_as_text(tmp_path: Path) -> None:
     service.close()
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         screen = screen_text(app.export_screenshot())
         assert "[bold red]Not bold[/]" in screen and "[link=http://x]click[/link]" in screen
-        assert "[i]literal[/i] abstract" in screen
+        await pilot.press("enter")  # the paper itself
+        await pilot.pause()
+        screen = screen_text(app.export_screenshot())
+        assert "[bold red]Not bold[/]" in screen and "[i]literal[/i] abstract" in screen
