@@ -19,6 +19,7 @@ from .base import db_option
 from .importing import COMMANDS as IMPORT_COMMANDS
 from .library import COMMANDS as LIBRARY_COMMANDS
 from .review import COMMANDS as REVIEW_COMMANDS
+from .safety import COMMANDS as SAFETY_COMMANDS
 from .suggest import COMMANDS as SUGGEST_COMMANDS
 
 UiOpener = Callable[[Path | None], None]
@@ -43,7 +44,9 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
         opener(Path(db_path) if db_path else None)
 
 
-for command in [*LIBRARY_COMMANDS, *REVIEW_COMMANDS, *SUGGEST_COMMANDS, *IMPORT_COMMANDS]:
+for command in [
+    *LIBRARY_COMMANDS, *REVIEW_COMMANDS, *SUGGEST_COMMANDS, *IMPORT_COMMANDS, *SAFETY_COMMANDS
+]:
     cli.add_command(command)
 
 

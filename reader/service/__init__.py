@@ -3,6 +3,7 @@ saves the results. Neither front end talks to the store directly."""
 
 from __future__ import annotations
 
+import sys
 from datetime import tzinfo
 from pathlib import Path
 
@@ -12,11 +13,14 @@ from reader.store import NotFound, Store, StoreError, open_store, utc_now
 from .importing import AddOutcome, DuplicateGroup, ImportReport, ImportService
 from .library import Clock, LibraryService, ServiceError, parse_stars, parse_status
 from .review import DueItem, ReviewService, ReviewStatus, local_tz, parse_grade
+from .safety import SafetyService, Warn
 from .settings import SETTINGS, SettingsService
 from .suggest import SuggestionView, SuggestService, Today
 
 
-class Service(SuggestService, ReviewService, SettingsService, ImportService, LibraryService):
+class Service(
+    SuggestService, ReviewService, SettingsService, ImportService, SafetyService, LibraryService
+):
     """Every use case, over one store. Each part is a mixin in its own module."""
 
     def __init__(self, store: Store, *, clock: Clock = utc_now, tz: tzinfo | None = None) -> None:
@@ -30,12 +34,26 @@ def open_service(
     clock: Clock = utc_now,
     tz: tzinfo | None = None,
     seed: bool = True,
+    warn: Warn | None = None,
 ) -> Service:
-    """Open the database (``--db``, ``$READER_DB`` or the data dir); a new one gets the seeds."""
+    """Open the database (``--db``, ``$READER_DB`` or the data dir); a new one gets the seeds.
+
+    An existing database gets its automatic backup of the day first (see
+    :meth:`SafetyService.auto_backup`); a backup that fails is reported through ``warn``
+    (default: one line on stderr) and never stops the app.
+    """
     service = Service(open_store(resolve_db_path(db)), clock=clock, tz=tz)
+    try:
+        service.auto_backup()
+    except (StoreError, OSError) as error:
+        (warn or _warn_stderr)(f"automatic backup skipped: {error}")
     if seed:
         service.seed_if_new()
     return service
+
+
+def _warn_stderr(message: str) -> None:
+    print(f"reader: warning: {message}", file=sys.stderr)
 
 
 __all__ = [

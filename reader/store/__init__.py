@@ -12,12 +12,13 @@ from pathlib import Path
 from .archive import ArchiveStore
 from .base import NotFound, StoreError, connect, from_iso, to_iso, utc_now
 from .bulk import Incoming
+from .maintenance import MaintenanceStore
 from .papers import AddResult, PaperStore, fts_query
 from .recommend import FeedbackSets, RecommendStore, StoredSuggestion
 from .review import ReviewStore, StoredCard
 
 
-class Store(PaperStore, ReviewStore, RecommendStore, ArchiveStore):
+class Store(PaperStore, ReviewStore, RecommendStore, ArchiveStore, MaintenanceStore):
     """Every part of the store over one connection."""
 
     def backup(self, destination: Path) -> None:

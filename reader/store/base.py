@@ -59,10 +59,29 @@ def _friendly(path: Path, error: sqlite3.Error) -> StoreError:
     if "readonly" in message or "read-only" in message:
         return StoreError(f"{path}: the database is read-only; check the file's permissions")
     if "unable to open" in message:
-        return StoreError(f"{path}: cannot open the database file (missing folder or access?)")
-    if "disk is full" in message or "disk I/O" in message:
-        return StoreError(f"{path}: cannot write the database ({message})")
+        return StoreError(
+            f"{path}: cannot open the database file (a missing or read-only folder? "
+            "SQLite needs to create files beside it); check the folder's permissions"
+        )
+    if "full" in message:
+        return StoreError(
+            f"{path}: the disk is full (or the database reached its size limit); "
+            "nothing was saved: free some space and try again"
+        )
+    if "disk I/O" in message:
+        return StoreError(
+            f"{path}: the disk failed to read or write ({message}); "
+            "check the disk, then run `reader doctor`"
+        )
     return StoreError(f"{path}: database error: {message}")
+
+
+def _bad_text(path: Path, error: UnicodeEncodeError) -> StoreError:
+    """Python strings can hold lone surrogates (e.g. from JSON "\\ud800"); UTF-8 cannot."""
+    return StoreError(
+        f"{path}: text holds invalid Unicode (a lone surrogate at position {error.start}) "
+        "that cannot be stored; nothing was saved"
+    )
 
 
 def connect(path: Path) -> Database:
@@ -132,22 +151,47 @@ class StoreBase:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """One transaction for a multi-row write; database errors become StoreError."""
+        """One transaction for a multi-row write; database errors become StoreError.
+
+        It takes the write lock up front (BEGIN IMMEDIATE): a deferred transaction that
+        reads and then writes cannot wait for another process's write to end and fails
+        at once with "database is locked"; an immediate one waits (busy timeout). Nested
+        use becomes a savepoint.
+        """
+        conn = self.db.conn
         try:
-            with self.db.atomic():
+            if conn.in_transaction:
+                with self.db.atomic():
+                    yield self.db
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
                 yield self.db
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
         except sqlite3.Error as error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise _friendly(self.path, error) from None
+        except UnicodeEncodeError as error:
+            raise _bad_text(self.path, error) from None
 
     def _query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         try:
             return list(self.db.query(sql, params))
         except sqlite3.Error as error:
             raise _friendly(self.path, error) from None
+        except UnicodeEncodeError as error:
+            raise _bad_text(self.path, error) from None
 
     def _scalar(self, sql: str, params: Any = ()) -> Any:
         try:
             row = self.db.execute(sql, params).fetchone()
         except sqlite3.Error as error:
             raise _friendly(self.path, error) from None
+        except UnicodeEncodeError as error:
+            raise _bad_text(self.path, error) from None
         return None if row is None else row[0]

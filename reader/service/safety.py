@@ -1,0 +1,192 @@
+"""Data safety: automatic daily backups, listing and restoring them, and the doctor.
+
+The rule for which automatic backups to keep is the pure :func:`reader.backups.backups_to_keep`;
+the SQL and the file copies are in :mod:`reader.store.maintenance`. Restoring and listing
+work on paths, without opening the current database, because the usual reason to restore
+is a database that no longer opens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reader.backups import (
+    BACKUP_DIR,
+    auto_name,
+    backups_to_keep,
+    before_name,
+    parse_name,
+)
+from reader.store import Store, StoreError
+from reader.store.maintenance import Finding, check_backup, copy_aside, restore_database
+from reader.when import local_date
+
+from .library import LibraryService
+
+Warn = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    kind: str
+    """auto, manual, before-restore, before-repair or other."""
+    when: datetime | None
+    size: int
+
+
+@dataclass(frozen=True)
+class DoctorReport:
+    findings: list[Finding]
+    repaired: list[str]
+    """What --repair did (empty on a dry run)."""
+    backup: Path | None
+    """The copy made before repairing."""
+
+    @property
+    def healthy(self) -> bool:
+        return all(f.ok for f in self.findings)
+
+
+def backup_dir(db_path: Path) -> Path:
+    return db_path.parent / BACKUP_DIR
+
+
+def list_backups(db_path: Path) -> list[BackupFile]:
+    """Every backup of the database at ``db_path``, newest first."""
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    found: list[BackupFile] = []
+    for path in folder.glob(f"{db_path.stem}-*.db"):
+        if not path.is_file():
+            continue
+        name = parse_name(db_path.stem, path.name)
+        stat = path.stat()
+        when = name.when or datetime.fromtimestamp(stat.st_mtime)
+        found.append(BackupFile(path, name.kind, when, stat.st_size))
+    return sorted(found, key=lambda b: (b.when or datetime.min, b.path.name), reverse=True)
+
+
+def find_backup(db_path: Path, ref: str) -> Path:
+    """A backup from what the user typed: a path, or a file name in the backups folder."""
+    as_path = Path(ref).expanduser()
+    if as_path.is_file():
+        return as_path
+    in_folder = backup_dir(db_path) / ref
+    if in_folder.is_file():
+        return in_folder
+    raise StoreError(f"{ref}: no such backup (see `reader backups`)")
+
+
+def restore(db_path: Path, ref: str, *, now: datetime) -> tuple[Path, Path | None]:
+    """Restore backup ``ref`` over the database at ``db_path``.
+
+    The backup is checked first (a reader database, not from a newer version, passing
+    SQLite's integrity check); then the current database is copied aside; then it is
+    replaced. Returns (backup restored, copy of the state before).
+    """
+    source = find_backup(db_path, ref)
+    check_backup(source)
+    if source.resolve() == db_path.resolve():
+        raise StoreError(f"{source}: that is the database itself, not a backup")
+    before: Path | None = None
+    if db_path.exists() and db_path.stat().st_size > 0:
+        before = backup_dir(db_path) / before_name(db_path.stem, "restore", now)
+        copy_aside(db_path, before)
+    restore_database(source, db_path)
+    return source, before
+
+
+class SafetyService(LibraryService):
+    """Automatic backups and the doctor, over the open store."""
+
+    store: Store
+
+    def auto_backup(self) -> Path | None:
+        """Today's automatic backup, unless it exists or the database holds nothing yet;
+        then delete automatic backups the retention rule no longer keeps."""
+        today = local_date(self.clock(), getattr(self, "tz", None) or UTC)
+        folder = backup_dir(self.path)
+        target = folder / auto_name(self.path.stem, today)
+        if target.exists():  # the cheap check, first
+            return None
+        if self.store.paper_count() == 0:
+            return None
+        self.store.save_copy(target)
+        self._prune_auto_backups()
+        return target
+
+    def _prune_auto_backups(self) -> list[Path]:
+        autos = {
+            b.when.date(): b.path
+            for b in list_backups(self.path)
+            if b.kind == "auto" and b.when is not None
+        }
+        keep = backups_to_keep(autos)
+        removed = []
+        for day, path in autos.items():
+            if day not in keep:
+                path.unlink(missing_ok=True)
+                removed.append(path)
+        return removed
+
+    def backups(self) -> list[BackupFile]:
+        return list_backups(self.path)
+
+    def doctor(self, *, repair: bool = False) -> DoctorReport:
+        """Check the database; with ``repair``, first copy it aside, then fix what can be
+        fixed without touching the user's own data, then check again."""
+        findings = self.store.check_health()
+        findings.append(self._feature_cache_finding())
+        if not repair:
+            return DoctorReport(findings, [], None)
+        needed = [f for f in findings if not f.ok and f.repairable]
+        if not needed:
+            return DoctorReport(findings, [], None)
+        copy = backup_dir(self.path) / before_name(self.path.stem, "repair", self.clock())
+        self.store.save_copy(copy)
+        done: list[str] = []
+        names = {f.check for f in needed}
+        if "search_index" in names:
+            rows = self.store.rebuild_search_index()
+            done.append(f"rebuilt the search index ({rows} papers)")
+        if names & {"orphans", "unused_tags"}:
+            rows = self.store.remove_derived_orphans()
+            done.append(f"removed {rows} dangling tag link(s), suggestion(s) or unused tag(s)")
+        if "feature_cache" in names:
+            rows = self.store.reset_feature_cache()
+            done.append(f"reset the recommender's feature cache ({rows} entry(ies))")
+        self._features = None  # type: ignore[attr-defined]
+        findings = self.store.check_health()
+        findings.append(self._feature_cache_finding())
+        return DoctorReport(findings, done, copy)
+
+    def _feature_cache_finding(self) -> Finding:
+        from reader.recommend import Features  # the recommender is heavy: load on demand
+
+        bad: list[str] = []
+        for name in self.store.feature_cache_names():
+            cached = self.store.cached_features(name)
+            if cached is None:
+                continue
+            try:
+                Features.from_bytes(cached[1])
+            except Exception as error:  # any failure to load means: rebuild it
+                bad.append(f"cache {name!r} cannot be loaded ({type(error).__name__})")
+        return Finding("feature_cache", not bad, bad, repairable=bool(bad))
+
+
+__all__ = [
+    "BackupFile",
+    "DoctorReport",
+    "SafetyService",
+    "Warn",
+    "backup_dir",
+    "find_backup",
+    "list_backups",
+    "restore",
+]

@@ -1,0 +1,389 @@
+"""Health checks and safe repairs of the database, for ``reader doctor``.
+
+Every check only reads. The repairs touch derived data only (the full-text index, the
+recommender's feature cache, links that point at nothing); what the user wrote (papers,
+ratings, notes, reading history) is reported, never deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlite_utils import Database
+
+from .base import BUSY_TIMEOUT_S, StoreBase, StoreError, _check_ours, _friendly
+
+# Rows that belong to a paper, by table: (table, column). Orphans here are the user's data
+# (a rating of a paper that no longer exists): reported, never deleted.
+_USER_ROWS = (
+    ("status_events", "paper_id"),
+    ("rating_events", "paper_id"),
+    ("notes", "paper_id"),
+    ("review_cards", "paper_id"),
+    ("review_log", "paper_id"),
+    ("feedback_events", "paper_id"),
+)
+# Derived rows: safe to delete when they point at nothing.
+_DERIVED_ROWS = (("paper_tags", "paper_id"), ("suggestions", "paper_id"))
+
+# What the full-text index should hold for each paper: one row, with the paper's text and
+# its notes joined by newlines (the same expression as the triggers in the schema).
+_EXPECTED_SEARCH = """
+    SELECT p.id AS rowid, p.title, p.abstract, p.authors,
+           coalesce((SELECT group_concat(text, char(10)) FROM notes n
+                     WHERE n.paper_id = p.id), '') AS notes
+    FROM papers p
+"""
+
+
+@dataclass
+class Finding:
+    """One check's outcome."""
+
+    check: str
+    """Short name: integrity, foreign_keys, search_index, orphans, duplicates, ..."""
+    ok: bool
+    details: list[str] = field(default_factory=list)
+    """One line per problem found (at most a few dozen)."""
+    repairable: bool = False
+    """``reader doctor --repair`` can fix this without touching the user's own data."""
+
+
+_MAX_DETAILS = 20
+
+
+def _clip(lines: list[str]) -> list[str]:
+    if len(lines) <= _MAX_DETAILS:
+        return lines
+    return [*lines[:_MAX_DETAILS], f"... and {len(lines) - _MAX_DETAILS} more"]
+
+
+class MaintenanceStore(StoreBase):
+    # Checks (read only) ----------------------------------------------------------------
+
+    def integrity_check(self) -> list[str]:
+        """SQLite's own check of every page and index; ``["ok"]`` when healthy."""
+        try:
+            return [row[0] for row in self.db.execute("PRAGMA integrity_check")]
+        except sqlite3.DatabaseError as error:
+            return [str(error)]
+
+    def foreign_key_check(self) -> list[tuple[str, int, str]]:
+        """Rows whose reference points at nothing: (table, rowid, referenced table)."""
+        try:
+            rows = self.db.execute("PRAGMA foreign_key_check").fetchall()
+        except sqlite3.Error as error:
+            raise _friendly(self.path, error) from None
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    def search_index_problems(self) -> list[str]:
+        """Where the full-text index disagrees with the tables it mirrors."""
+        problems: list[str] = []
+        try:
+            # FTS5's own check; it writes nothing, but sqlite3 opens a transaction for
+            # any INSERT, so end it.
+            self.db.execute("INSERT INTO search(search) VALUES ('integrity-check')")
+        except sqlite3.DatabaseError as error:
+            problems.append(f"the index's own check failed: {error}")
+        finally:
+            if self.db.conn.in_transaction:
+                self.db.conn.rollback()
+        missing = self._scalar(
+            "SELECT count(*) FROM papers WHERE id NOT IN (SELECT rowid FROM search)"
+        )
+        extra = self._scalar(
+            "SELECT count(*) FROM search WHERE rowid NOT IN (SELECT id FROM papers)"
+        )
+        stale = self._scalar(
+            f"""SELECT count(*) FROM ({_EXPECTED_SEARCH}) e JOIN search s ON s.rowid = e.rowid
+                WHERE s.title IS NOT e.title OR s.abstract IS NOT e.abstract
+                   OR s.authors IS NOT e.authors OR s.notes IS NOT e.notes"""
+        )
+        if missing:
+            problems.append(f"{missing} paper(s) missing from the search index")
+        if extra:
+            problems.append(f"{extra} search entry(ies) for papers that no longer exist")
+        if stale:
+            problems.append(f"{stale} search entry(ies) out of date with their paper or notes")
+        return problems
+
+    def orphans(self) -> dict[str, int]:
+        """Rows pointing at a paper or tag that does not exist, counted by table (only
+        possible if something wrote with foreign keys off)."""
+        found: dict[str, int] = {}
+        tables = set(self.db.table_names())
+        for table, column in (*_USER_ROWS, *_DERIVED_ROWS):
+            if table not in tables:
+                continue
+            count = self._scalar(
+                f"SELECT count(*) FROM {table} WHERE {column} NOT IN (SELECT id FROM papers)"
+            )
+            if count:
+                found[table] = int(count)
+        dangling_tags = self._scalar(
+            "SELECT count(*) FROM paper_tags WHERE tag_id NOT IN (SELECT id FROM tags)"
+        )
+        if dangling_tags:
+            found["paper_tags"] = found.get("paper_tags", 0) + int(dangling_tags)
+        return found
+
+    def unused_tags(self) -> list[str]:
+        return [
+            row["name"]
+            for row in self._query(
+                "SELECT name FROM tags WHERE id NOT IN (SELECT tag_id FROM paper_tags) "
+                "ORDER BY name COLLATE NOCASE"
+            )
+        ]
+
+    def same_title_groups(self) -> list[list[int]]:
+        """Papers whose titles are equal ignoring case and surrounding spaces: likely
+        duplicates, left for the user to merge."""
+        groups = self._query(
+            "SELECT group_concat(id) AS ids FROM papers "
+            "GROUP BY lower(trim(title)) HAVING count(*) > 1 ORDER BY min(id)"
+        )
+        return [sorted(int(i) for i in row["ids"].split(",")) for row in groups]
+
+    def feature_cache_names(self) -> list[str]:
+        return [row["name"] for row in self._query("SELECT name FROM feature_cache ORDER BY name")]
+
+    def check_health(self) -> list[Finding]:
+        """Every check, in the order a user would want to read them. A check that cannot
+        run (a damaged page) is itself a problem found, not a crash."""
+        findings = []
+        for name, check in (
+            ("integrity", self._integrity_finding),
+            ("foreign_keys", self._foreign_key_finding),
+            ("search_index", self._search_finding),
+            ("orphans", self._orphan_finding),
+            ("unused_tags", self._unused_tag_finding),
+            ("duplicates", self._duplicate_finding),
+        ):
+            try:
+                findings.append(check())
+            except (StoreError, sqlite3.DatabaseError) as error:
+                findings.append(Finding(name, False, [f"the check itself failed: {error}"]))
+        return findings
+
+    def _integrity_finding(self) -> Finding:
+        result = self.integrity_check()
+        healthy = result == ["ok"]
+        return Finding("integrity", healthy, [] if healthy else _clip(result))
+
+    def _foreign_key_finding(self) -> Finding:
+        rows = self.foreign_key_check()
+        details = [
+            f"{table} row {rowid} points at a missing {parent}" for table, rowid, parent in rows
+        ]
+        return Finding("foreign_keys", not rows, _clip(details))
+
+    def _search_finding(self) -> Finding:
+        problems = self.search_index_problems()
+        return Finding("search_index", not problems, problems, repairable=bool(problems))
+
+    def _orphan_finding(self) -> Finding:
+        orphans = self.orphans()
+        derived = {t for t, _ in _DERIVED_ROWS}
+        details = [
+            f"{count} row(s) of {table} point at a missing paper or tag"
+            + ("" if table in derived else " (your data: kept, not deleted)")
+            for table, count in sorted(orphans.items())
+        ]
+        return Finding(
+            "orphans", not orphans, details, repairable=any(t in derived for t in orphans)
+        )
+
+    def _unused_tag_finding(self) -> Finding:
+        unused = self.unused_tags()
+        details = [f"tag {name!r} is on no paper" for name in unused]
+        return Finding("unused_tags", not unused, _clip(details), repairable=bool(unused))
+
+    def _duplicate_finding(self) -> Finding:
+        groups = self.same_title_groups()
+        details = [f"papers {', '.join(map(str, g))} share a title" for g in groups]
+        return Finding("duplicates", not groups, _clip(details))
+
+    def save_copy(self, destination: Path) -> None:
+        """A consistent single-file copy of this database (see :func:`copy_database`)."""
+        copy_database(self.db.conn, destination)
+
+    # Repairs (derived data only) --------------------------------------------------------
+
+    def rebuild_search_index(self) -> int:
+        """Refill the full-text index from the papers and notes; returns rows written."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM search")
+            cursor = db.execute(
+                f"INSERT INTO search (rowid, title, abstract, authors, notes) {_EXPECTED_SEARCH}"
+            )
+            db.execute("INSERT INTO search(search) VALUES ('optimize')")
+            return int(cursor.rowcount)
+
+    def reset_feature_cache(self) -> int:
+        """Drop the recommender's cached features; they are rebuilt on the next use."""
+        with self.transaction() as db:
+            return int(db.execute("DELETE FROM feature_cache").rowcount)
+
+    def remove_derived_orphans(self) -> int:
+        """Delete tag links and saved suggestions that point at nothing, and tags on no
+        paper; returns rows deleted."""
+        deleted = 0
+        with self.transaction() as db:
+            for table, column in _DERIVED_ROWS:
+                deleted += db.execute(
+                    f"DELETE FROM {table} WHERE {column} NOT IN (SELECT id FROM papers)"
+                ).rowcount
+            deleted += db.execute(
+                "DELETE FROM paper_tags WHERE tag_id NOT IN (SELECT id FROM tags)"
+            ).rowcount
+            deleted += db.execute(
+                "DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM paper_tags)"
+            ).rowcount
+        return deleted
+
+
+# Whole files: copies, checks and restores -----------------------------------------------
+
+
+def copy_database(source: sqlite3.Connection, destination: Path) -> None:
+    """A consistent copy of ``source`` through SQLite's online backup API (safe while
+    other processes write), as one self-contained file (rollback journal, no -wal).
+
+    It is written under a temporary name and renamed at the end, so a crash never leaves
+    a half-written file under the real name. ``destination`` must not exist.
+    """
+    if destination.exists():
+        raise StoreError(f"{destination}: already exists; choose another name")
+    partial = destination.with_name(destination.name + ".partial")
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+        target = sqlite3.connect(str(partial))
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+        with open(partial, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, destination)
+    except (sqlite3.Error, OSError) as error:
+        partial.unlink(missing_ok=True)
+        raise StoreError(f"{destination}: backup failed ({error})") from None
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+
+
+def check_backup(path: Path) -> None:
+    """Raise :class:`StoreError` unless ``path`` is a healthy reader database that this
+    version can open. Reads only."""
+    if not path.is_file():
+        raise StoreError(f"{path}: no such backup file")
+    try:
+        conn = _open_read_only(path)
+    except sqlite3.Error as error:
+        raise _friendly(path, error) from None
+    try:
+        db = Database(conn)
+        if not db.table_names():
+            raise StoreError(f"{path}: empty, not a reader database; not restored")
+        _check_ours(db, path)
+        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        if problems != ["ok"]:
+            raise StoreError(f"{path}: the backup is damaged ({problems[0]}); pick another")
+    except sqlite3.Error as error:
+        raise _friendly(path, error) from None
+    finally:
+        conn.close()
+
+
+def database_state(path: Path) -> str:
+    """``missing``, ``healthy`` (a reader database SQLite can read), ``damaged`` (not
+    SQLite, or failing its quick check) or ``foreign`` (another program's database)."""
+    if not path.exists():
+        return "missing"
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error:
+        return "damaged"
+    try:
+        db = Database(conn)
+        if not db.table_names():
+            return "missing"
+        try:
+            _check_ours(db, path)
+        except StoreError as error:
+            return "foreign" if "not a reader database" in str(error) else "healthy"
+        quick = conn.execute("PRAGMA quick_check").fetchone()[0]
+        return "healthy" if quick == "ok" else "damaged"
+    except sqlite3.Error:
+        return "damaged"
+    finally:
+        conn.close()
+
+
+def copy_aside(path: Path, destination: Path) -> None:
+    """Keep a copy of the database at ``path`` as it is, before it is replaced: through
+    the backup API when SQLite can read it, else the raw files (with its -wal)."""
+    if database_state(path) == "healthy":
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+        try:
+            copy_database(conn, destination)
+        finally:
+            conn.close()
+        return
+    try:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, destination)
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists():
+            shutil.copy2(wal, destination.with_name(destination.name + "-wal"))
+    except OSError as error:
+        raise StoreError(
+            f"{destination}: cannot keep a copy of the current database ({error})"
+        ) from None
+
+
+def restore_database(backup: Path, target: Path) -> None:
+    """Replace the database at ``target`` with ``backup`` (checked first).
+
+    A healthy target is overwritten page by page through the backup API, under SQLite's
+    locks, so another process that has it open (the app) sees the restored data on its
+    next read. A damaged one is replaced as a file: close other programs first. The
+    caller keeps a copy of the current state before calling this.
+    """
+    check_backup(backup)
+    state = database_state(target)
+    if state == "foreign":
+        raise StoreError(
+            f"{target}: this SQLite file is not a reader database; refusing to replace it"
+        )
+    source = _open_read_only(backup)
+    try:
+        if state == "healthy":
+            conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_S)
+            try:
+                source.backup(conn)
+            finally:
+                conn.close()
+            return
+        fresh = target.with_name(target.name + ".restoring")
+        fresh.unlink(missing_ok=True)
+        copy_database(source, fresh)
+        for suffix in ("-wal", "-shm", "-journal"):
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        os.replace(fresh, target)
+    except sqlite3.Error as error:
+        raise _friendly(target, error) from None
+    except OSError as error:
+        raise StoreError(f"{target}: restore failed ({error})") from None
+    finally:
+        source.close()

@@ -1,0 +1,197 @@
+"""`reader doctor`: each kind of damage is found, the dry run changes nothing, --repair
+fixes derived data after a backup and never deletes the user's own rows."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from reader.service import open_service
+from reader.service.safety import list_backups
+
+
+def _raw(db_path: Path, *sql: str) -> None:
+    """Damage the database behind the store's back (foreign keys off, no triggers help)."""
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    for statement in sql:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
+def _findings(db_path: Path, *, repair: bool = False):
+    service = open_service(db_path, seed=False)
+    try:
+        report = service.doctor(repair=repair)
+    finally:
+        service.close()
+    return report, {f.check: f for f in report.findings}
+
+
+@pytest.fixture
+def seeded(db_path: Path) -> Path:
+    service = open_service(db_path)
+    service.add_note(1, "a note about grokking")
+    service.tag(2, ["theory"])
+    service.rate(2, 5)
+    service.close()
+    return db_path
+
+
+def test_a_healthy_database_is_healthy(seeded: Path, capsys) -> None:
+    report, _ = _findings(seeded)
+    assert report.healthy and report.repaired == [] and report.backup is None
+    assert main(["--db", str(seeded), "doctor"]) == 0
+    assert "The database is healthy." in capsys.readouterr().out
+
+
+DAMAGE: dict[str, tuple[list[str], str, str]] = {
+    # name: (SQL that damages, check that must fail, text of its detail)
+    "search row missing": (["DELETE FROM search WHERE rowid = 3"], "search_index", "missing"),
+    "search row for no paper": (
+        [
+            "INSERT INTO search (rowid, title, abstract, authors, notes) "
+            "VALUES (99999, 'x', '', '[]', '')"
+        ],
+        "search_index",
+        "no longer exist",
+    ),
+    "search row stale": (
+        ["UPDATE search SET title = 'wrong' WHERE rowid = 2"],
+        "search_index",
+        "out of date",
+    ),
+    "search notes stale": (
+        ["UPDATE search SET notes = '' WHERE rowid = 1"],
+        "search_index",
+        "out of date",
+    ),
+    "tag link to no paper": (
+        ["INSERT INTO paper_tags (paper_id, tag_id) VALUES (99999, 1)"],
+        "orphans",
+        "paper_tags",
+    ),
+    "unused tag": (["INSERT INTO tags (name) VALUES ('lonely')"], "unused_tags", "lonely"),
+    "bad feature cache": (
+        [
+            "INSERT INTO feature_cache (name, version, built_at, data) "
+            "VALUES ('catalog', '1:1:0', 'x', X'00')"
+        ],
+        "feature_cache",
+        "cannot be loaded",
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE), ids=list(DAMAGE))
+def test_damage_to_derived_data_is_found_and_repaired(seeded: Path, damage: str) -> None:
+    sql, check, detail = DAMAGE[damage]
+    _raw(seeded, *sql)
+    before = seeded.read_bytes()
+    report, found = _findings(seeded)
+    assert not found[check].ok and found[check].repairable
+    assert any(detail in line for line in found[check].details)
+    assert seeded.read_bytes() == before, "the dry run changed the file"
+    assert not [b for b in list_backups(seeded) if b.kind == "before-repair"]
+
+    report, found = _findings(seeded, repair=True)
+    assert report.healthy, [f for f in report.findings if not f.ok]
+    assert report.repaired and report.backup is not None and report.backup.exists()
+    # The copy taken before the repair still has the damage (it is the state before).
+    copy = sqlite3.connect(report.backup)
+    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    copy.close()
+    # The user's data is as it was, and search works again.
+    service = open_service(seeded, seed=False)
+    assert service.paper(2).stars == 5 and service.paper(2).tags == ("theory",)
+    assert [n.text for n in service.notes(1)] == ["a note about grokking"]
+    assert 1 in [p.id for p in service.search("grokking")]
+    service.close()
+
+
+def test_orphaned_user_data_is_reported_and_kept(seeded: Path) -> None:
+    _raw(
+        seeded,
+        "INSERT INTO notes (paper_id, text, created_at, updated_at) "
+        "VALUES (99999, 'keep me', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')",
+        "INSERT INTO rating_events (paper_id, stars, at) VALUES (99999, 4, '2026-01-01')",
+    )
+    report, found = _findings(seeded)
+    assert not found["orphans"].ok and not found["orphans"].repairable
+    assert not found["foreign_keys"].ok
+    assert any("notes" in line and "kept" in line for line in found["orphans"].details)
+    report, found = _findings(seeded, repair=True)
+    assert not report.healthy and report.repaired == []
+    conn = sqlite3.connect(seeded)
+    assert conn.execute("SELECT text FROM notes WHERE paper_id = 99999").fetchall() == [
+        ("keep me",)
+    ]
+    conn.close()
+
+
+def test_duplicates_are_reported_not_merged(seeded: Path) -> None:
+    _raw(
+        seeded,
+        "INSERT INTO papers (id, title, added_at) SELECT 5000, upper(title), added_at "
+        "FROM papers WHERE id = 4",
+    )
+    report, found = _findings(seeded, repair=True)
+    assert not found["duplicates"].ok and not found["duplicates"].repairable
+    assert found["duplicates"].details == ["papers 4, 5000 share a title"]
+
+
+def _corrupt_index_page(db_path: Path) -> None:
+    """Overwrite one page of the title index with garbage: real on-disk damage."""
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'papers_title'"
+    ).fetchone()[0]
+    conn.close()
+    with open(db_path, "r+b") as handle:
+        handle.seek((root - 1) * page_size + 8)
+        handle.write(bytes(range(256)) * 8)
+
+
+def test_on_disk_damage_is_reported_with_exit_code_1(seeded: Path, capsys) -> None:
+    _corrupt_index_page(seeded)
+    report, found = _findings(seeded)
+    assert not found["integrity"].ok and found["integrity"].details
+    capsys.readouterr()
+    assert main(["--db", str(seeded), "doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "integrity      PROBLEM" in out
+
+
+def test_cli_dry_run_then_repair(seeded: Path, capsys) -> None:
+    _raw(seeded, "DELETE FROM search WHERE rowid IN (1, 2, 3)")
+    capsys.readouterr()
+    assert main(["--db", str(seeded), "doctor"]) == 1
+    out = capsys.readouterr().out
+    assert "search_index   PROBLEM  (--repair fixes this)" in out
+    assert "Dry run: nothing changed." in out
+    assert main(["--db", str(seeded), "doctor", "--repair"]) == 0
+    out = capsys.readouterr().out
+    assert "repaired: rebuilt the search index" in out and "before repair is kept as" in out
+    assert main(["--db", str(seeded), "doctor"]) == 0
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: s.integrity_check(),
+        lambda s: s.search_index_problems(),
+        lambda s: s.check_health(),
+    ],
+)
+def test_checks_leave_no_transaction_open(seeded: Path, call: Callable) -> None:
+    service = open_service(seeded, seed=False)
+    call(service.store)
+    assert not service.store.db.conn.in_transaction
+    service.close()
