@@ -630,7 +630,7 @@ def _archive_record(item: dict, source: str) -> tuple[PaperRecord, Incoming]:
         url=item.get("url"),
         code_url=item.get("code_url"),
         pdf_path=item.get("pdf_path"),
-        source=item.get("source") or source,
+        source=item.get("source") or "",
         tags=tuple(item.get("tags") or ()),
     )
     paper_id = item.get("id")

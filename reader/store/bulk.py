@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from reader.ids import normalize_arxiv_id
-from reader.match import title_key
+from reader.match import normalize_title, title_key
 from reader.models import PaperRecord
 
 from .base import dumps, to_iso
@@ -133,6 +133,7 @@ class ImportStore(MergeStore):
 
         with self._write() as conn:
             matches = self._match_stored(slots, keys)
+            self._match_restored(slots, extras, matches)
             outcomes: list[tuple[Outcome, int]] = []
             fresh = [i for i, found in enumerate(matches) if found is None]
             ids = self._new_ids(conn, [extras[i] for i in fresh])
@@ -234,6 +235,20 @@ class ImportStore(MergeStore):
                     info[keep] = (a[0] or b[0], a[1] or b[1])
             result.append(keep)
         return result
+
+    def _match_restored(
+        self, slots: list[PaperRecord], extras: list[Incoming | None], matches: list[int | None]
+    ) -> None:
+        """A paper restored from our own export is also the stored paper with its old id
+        and the same title: that finds papers with no ids and no authors (seed papers)."""
+        for i, extra in enumerate(extras):
+            if matches[i] is not None or extra is None or extra.paper_id is None:
+                continue
+            row = self.db.conn.execute(
+                "SELECT title FROM papers WHERE id = ?", [extra.paper_id]
+            ).fetchone()
+            if row and normalize_title(row[0]) == normalize_title(slots[i].title):
+                matches[i] = extra.paper_id
 
     def _new_ids(self, conn: Any, extras: list[Incoming | None]) -> list[int]:
         """Ids for new papers: the wanted one when free, else the next after the largest."""

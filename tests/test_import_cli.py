@@ -1,0 +1,132 @@
+"""`reader import` and `reader export` through the real entry point: bad records, bad files,
+--strict, filters, and never overwriting without --force."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from reader.cli import main
+from reader.service import open_service
+
+DATA = Path(__file__).parent / "data"
+
+
+def count(db: Path) -> int:
+    svc = open_service(db)  # a new database gets the seed catalog, as the CLI does
+    try:
+        return svc.count()
+    finally:
+        svc.close()
+
+
+def test_bad_records_reported_good_ones_imported(db_path: Path, capsys) -> None:
+    code = main(["--db", str(db_path), "import", str(DATA / "broken.bib")])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert (
+        f"{DATA / 'broken.bib'}:12: title: entry 'notitle2019' has no title; skipped"
+        in captured.err
+    )
+    assert "Traceback" not in captured.err
+    assert "added" in captured.out
+
+
+def test_strict_stores_nothing(db_path: Path, capsys) -> None:
+    seeded = count(db_path)  # a new database gets the seeds first
+    code = main(
+        [
+            "--db",
+            str(db_path),
+            "import",
+            "--strict",
+            str(DATA / "zotero.bib"),
+            str(DATA / "broken.bib"),
+        ]
+    )
+    assert code == 1
+    assert "nothing was imported" in capsys.readouterr().err
+    assert count(db_path) == seeded
+
+
+def test_strict_with_good_files_imports(db_path: Path) -> None:
+    seeded = count(db_path)
+    assert main(["--db", str(db_path), "import", "--strict", str(DATA / "zotero.bib")]) == 0
+    assert count(db_path) > seeded
+
+
+def test_file_not_in_format_is_one_line(db_path: Path, tmp_path: Path, capsys) -> None:
+    for name, content in [("x.bib", "Dear reviewers,\nthanks.\n"), ("x.jsonl", "hello\n"),
+                          ("x.ris", "nothing here\n"), ("x.txt", "plain words\n"),
+                          ("x.json", "[1, 2]")]:  # fmt: skip
+        path = tmp_path / name
+        path.write_text(content)
+        assert main(["--db", str(db_path), "import", str(path)]) == 1
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("reader: error: "), err
+        assert str(path) in err
+    assert main(["--db", str(db_path), "import", str(tmp_path / "missing.bib")]) == 1
+    assert capsys.readouterr().err == f"reader: error: {tmp_path / 'missing.bib'}: no such file\n"
+
+
+def test_arxiv_jsonl_category_filter_and_tags(db_path: Path, tmp_path: Path, capsys) -> None:
+    def line(arxiv_id: str, title: str, cats: str, day: str) -> dict:
+        return {
+            "id": arxiv_id,
+            "title": title,
+            "authors_parsed": [[title + "son", "J", ""]],
+            "categories": cats,
+            "abstract": "x",
+            "update_date": day,
+        }
+
+    lines = [
+        line("2401.00001", "A", "cs.LG stat.ML", "2024-01-02"),
+        line("2401.00002", "B", "hep-th", "2024-01-02"),
+        line("2001.00003", "C", "cs.CL", "2020-01-02"),
+    ]
+    path = tmp_path / "snap.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    args = ["--db", str(db_path), "import", str(path), "--category", "cs", "--since", "2023-01-01"]
+    assert main(args) == 0
+    assert "added 1," in capsys.readouterr().out
+    svc = open_service(db_path, seed=False)
+    paper = svc.paper("2401.00001")
+    assert set(paper.tags) == {"cs.LG", "stat.ML"}
+    svc.close()
+    assert main(args) == 0
+    assert "skipped 1 (1 already in the library)" in capsys.readouterr().out
+
+
+def test_export_never_overwrites_without_force(service, tmp_path: Path, capsys) -> None:
+    db = str(service.path)
+    target = tmp_path / "out.bib"
+    target.write_text("precious")
+    assert main(["--db", db, "export", "--format", "bibtex", "-o", str(target)]) == 1
+    assert "already exists; use --force" in capsys.readouterr().err
+    assert target.read_text() == "precious"
+    assert main(["--db", db, "export", "--format", "bibtex", "-o", str(target), "--force"]) == 0
+    assert target.read_text().startswith("@")
+
+
+def test_export_formats_to_stdout_and_markdown_folder(service, tmp_path: Path, capsys) -> None:
+    db = str(service.path)
+    service.rate(1, 5)
+    service.add_note(1, "my note")
+    for fmt, start in [("bibtex", "@"), ("ris", "TY  - "), ("csv", "id,"), ("json", "{")]:
+        assert main(["--db", db, "export", "--format", fmt, "--min-stars", "5"]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith(start), (fmt, out[:40])
+    assert main(["--db", db, "export", "--format", "markdown"]) == 2
+    folder = tmp_path / "notes"
+    assert (
+        main(["--db", db, "export", "--format", "markdown", "--min-stars", "5", "-o", str(folder)])
+        == 0
+    )
+    (file,) = folder.iterdir()
+    assert "my note" in file.read_text()
+    assert (
+        main(["--db", db, "export", "--format", "markdown", "--min-stars", "5", "-o", str(folder)])
+        == 1
+    )
+    assert "already exists" in capsys.readouterr().err

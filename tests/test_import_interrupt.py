@@ -1,0 +1,85 @@
+"""An import killed with SIGKILL mid-way leaves a sound database holding whole batches
+only; running it again finishes the job without duplicates."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from import_speed import generate  # noqa: E402
+
+from reader.cli import main  # noqa: E402
+
+LINES = 40_000
+
+
+def stored(db: Path) -> int:
+    conn = sqlite3.connect(db, timeout=10)
+    try:
+        return conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        conn.close()
+
+
+def test_sigkill_mid_import_then_rerun(tmp_path: Path, capsys) -> None:
+    data = tmp_path / "snapshot.jsonl"
+    generate(data, LINES)
+    db = tmp_path / "kill.db"
+    cmd = [sys.executable, "-m", "reader.cli", "--db", str(db), "import", str(data), "-q"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while stored(db) < 5000 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert proc.poll() is None, "the import finished before it could be killed"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    count = conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+    seeds = conn.execute("SELECT count(*) FROM papers WHERE arxiv_id IS NULL").fetchone()[0]
+    assert 0 < count - seeds < LINES
+    assert (count - seeds) % 5000 == 0  # whole batches only
+    # No half-written paper: each has its search row and its category tags.
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM papers p WHERE arxiv_id IS NOT NULL AND ("
+            " NOT EXISTS (SELECT 1 FROM search WHERE rowid = p.id)"
+            " OR NOT EXISTS (SELECT 1 FROM paper_tags WHERE paper_id = p.id))"
+        ).fetchone()[0]
+        == 0
+    )
+    conn.close()
+
+    assert main(["--db", str(db), "import", str(data), "-q"]) == 0
+    out = capsys.readouterr().out
+    assert f"added {LINES - (count - seeds)}," in out
+    assert f"{count - seeds} already in the library" in out
+    conn = sqlite3.connect(db)
+    assert (
+        conn.execute("SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL").fetchone()[0]
+        == LINES
+    )
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM (SELECT title_key FROM papers WHERE title_key != ''"
+            " GROUP BY title_key HAVING count(*) > 1)"
+        ).fetchone()[0]
+        == 0
+    )
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
