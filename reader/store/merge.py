@@ -17,7 +17,7 @@ from typing import Any
 
 from reader.match import title_key
 
-from .base import NotFound, StoreBase, StoreError, _friendly
+from .base import NotFound, StoreBase, StoreError, _bad_text, _friendly
 
 FILL_FIELDS = (
     "abstract", "authors", "year", "date", "venue", "arxiv_id", "doi", "url", "code_url",
@@ -77,6 +77,8 @@ class MergeStore(StoreBase):
             conn.execute("COMMIT")
         except sqlite3.Error as error:
             raise _friendly(self.path, error) from None
+        except UnicodeEncodeError as error:  # a lone surrogate: rolled back above
+            raise _bad_text(self.path, error) from None
 
     # Title keys --------------------------------------------------------------------------
 
