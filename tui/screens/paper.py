@@ -80,11 +80,13 @@ class PaperScreen(ReaderScreen):
             id="paper-unrate",
         ),
         Binding("s", "status", "Status", tooltip="Set the reading status", id="paper-status"),
-        Binding("plus", "add_tags", "Tag", tooltip="Add tags", id="paper-tag"),
+        Binding("plus", "add_tags", "Tag", show=False, tooltip="Add tags", id="paper-tag"),
         Binding(
             "minus", "remove_tag", "Untag", show=False, tooltip="Remove a tag", id="paper-untag"
         ),
-        Binding("n", "new_note", "Note", tooltip="Start a new note", id="paper-new-note"),
+        Binding(
+            "n", "new_note", "Note", show=False, tooltip="Start a new note", id="paper-new-note"
+        ),
         Binding("e", "edit", "Edit", show=False, tooltip="Edit the selected note", id="paper-edit"),
         Binding(
             "p",

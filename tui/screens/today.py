@@ -217,7 +217,7 @@ class TodayScreen(ReaderScreen):
     def _show_lists(self, *, keep_place: bool = True) -> None:
         listing = self.query_one("#today-list", OptionList)
         highlighted = listing.highlighted_option.id if listing.highlighted_option else None
-        width = max(20, (listing.size.width or self.app.size.width - 2) - 4)
+        width = max(20, (listing.size.width or self.app.size.width - 2) - 6)
         sections = self._sections()
         options: list[Option | None] = []
         for title, entries, total in sections:

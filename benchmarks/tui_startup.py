@@ -1,0 +1,231 @@
+"""How fast the terminal UI starts and how fast library search answers a keystroke.
+
+1. Launch to first paint: the real ``reader`` command is started in a pseudo-terminal
+   (120x40) on a database of N papers; the clock stops when the Today screen's header has
+   been written to the terminal ("first paint"), and again when the Suggestions section
+   appears (suggestions come from a worker; the first launch on a new catalog also builds
+   the recommender's features). Each size is launched twice: cold (features not cached
+   yet) and warm.
+2. Keystroke latency in library search at the largest size, in the same real pty: the
+   search box gets one character at a time, and for each key we time (a) until the
+   terminal receives the first repaint ("echo") and (b) until the new result count
+   ("N found") is written (the search runs in a worker on a second connection).
+
+Databases are built through the service/store API with synthetic, arXiv-shaped text
+(Zipf-distributed words from a 20,000-word vocabulary) and kept in --dir for re-runs.
+
+    /work/venv/bin/python benchmarks/tui_startup.py                 # 50, 10,000, 100,000
+    /work/venv/bin/python benchmarks/tui_startup.py --sizes 50 --keys 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import platform
+import pty
+import random
+import select
+import statistics
+import struct
+import sys
+import termios
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reader.models import PaperRecord
+from reader.service import open_service
+
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+QUERY = "graph neural generalization"
+
+
+def _vocabulary(rng: random.Random, n: int = 20_000) -> list[str]:
+    syllables = "ka ri to ne mo sa lu vi de pa ge ro mi ta no fe zu li ba co da el or um an".split()
+    words: set[str] = {"graph", "neural", "generalization", "network", "learning", "model"}
+    while len(words) < n:
+        words.add("".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))))
+    return sorted(words, key=lambda w: (w not in {"learning", "model", "network"}, w))
+
+
+def build_db(path: Path, n: int, seed: int = 7) -> None:
+    """``n`` synthetic papers, 2% rated, 1% reading or queued, 1% tagged, some notes."""
+    rng = random.Random(seed)
+    vocab = _vocabulary(rng)
+    weights = [1 / (rank + 1) ** 1.07 for rank in range(len(vocab))]
+    service = open_service(path, clock=lambda: NOW, seed=False)
+    batch: list[PaperRecord] = []
+    for i in range(n):
+        title = rng.choices(vocab, weights, k=rng.randint(6, 14))
+        abstract = rng.choices(vocab, weights, k=rng.randint(100, 200))
+        batch.append(
+            PaperRecord(
+                title=" ".join(title).capitalize() + f" ({i})",
+                abstract=" ".join(abstract),
+                authors=tuple(f"Author {rng.randint(1, 50_000)}" for _ in range(rng.randint(1, 6))),
+                year=rng.randint(1995, 2026),
+                source="benchmark",
+            )
+        )
+        if len(batch) == 5_000:
+            service.store.add_papers(batch, now=NOW)
+            batch = []
+    if batch:
+        service.store.add_papers(batch, now=NOW)
+    ids = list(range(1, n + 1))
+    rng.shuffle(ids)
+    for paper_id in ids[: max(3, n // 50)]:
+        service.rate(paper_id, rng.randint(1, 5))
+    for paper_id in ids[: max(2, n // 100)]:
+        service.set_status(paper_id, rng.choice(["reading", "queued"]))
+    for paper_id in ids[: max(2, n // 100)]:
+        service.tag(paper_id, [rng.choice(["ml", "theory", "vision", "to-cite"])])
+        service.add_note(paper_id, " ".join(rng.choices(vocab, weights, k=40)))
+    service.close()
+
+
+def database(directory: Path, n: int) -> Path:
+    path = directory / f"tui-bench-{n}.db"
+    if not path.exists():
+        started = time.perf_counter()
+        build_db(path, n)
+        print(f"  built {path} ({n:,} papers) in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+# The real command in a pseudo-terminal -----------------------------------------------------
+
+
+class Terminal:
+    """``reader`` running in a 120x40 pty; ``wait_for`` reads its output until a marker."""
+
+    def __init__(self, db: Path) -> None:
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: become the reader command
+            os.environ.update(READER_DB=str(db), TERM="xterm-256color")
+            os.execv(sys.executable, [sys.executable, "-c", "from tui.launch import main; main()"])
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+        self.started = time.perf_counter()
+
+    def send(self, data: bytes) -> float:
+        os.write(self.fd, data)
+        return time.perf_counter()
+
+    def wait_for(self, marker: bytes | None, *, timeout: float = 300.0) -> float:
+        """Seconds since start when ``marker`` was written (None: any output at all)."""
+        seen = b""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            ready, _, _ = select.select([self.fd], [], [], 0.02)
+            if not ready:
+                continue
+            seen += os.read(self.fd, 65536)
+            if marker is None or marker in seen:
+                return time.perf_counter()
+        raise RuntimeError(f"{marker!r} not shown within {timeout} s")
+
+    def drain(self, quiet: float = 0.3) -> None:
+        while select.select([self.fd], [], [], quiet)[0]:
+            os.read(self.fd, 65536)
+
+    def quit(self) -> None:
+        os.write(self.fd, b"\x11")  # ctrl+q
+        deadline = time.perf_counter() + 10
+        while time.perf_counter() < deadline:
+            if os.waitpid(self.pid, os.WNOHANG)[0]:
+                break
+            try:
+                if select.select([self.fd], [], [], 0.05)[0]:
+                    os.read(self.fd, 65536)
+            except OSError:
+                pass
+        else:
+            os.kill(self.pid, 9)
+            os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+def launch(db: Path) -> tuple[float, float]:
+    """Seconds from exec to the Today header on the terminal, and to the Suggestions."""
+    term = Terminal(db)
+    try:
+        paint = term.wait_for(b"Today") - term.started
+        suggestions = term.wait_for(b"Suggestions") - term.started
+    finally:
+        term.quit()
+    return paint, suggestions
+
+
+def search_latency(db: Path, keys: str) -> list[tuple[str, float, float]]:
+    """Per key: ms until the terminal gets the first repaint (the echo), and until the
+    new result count ("N found") is written."""
+    term = Terminal(db)
+    rows = []
+    try:
+        term.wait_for(b"Suggestions")
+        term.send(b"l")
+        term.wait_for(b"papers")
+        term.drain()
+        term.send(b"/")
+        term.drain()
+        for i, key in enumerate(keys):
+            sent = term.send(key.encode())
+            echo = term.wait_for(None) - sent
+            shown = term.wait_for(b"found") - sent
+            rows.append((keys[: i + 1], echo, shown))
+            term.drain()
+    finally:
+        term.quit()
+    return rows
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, {platform.system()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[50, 10_000, 100_000])
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/reader-bench"))
+    parser.add_argument("--keys", type=int, default=len(QUERY), help="keystrokes to time")
+    parser.add_argument("--fresh", action="store_true", help="rebuild the databases")
+    args = parser.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
+    print(machine())
+    print("\nLaunch to first paint of Today (real command in a 120x40 pty)")
+    print(f"{'papers':>8} {'run':>5} {'first paint':>12} {'suggestions':>12}")
+    for n in args.sizes:
+        path = args.dir / f"tui-bench-{n}.db"
+        if args.fresh:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+        path = database(args.dir, n)
+        for run in ("cold", "warm"):
+            paint, suggest = launch(path)
+            print(f"{n:>8,} {run:>5} {paint:10.2f} s {suggest:10.2f} s")
+    largest = database(args.dir, max(args.sizes))
+    print(f"\nLibrary search at {max(args.sizes):,} papers, one key at a time (real pty)")
+    print(f"{'typed':<32} {'echo ms':>8} {'results ms':>11}")
+    rows = search_latency(largest, QUERY[: args.keys])
+    for value, echo, shown in rows:
+        print(f"{value!r:<32} {echo * 1000:8.1f} {shown * 1000:11.1f}")
+    echoes = [r[1] * 1000 for r in rows]
+    results = [r[2] * 1000 for r in rows]
+    print(
+        f"{'median':<32} {statistics.median(echoes):8.1f} {statistics.median(results):11.1f}\n"
+        f"{'max':<32} {max(echoes):8.1f} {max(results):11.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""Snapshots of the main screens at 80x24 and 120x40 (pytest-textual-snapshot).
+
+Deterministic: a fixed clock and UTC days for the database, no cursor blink, no clock in
+the header, and every worker finished before the picture. Update only after looking at
+the report: ``pytest tests/test_tui_snapshots.py --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from tui_helpers import make_test_app, open_db, settle
+
+from tui.screens.paper import PaperScreen
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """The seed catalog with a little history: ratings, a paper in progress, a queue,
+    tags and a note."""
+    path = tmp_path / "snap.db"
+    service = open_db(path)
+    service.rate(3, 5)
+    service.rate(7, 2)
+    service.set_status(3, "reading")
+    service.set_status(10, "queued")
+    service.set_status(12, "queued")
+    service.tag(3, ["robotics", "to-cite"])
+    service.add_note(3, "# Why it matters\n\nA *hierarchical* VLA: the high level draws a 2D path.")
+    service.close()
+    return path
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_today(snap_compare, db: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(make_test_app(db), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_library(snap_compare, db: Path, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("down", "down")
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_paper(snap_compare, db: Path, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(PaperScreen(3))
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(db), terminal_size=size, run_before=run_before)
