@@ -16,6 +16,15 @@ Methods, all computed in the same run on the same splits:
 - ours: the production ranking, :func:`reader.recommend.score_catalog` on features from
   :func:`reader.recommend.build_features` (the same code `reader suggest` uses before its
   diversity re-ranking).
+Scale (issue 4: 1,000,000 papers built in <= 5 min under 3 GB, suggest in <= 2 s):
+
+    python benchmarks/gen_catalog.py --n 1000000 --out /tmp/catalog-1m.jsonl
+    python benchmarks/recommend.py --scale /tmp/catalog-1m.jsonl
+
+streams the file twice through build_features (as the service streams rows from SQLite),
+then times to_bytes/from_bytes and one suggest() call, and prints peak memory
+(resource.getrusage: this process and, separately, the tokenizing worker processes).
+
 Baselines use TfidfVectorizer(sublinear_tf=True, stop_words='english', ngram_range=(1, 2),
 min_df=2). The paired difference of ours minus the best baseline (by mean) comes with a 95%
 bootstrap confidence interval over users.
@@ -24,9 +33,12 @@ bootstrap confidence interval over users.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
+import platform
+import resource
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +46,7 @@ import scipy.sparse as ssp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-from reader.recommend import CatalogItem, build_features, score_catalog
+from reader.recommend import CatalogItem, Features, build_features, score_catalog, suggest
 
 Split = tuple[np.ndarray, np.ndarray]
 Ranker = Callable[[np.ndarray], np.ndarray]
@@ -123,16 +135,95 @@ def baselines(x: ssp.csr_matrix, seed: int) -> dict[str, Ranker]:
     return {"random": random, "Rocchio": rocchio, "arxiv-sanity-lite SVM": svm}
 
 
+def stream_items(path: Path) -> Iterator[CatalogItem]:
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            yield CatalogItem(
+                int(r["id"]),
+                r.get("title") or "",
+                r.get("abstract") or "",
+                tuple(r.get("authors") or ()),
+                tuple(r.get("tags") or ()),
+            )
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    with open("/proc/cpuinfo", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    import os
+
+    return f"{os.cpu_count()} CPUs, {model}, Python {platform.python_version()}"
+
+
+def scale(path: Path, seed: int) -> None:
+    def mb(who: int) -> float:
+        return resource.getrusage(who).ru_maxrss / 1024
+
+    print(machine())
+    t0 = time.perf_counter()
+    last = [0.0]
+
+    def progress(done: int, total: int | None) -> None:
+        now = time.perf_counter() - t0
+        if now - last[0] > 30:
+            last[0] = now
+            print(f"  {done} papers counted at {now:.0f} s", flush=True)
+
+    features = build_features(lambda: stream_items(path), progress=progress)
+    build_s = time.perf_counter() - t0
+    print(
+        f"build_features: {len(features)} papers, {len(features.terms)} terms, "
+        f"{features.matrix.nnz} non-zeros, {build_s:.1f} s"
+    )
+    print(
+        f"peak RSS after build: main {mb(resource.RUSAGE_SELF):.0f} MB, "
+        f"largest worker {mb(resource.RUSAGE_CHILDREN):.0f} MB"
+    )
+    t0 = time.perf_counter()
+    blob = features.to_bytes()
+    t1 = time.perf_counter()
+    features = Features.from_bytes(blob)
+    t2 = time.perf_counter()
+    print(f"to_bytes {t1 - t0:.1f} s ({len(blob) / 2**20:.0f} MiB), from_bytes {t2 - t1:.1f} s")
+    del blob
+    rng = np.random.default_rng(seed)
+    liked = rng.choice(features.ids, 40, replace=False).tolist()
+    weights = {int(p): 1.0 for p in liked[:30]} | {int(p): -1.0 for p in liked[30:]}
+    day = datetime.date(2026, 1, 1)
+    for label in ["first", "second"]:
+        t0 = time.perf_counter()
+        out = suggest(features, weights, n=10, exclude=(), day=day, seed=seed)
+        print(
+            f"suggest (n=10, 40 rated, {label} call): {time.perf_counter() - t0:.2f} s, "
+            f"{len(out)} suggestions"
+        )
+    print(
+        f"peak RSS overall: main {mb(resource.RUSAGE_SELF):.0f} MB, "
+        f"largest worker {mb(resource.RUSAGE_CHILDREN):.0f} MB"
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--papers", type=Path, required=True)
-    parser.add_argument("--users", type=Path, required=True)
+    parser.add_argument("--papers", type=Path)
+    parser.add_argument("--users", type=Path)
+    parser.add_argument("--scale", type=Path, help="time a build and suggest on this catalog")
     parser.add_argument("--n-users", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cold", action="store_true", help="also run the 3-rated-papers variant")
     parser.add_argument("--no-svm", action="store_true", help="skip the slow SVM baseline")
     args = parser.parse_args(argv)
-
+    if args.scale:
+        scale(args.scale, args.seed)
+        return
+    if not (args.papers and args.users):
+        parser.error("--papers and --users are required (or --scale)")
+    print(machine())
     items = load_items(args.papers)
     with args.users.open(encoding="utf-8") as fh:
         libraries = [json.loads(line)["papers"] for line in fh if line.strip()]

@@ -360,3 +360,12 @@ def test_cold_start_on_seed_catalog() -> None:
     assert out and all(s.terms for s in out)
     titles = {i.id: i.title for i in items}
     assert any("robot" in titles[s.paper_id].lower() for s in out[:2])
+
+
+def test_parallel_build_matches_serial(monkeypatch: pytest.MonkeyPatch, feats: Features) -> None:
+    import reader.recommend.features as features_module
+
+    monkeypatch.setattr(features_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(features_module, "CHUNK", 5)
+    parallel = build_features(corpus)  # a list: its size (24) is above PARALLEL_FROM
+    assert parallel.to_bytes() == feats.to_bytes()

@@ -18,7 +18,7 @@ import io
 import math
 import re
 import warnings
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -34,7 +34,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 FORMAT = 1
 """Bumped whenever the layout of :meth:`Features.to_bytes` or the weighting changes."""
-VOCAB_SAMPLE = 60_000
+VOCAB_SAMPLE = 30_000
 """Papers read in pass 1 to choose the vocabulary."""
 MAX_VOCAB = 1 << 18
 LSA_TERMS = 1 << 17
@@ -42,6 +42,7 @@ LSA_DIM = 128
 SVD_SAMPLE = 60_000
 """Rows the SVD is fitted on; every row is then projected."""
 MAX_CLUSTERS = 200
+KMEANS_SAMPLE = 100_000
 CHUNK = 10_000
 PARALLEL_FROM = 100_000
 """Catalogs at least this large are tokenized in worker processes."""
@@ -81,7 +82,7 @@ def item_terms(item: CatalogItem) -> list[str]:
 def _count_rows(
     items: Sequence[CatalogItem], vocab: dict[str, int]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Term counts of `items` as CSR parts (data, indices, indptr) over `vocab`."""
+    """Term counts of `items` as CSR parts (data as uint16, indices, indptr) over `vocab`."""
     get = vocab.get
     cols: list[int] = []
     indptr = [0]
@@ -94,7 +95,8 @@ def _count_rows(
         shape=(len(items), len(vocab)),
     )
     m.sum_duplicates()
-    return m.data, m.indices, m.indptr
+    # Counts are small integers; uint16 halves what a million-paper build holds in memory.
+    return np.minimum(m.data, 65535).astype(np.uint16), m.indices, m.indptr
 
 
 _WORKER_VOCAB: dict[str, int] = {}
@@ -109,6 +111,12 @@ def _worker_count(
     rows: list[tuple[int, str, str, tuple[str, ...], tuple[str, ...]]],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return _count_rows([CatalogItem(*r) for r in rows], _WORKER_VOCAB)
+
+
+def _worker_vocabulary(
+    rows: list[tuple[int, str, str, tuple[str, ...], tuple[str, ...]]],
+) -> tuple[list[str], int]:
+    return _choose_vocabulary(CatalogItem(*r) for r in rows)
 
 
 def _chunks(items: Iterable[CatalogItem], size: int) -> Iterator[list[CatalogItem]]:
@@ -170,8 +178,7 @@ class Features:
     def vectorize(self, items: Sequence[CatalogItem]) -> tuple[ssp.csr_matrix, np.ndarray]:
         """TF-IDF rows and LSA rows of new texts with this catalog's vocabulary and idf."""
         data, indices, indptr = _count_rows(items, self.vocabulary)
-        counts = ssp.csr_matrix((data, indices, indptr), shape=(len(items), len(self.terms)))
-        x = _tfidf(counts, self.idf)
+        x = _tfidf(data, indices, indptr, len(self.terms), self.idf)
         return x, _project(x, self.idf, self.components)
 
     def to_bytes(self) -> bytes:
@@ -216,22 +223,33 @@ class Features:
         )
 
 
-def _tfidf(counts: ssp.csr_matrix, idf: np.ndarray) -> ssp.csr_matrix:
-    x = counts.astype(np.float32, copy=True)
-    np.log(x.data, out=x.data)
-    x.data += 1.0
-    x.data *= idf[x.indices]
+def _tfidf(
+    counts: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n_cols: int, idf: np.ndarray
+) -> ssp.csr_matrix:
+    """Sublinear tf times idf with l2-normalized rows, from CSR parts of term counts."""
+    data = counts.astype(np.float32)
+    np.log(data, out=data)
+    data += 1.0
+    for start in range(0, len(data), 1 << 24):  # blocks: idf[indices] is a full-size temporary
+        data[start : start + (1 << 24)] *= idf[indices[start : start + (1 << 24)]]
+    x = ssp.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, n_cols))
     return _normalize_rows(x)
 
 
-def _normalize_rows(x: ssp.csr_matrix) -> ssp.csr_matrix:
-    sq = np.add.reduceat(x.data.astype(np.float64) ** 2, x.indptr[:-1]) if x.nnz else None
-    norms = np.zeros(x.shape[0])
-    if sq is not None:
-        nonempty = np.diff(x.indptr) > 0
-        norms[nonempty] = np.sqrt(sq[nonempty])
-    scale = np.where(norms > 0, 1.0 / np.maximum(norms, 1e-30), 0.0).astype(np.float32)
-    x.data *= np.repeat(scale, np.diff(x.indptr))
+def _normalize_rows(x: ssp.csr_matrix, block: int = 100_000) -> ssp.csr_matrix:
+    """Scale each row to unit l2 norm in place (empty rows stay empty), a block at a time."""
+    for start in range(0, x.shape[0], block):
+        ptr = x.indptr[start : start + block + 1]
+        lo, hi = int(ptr[0]), int(ptr[-1])
+        if hi == lo:
+            continue
+        seg = x.data[lo:hi]
+        lengths = np.diff(ptr)
+        sq = np.add.reduceat(seg * seg, np.minimum(ptr[:-1] - lo, hi - lo - 1))
+        sq[lengths == 0] = 0.0
+        norms = np.sqrt(sq, dtype=np.float32)
+        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+        seg *= np.repeat(scale, lengths)
     return x
 
 
@@ -254,14 +272,19 @@ def _project(x: ssp.csr_matrix, idf: np.ndarray, components: np.ndarray) -> np.n
 
 def _choose_vocabulary(items: Iterable[CatalogItem]) -> tuple[list[str], int]:
     """The kept terms, most frequent first, and how many papers were read."""
-    df: Counter[str] = Counter()
+    seen_terms: defaultdict[str, int] = defaultdict()
+    seen_terms.default_factory = seen_terms.__len__  # a new term gets the next index
+    cols: list[int] = []
     seen = 0
     for item in islice(items, VOCAB_SAMPLE):
-        df.update(set(item_terms(item)))
+        cols.extend(map(seen_terms.__getitem__, set(item_terms(item))))
         seen += 1
-    kept = [(c, t) for t, c in df.items() if c >= 2]
-    kept.sort(key=lambda ct: (-ct[0], ct[1]))
-    return [t for _, t in kept[:MAX_VOCAB]], seen
+    df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(seen_terms))
+    del cols
+    names = np.array(list(seen_terms), dtype=object)
+    keep = np.flatnonzero(df >= 2)
+    order = np.lexsort((names[keep], -df[keep]))[:MAX_VOCAB]
+    return [str(t) for t in names[keep[order]]], seen
 
 
 def _count_catalog(
@@ -270,13 +293,22 @@ def _count_catalog(
     progress: Callable[[int, int | None], None] | None,
     total: int | None,
     parallel: bool,
-) -> tuple[np.ndarray, ssp.csr_matrix]:
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     ids: list[int] = []
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    counted = 0
 
-    def done(n: int) -> None:
+    def done(part: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+        # Join small parts into blocks as they come: small arrays live on the malloc heap,
+        # which keeps freed memory; big blocks are mapped and given back when freed.
+        nonlocal counted
+        parts.append(part)
+        counted += len(part[2]) - 1
+        if len(parts) >= 20:
+            blocks.append(_stack(parts))
         if progress is not None:
-            progress(n, total)
+            progress(counted, total)
 
     if parallel:
         ctx = get_context("spawn")
@@ -290,44 +322,59 @@ def _count_catalog(
                 pending.append(pool.submit(_worker_count, rows))
                 # Keep a bounded queue so a huge catalog is not held in memory as text.
                 while len(pending) > 2 * WORKERS:
-                    parts.append(pending.pop(0).result())
-                    done(sum(len(p[2]) - 1 for p in parts))
+                    done(pending.pop(0).result())
             for fut in pending:
-                parts.append(fut.result())
-                done(sum(len(p[2]) - 1 for p in parts))
+                done(fut.result())
     else:
         vocab = {t: i for i, t in enumerate(terms)}
         for chunk in _chunks(items, CHUNK):
             ids.extend(i.id for i in chunk)
-            parts.append(_count_rows(chunk, vocab))
-            done(len(ids))
-    return np.asarray(ids, dtype=np.int64), _stack(parts, len(terms))
+            done(_count_rows(chunk, vocab))
+    if parts:
+        blocks.append(_stack(parts))
+    return np.asarray(ids, dtype=np.int64), _stack(blocks)
 
 
-def _stack(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], n_cols: int) -> ssp.csr_matrix:
-    data = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, np.float32)
-    indices = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int32)
-    indptr = [np.zeros(1, np.int64)]
-    offset = 0
-    for p in parts:
-        indptr.append(p[2][1:].astype(np.int64) + offset)
-        offset += int(p[2][-1])
-    ptr = np.concatenate(indptr)
-    return ssp.csr_matrix((data, indices, ptr), shape=(len(ptr) - 1, n_cols))
+def _stack(
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Join CSR parts, emptying `parts` as it goes so memory holds about one copy."""
+    nnz = sum(len(p[0]) for p in parts)
+    n_rows = sum(len(p[2]) - 1 for p in parts)
+    data = np.empty(nnz, np.uint16)
+    indices = np.empty(nnz, np.int32)
+    indptr = np.zeros(n_rows + 1, np.int64)
+    at = row = 0
+    parts.reverse()
+    while parts:
+        d, i, p = parts.pop()
+        data[at : at + len(d)] = d
+        indices[at : at + len(i)] = i
+        indptr[row + 1 : row + len(p)] = p[1:] + at
+        at += len(d)
+        row += len(p) - 1
+    return data, indices, indptr
 
 
 def _clusters(dense: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = dense.shape[0]
     k = max(1, min(MAX_CLUSTERS, n, round(math.sqrt(n))))
-    if n <= 20_000:
-        km: KMeans | MiniBatchKMeans = KMeans(k, n_init=3, random_state=0)
-    else:
-        km = MiniBatchKMeans(k, n_init=3, batch_size=8192, random_state=0)
     with warnings.catch_warnings():
         # Tiny catalogs may have fewer distinct papers than clusters; that is fine.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        labels = km.fit_predict(dense).astype(np.int32)
-    return km.cluster_centers_.astype(np.float32), labels
+        if n <= 20_000:
+            km: KMeans | MiniBatchKMeans = KMeans(k, n_init=3, random_state=0).fit(dense)
+        else:
+            step = max(1, n // KMEANS_SAMPLE)
+            km = MiniBatchKMeans(k, n_init=3, batch_size=8192, random_state=0)
+            km.fit(dense[::step])
+    centroids = km.cluster_centers_.astype(np.float32)
+    labels = np.empty(n, np.int32)
+    sq = (centroids**2).sum(axis=1)
+    for start in range(0, n, 100_000):
+        block = dense[start : start + 100_000]
+        labels[start : start + 100_000] = np.argmin(sq - 2 * block @ centroids.T, axis=1)
+    return centroids, labels
 
 
 def build_features(
@@ -343,16 +390,29 @@ def build_features(
     """
     first = items()
     total = len(first) if hasattr(first, "__len__") else None  # type: ignore[arg-type]
-    terms, seen = _choose_vocabulary(first)
+    sample = list(islice(first, VOCAB_SAMPLE))
     # Worker processes only pay off for large catalogs; a full sample hints at one.
-    parallel = total >= PARALLEL_FROM if total is not None else seen >= VOCAB_SAMPLE
-    ids, counts = _count_catalog(items(), terms, progress, total, parallel)
+    parallel = total >= PARALLEL_FROM if total is not None else len(sample) >= VOCAB_SAMPLE
+    if parallel:
+        # Counting every distinct n-gram of the sample leaves the heap fragmented; doing it in
+        # a short-lived process gives that memory back before the big arrays are built.
+        rows = [(i.id, i.title, i.abstract, i.authors, i.tags) for i in sample]
+        del sample
+        with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+            terms, _ = pool.submit(_worker_vocabulary, rows).result()
+        del rows
+    else:
+        terms, _ = _choose_vocabulary(sample)
+        del sample
+    ids, parts = _count_catalog(items(), terms, progress, total, parallel)
     n = len(ids)
     if len(np.unique(ids)) != n:
         raise ValueError("duplicate paper ids in the catalog")
-    df = np.bincount(counts.indices, minlength=len(terms)).astype(np.float64)
+    counts, indices, indptr = parts
+    del parts
+    df = np.bincount(indices, minlength=len(terms)).astype(np.float64)
     idf = (np.log((n + 1) / (df + 1)) + 1.0).astype(np.float32)
-    matrix = _tfidf(counts, idf)
+    matrix = _tfidf(counts, indices, indptr, len(terms), idf)
     del counts
     n_terms = min(LSA_TERMS, len(terms))
     dim = min(LSA_DIM, max(1, n_terms - 1), max(1, n - 1))
