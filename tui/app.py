@@ -78,6 +78,8 @@ class ReaderApp(App[None]):
         """False in snapshot tests, so screenshots do not depend on the blink phase."""
         self._reads: Service | None = None
         self._reads_lock = threading.Lock()
+        self._suggest: Service | None = None
+        self._suggest_lock = threading.Lock()
         self._flushers: list[Flusher] = []
 
     # Data -----------------------------------------------------------------------------
@@ -87,9 +89,21 @@ class ReaderApp(App[None]):
         """A second connection for queries made from worker threads, one at a time."""
         with self._reads_lock:
             if self._reads is None:
-                s = self.service
-                self._reads = open_service(s.path, clock=s.clock, tz=s.tz, seed=False)
+                self._reads = self._open_more()
             yield self._reads
+
+    @contextmanager
+    def suggester(self) -> Iterator[Service]:
+        """A third connection for suggestions: building the recommender's features on a
+        new catalog can take minutes and must not hold up library pages and searches."""
+        with self._suggest_lock:
+            if self._suggest is None:
+                self._suggest = self._open_more()
+            yield self._suggest
+
+    def _open_more(self) -> Service:
+        s = self.service
+        return open_service(s.path, clock=s.clock, tz=s.tz, seed=False)
 
     def attempt(self, what: str, call: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         """Run a service call; a database error becomes a notification, not a crash."""
@@ -175,9 +189,14 @@ class ReaderApp(App[None]):
     def on_unmount(self) -> None:
         self.flush_all()
         self.service.close()
-        with self._reads_lock:
-            if self._reads is not None:
-                self._reads.close()
+        for lock, extra in ((self._reads_lock, self._reads), (self._suggest_lock, self._suggest)):
+            # A worker still busy (a long feature build) keeps its connection; the process
+            # is ending anyway, and waiting for it would make quitting hang.
+            if extra is not None and lock.acquire(blocking=False):
+                try:
+                    extra.close()
+                finally:
+                    lock.release()
 
 
 def make_app(db_path: Path | str | None = None, **kwargs: Any) -> ReaderApp:

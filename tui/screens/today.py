@@ -153,7 +153,7 @@ class TodayScreen(ReaderScreen):
             reader.call_from_thread(self._progress, done, total)
 
         try:
-            with reader.reads() as service:
+            with reader.suggester() as service:
                 service.features(progress=progress)
                 today = service.today()
         except StoreError as error:
