@@ -43,6 +43,13 @@ def _float_in(low: float, high: float) -> Callable[[str], float]:
     return parse
 
 
+def _name(text: str) -> str:
+    name = str(text).strip()
+    if not name or len(name) > 64 or not name.replace("-", "").replace("_", "").isalnum():
+        raise ServiceError(f"expected a short name like 'textual-dark', not {text!r}")
+    return name
+
+
 SETTINGS: dict[str, Setting] = {
     s.key: s
     for s in [
@@ -62,6 +69,7 @@ SETTINGS: dict[str, Setting] = {
             "papers rated this many stars or fewer get no re-reads (0: all do)",
             _int_in(0, 5),
         ),
+        Setting("ui.theme", "textual-dark", "the app's colour theme (Ctrl+P, Theme)", _name),
     ]
 }
 

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from reader import recommend as rec
 from reader.models import Paper, Status
 from reader.store import StoredSuggestion
 from reader.when import WhenError, local_date, parse_period
 
 from .library import ServiceError
 from .settings import SettingsService
+
+if TYPE_CHECKING:
+    from reader import recommend as rec
 
 FEATURES_NAME = "catalog"
 DEFAULT_SNOOZE = "2 weeks"
@@ -44,6 +48,12 @@ class Today:
     """With a cold start: papers spread over the catalog, to rate first."""
 
 
+def _recommender():  # type: ignore[no-untyped-def]
+    """The recommender loads scikit-learn, which takes about a second: load it only when a
+    suggestion is first needed, so the CLI and the app start fast."""
+    return importlib.import_module("reader.recommend")
+
+
 def _parse_version(version: str) -> tuple[int, int, int] | None:
     try:
         count, max_id, edits = (int(part) for part in version.split(":"))
@@ -60,7 +70,7 @@ class SuggestService(SettingsService):
 
     def _items(self, after_id: int = 0) -> Iterator[rec.CatalogItem]:
         for row in self.store.iter_catalog(after_id=after_id):
-            yield rec.CatalogItem(row.id, row.title, row.abstract, row.authors, row.tags)
+            yield _recommender().CatalogItem(row.id, row.title, row.abstract, row.authors, row.tags)
 
     def features(self, *, progress: Progress | None = None, rebuild: bool = False) -> rec.Features:
         """The catalog's features: from memory, from the cache in the database, updated
@@ -73,13 +83,13 @@ class SuggestService(SettingsService):
         if cached is not None:
             cached_version, blob = cached
             try:
-                features = rec.Features.from_bytes(blob)
+                features = _recommender().Features.from_bytes(blob)
             except Exception:  # a cache from another version of reader: rebuild it
                 features = None
             if features is not None and cached_version != version:
                 features = self._extend(features, cached_version, version)
         if features is None:
-            features = rec.build_features(self._items, progress=progress)
+            features = _recommender().build_features(self._items, progress=progress)
         if cached is None or cached[0] != version:
             self.store.save_features(FEATURES_NAME, version, features.to_bytes(), now=self.clock())
         self._features, self._features_version = features, version
@@ -93,14 +103,14 @@ class SuggestService(SettingsService):
         added = list(self._items(after_id=before[1]))
         if before[0] + len(added) != after[0]:
             return None
-        return rec.add_items(features, added)
+        return _recommender().add_items(features, added)
 
     # Today ----------------------------------------------------------------------------
 
     def _weights(self) -> dict[int, float]:
         feedback = self.store.feedback(now=self.clock())
         statuses = self.store.current_statuses()
-        return rec.feedback_weights(
+        return _recommender().feedback_weights(
             stars=self.store.current_ratings(),
             not_for_me=feedback.not_for_me,
             # Queuing, starting or finishing a paper says as much as opening it.
@@ -145,7 +155,7 @@ class SuggestService(SettingsService):
             # A cold start is not saved: the first rating today should bring a real list.
             return []
         features = self.features()
-        picks = rec.suggest(
+        picks = _recommender().suggest(
             features,
             weights,
             n=count,
@@ -162,7 +172,7 @@ class SuggestService(SettingsService):
                 rank,
                 s.paper_id,
                 float(s.score),
-                rec.reason_text(s, titles, stars),
+                _recommender().reason_text(s, titles, stars),
                 s.exploration,
             )
             for rank, s in enumerate(picks, start=1)
@@ -173,7 +183,7 @@ class SuggestService(SettingsService):
 
     def starters(self, n: int = 5) -> list[Paper]:
         """Papers that cover the catalog, for a user with nothing rated yet."""
-        ids = rec.starter_picks(self.features(), n, exclude=self._excluded())
+        ids = _recommender().starter_picks(self.features(), n, exclude=self._excluded())
         return self.store.get_papers(ids)
 
     # Feedback -------------------------------------------------------------------------
@@ -220,4 +230,4 @@ class SuggestService(SettingsService):
         weights = self._weights()
         if sum(1 for w in weights.values() if w > 0) < 2:
             raise ServiceError("rate at least two papers 4 or 5 stars before `reader eval`")
-        return rec.leave_one_out(self.features(), weights)
+        return _recommender().leave_one_out(self.features(), weights)
