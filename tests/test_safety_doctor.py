@@ -71,6 +71,15 @@ DAMAGE: dict[str, tuple[list[str], str, str]] = {
         "search_index",
         "out of date",
     ),
+    "bulk marker left behind": (
+        [
+            # The importer's table (m005); made here too so the test stands on its own.
+            "CREATE TABLE IF NOT EXISTS bulk_insert (id INTEGER PRIMARY KEY CHECK (id = 1))",
+            "INSERT INTO bulk_insert (id) VALUES (1)",
+        ],
+        "search_index",
+        "marker row",
+    ),
     "tag link to no paper": (
         ["INSERT INTO paper_tags (paper_id, tag_id) VALUES (99999, 1)"],
         "orphans",

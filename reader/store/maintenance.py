@@ -104,6 +104,11 @@ class MaintenanceStore(StoreBase):
                 WHERE s.title IS NOT e.title OR s.abstract IS NOT e.abstract
                    OR s.authors IS NOT e.authors OR s.notes IS NOT e.notes"""
         )
+        if "bulk_insert" in self.db.table_names() and self._scalar(
+            "SELECT count(*) FROM bulk_insert"
+        ):
+            # The importer's marker outlived its transaction: new papers go unindexed.
+            problems.append("a bulk import's marker row was left behind")
         if missing:
             problems.append(f"{missing} paper(s) missing from the search index")
         if extra:
@@ -218,6 +223,8 @@ class MaintenanceStore(StoreBase):
     def rebuild_search_index(self) -> int:
         """Refill the full-text index from the papers and notes; returns rows written."""
         with self.transaction() as db:
+            if "bulk_insert" in db.table_names():
+                db.execute("DELETE FROM bulk_insert")
             db.execute("DELETE FROM search")
             cursor = db.execute(
                 f"INSERT INTO search (rowid, title, abstract, authors, notes) {_EXPECTED_SEARCH}"
