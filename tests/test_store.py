@@ -360,3 +360,29 @@ def test_catalog_version_changes_on_add_and_edit(store: Store) -> None:
     v2 = store.catalog_version()
     store.rate(pid, 5, now=T0)  # the user's state is not catalog text
     assert len({v0, v1, v2}) == 3 and store.catalog_version() == v2
+
+
+def test_list_combines_search_filters_sorting_and_paging(store: Store) -> None:
+    strong = add(store, title="Grokking explained", year=2021)
+    weak = add(store, title="Other", abstract="mentions grokking once", year=2023)
+    add(store, title="Unrelated", year=2022)
+    store.rate(weak, 5, now=T0)
+    assert [p.id for p in store.list_papers(query="grokking", sort="relevance")] == [strong, weak]
+    assert [p.id for p in store.list_papers(query="grokking", sort="year", descending=True)] == [
+        weak,
+        strong,
+    ]
+    assert [p.id for p in store.list_papers(query="grokking", min_stars=4)] == [weak]
+    assert [p.id for p in store.list_papers(query="grok", sort="relevance", limit=1, offset=1)] == [
+        weak
+    ]
+    assert store.count_papers(query="grokking") == 2
+    assert store.count_papers(query="grokking", min_stars=4) == 1
+    assert [p.id for p in store.list_papers(sort="stars", descending=True, limit=1)] == [weak]
+
+
+@pytest.mark.parametrize("query", ["", "  ", '"', "AND (", "*", "title:"])
+def test_list_with_any_query_text_never_raises(store: Store, query: str) -> None:
+    add(store, title="title and more")
+    assert isinstance(store.list_papers(query=query, sort="relevance"), list)
+    assert store.count_papers(query=query) >= 0

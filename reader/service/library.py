@@ -80,6 +80,7 @@ class LibraryService:
     def papers(
         self,
         *,
+        query: str | None = None,
         status: str | Status | None = None,
         tag: str | None = None,
         min_stars: int | None = None,
@@ -89,6 +90,7 @@ class LibraryService:
         offset: int = 0,
     ) -> list[Paper]:
         return self.store.list_papers(
+            query=query,
             status=parse_status(status) if isinstance(status, str) else status,
             tag=tag,
             min_stars=min_stars,
@@ -101,11 +103,13 @@ class LibraryService:
     def count(
         self,
         *,
+        query: str | None = None,
         status: str | Status | None = None,
         tag: str | None = None,
         min_stars: int | None = None,
     ) -> int:
         return self.store.count_papers(
+            query=query,
             status=parse_status(status) if isinstance(status, str) else status,
             tag=tag,
             min_stars=min_stars,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,7 +13,7 @@ from typing import Any
 from reader.ids import normalize_arxiv_id
 from reader.models import Paper, PaperRecord, Status
 
-from .base import NotFound, dumps, from_iso, to_iso
+from .base import NotFound, _friendly, dumps, from_iso, to_iso
 from .reading import ReadingStore
 
 # The user's current state of each paper, as columns next to the paper's own.
@@ -27,13 +28,24 @@ _PAPER_COLUMNS = """
         WHERE pt.paper_id = p.id ORDER BY t.name COLLATE NOCASE)) AS tag_names
 """
 
+_CURRENT_STATUS = (
+    "coalesce((SELECT status FROM status_events s WHERE s.paper_id = p.id"
+    " ORDER BY s.id DESC LIMIT 1), 'unread')"
+)
+_CURRENT_STARS = (
+    "(SELECT stars FROM rating_events r WHERE r.paper_id = p.id ORDER BY r.id DESC LIMIT 1)"
+)
+
+# Sorting works on ids alone, so only the sort key is computed for every row; the full
+# rows (status, stars, tags) are read for the one page asked for.
 SORT_COLUMNS = {
     "id": "p.id",
     "title": "p.title COLLATE NOCASE",
     "year": "coalesce(p.year, 0)",
     "added": "p.added_at",
-    "status": "status",
-    "stars": "coalesce(stars, 0)",
+    "status": _CURRENT_STATUS,
+    "stars": f"coalesce({_CURRENT_STARS}, 0)",
+    "relevance": "hits.score",
 }
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -188,12 +200,26 @@ class PaperStore(ReadingStore):
         return [by_id[i] for i in ids if i in by_id]
 
     def _filters(
-        self, status: Status | None, tag: str | None, min_stars: int | None
-    ) -> tuple[str, list[Any]]:
+        self,
+        status: Status | None,
+        tag: str | None,
+        min_stars: int | None,
+        query: str | None = None,
+    ) -> tuple[str, str, list[Any]]:
+        """(FROM clause, WHERE clause, parameters) selecting papers by state and words."""
+        source = "papers p"
         clauses: list[str] = []
         params: list[Any] = []
+        if query is not None:
+            match = fts_query(query)
+            # No words at all matches nothing, like a search for nothing.
+            source = (
+                "papers p JOIN (SELECT rowid AS id, bm25(search, 10.0, 2.0, 4.0, 3.0) AS score"
+                " FROM search WHERE search MATCH ?) hits ON hits.id = p.id"
+            )
+            params.append(match or '""')
         if status is not None:
-            clauses.append("status = ?")
+            clauses.append(f"{_CURRENT_STATUS} = ?")
             params.append(str(status))
         if tag is not None:
             clauses.append(
@@ -202,13 +228,14 @@ class PaperStore(ReadingStore):
             )
             params.append(tag)
         if min_stars is not None:
-            clauses.append("coalesce(stars, 0) >= ?")
+            clauses.append(f"coalesce({_CURRENT_STARS}, 0) >= ?")
             params.append(min_stars)
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        return source, (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def list_papers(
         self,
         *,
+        query: str | None = None,
         status: Status | None = None,
         tag: str | None = None,
         min_stars: int | None = None,
@@ -217,27 +244,34 @@ class PaperStore(ReadingStore):
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Paper]:
-        where, params = self._filters(status, tag, min_stars)
+        """One page of papers. With ``query``, only papers matching its words (title,
+        abstract, authors, notes); sort "relevance" then puts the best match first."""
+        source, where, params = self._filters(status, tag, min_stars, query)
+        if sort == "relevance" and query is None:
+            sort = "id"
         order = SORT_COLUMNS.get(sort, "p.id") + (" DESC" if descending else "")
-        sql = (
-            f"SELECT * FROM (SELECT {_PAPER_COLUMNS} FROM papers p) p{where} ORDER BY {order}, p.id"
-        )
+        sql = f"SELECT p.id FROM {source}{where} ORDER BY {order}, p.id"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             params += [limit, offset]
-        return [_paper_from_row(row) for row in self._query(sql, params)]
+        try:
+            ids = [row[0] for row in self.db.execute(sql, params).fetchall()]
+        except sqlite3.Error as error:
+            raise _friendly(self.path, error) from None
+        return self.get_papers(ids)
 
     def count_papers(
-        self, *, status: Status | None = None, tag: str | None = None, min_stars: int | None = None
+        self,
+        *,
+        query: str | None = None,
+        status: Status | None = None,
+        tag: str | None = None,
+        min_stars: int | None = None,
     ) -> int:
-        where, params = self._filters(status, tag, min_stars)
-        if not where:
+        source, where, params = self._filters(status, tag, min_stars, query)
+        if source == "papers p" and not where:
             return self.paper_count()
-        return int(
-            self._scalar(
-                f"SELECT count(*) FROM (SELECT {_PAPER_COLUMNS} FROM papers p) p{where}", params
-            )
-        )
+        return int(self._scalar(f"SELECT count(*) FROM {source}{where}", params))
 
     def search(self, text: str, *, limit: int = 50) -> list[Paper]:
         """Papers matching every word of ``text`` in title, abstract, authors or notes,
