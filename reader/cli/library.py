@@ -257,3 +257,26 @@ def config(ctx, key, value, as_json, db_path):
 
 
 COMMANDS.append(config)
+
+
+@click.command()
+@click.option("--weeks", type=click.IntRange(1, 104), default=12, show_default=True)
+@json_option
+@db_option
+@click.pass_context
+def stats(ctx, weeks, as_json, db_path):
+    """Your reading: papers read per week and how you rated them."""
+    found = open_from(ctx, db_path).reading_stats(weeks=weeks)
+    if as_json:
+        echo_json(found)
+        return
+    click.echo(f"{found.total} papers, {found.read} read, {found.rated} rated, {found.notes} notes")
+    click.echo("\nRead per week:")
+    for start, n in found.weeks:
+        click.echo(f"  {start:%Y-%m-%d}  {n:>3}  {'█' * min(n, 60)}")
+    click.echo("\nRatings:")
+    for stars, n in found.ratings.items():
+        click.echo(f"  {stars_text(stars)}  {n:>4}  {'█' * min(n, 60)}")
+
+
+COMMANDS.append(stats)

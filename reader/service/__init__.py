@@ -15,11 +15,18 @@ from .library import Clock, LibraryService, ServiceError, parse_stars, parse_sta
 from .review import DueItem, ReviewService, ReviewStatus, local_tz, parse_grade
 from .safety import SafetyService, Warn
 from .settings import SETTINGS, SettingsService
+from .stats import ReadingStats, StatsService
 from .suggest import SuggestionView, SuggestService, Today
 
 
 class Service(
-    SuggestService, ReviewService, SettingsService, ImportService, SafetyService, LibraryService
+    SuggestService,
+    ReviewService,
+    SettingsService,
+    ImportService,
+    SafetyService,
+    StatsService,
+    LibraryService,
 ):
     """Every use case, over one store. Each part is a mixin in its own module."""
 
@@ -62,6 +69,7 @@ __all__ = [
     "ImportReport",
     "DueItem",
     "SETTINGS",
+    "ReadingStats",
     "SuggestionView",
     "Today",
     "ReviewStatus",

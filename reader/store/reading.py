@@ -70,6 +70,16 @@ class ReadingStore(TagStore):
         )
         return {row["paper_id"]: Status(row["status"]) for row in rows if row["status"] != "unread"}
 
+    def note_count(self) -> int:
+        return int(self._scalar("SELECT count(*) FROM notes"))
+
+    def read_times(self) -> list[datetime]:
+        """When each paper was (last) marked read, for reading statistics."""
+        rows = self._query(
+            "SELECT max(at) AS at FROM status_events WHERE status = 'read' GROUP BY paper_id"
+        )
+        return [from_iso(row["at"]) for row in rows]  # type: ignore[misc]
+
     def add_note(self, paper_id: int, text: str, *, now: datetime) -> Note:
         stamp = to_iso(now)
         with self.transaction() as db:
