@@ -3,6 +3,7 @@ fixes derived data after a backup and never deletes the user's own rows."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -204,3 +205,15 @@ def test_checks_leave_no_transaction_open(seeded: Path, call: Callable) -> None:
     call(service.store)
     assert not service.store.db.conn.in_transaction
     service.close()
+
+
+def test_cli_json_for_scripts(seeded: Path, capsys) -> None:
+    _raw(seeded, "DELETE FROM search WHERE rowid = 2")
+    capsys.readouterr()
+    assert main(["--db", str(seeded), "doctor", "--repair", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["healthy"] is True and report["backup"].endswith(".db")
+    assert {f["check"] for f in report["findings"]} >= {"integrity", "search_index"}
+    assert main(["--db", str(seeded), "backups", "--json"]) == 0
+    kinds = [b["kind"] for b in json.loads(capsys.readouterr().out)]
+    assert "before-repair" in kinds

@@ -84,7 +84,14 @@ def doctor(ctx, repair, as_json, db_path):
     """
     report = open_from(ctx, db_path).doctor(repair=repair)
     if as_json:
-        echo_json(report)
+        echo_json(
+            {
+                "healthy": report.healthy,
+                "findings": report.findings,
+                "repaired": report.repaired,
+                "backup": str(report.backup) if report.backup else None,
+            }
+        )
     else:
         for finding in report.findings:
             state = "ok" if finding.ok else "PROBLEM"
