@@ -5,8 +5,9 @@ Backups live in a ``backups/`` folder beside the database, named after it:
 - ``reader-auto-2026-03-02.db``: the automatic backup of that day (at most one a day);
   only these are ever deleted, by :func:`backups_to_keep`.
 - ``reader-20260302-093000.db``: made by ``reader backup``.
-- ``reader-before-restore-20260302-093000.db``, ``reader-before-repair-...``: the state
-  just before ``reader restore`` or ``reader doctor --repair`` changed the database.
+- ``reader-before-restore-20260302-093000.db``, ``reader-before-repair-...``,
+  ``reader-before-upgrade-...``: the state just before ``reader restore``, ``reader doctor
+  --repair`` or a schema upgrade by a newer reader changed the database.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def manual_name(stem: str, moment: datetime) -> str:
 
 
 def before_name(stem: str, action: str, moment: datetime) -> str:
-    """``action`` is ``restore`` or ``repair``."""
+    """``action`` is ``restore``, ``repair`` or ``upgrade``."""
     return f"{stem}-before-{action}-{moment.strftime(_STAMP)}.db"
 
 
@@ -57,7 +58,9 @@ def parse_name(stem: str, name: str) -> BackupName:
             return BackupName("auto", datetime.fromisoformat(m.group(1)))
         except ValueError:
             return BackupName("other", None)
-    if m := re.fullmatch(rf"{prefix}-(?:before-(restore|repair)-)?(\d{{8}}-\d{{6}})\.db", name):
+    if m := re.fullmatch(
+        rf"{prefix}-(?:before-(restore|repair|upgrade)-)?(\d{{8}}-\d{{6}})\.db", name
+    ):
         try:
             when = datetime.strptime(m.group(2), _STAMP)
         except ValueError:

@@ -79,3 +79,21 @@ def test_migrations_are_recorded_under_the_reader_set(db_path: Path) -> None:
     sets = {row[0] for row in conn.execute("SELECT migration_set FROM _sqlite_migrations")}
     conn.close()
     assert sets == {MIGRATION_SET}
+
+
+def test_an_upgrade_keeps_a_copy_of_the_old_file(db_path: Path) -> None:
+    make_v1_database(db_path)
+    open_store(db_path).close()
+    copies = list((db_path.parent / "backups").glob("reader-before-upgrade-*.db"))
+    assert len(copies) == 1
+    old = Database(copies[0])
+    assert [m.name for m in migrations.applied(old)] == ["m001_initial"]
+    assert old.execute("SELECT title FROM papers").fetchall() == [("Old paper",)]
+    old.close()
+    open_store(db_path).close()  # nothing pending: no second copy
+    assert len(list((db_path.parent / "backups").glob("*.db"))) == 1
+
+
+def test_a_new_database_gets_no_upgrade_copy(db_path: Path) -> None:
+    open_store(db_path).close()
+    assert not (db_path.parent / "backups").exists()

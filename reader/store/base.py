@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from reader.backups import BACKUP_DIR, before_name
 from reader.migrations import MIGRATION_SET, migrations
 
 BUSY_TIMEOUT_S = 10.0
@@ -110,10 +111,29 @@ def connect(path: Path) -> Database:
         _check_ours(db, path)
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.execute("PRAGMA journal_mode = WAL")
+        if db.table_names() and migrations.pending(db):
+            _backup_before_upgrade(conn, path)
         migrations.apply(db)
     except sqlite3.Error as error:
         raise _friendly(path, error) from None
     return db
+
+
+def _backup_before_upgrade(conn: sqlite3.Connection, path: Path) -> None:
+    """Each migration rolls back on failure, but a copy of the old file also guards
+    against a migration that succeeds and is wrong."""
+    folder = path.parent / BACKUP_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        target = sqlite3.connect(str(folder / before_name(path.stem, "upgrade", datetime.now())))
+        try:
+            conn.backup(target)
+        finally:
+            target.close()
+    except (OSError, sqlite3.Error) as error:
+        raise StoreError(
+            f"{path}: not upgraded: could not keep a copy of it first in {folder} ({error})"
+        ) from None
 
 
 def _check_ours(db: Database, path: Path) -> None:
