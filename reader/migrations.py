@@ -207,3 +207,27 @@ def m004_title_key(db: Database) -> None:
         END;
         """
     )
+
+
+@migrations()
+def m005_bulk_search_insert(db: Database) -> None:
+    """Bulk imports index the full-text search per batch, not per row.
+
+    The insert trigger of m001 now skips papers inserted while ``bulk_insert`` holds a row.
+    The importer (:meth:`reader.store.bulk.ImportStore.ingest`) puts that row in at the
+    start of its batch transaction, inserts the papers, deletes the row, and indexes the
+    batch with one ``INSERT INTO search ... SELECT`` before it commits; so the row never
+    outlives a transaction (an interrupted one rolls it back with the papers), and every
+    other insert, by any program, still indexes itself.
+    """
+    db.executescript(
+        """
+        CREATE TABLE bulk_insert (id INTEGER PRIMARY KEY CHECK (id = 1));
+        DROP TRIGGER papers_search_insert;
+        CREATE TRIGGER papers_search_insert AFTER INSERT ON papers
+        WHEN NOT EXISTS (SELECT 1 FROM bulk_insert) BEGIN
+            INSERT INTO search(rowid, title, abstract, authors, notes)
+            VALUES (new.id, new.title, new.abstract, new.authors, '');
+        END;
+        """
+    )

@@ -218,10 +218,11 @@ class ImportService(LibraryService):
                     for problem in check.problems:
                         on_problem(problem)
                 return report
-        for path in paths:
-            self._import_one(
-                Path(path), fmt, categories, since, progress, report, on_problem=on_problem
-            )
+        with self.store.bulk_import():
+            for path in paths:
+                self._import_one(
+                    Path(path), fmt, categories, since, progress, report, on_problem=on_problem
+                )
         return report
 
     def _import_one(

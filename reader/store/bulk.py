@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -40,6 +41,12 @@ _RECORD_FILL = ("abstract", "authors", "year", "date", "venue", "arxiv_id", "doi
                 "code_url", "pdf_path")  # fmt: skip
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_authors_json = json.JSONEncoder(ensure_ascii=False).encode
+"""What ``dumps(list(authors))`` gives, without building an encoder per call."""
+IMPORT_CACHE_KIB = 131_072
+"""SQLite page cache during a bulk import (128 MiB, against the default 2 MiB): a batch's
+index pages stay in memory until its commit instead of spilling into the WAL mid-way.
+A fixed size, so memory stays flat however large the file."""
 
 
 def _nocase(name: str) -> str:
@@ -82,7 +89,35 @@ def _same(a: PaperRecord, b: PaperRecord) -> bool:
     return compatible(a.arxiv_id, a.doi, b.arxiv_id, b.doi)
 
 
+def _index_search(conn: Any, ids: list[int]) -> None:
+    """Add these new papers to the full-text index (what m001's insert trigger does for
+    one row) with one statement: a range when the ids are consecutive, as they are when
+    the importer numbers them."""
+    if not ids:
+        return
+    select = (
+        "INSERT INTO search(rowid, title, abstract, authors, notes)"
+        " SELECT id, title, abstract, authors, '' FROM papers"
+    )
+    if ids[-1] - ids[0] == len(ids) - 1 and ids == sorted(ids):
+        conn.execute(f"{select} WHERE id BETWEEN ? AND ?", [ids[0], ids[-1]])
+    else:
+        conn.execute(f"{select} WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
+
+
 class ImportStore(MergeStore):
+    @contextmanager
+    def bulk_import(self) -> Iterator[None]:
+        """Settings for a long run of :meth:`ingest` batches: a larger page cache (see
+        :data:`IMPORT_CACHE_KIB`), put back as it was afterwards."""
+        conn = self.db.conn
+        before = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA cache_size = {int(before)}")
+
     def ingest(
         self,
         records: Sequence[PaperRecord],
@@ -137,6 +172,9 @@ class ImportStore(MergeStore):
             outcomes: list[tuple[Outcome, int]] = []
             fresh = [i for i, found in enumerate(matches) if found is None]
             ids = self._new_ids(conn, [extras[i] for i in fresh])
+            # m005: the insert trigger skips rows while bulk_insert holds a row; the batch
+            # is indexed below with one statement, inside this same transaction.
+            conn.execute("INSERT INTO bulk_insert (id) VALUES (1)")
             conn.executemany(
                 _INSERT_SQL,
                 [
@@ -144,7 +182,7 @@ class ImportStore(MergeStore):
                         paper_id,
                         slots[i].title,
                         slots[i].abstract,
-                        dumps(list(slots[i].authors)),
+                        _authors_json(slots[i].authors),
                         slots[i].year,
                         slots[i].date,
                         slots[i].venue,
@@ -160,6 +198,8 @@ class ImportStore(MergeStore):
                     for i, paper_id in zip(fresh, ids, strict=True)
                 ],
             )
+            conn.execute("DELETE FROM bulk_insert")
+            _index_search(conn, ids)
             slot_result: list[tuple[Outcome, int]] = [("added", 0)] * len(slots)
             for i, paper_id in zip(fresh, ids, strict=True):
                 slot_result[i] = ("added", paper_id)
@@ -168,7 +208,7 @@ class ImportStore(MergeStore):
                 if found is not None:
                     slot_result[i] = ("updated" if found in changed else "present", found)
             tagged = self._attach_batch_tags(
-                conn, [(slot_result[i][1], slots[i].tags) for i in range(len(slots))]
+                conn, [(slot_result[i][1], slots[i].tags) for i in range(len(slots))], set(ids)
             )
             for i, (outcome, paper_id) in enumerate(slot_result):
                 if outcome == "present" and paper_id in tagged:
@@ -323,26 +363,37 @@ class ImportStore(MergeStore):
             changed.add(paper_id)
         return changed
 
-    def _attach_batch_tags(self, conn: Any, items: list[tuple[int, tuple[str, ...]]]) -> set[int]:
-        """Tag papers, creating tags as needed; returns the papers that got a new tag."""
+    def _attach_batch_tags(
+        self, conn: Any, items: list[tuple[int, tuple[str, ...]]], fresh: set[int]
+    ) -> set[int]:
+        """Tag papers, creating tags as needed; returns the papers that got a new tag.
+        ``fresh`` papers were inserted by this batch, so they have no tags yet."""
         if not any(tags for _, tags in items):
             return set()
         tag_ids = {
             _nocase(name): tag_id for tag_id, name in conn.execute("SELECT id, name FROM tags")
         }
+        by_raw: dict[str, int | None] = {}  # a batch repeats the same few categories
         pairs: dict[tuple[int, int], None] = {}
         for paper_id, tags in items:
             for raw in tags:
-                name = clean_tag(raw)
-                if not name:
-                    continue
-                folded = _nocase(name)
-                tag_id = tag_ids.get(folded)
-                if tag_id is None:
-                    tag_id = conn.execute("INSERT INTO tags (name) VALUES (?)", [name]).lastrowid
-                    tag_ids[folded] = tag_id
-                pairs[(paper_id, tag_id)] = None
-        papers = sorted({p for p, _ in pairs})
+                if raw in by_raw:
+                    tag_id = by_raw[raw]
+                else:
+                    name = clean_tag(raw)
+                    tag_id = None
+                    if name:
+                        folded = _nocase(name)
+                        tag_id = tag_ids.get(folded)
+                        if tag_id is None:
+                            tag_id = conn.execute(
+                                "INSERT INTO tags (name) VALUES (?)", [name]
+                            ).lastrowid
+                            tag_ids[folded] = tag_id
+                    by_raw[raw] = tag_id
+                if tag_id is not None:
+                    pairs[(paper_id, tag_id)] = None
+        papers = sorted({p for p, _ in pairs if p not in fresh})
         existing = {
             (row[0], row[1])
             for row in conn.execute(
@@ -351,6 +402,6 @@ class ImportStore(MergeStore):
                 [json.dumps(papers)],
             )
         }
-        new = [pair for pair in pairs if pair not in existing]
+        new = [pair for pair in pairs if pair not in existing] if existing else list(pairs)
         conn.executemany("INSERT INTO paper_tags (paper_id, tag_id) VALUES (?, ?)", new)
         return {paper_id for paper_id, _ in new}
