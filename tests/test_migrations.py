@@ -23,7 +23,8 @@ def make_v1_database(path: Path) -> None:
         "'1901.00001', '10.1/old', 'v1', '2026-01-01T00:00:00+00:00')"
     )
     db.execute(
-        "INSERT INTO status_events (paper_id, status, at) VALUES (7, 'read', '2026-01-02T00:00:00+00:00')"
+        "INSERT INTO status_events (paper_id, status, at) "
+        "VALUES (7, 'read', '2026-01-02T00:00:00+00:00')"
     )
     db.execute(
         "INSERT INTO rating_events (paper_id, stars, at) VALUES (7, 4, '2026-01-03T00:00:00+00:00')"
