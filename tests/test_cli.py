@@ -89,9 +89,9 @@ def test_not_a_database_is_one_clear_line(capsys, tmp_path) -> None:
     path.write_bytes(b"%PDF-1.7 not sqlite" * 50)
     code, _, err = run(capsys, "--db", str(path), "list")
     assert code == 1
-    assert (
-        err
-        == f"reader: error: {path}: not a reader database (the file is not SQLite or is damaged); point --db at another file or restore a backup\n"
+    assert err == (
+        f"reader: error: {path}: not a reader database (the file is not SQLite or is "
+        "damaged); point --db at another file or restore a backup\n"
     )
 
 
@@ -118,7 +118,8 @@ def test_read_only_database_error_reads_clearly(db) -> None:
     with pytest.raises(sqlite3.OperationalError) as caught:
         conn.execute("INSERT INTO settings (key, value) VALUES ('x', '1')")
     conn.close()
-    assert str(_friendly(Path(db), caught.value)) == f"{db}: the database is read-only; check the file's permissions"
+    message = str(_friendly(Path(db), caught.value))
+    assert message == f"{db}: the database is read-only; check the file's permissions"
 
 
 def test_usage_errors_exit_2(capsys, db) -> None:

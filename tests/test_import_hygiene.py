@@ -33,7 +33,11 @@ def test_core_modules_do_not_import_textual_or_tui() -> None:
 
 def test_import_linter_contracts_hold() -> None:
     lint = subprocess.run(
-        [sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()"],
+        [
+            sys.executable,
+            "-c",
+            "from importlinter.cli import lint_imports_command; lint_imports_command()",
+        ],
         capture_output=True, text=True, timeout=300,
     )
     assert lint.returncode == 0, lint.stdout + lint.stderr
