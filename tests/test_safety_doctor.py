@@ -89,8 +89,10 @@ DAMAGE: dict[str, tuple[list[str], str, str]] = {
     "unused tag": (["INSERT INTO tags (name) VALUES ('lonely')"], "unused_tags", "lonely"),
     "bad feature cache": (
         [
+            # A row naming a features file (token "badf00d1") whose bytes are garbage;
+            # the test writes that file below.
             "INSERT INTO feature_cache (name, version, built_at, data) "
-            "VALUES ('catalog', '1:1:0', 'x', X'00')"
+            "VALUES ('catalog', '1:1:0', 'x', CAST('badf00d1' AS BLOB))"
         ],
         "feature_cache",
         "cannot be loaded",
@@ -102,6 +104,8 @@ DAMAGE: dict[str, tuple[list[str], str, str]] = {
 def test_damage_to_derived_data_is_found_and_repaired(seeded: Path, damage: str) -> None:
     sql, check, detail = DAMAGE[damage]
     _raw(seeded, *sql)
+    if check == "feature_cache":
+        seeded.with_name(f"{seeded.stem}.catalog-badf00d1.features").write_bytes(b"\x00garbage")
     before = seeded.read_bytes()
     report, found = _findings(seeded)
     assert not found[check].ok and found[check].repairable

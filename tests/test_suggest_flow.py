@@ -137,3 +137,17 @@ def test_starting_a_paper_is_a_mild_positive(svc: Service) -> None:
     assert not today.cold_start
     ids = [s.paper.id for s in today.suggestions]
     assert GROKKING[0] not in ids and {GROKKING[1], GROKKING[2]} & set(ids[:3])
+
+
+def test_features_live_in_one_file_beside_the_database(svc: Service, db_path: Path) -> None:
+    svc.features()
+    files = list(db_path.parent.glob("reader.catalog-*.features"))
+    assert len(files) == 1
+    svc.store.add_papers([PaperRecord(title="Another paper")], now=svc.clock())
+    svc.features()
+    newer = list(db_path.parent.glob("reader.catalog-*.features"))
+    assert len(newer) == 1 and newer != files  # the earlier build's file is gone
+    newer[0].unlink()  # lost (or a database restored from a backup): rebuilt on demand
+    svc._features = None
+    assert len(svc.features().ids) == 53
+    assert len(list(db_path.parent.glob("reader.catalog-*.features"))) == 1

@@ -24,6 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing import get_context
+from typing import BinaryIO
 
 import numpy as np
 import scipy.sparse as ssp
@@ -183,8 +184,14 @@ class Features:
 
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
+        self.save(buf)
+        return buf.getvalue()
+
+    def save(self, stream: BinaryIO) -> None:
+        """Write the features to a binary stream, array by array (no second copy in
+        memory, which matters at a million papers)."""
         np.savez(
-            buf,
+            stream,
             format=np.array([FORMAT]),
             ids=self.ids,
             terms=np.frombuffer("\n".join(self.terms).encode("utf-8"), dtype=np.uint8),
@@ -197,12 +204,16 @@ class Features:
             centroids=self.centroids,
             labels=self.labels,
         )
-        return buf.getvalue()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Features:
         """Load what :meth:`to_bytes` wrote; raises ValueError for another format version."""
-        z = np.load(io.BytesIO(data), allow_pickle=False)
+        return cls.load(io.BytesIO(data))
+
+    @classmethod
+    def load(cls, stream: BinaryIO) -> Features:
+        """Load what :meth:`save` wrote; raises ValueError for another format version."""
+        z = np.load(stream, allow_pickle=False)
         if int(z["format"][0]) != FORMAT:
             raise ValueError(f"features format {int(z['format'][0])}, expected {FORMAT}")
         raw = z["terms"].tobytes().decode("utf-8")

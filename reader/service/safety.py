@@ -174,7 +174,8 @@ class SafetyService(LibraryService):
             if cached is None:
                 continue
             try:
-                Features.from_bytes(cached[1])
+                with open(cached[1], "rb") as stream:
+                    Features.load(stream)
             except Exception as error:  # any failure to load means: rebuild it
                 bad.append(f"cache {name!r} cannot be loaded ({type(error).__name__})")
         return Finding("feature_cache", not bad, bad, repairable=bool(bad))

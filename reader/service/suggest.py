@@ -81,17 +81,18 @@ class SuggestService(SettingsService):
         cached = None if rebuild else self.store.cached_features(FEATURES_NAME)
         features: rec.Features | None = None
         if cached is not None:
-            cached_version, blob = cached
+            cached_version, path = cached
             try:
-                features = _recommender().Features.from_bytes(blob)
-            except Exception:  # a cache from another version of reader: rebuild it
+                with open(path, "rb") as stream:
+                    features = _recommender().Features.load(stream)
+            except Exception:  # unreadable, or from another version of reader: rebuild it
                 features = None
             if features is not None and cached_version != version:
                 features = self._extend(features, cached_version, version)
         if features is None:
             features = _recommender().build_features(self._items, progress=progress)
         if cached is None or cached[0] != version:
-            self.store.save_features(FEATURES_NAME, version, features.to_bytes(), now=self.clock())
+            self.store.save_features(FEATURES_NAME, version, features.save, now=self.clock())
         self._features, self._features_version = features, version
         return features
 

@@ -3,11 +3,15 @@ cache, and the user's settings."""
 
 from __future__ import annotations
 
+import glob
 import json
-from collections.abc import Iterable, Iterator
+import os
+import secrets
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from .base import StoreBase, StoreError, dumps, from_iso, to_iso
 
@@ -149,18 +153,53 @@ class RecommendStore(StoreBase):
             row["term"] for row in self._query("SELECT term FROM interests ORDER BY added_at, term")
         ]
 
-    def cached_features(self, name: str) -> tuple[str, bytes] | None:
-        rows = self._query("SELECT version, data FROM feature_cache WHERE name = ?", [name])
-        return (rows[0]["version"], rows[0]["data"]) if rows else None
+    def _features_file(self, name: str, token: str) -> Path:
+        return self.path.with_name(f"{self.path.stem}.{name}-{token}.features")
 
-    def save_features(self, name: str, version: str, data: bytes, *, now: datetime) -> None:
+    def cached_features(self, name: str) -> tuple[str, Path] | None:
+        """(catalog version, file) of the saved features, or None when there are none.
+
+        Features live in a file beside the database (at a million papers they pass a
+        gigabyte, more than SQLite stores in one value); the row names the file by a random
+        token, so a database restored from a backup never picks up another state's file.
+        """
+        rows = self._query("SELECT version, data FROM feature_cache WHERE name = ?", [name])
+        if not rows:
+            return None
+        token = bytes(rows[0]["data"]).decode("ascii", "replace")
+        path = self._features_file(name, token)
+        return (rows[0]["version"], path) if token.isalnum() and path.is_file() else None
+
+    def save_features(
+        self, name: str, version: str, write: Callable[[BinaryIO], None], *, now: datetime
+    ) -> Path:
+        """Write the features through ``write`` to a new file, record it, and remove the
+        files of earlier builds. A crash leaves either the old or the new file in use."""
+        token = secrets.token_hex(8)
+        path = self._features_file(name, token)
+        partial = path.with_name(path.name + ".partial")
+        try:
+            with open(partial, "wb") as stream:
+                write(stream)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(partial, path)
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            raise StoreError(
+                f"{path.parent}: cannot save the recommender's index ({error})"
+            ) from None
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO feature_cache (name, version, built_at, data) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET version = excluded.version, "
                 "built_at = excluded.built_at, data = excluded.data",
-                [name, version, to_iso(now), data],
+                [name, version, to_iso(now), token.encode("ascii")],
             )
+        for old in self.path.parent.glob(f"{glob.escape(self.path.stem)}.{name}-*.features*"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        return path
 
     def get_setting(self, key: str, default: Any = None) -> Any:
         value = self._scalar("SELECT value FROM settings WHERE key = ?", [key])
