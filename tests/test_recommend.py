@@ -259,16 +259,16 @@ def test_feedback_weights_rejects_bad_stars() -> None:
     [
         (
             Suggestion(7, 1.0, (1,), ("graph", "neural networks")),
-            'Like "Graph paper" (rated 5); terms: graph, neural networks',
+            'Like "Graph paper" (5★); about graph, neural networks',
         ),
         (
             Suggestion(7, 1.0, (1, 2), ("graph",)),
-            'Like "Graph paper" (rated 5) and "Other paper"; terms: graph',
+            'Like "Graph paper" (5★) +1 more; about graph',
         ),
-        (Suggestion(7, 1.0, (), ("causal",)), "Matches your interests; terms: causal"),
+        (Suggestion(7, 1.0, (), ("causal",)), "Matches your interests; about causal"),
         (
             Suggestion(7, 0.1, (), ("protein",), exploration=True),
-            "Exploration: from an area you have not rated yet; terms: protein",
+            "Exploration: an area you have not rated yet; about protein",
         ),
     ],
     ids=["one", "two", "interests", "exploration"],
@@ -281,7 +281,7 @@ def test_reason_text(suggestion: Suggestion, expected: str) -> None:
 def test_reason_text_shortens_long_titles() -> None:
     s = Suggestion(7, 1.0, (1,), ())
     text = reason_text(s, {1: "word " * 40}, {})
-    assert text.startswith('Like "word') and text.endswith('..."') and len(text) < 90
+    assert text.startswith('Like "word') and text.endswith('…"') and len(text) <= 48
 
 
 def test_author_and_tag_terms_are_readable() -> None:

@@ -7,6 +7,7 @@ launcher passes in a function that opens it (see ``tui.launch``).
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -45,7 +46,11 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
 
 
 for command in [
-    *LIBRARY_COMMANDS, *REVIEW_COMMANDS, *SUGGEST_COMMANDS, *IMPORT_COMMANDS, *SAFETY_COMMANDS
+    *LIBRARY_COMMANDS,
+    *REVIEW_COMMANDS,
+    *SUGGEST_COMMANDS,
+    *IMPORT_COMMANDS,
+    *SAFETY_COMMANDS,
 ]:
     cli.add_command(command)
 
@@ -68,6 +73,15 @@ def main(argv: list[str] | None = None, *, open_ui: UiOpener | None = None) -> i
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         return 130
+    except Exception as error:  # a bug: still one line, unless the user asks for the trace
+        if os.environ.get("READER_DEBUG"):
+            raise
+        click.echo(
+            f"reader: internal error: {type(error).__name__}: {error}"[:500]
+            + " (set READER_DEBUG=1 for details, and please report it)",
+            err=True,
+        )
+        return 70
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import click
 
 from reader.service import Service
@@ -82,7 +84,11 @@ def suggest(ctx, count, refresh, as_json, db_path):
         click.echo(
             f"{s.paper.id:>5}  " + printable(clip(s.paper.title, width - 7 - len(mark))) + mark
         )
-        click.echo("       " + printable(clip(s.reason, width - 8)))
+        click.echo(
+            textwrap.fill(
+                printable(s.reason), width - 1, initial_indent=" " * 7, subsequent_indent=" " * 9
+            )
+        )
 
 
 @click.command()

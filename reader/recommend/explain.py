@@ -40,20 +40,29 @@ def top_terms(features: Features, row: int, weights: np.ndarray, k: int = 3) -> 
     return tuple(pretty_term(t) for t in chosen)
 
 
+TITLE_CHARS = 40
+"""Anchor titles are shortened so the whole reason fits one terminal line."""
+
+
 def _title(titles: Mapping[int, str], pid: int) -> str:
     title = " ".join(titles.get(pid, f"paper {pid}").split())
-    return title if len(title) <= 70 else title[:67].rstrip() + "..."
+    return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1].rstrip() + "…"
 
 
 def reason_text(s: Suggestion, titles: Mapping[int, str], stars: Mapping[int, int]) -> str:
-    """One line a person understands, e.g. ``Like "X" (rated 5); terms: a, b``."""
-    terms = f"terms: {', '.join(s.terms)}" if s.terms else ""
+    """One short line a person understands, e.g. ``Like "X" (5★) +1 more; about a, b``.
+
+    Only the closest liked paper is named; the others are counted.
+    """
+    about = f"; about {', '.join(s.terms)}" if s.terms else ""
     if s.exploration:
-        head = "Exploration: from an area you have not rated yet"
-        return f"{head}; {terms}" if terms else head
-    likes = []
-    for pid in s.because_of:
-        rated = f" (rated {stars[pid]})" if pid in stars else ""
-        likes.append(f'"{_title(titles, pid)}"{rated}')
-    head = "Like " + " and ".join(likes) if likes else "Matches your interests"
-    return f"{head}; {terms}" if terms else head
+        return f"Exploration: an area you have not rated yet{about}"
+    if not s.because_of:
+        return f"Matches your interests{about}"
+    first = s.because_of[0]
+    head = f'Like "{_title(titles, first)}"'
+    if first in stars:
+        head += f" ({stars[first]}★)"
+    if len(s.because_of) > 1:
+        head += f" +{len(s.because_of) - 1} more"
+    return head + about

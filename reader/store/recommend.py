@@ -167,8 +167,10 @@ class RecommendStore(StoreBase):
         if not rows:
             return None
         token = bytes(rows[0]["data"]).decode("ascii", "replace")
+        if not (token.isascii() and token.isalnum() and len(token) <= 32):
+            return None  # not a token (e.g. a cache kept inside the database by an early build)
         path = self._features_file(name, token)
-        return (rows[0]["version"], path) if token.isalnum() and path.is_file() else None
+        return (rows[0]["version"], path) if path.is_file() else None
 
     def save_features(
         self, name: str, version: str, write: Callable[[BinaryIO], None], *, now: datetime
