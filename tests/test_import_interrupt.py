@@ -30,6 +30,20 @@ def stored(db: Path) -> int:
         conn.close()
 
 
+def workers_for(data: Path) -> list[int]:
+    """Pids of live import worker processes reading ``data``."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        try:
+            args = (proc / "cmdline").read_bytes().split(b"\0")
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if b"reader.import_worker" in args and str(data).encode() in args and state != "Z":
+            pids.append(int(proc.name))
+    return pids
+
+
 def test_sigkill_mid_import_then_rerun(tmp_path: Path, capsys) -> None:
     data = tmp_path / "snapshot.jsonl"
     generate(data, LINES)
@@ -47,6 +61,12 @@ def test_sigkill_mid_import_then_rerun(tmp_path: Path, capsys) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+    # The parsing child process (reader.import_worker) notices and exits by itself.
+    deadline = time.monotonic() + 30
+    while workers_for(data) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert workers_for(data) == []
 
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -1,9 +1,11 @@
 """Getting papers in and out: ``add`` (arXiv/Crossref), ``import`` (BibTeX, RIS, arXiv
 snapshot JSON Lines, our own JSON), ``dedupe`` and ``export``.
 
-Large arXiv files stream: a reader thread parses lines into batches (a bounded queue
-keeps memory flat) while this thread writes each batch in its own transaction. SQLite
-releases the GIL while it inserts and indexes, so the two overlap on two cores.
+Large arXiv files stream: a child process (:mod:`reader.import_worker`) parses lines
+into batches and a reader thread here hands them over through a bounded queue (memory
+stays flat) while this thread writes each batch in its own transaction; the parse runs on
+the other core instead of competing for the GIL. Small files, or a system that cannot
+start the child, are parsed by the reader thread itself.
 
 The JSON export format (``"format": "reader-export"``, ``"version": 1``)::
 
@@ -28,17 +30,21 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import queue
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from reader.export import PaperWithNotes, to_bibtex, to_csv, to_markdown_files, to_ris
 from reader.fetch import FetchConfig, Fetcher, FetchError, classify
+from reader.import_worker import decoded_lines, prepare
 from reader.models import PaperRecord, ParseProblem, Status
 from reader.parse import Format, decode_bytes, detect_format, iter_arxiv_jsonl
 from reader.parse.bibtex import parse_bibtex
@@ -50,6 +56,9 @@ from .library import LibraryService, ServiceError, parse_status
 BATCH_SIZE = 5000
 """Records per transaction: large enough to amortize the commit, small enough that an
 interrupted import loses little."""
+WORKER_MIN_BYTES = 4_000_000
+"""arXiv JSON Lines files at least this large (about 2,500 papers) are parsed in a child
+process; below it, starting one costs more than it saves."""
 EXPORT_FORMAT = "reader-export"
 EXPORT_VERSION = 1
 EXPORT_FORMATS = ("bibtex", "ris", "csv", "json", "markdown")
@@ -130,15 +139,8 @@ class _Stop(Exception):
     pass
 
 
-def _decoded_lines(handle: BinaryIO, counter: list[int]) -> Iterator[str]:
-    """Text lines of a binary file, counting bytes; a line that is not UTF-8 is decoded
-    like :func:`decode_bytes` does rather than failing the file."""
-    for raw in handle:
-        counter[0] += len(raw)
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            yield decode_bytes(raw)
+class _WorkerUnavailable(Exception):
+    """The child process could not be started; parse in this process instead."""
 
 
 class ImportService(LibraryService):
@@ -293,9 +295,15 @@ class ImportService(LibraryService):
                     self._store_batch(records[start : start + BATCH_SIZE], file)
 
     def _store_batch(
-        self, records: list[PaperRecord], file: FileReport, incoming: list[Incoming] | None = None
+        self,
+        records: list[PaperRecord],
+        file: FileReport,
+        incoming: list[Incoming] | None = None,
+        prepared: list[tuple[str, str]] | None = None,
     ) -> list[tuple[str, int]]:
-        outcomes = self.store.ingest(records, now=self.clock(), incoming=incoming)
+        outcomes = self.store.ingest(
+            records, now=self.clock(), incoming=incoming, prepared=prepared
+        )
         for outcome, _ in outcomes:
             if outcome == "added":
                 file.added += 1
@@ -330,27 +338,71 @@ class ImportService(LibraryService):
                 except queue.Full:
                     continue
 
+        def parse_here() -> None:
+            counter = [0]
+            records: list[PaperRecord] = []
+            prepared: list[tuple[str, str]] = []
+            problems: list[ParseProblem] = []
+            lines = 0
+            with path.open("rb") as handle:
+                items = iter_arxiv_jsonl(
+                    decoded_lines(handle, counter), str(path),
+                    categories=categories, since=since,
+                )  # fmt: skip
+                for _, item in items:
+                    lines += 1
+                    if type(item) is PaperRecord:
+                        records.append(item)
+                        prepared.append(prepare(item))
+                        if len(records) >= BATCH_SIZE:
+                            put((records, prepared, problems, counter[0], lines))
+                            records, prepared, problems, counter[0], lines = [], [], [], 0, 0
+                    else:
+                        problems.append(item)  # type: ignore[arg-type]
+            put((records, prepared, problems, counter[0], lines))
+
+        def parse_in_worker() -> None:
+            try:
+                proc = _start_worker(path, categories, since)
+            except OSError as error:
+                raise _WorkerUnavailable from error
+            worker.append(proc)
+            assert proc.stdout is not None and proc.stderr is not None
+            received = False
+            while True:
+                try:
+                    message = pickle.load(proc.stdout)
+                except EOFError:
+                    if stop.is_set():
+                        raise _Stop from None
+                    code = proc.wait()
+                    if not received:  # it could not even start (say, no such module)
+                        raise _WorkerUnavailable from None
+                    why = proc.stderr.read().decode("utf-8", "replace").strip().splitlines()
+                    raise RuntimeError(
+                        f"{path}: the import's reading process stopped unexpectedly "
+                        f"(exit code {code}{': ' + why[-1] if why else ''})"
+                    ) from None
+                received = True
+                kind = message[0]
+                if kind == "batch":
+                    put(message[1:])
+                elif kind == "done":
+                    return
+                elif kind == "oserror":
+                    raise OSError(message[1])
+                else:
+                    raise RuntimeError(f"{path}: reading failed: {message[1]}")
+
         def read() -> None:
             try:
-                counter = [0]
-                records: list[PaperRecord] = []
-                problems: list[ParseProblem] = []
-                lines = 0
-                with path.open("rb") as handle:
-                    items = iter_arxiv_jsonl(
-                        _decoded_lines(handle, counter), str(path),
-                        categories=categories, since=since,
-                    )  # fmt: skip
-                    for _, item in items:
-                        lines += 1
-                        if type(item) is PaperRecord:
-                            records.append(item)
-                            if len(records) >= BATCH_SIZE:
-                                put((records, problems, counter[0], lines))
-                                records, problems, counter[0], lines = [], [], 0, 0
-                        else:
-                            problems.append(item)  # type: ignore[arg-type]
-                put((records, problems, counter[0], lines))
+                if use_worker:
+                    try:
+                        parse_in_worker()
+                    except _WorkerUnavailable:
+                        parse_here()
+                else:
+                    parse_here()
                 put(None)
             except _Stop:
                 return
@@ -360,6 +412,11 @@ class ImportService(LibraryService):
                 except _Stop:
                     return
 
+        try:
+            use_worker = path.stat().st_size >= WORKER_MIN_BYTES
+        except OSError:
+            use_worker = False
+        worker: list[subprocess.Popen[bytes]] = []
         reader = threading.Thread(target=read, name=f"read {path.name}", daemon=True)
         reader.start()
         first = True
@@ -370,7 +427,7 @@ class ImportService(LibraryService):
                     break
                 if isinstance(item, BaseException):
                     raise item
-                records, problems, read_bytes, lines = item
+                records, prepared, problems, read_bytes, lines = item
                 if first and problems and not records and _whole_file(problems[0]):
                     file.error = str(problems[0])
                     return
@@ -379,14 +436,21 @@ class ImportService(LibraryService):
                     problem(bad)
                 file.lines += lines
                 if records and not dry_run:
-                    self._store_batch(records, file)
+                    self._store_batch(records, file, prepared=prepared)
                 if progress:
                     progress(read_bytes)
         except OSError as error:
             file.error = f"{path}: cannot read ({error.strerror or error})"
         finally:
             stop.set()
+            for proc in worker:
+                proc.kill()
             reader.join(timeout=5)
+            for proc in worker:
+                proc.wait()
+                for pipe in (proc.stdout, proc.stderr):
+                    if pipe is not None:
+                        pipe.close()
 
     # Our own JSON export ----------------------------------------------------------------
 
@@ -593,6 +657,27 @@ def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
         if isinstance(error, OSError):
             raise ServiceError(f"{path}: cannot write ({error.strerror or error})") from None
         raise
+
+
+def _start_worker(
+    path: Path, categories: Collection[str], since: date | None
+) -> subprocess.Popen[bytes]:
+    """``python -m reader.import_worker`` for this file, its batches on a pipe."""
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [package_root, *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    return subprocess.Popen(
+        [
+            sys.executable, "-m", "reader.import_worker", str(path),
+            json.dumps(list(categories)), since.isoformat() if since else "", str(BATCH_SIZE),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,  # read only if it dies; a traceback is never shown as is
+        env=env,
+    )  # fmt: skip
 
 
 def _whole_file(problem: ParseProblem) -> bool:

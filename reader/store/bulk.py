@@ -124,6 +124,7 @@ class ImportStore(MergeStore):
         *,
         now: datetime,
         incoming: Sequence[Incoming] | None = None,
+        prepared: Sequence[tuple[str, str]] | None = None,
     ) -> list[tuple[Outcome, int]]:
         """Store a batch in one transaction; returns (outcome, paper id) per record.
 
@@ -131,11 +132,15 @@ class ImportStore(MergeStore):
         not conflict. A record that matches a stored paper fills that paper's empty
         fields and adds its tags; the user's data is never overwritten. A record that
         matches two stored papers proves they are one: they are merged.
+
+        ``prepared`` may hold each record's title key and authors JSON, computed
+        elsewhere (:func:`reader.import_worker.prepare`) so that work is off this thread.
         """
         added_at = to_iso(now)
         # 1. Fold duplicates inside the batch together.
         slots: list[PaperRecord] = []
         keys: list[str] = []
+        authors_json: list[str | None] = []  # None: compute at insert
         extras: list[Incoming | None] = []
         slot_of: list[int] = []
         by_arxiv: dict[str, int] = {}
@@ -143,7 +148,7 @@ class ImportStore(MergeStore):
         by_key: dict[str, int] = {}
         for n, raw in enumerate(records):
             record = _normalized(raw) if raw.doi else raw
-            key = title_key(record.title, record.authors)
+            key = prepared[n][0] if prepared else title_key(record.title, record.authors)
             slot = by_arxiv.get(record.arxiv_id) if record.arxiv_id else None
             if slot is None and record.doi:
                 slot = by_doi.get(record.doi)
@@ -155,9 +160,13 @@ class ImportStore(MergeStore):
                 slot = len(slots)
                 slots.append(record)
                 keys.append(key)
+                authors_json.append(prepared[n][1] if prepared else None)
                 extras.append(incoming[n] if incoming else None)
             else:
-                slots[slot] = record = _fold_in(slots[slot], record)
+                folded = _fold_in(slots[slot], record)
+                if folded.authors != slots[slot].authors:
+                    authors_json[slot] = None
+                slots[slot] = record = folded
             slot_of.append(slot)
             if record.arxiv_id:
                 by_arxiv.setdefault(record.arxiv_id, slot)
@@ -182,7 +191,7 @@ class ImportStore(MergeStore):
                         paper_id,
                         slots[i].title,
                         slots[i].abstract,
-                        _authors_json(slots[i].authors),
+                        authors_json[i] or _authors_json(slots[i].authors),
                         slots[i].year,
                         slots[i].date,
                         slots[i].venue,
