@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 from tui_helpers import make_test_app, open_db, settle
 
 from tui.screens.paper import PaperScreen
@@ -58,5 +59,54 @@ def test_paper(snap_compare, db: Path, size: tuple[int, int]) -> None:
         await settle(pilot)
         pilot.app.push_screen(PaperScreen(3))
         await settle(pilot)
+
+    assert snap_compare(make_test_app(db), terminal_size=size, run_before=run_before)
+
+
+@pytest.fixture
+def review_db(db: Path) -> Path:
+    """Three papers read, rated and due today; the first has a note."""
+    service = open_db(db, seed=False)
+    for paper_id in (3, 5, 9):
+        service.rate(paper_id, 4)
+        service.set_status(paper_id, "read")
+        service.schedule_at(paper_id, "today")
+    service.close()
+    return db
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_review(snap_compare, review_db: Path, size: tuple[int, int]) -> None:
+    """The notes and abstract revealed, the four grades offered."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(review_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_stats(snap_compare, review_db: Path, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(review_db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_settings(snap_compare, db: Path, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("comma")
+        await settle(pilot)
+        # The data location is a new temporary folder each run: show a fixed one.
+        pilot.app.screen.query_one("#data-location", Static).update("/home/me/reader.db")
+        await pilot.pause()
 
     assert snap_compare(make_test_app(db), terminal_size=size, run_before=run_before)

@@ -24,8 +24,12 @@ from .commands import ReaderCommands
 from .modals.confirm import ConfirmScreen
 from .modals.help import HelpScreen
 from .opener import Opener, system_open
+from .screens.importing import ImportScreen
 from .screens.library import LibraryScreen
 from .screens.paper import PaperScreen
+from .screens.review import ReviewScreen
+from .screens.settings import SettingsScreen
+from .screens.stats import StatsScreen
 from .screens.today import TodayScreen
 
 T = TypeVar("T")
@@ -40,7 +44,14 @@ class ReaderApp(App[None]):
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
     COMMANDS = App.COMMANDS | {ReaderCommands}
-    MODES = {"today": TodayScreen, "library": LibraryScreen}
+    MODES = {
+        "today": TodayScreen,
+        "library": LibraryScreen,
+        "review": ReviewScreen,
+        "stats": StatsScreen,
+        "import": ImportScreen,
+        "settings": SettingsScreen,
+    }
     DEFAULT_MODE = "today"
     BINDINGS = [
         Binding(
@@ -56,6 +67,38 @@ class ReaderApp(App[None]):
             "Library",
             id="library",
             tooltip="Every paper: sort, filter, search",
+        ),
+        Binding(
+            "v",
+            "go('review')",
+            "Review",
+            show=False,
+            id="review",
+            tooltip="Review: today's re-reads, one paper at a time",
+        ),
+        Binding(
+            "g",
+            "go('stats')",
+            "Stats",
+            show=False,
+            id="stats",
+            tooltip="Stats: reading per week, ratings, re-read forecast, recommender quality",
+        ),
+        Binding(
+            "i",
+            "go('import')",
+            "Import",
+            show=False,
+            id="import",
+            tooltip="Import a file (BibTeX, RIS, arXiv JSON) or add arXiv ids / DOIs",
+        ),
+        Binding(
+            "comma",
+            "go('settings')",
+            "Settings",
+            show=False,
+            id="settings",
+            tooltip="Settings: suggestions and re-reads per day, retention, theme, data",
         ),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key, on one screen"),
         Binding("f1", "help", "Help", show=False, id="help-f1"),
@@ -81,6 +124,26 @@ class ReaderApp(App[None]):
         self._suggest: Service | None = None
         self._suggest_lock = threading.Lock()
         self._flushers: list[Flusher] = []
+        self._review_start: int | None = None
+        self.data_version = 0
+        """Bumped when papers arrive from elsewhere (an import): lists reload on return."""
+        self._saved_theme: str | None = None
+
+    def on_mount(self) -> None:
+        """Start in the theme the user chose last time (``ui.theme``)."""
+        settings = self.attempt("load the settings", self.service.settings) or {}
+        theme = settings.get("ui.theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        self._saved_theme = self.theme
+
+    def watch_theme(self, theme: str) -> None:
+        """Remember a theme picked in the palette or in Settings."""
+        saved = getattr(self, "_saved_theme", None)
+        if saved is None or theme == saved:
+            return  # still starting, or nothing new
+        if self.attempt("save the theme", self.service.set_setting, "ui.theme", theme) is not None:
+            self._saved_theme = theme
 
     # Data -----------------------------------------------------------------------------
 
@@ -104,6 +167,14 @@ class ReaderApp(App[None]):
     def _open_more(self) -> Service:
         s = self.service
         return open_service(s.path, clock=s.clock, tz=s.tz, seed=False)
+
+    def open_connection(self) -> Service:
+        """A connection of its own for a long job in a worker thread (an import); the
+        caller closes it."""
+        return self._open_more()
+
+    def data_changed(self) -> None:
+        self.data_version += 1
 
     def attempt(self, what: str, call: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         """Run a service call; a database error becomes a notification, not a crash."""
@@ -155,6 +226,22 @@ class ReaderApp(App[None]):
             return len(self.screen_stack) > 1
         return True
 
+    async def start_review(self, paper_id: int | None = None) -> None:
+        """Open Review, with ``paper_id`` (if due) as the first paper."""
+        self._review_start = paper_id
+        if self.current_mode == "review":
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            screen = self.screen
+            if isinstance(screen, ReviewScreen):
+                screen.load()
+            return
+        await self.switch_mode("review")
+
+    def take_review_start(self) -> int | None:
+        start, self._review_start = self._review_start, None
+        return start
+
     async def action_go(self, mode: str) -> None:
         """Switch to Today or Library; from a paper opened there, go back to it."""
         if mode != self.current_mode:
@@ -170,7 +257,17 @@ class ReaderApp(App[None]):
             return
         current = type(self.screen)
         screens = [current] + [
-            s for s in (TodayScreen, LibraryScreen, PaperScreen) if s is not current
+            s
+            for s in (
+                TodayScreen,
+                LibraryScreen,
+                PaperScreen,
+                ReviewScreen,
+                StatsScreen,
+                ImportScreen,
+                SettingsScreen,
+            )
+            if s is not current
         ]
         sections = [(getattr(s, "HELP_TITLE", s.__name__), s.BINDINGS) for s in screens]
         sections.append(("Everywhere", self.BINDINGS))
@@ -180,6 +277,14 @@ class ReaderApp(App[None]):
         """Commands for the palette: the app's own, then the screen's (see commands.py)."""
         yield "Go to Today", "Re-reads due, reading, queued", lambda: self.action_go("today")
         yield "Go to Library", "Every paper", lambda: self.action_go("library")
+        yield "Go to Review", "Today's re-reads, one at a time", lambda: self.action_go("review")
+        yield "Go to Stats", "Reading, ratings, forecast, quality", lambda: self.action_go("stats")
+        yield "Go to Import", "A file, or arXiv ids / DOIs", lambda: self.action_go("import")
+        yield (
+            "Go to Settings",
+            "Per-day numbers, retention, theme",
+            lambda: self.action_go("settings"),
+        )
         yield "Help: keys", "Every key on one screen", self.action_help
         yield "Quit", "Save notes and quit", self.action_quit
         commands = getattr(screen, "palette_commands", None)

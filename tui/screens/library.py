@@ -1,9 +1,11 @@
 """Library: every paper in a table, sortable, filterable, searchable as you type.
 
 The table holds only what has been scrolled to: pages of ``PAGE`` rows are fetched from the
-service as the cursor nears the end, so 100,000 papers cost no more than 200 to open.
-Pages and searches run in a thread worker on the app's second connection; a newer query
-makes an older one's result be dropped (the ``_generation`` counter).
+service as the cursor nears the end, so 100,000 papers cost no more than 200 to open. A
+search is the same one call (``service.papers(query=..., sort=...)`` and ``count``), so
+search hits page, filter and sort in the store like the whole library does. Pages run in
+a thread worker on the app's second connection; a newer query makes an older one's result
+be dropped (the ``_generation`` counter).
 """
 
 from __future__ import annotations
@@ -31,8 +33,6 @@ PAGE = 200
 """Rows fetched at a time while scrolling."""
 PREFETCH = 40
 """Fetch the next page when the cursor is this close to the last loaded row."""
-SEARCH_LIMIT = 500
-"""Search results shown (ranked best first)."""
 NARROW = 140
 """Below this width the detail pane is hidden (toggle it with d)."""
 
@@ -63,16 +63,9 @@ class Query:
     descending: bool = False
 
 
-def _local_sort_key(sort: str):  # type: ignore[no-untyped-def]
-    """Orders loaded search hits when the user sorts them (the store ranks them)."""
-    keys = {
-        "title": lambda p: p.title.casefold(),
-        "year": lambda p: p.year or 0,
-        "status": lambda p: p.status.value,
-        "stars": lambda p: p.stars or 0,
-        "id": lambda p: p.id,
-    }
-    return keys.get(sort, keys["id"])
+def service_sort(query: Query) -> str:
+    """The service's sort key: a search in the default order is ranked best match first."""
+    return "relevance" if query.sort == "id" and query.text.strip() else query.sort
 
 
 def row_cells(paper: Paper) -> list[Text]:
@@ -161,9 +154,9 @@ class LibraryScreen(ReaderScreen):
         self._loading = False
         self._papers: dict[int, Paper] = {}
         self._order: list[int] = []
-        self._hits: list[Paper] = []
         self._opened: int | None = None
         self._detail_wanted = True
+        self._data_version = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -177,6 +170,7 @@ class LibraryScreen(ReaderScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Library"
+        self._data_version = self.reader.data_version
         self.query_one("#search", Input).cursor_blink = self.reader.cursor_blink
         self._build_columns(self.app.size.width)
         self._reload()
@@ -245,24 +239,23 @@ class LibraryScreen(ReaderScreen):
             with reader.reads() as service:
                 if generation != self._generation:
                     return  # typed on: a newer query replaces this one
+                f = query.filters
+                words = query.text if query.text.strip() else None
+                papers = service.papers(
+                    query=words,
+                    status=f.status,
+                    tag=f.tag,
+                    min_stars=f.min_stars,
+                    sort=service_sort(query),
+                    descending=query.descending,
+                    limit=PAGE,
+                    offset=offset,
+                )
                 total: int | None = None
-                if query.text.strip():
-                    hits = service.search(query.text, limit=SEARCH_LIMIT)
-                    papers = [p for p in hits if query.filters.accepts(p)]
-                    total = len(papers)
-                else:
-                    f = query.filters
-                    papers = service.papers(
-                        status=f.status,
-                        tag=f.tag,
-                        min_stars=f.min_stars,
-                        sort=query.sort,
-                        descending=query.descending,
-                        limit=PAGE,
-                        offset=offset,
+                if offset == 0:
+                    total = service.count(
+                        query=words, status=f.status, tag=f.tag, min_stars=f.min_stars
                     )
-                    if offset == 0:
-                        total = service.count(status=f.status, tag=f.tag, min_stars=f.min_stars)
         except StoreError as error:
             reader.call_from_thread(self._failed, generation, str(error))
             return
@@ -284,12 +277,6 @@ class LibraryScreen(ReaderScreen):
             self._papers.clear()
             self._order.clear()
             self._total = total
-            if query.text.strip():
-                self._hits = papers
-                if query.sort != "id":
-                    papers = sorted(
-                        papers, key=_local_sort_key(query.sort), reverse=query.descending
-                    )
         self._add_rows(papers)
         self._loaded = offset + len(papers)
         self._loading = False
@@ -309,7 +296,7 @@ class LibraryScreen(ReaderScreen):
     def _more(self) -> None:
         """Fetch the next page when the cursor nears the end of what is loaded."""
         table = self.query_one("#papers", DataTable)
-        if self._loading or self.query_state.text.strip() or self._total is None:
+        if self._loading or self._total is None:
             return
         if self._loaded >= self._total or table.cursor_row < self._loaded - PREFETCH:
             return
@@ -323,6 +310,8 @@ class LibraryScreen(ReaderScreen):
             parts.append("loading…")
         elif q.text.strip():
             parts.append(f"{self._total:,} found" + (" (best first)" if q.sort == "id" else ""))
+            if self._loaded < self._total:
+                parts.append(f"{self._loaded:,} shown")
         else:
             shown = min(self._loaded, self._total)
             parts.append(
@@ -347,11 +336,6 @@ class LibraryScreen(ReaderScreen):
             for key, label, _, _ in COLUMNS:
                 table.columns[key].label = self._label(key, label)  # type: ignore[index]
             table.refresh()
-        if sort_changed and query.text.strip() and self._hits:
-            # Search hits are already here: order them without asking the store again.
-            self._generation += 1
-            self._apply(self._generation, query, 0, list(self._hits), len(self._hits))
-            return
         self._reload()
 
     # Events ---------------------------------------------------------------------------
@@ -393,7 +377,13 @@ class LibraryScreen(ReaderScreen):
         self._set_query(replace(q, sort=sort, descending=descending))
 
     def on_screen_resume(self) -> None:
-        """Back from a paper: show its new stars, status and tags."""
+        """Back from a paper: show its new stars, status and tags; back from an import:
+        load the list again."""
+        if self._data_version != self.reader.data_version:
+            self._data_version = self.reader.data_version
+            self._opened = None
+            self._reload()
+            return
         if self._opened is not None:
             self._refresh_row(self._opened)
             self._opened = None

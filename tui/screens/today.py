@@ -27,6 +27,7 @@ SECTION_LIMIT = 50
 """Rows shown per section; the heading says how many there are in all."""
 SUGGESTIONS = "Suggestions"
 STARTERS = "Rate a few to get suggestions"
+REREADS = "Re-reads due"
 
 EMPTY_MESSAGE = (
     "Nothing for today yet.\n\n"
@@ -35,7 +36,7 @@ EMPTY_MESSAGE = (
     "  queued papers and papers you are reading show up here.\n"
     "• Rate a few papers and suggestions appear here, each with its reason.\n"
     "• Papers you mark read come back here when their re-read is due.\n"
-    "• Import a library from the command line: reader --help lists the commands."
+    "• Press i to import a library (BibTeX, RIS, arXiv) or add papers by arXiv id or DOI."
 )
 
 
@@ -188,7 +189,7 @@ class TodayScreen(ReaderScreen):
             starters = [Entry(p) for p in self.today.starters]
             sections.append((STARTERS, starters, len(starters)))
         due = self.reader.attempt("load re-reads", service.due) or []
-        sections.append(("Re-reads due", [Entry(d.paper, d.due_text) for d in due], len(due)))
+        sections.append((REREADS, [Entry(d.paper, d.due_text) for d in due], len(due)))
         for title, status, sort in (
             ("Reading", Status.READING, "title"),
             ("Queued", Status.QUEUED, "id"),
@@ -227,6 +228,8 @@ class TodayScreen(ReaderScreen):
                 options.append(None)
             more = f"  ({len(entries)} of {total})" if total > len(entries) else f"  ({total})"
             heading = Text(title, style="bold") + Text(more, style="dim")
+            if title == REREADS:
+                heading.append("  v or Enter: review them", style="dim italic")
             options.append(Option(heading, id=f"section-{title}", disabled=True))
             for entry in entries:
                 options.append(
@@ -289,6 +292,9 @@ class TodayScreen(ReaderScreen):
         if selected is None:
             return
         section, paper_id = selected
+        if section == REREADS:
+            self.run_worker(self.reader.start_review(paper_id))
+            return
         if section in (SUGGESTIONS, STARTERS):
             self.reader.attempt("record the visit", self.service.opened, paper_id)
         self.app.push_screen(PaperScreen(paper_id))
