@@ -5,7 +5,8 @@ Generates a synthetic snapshot of N lines shaped like the public dump
 journal-ref, doi, report-no, categories, license, abstract, versions, update_date,
 authors_parsed; abstracts 600-1,400 characters, 1-8 authors, 1-3 categories, a DOI on a
 third of the lines, a few LaTeX accents), then imports it into a fresh database through
-the real path (``Service.import_files``, the same code ``reader import`` runs), and
+the real path (``Service.import_files``, the same code ``reader import`` runs: for a
+file this size the parse runs in a child process, ``reader.import_worker``), and
 compares against two baselines measured in the same run on the same file:
 
 * ``json.loads`` of every line (the floor for any JSON importer in Python),
@@ -181,9 +182,12 @@ def machine() -> str:
         pass
     import sqlite3
 
+    load = " ".join(f"{n:.1f}" for n in os.getloadavg())
     return (
         f"nproc={os.cpu_count()}, CPU: {cpu}, Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}"
+        f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}, "
+        f"load average {load} (other work on the machine slows every row alike; compare "
+        "the last column)"
     )
 
 

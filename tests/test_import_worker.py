@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -152,3 +154,21 @@ def test_worker_missing_file_is_one_line(tmp_path: Path, monkeypatch: pytest.Mon
         service.close()
     assert report.added == 0
     assert report.files[0].error and "cannot read" in report.files[0].error
+
+
+def test_a_child_that_is_not_the_worker_falls_back(
+    tmp_path: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Say a frozen app whose executable is not Python: it prints something else."""
+    monkeypatch.setattr(importing, "WORKER_MIN_BYTES", 10**12)
+    expected = _run(tmp_path, snapshot, "thread")
+
+    def wrong_program(path, categories, since):
+        return subprocess.Popen(
+            [sys.executable, "-c", "print('usage: reader [OPTIONS] COMMAND')"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+
+    monkeypatch.setattr(importing, "WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(importing, "_start_worker", wrong_program)
+    assert _run(tmp_path, snapshot, "wrong") == expected

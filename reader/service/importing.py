@@ -372,12 +372,16 @@ class ImportService(LibraryService):
             while True:
                 try:
                     message = pickle.load(proc.stdout)
-                except EOFError:
+                except Exception as error:
                     if stop.is_set():
                         raise _Stop from None
-                    code = proc.wait()
-                    if not received:  # it could not even start (say, no such module)
+                    if not received:  # it did not start as one (no such module, say)
+                        proc.kill()
+                        proc.wait()
                         raise _WorkerUnavailable from None
+                    if not isinstance(error, EOFError):
+                        raise
+                    code = proc.wait()
                     why = proc.stderr.read().decode("utf-8", "replace").strip().splitlines()
                     raise RuntimeError(
                         f"{path}: the import's reading process stopped unexpectedly "
