@@ -369,3 +369,11 @@ def test_parallel_build_matches_serial(monkeypatch: pytest.MonkeyPatch, feats: F
     monkeypatch.setattr(features_module, "CHUNK", 5)
     parallel = build_features(corpus)  # a list: its size (24) is above PARALLEL_FROM
     assert parallel.to_bytes() == feats.to_bytes()
+
+
+def test_links_in_abstracts_are_not_terms() -> None:
+    from reader.recommend.features import item_terms
+
+    terms = item_terms(CatalogItem(1, "Sheaf nets", "Code at https://github.com/x/sheaf-nets."))
+    assert "sheaf" in terms and "code" in terms
+    assert not {"https", "github", "com", "github com"} & set(terms)

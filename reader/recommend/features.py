@@ -33,7 +33,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-FORMAT = 1
+FORMAT = 2
 """Bumped whenever the layout of :meth:`Features.to_bytes` or the weighting changes."""
 VOCAB_SAMPLE = 30_000
 """Papers read in pass 1 to choose the vocabulary."""
@@ -50,6 +50,8 @@ PARALLEL_FROM = 100_000
 WORKERS = 2
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+"""Links say where the code is, not what the paper is about ("https github com")."""
 _NOT_WORD = re.compile(r"\W+")
 _STOP = frozenset(ENGLISH_STOP_WORDS)
 
@@ -73,7 +75,8 @@ def item_terms(item: CatalogItem) -> list[str]:
     """Unigrams and bigrams of the title and abstract (English stop words dropped, as in
     scikit-learn's default analyzer), then one ``au_`` term per author and ``tag_`` per tag.
     """
-    words = [w for w in _TOKEN.findall(f"{item.title} {item.abstract}".lower()) if w not in _STOP]
+    text = _URL.sub(" ", f"{item.title} {item.abstract}").lower()
+    words = [w for w in _TOKEN.findall(text) if w not in _STOP]
     terms = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
     terms += [_meta("au_", a) for a in item.authors if a.strip()]
     terms += [_meta("tag_", t) for t in item.tags if t.strip()]
