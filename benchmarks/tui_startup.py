@@ -11,6 +11,11 @@
    terminal receives the first repaint ("echo") and (b) until the new result count
    ("N found") is written (the search runs in a worker on a second connection).
 
+Baselines, measured in the same run so that ratios hold on a busy machine: a bare Textual
+app (Header, a line of text, Footer) launched the same way, for first paint; and the
+service's own calls for each search prefix (``papers(query=..., limit=200)`` + ``count``),
+timed in this process, for search.
+
 Databases are built through the service/store API with synthetic, arXiv-shaped text
 (Zipf-distributed words from a 20,000-word vocabulary) and kept in --dir for re-runs.
 
@@ -101,13 +106,15 @@ def database(directory: Path, n: int) -> Path:
 class Terminal:
     """``reader`` running in a 120x40 pty; ``wait_for`` reads its output until a marker."""
 
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, *, code: str = "from tui.launch import main; main()") -> None:
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: become the reader command
             os.environ.update(READER_DB=str(db), TERM="xterm-256color")
-            os.execv(sys.executable, [sys.executable, "-c", "from tui.launch import main; main()"])
+            os.execv(sys.executable, [sys.executable, "-c", code])
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         self.started = time.perf_counter()
+        self.pending = b""
+        """Output read but not yet looked at by a ``wait_for``."""
 
     def send(self, data: bytes) -> float:
         os.write(self.fd, data)
@@ -115,7 +122,11 @@ class Terminal:
 
     def wait_for(self, marker: bytes | None, *, timeout: float = 300.0) -> float:
         """Seconds since start when ``marker`` was written (None: any output at all)."""
-        seen = b""
+        seen, self.pending = self.pending, b""
+        if seen and (marker is None or marker in seen):
+            at = time.perf_counter()
+            self.pending = seen[seen.index(marker) + len(marker) :] if marker else b""
+            return at
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             ready, _, _ = select.select([self.fd], [], [], 0.02)
@@ -123,10 +134,14 @@ class Terminal:
                 continue
             seen += os.read(self.fd, 65536)
             if marker is None or marker in seen:
-                return time.perf_counter()
+                at = time.perf_counter()
+                # Keep what came after, for the next wait (an echo may carry the count too).
+                self.pending = seen if marker is None else seen[seen.index(marker) + len(marker) :]
+                return at
         raise RuntimeError(f"{marker!r} not shown within {timeout} s")
 
     def drain(self, quiet: float = 0.3) -> None:
+        self.pending = b""
         while select.select([self.fd], [], [], quiet)[0]:
             os.read(self.fd, 65536)
 
@@ -162,6 +177,45 @@ def launch(db: Path, *, patience: float = 600.0) -> tuple[float, float | None]:
     return paint, None if suggestions is None else suggestions - term.started
 
 
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+class Bare(App):
+    TITLE = "bare"
+    def compose(self):
+        yield Header()
+        yield Static("Today")
+        yield Footer()
+Bare().run()
+"""
+
+
+def bare_paint() -> float:
+    """Seconds from exec to the first paint of a minimal Textual app (the floor)."""
+    term = Terminal(Path("/dev/null"), code=BARE_APP)
+    try:
+        return term.wait_for(b"Today") - term.started
+    finally:
+        term.quit()
+
+
+def direct_search(db: Path, keys: str) -> list[float]:
+    """Per prefix: seconds for the service calls the library makes (first page + count)."""
+    service = open_service(db, seed=False)
+    times = []
+    try:
+        for i in range(len(keys)):
+            text = keys[: i + 1]
+            started = time.perf_counter()
+            if text.strip():
+                service.papers(query=text, sort="relevance", limit=200)
+                service.count(query=text)
+            times.append(time.perf_counter() - started)
+    finally:
+        service.close()
+    return times
+
+
 def search_latency(db: Path, keys: str) -> list[tuple[str, float, float]]:
     """Per key: ms until the terminal gets the first repaint (the echo), and until the
     new result count ("N found") is written."""
@@ -186,6 +240,13 @@ def search_latency(db: Path, keys: str) -> list[tuple[str, float, float]]:
     return rows
 
 
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -207,8 +268,11 @@ def main() -> None:
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     print(machine())
+    print(f"load average before: {load_average()}")
     print("\nLaunch to first paint of Today (real command in a 120x40 pty)")
-    print(f"{'papers':>8} {'run':>5} {'first paint':>12} {'suggestions':>12}")
+    baseline = statistics.median(bare_paint() for _ in range(3))
+    print(f"bare Textual app (median of 3): {baseline:.2f} s")
+    print(f"{'papers':>8} {'run':>5} {'first paint':>12} {'x bare':>7} {'suggestions':>12}")
     for n in args.sizes:
         path = args.dir / f"tui-bench-{n}.db"
         if args.fresh:
@@ -218,19 +282,25 @@ def main() -> None:
         for run in ("cold", "warm"):
             paint, suggest = launch(path)
             later = f"{suggest:10.2f} s" if suggest is not None else "  > 600 s"
-            print(f"{n:>8,} {run:>5} {paint:10.2f} s {later}", flush=True)
+            ratio = paint / baseline
+            print(f"{n:>8,} {run:>5} {paint:10.2f} s {ratio:7.2f} {later}", flush=True)
     largest = database(args.dir, max(args.sizes))
     print(f"\nLibrary search at {max(args.sizes):,} papers, one key at a time (real pty)")
-    print(f"{'typed':<32} {'echo ms':>8} {'results ms':>11}")
+    print(f"{'typed':<32} {'echo ms':>8} {'results ms':>11} {'service ms':>11} {'ratio':>6}")
     rows = search_latency(largest, QUERY[: args.keys])
-    for value, echo, shown in rows:
-        print(f"{value!r:<32} {echo * 1000:8.1f} {shown * 1000:11.1f}")
+    direct = direct_search(largest, QUERY[: args.keys])
+    for (value, echo, shown), own in zip(rows, direct, strict=True):
+        ratio = f"{shown / own:6.2f}" if own > 0.001 else "     -"
+        print(f"{value!r:<32} {echo * 1000:8.1f} {shown * 1000:11.1f} {own * 1000:11.1f} {ratio}")
     echoes = [r[1] * 1000 for r in rows]
     results = [r[2] * 1000 for r in rows]
+    owns = [t * 1000 for t in direct]
     print(
-        f"{'median':<32} {statistics.median(echoes):8.1f} {statistics.median(results):11.1f}\n"
-        f"{'max':<32} {max(echoes):8.1f} {max(results):11.1f}"
+        f"{'median':<32} {statistics.median(echoes):8.1f} {statistics.median(results):11.1f}"
+        f" {statistics.median(owns):11.1f}\n"
+        f"{'max':<32} {max(echoes):8.1f} {max(results):11.1f} {max(owns):11.1f}"
     )
+    print(f"\nload average after: {load_average()}")
 
 
 if __name__ == "__main__":

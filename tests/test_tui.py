@@ -429,3 +429,28 @@ async def test_typing_in_search_does_not_trigger_keys(db: Path) -> None:
         await pilot.pause()
         assert app.screen.query_one("#search", Input).value == "qtl5"
         assert app.is_running and isinstance(app.screen, LibraryScreen)
+
+
+async def test_search_hits_page_and_sort_in_the_store(tmp_path: Path) -> None:
+    db = tmp_path / "many.db"
+    add_papers(
+        db,
+        [PaperRecord(title=f"Quokka study {n:03d}", abstract="marsupials") for n in range(260)]
+        + [PaperRecord(title="Unrelated", abstract="nothing")],
+    )
+    app = make_test_app(db, seed=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = await open_library(pilot)
+        await pilot.press("slash", *"quokka")
+        await settle(pilot)
+        assert "260 found (best first)" in screen_text(app)
+        assert table.row_count == PAGE  # one page, more as the cursor moves
+        await pilot.press("enter", "s")  # back to the table, sort by title
+        await settle(pilot)
+        assert cell_texts(table)[:2] == ["Quokka study 000", "Quokka study 001"]
+        await pilot.press("S")
+        await settle(pilot)
+        assert cell_texts(table)[0] == "Quokka study 259"  # the store sorted all 260
+        await pilot.press("end")
+        await settle(pilot)
+        assert table.row_count == 260

@@ -398,3 +398,21 @@ async def test_palette_reaches_the_new_screens(db: Path) -> None:
         titles = [title for title, _ in app.screen.sections]
         assert titles[0] == "Stats"  # the screen it was opened from comes first
         assert {"Review", "Import", "Settings", "Everywhere"} <= set(titles)
+
+
+async def test_import_refused_by_the_database_is_a_message(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_test_app(db)
+
+    def read_only() -> object:
+        raise StoreError("attempt to write a readonly database")
+
+    monkeypatch.setattr(app, "open_connection", read_only)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await import_path(pilot, DATA / "zotero.bib")
+        assert "Import failed: attempt to write a readonly database" in notifications(app)
+        assert not screen.running  # a new import can start
+        await pilot.press("escape", "l")
+        await settle(pilot)
+        assert "52 papers" in screen_text(app)  # still running, nothing added

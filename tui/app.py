@@ -114,6 +114,7 @@ class ReaderApp(App[None]):
         cursor_blink: bool = True,
     ) -> None:
         super().__init__()
+        _start_resource_tracker()
         self.service = service
         self.opener = opener
         """Opens a URL or a file with the system's program; injectable for tests."""
@@ -302,6 +303,23 @@ class ReaderApp(App[None]):
                     extra.close()
                 finally:
                     lock.release()
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker now, while ``sys.stderr`` is the real one.
+
+    The recommender builds a large catalog's features with a process pool. The first pool
+    starts the tracker, which hands ``sys.stderr.fileno()`` to the new process; inside a
+    running Textual app stderr is Textual's capture object, the spawn fails with
+    "ValueError: bad value(s) in fds_to_keep" and no suggestions ever come. Started here
+    (once per process, a few ms), the tracker is already running when a pool needs it.
+    """
+    try:
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    except (OSError, ValueError):
+        pass  # a pool will try again; the suggestions worker reports what fails
 
 
 def make_app(db_path: Path | str | None = None, **kwargs: Any) -> ReaderApp:

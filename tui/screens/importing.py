@@ -259,7 +259,7 @@ class ImportScreen(ReaderScreen):
                 )
             finally:
                 service.close()
-        except StoreError as error:
+        except (StoreError, OSError, ValueError) as error:
             reader.call_from_thread(self._failed, str(error))
             return
         reader.call_from_thread(self._imported, report)
@@ -277,7 +277,7 @@ class ImportScreen(ReaderScreen):
                     reader.call_from_thread(self._advance, len(chunk))
             finally:
                 service.close()
-        except StoreError as error:
+        except (StoreError, OSError, ValueError) as error:
             reader.call_from_thread(self._failed, str(error))
             if not outcomes:
                 return

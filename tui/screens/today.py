@@ -125,6 +125,7 @@ class TodayScreen(ReaderScreen):
         self.today: Today | None = None
         """Today's suggestions, once the worker has them."""
         self._suggestion_error: str | None = None
+        self._resumed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -139,10 +140,15 @@ class TodayScreen(ReaderScreen):
     def on_mount(self) -> None:
         self.sub_title = "Today"
         self.query_one("#today-progress").display = False
-        self.action_refresh()
+        self._show_lists()
+        # Loading a large catalog's features holds the GIL for a while: ask for
+        # suggestions only once the lists are on the terminal.
+        self.call_after_refresh(self._load_suggestions)
 
     def on_screen_resume(self) -> None:
-        self.action_refresh()
+        if self._resumed:
+            self.action_refresh()
+        self._resumed = True  # the first resume is the start: on_mount has loaded
 
     # Data -----------------------------------------------------------------------------
 
@@ -160,9 +166,14 @@ class TodayScreen(ReaderScreen):
         except StoreError as error:
             reader.call_from_thread(self._suggestions_failed, str(error))
             return
+        except Exception as error:  # a recommender bug must not fail silently
+            reader.call_from_thread(self._suggestions_failed, f"{type(error).__name__}: {error}")
+            return
         reader.call_from_thread(self._suggestions_ready, today)
 
     def _progress(self, done: int, total: int | None) -> None:
+        if not self.is_attached:
+            return  # the app is closing while the worker still builds
         self.query_one("#today-progress").display = True
         self.query_one("#index-progress", ProgressBar).update(total=total, progress=done)
 
