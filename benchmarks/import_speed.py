@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
 import resource
 import shutil
@@ -38,6 +36,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import describe  # benchmarks/machine.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -172,23 +172,7 @@ def _run(kind: str, *args: str) -> dict:
 
 
 def machine() -> str:
-    cpu = platform.processor() or "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import sqlite3
-
-    load = " ".join(f"{n:.1f}" for n in os.getloadavg())
-    return (
-        f"nproc={os.cpu_count()}, CPU: {cpu}, Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}, "
-        f"load average {load} (other work on the machine slows every row alike; compare "
-        "the last column)"
-    )
+    return describe()
 
 
 def bench(lines: int, workdir: Path) -> None:

@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import platform
 import resource
 import time
 from collections.abc import Callable, Iterator
@@ -44,6 +43,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as ssp
+from machine import describe  # benchmarks/machine.py, beside this script
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
@@ -150,15 +150,7 @@ def stream_items(path: Path) -> Iterator[CatalogItem]:
 
 
 def machine() -> str:
-    model = "unknown CPU"
-    with open("/proc/cpuinfo", encoding="utf-8") as fh:
-        for line in fh:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    import os
-
-    return f"{os.cpu_count()} CPUs, {model}, Python {platform.python_version()}"
+    return describe()
 
 
 def scale(path: Path, seed: int) -> None:

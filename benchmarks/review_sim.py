@@ -30,14 +30,14 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
-import platform
 import random
 import statistics
 import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+
+from machine import describe  # benchmarks/machine.py, beside this script
 
 from reader.schedule import (
     Grade,
@@ -173,15 +173,7 @@ def ladder_scheduler() -> tuple[Starter, Reviewer]:
 
 
 def machine() -> str:
-    model = platform.processor() or "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as f:
-            model = next(
-                line.split(":", 1)[1].strip() for line in f if line.startswith("model name")
-            )
-    except (OSError, StopIteration):
-        pass
-    return f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}"
+    return describe()
 
 
 def main() -> None:

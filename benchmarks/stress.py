@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import random
 import signal
 import sqlite3
@@ -36,6 +35,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from machine import describe  # benchmarks/machine.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -315,18 +316,7 @@ def concurrency(db: Path, seconds: float, *, seed: int = 0) -> ConcurrencyResult
 
 
 def machine() -> str:
-    cpu = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"nproc {os.cpu_count()}, CPU {cpu}, Python {sys.version.split()[0]}, "
-        f"SQLite {sqlite3.sqlite_version}"
-    )
+    return describe()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -59,6 +59,15 @@ def service(db_path: Path, clock: TickingClock) -> Iterator[Service]:
 
 
 @pytest.fixture
+def svc(db_path: Path, clock: TickingClock) -> Iterator[Service]:
+    """A seeded service whose days are UTC days, so tests do not depend on the machine's
+    time zone. Modules set the starting moment by overriding ``clock``."""
+    service = open_service(db_path, clock=clock, tz=UTC)
+    yield service
+    service.close()
+
+
+@pytest.fixture
 def empty_service(db_path: Path, clock: TickingClock) -> Iterator[Service]:
     svc = open_service(db_path, clock=clock, seed=False)
     yield svc

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from reader.cli import cli
-from reader.service import Service, ServiceError, open_service
+from reader.service import Service, ServiceError
 from tests.conftest import TickingClock
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -19,13 +19,6 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 @pytest.fixture
 def clock() -> TickingClock:
     return TickingClock(START)
-
-
-@pytest.fixture
-def svc(db_path: Path, clock: TickingClock) -> Service:
-    service = open_service(db_path, clock=clock, tz=UTC)
-    yield service
-    service.close()
 
 
 def read(svc: Service, *ids: int) -> None:

@@ -23,13 +23,6 @@ def clock() -> TickingClock:
     return TickingClock(START)
 
 
-@pytest.fixture
-def svc(db_path: Path, clock: TickingClock) -> Service:
-    service = open_service(db_path, clock=clock, tz=UTC)
-    yield service
-    service.close()
-
-
 def test_seed_ids_used_here_are_the_grokking_papers(svc: Service) -> None:
     assert all("grokking" in svc.paper(i).title.lower() for i in GROKKING)
 
