@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Iterable
 
 import bibtexparser
 from bibtexparser.middlewares.names import (
@@ -27,6 +26,7 @@ from bibtexparser.model import (
 
 from reader.ids import ARXIV_IN_TEXT, normalize_arxiv_id, normalize_doi
 from reader.models import PaperRecord, ParseProblem, ParseResult
+from reader.parse.tags import unique_tags
 
 __all__ = ["latex_to_text", "parse_bibtex", "split_authors"]
 
@@ -321,7 +321,7 @@ def _entry_to_record(entry: Entry, source: str, problems: list[ParseProblem]) ->
         url=url,
         pdf_path=_pdf_path(fields.get("file", "")),
         source=source,
-        tags=_tags(_TAG_SPLIT.split(latex_to_text(fields.get("keywords", "")))),
+        tags=unique_tags(_TAG_SPLIT.split(latex_to_text(fields.get("keywords", "")))),
     )
 
 
@@ -450,15 +450,3 @@ def _split_escaped(value: str, separator: str) -> list[str]:
 
 def _unescape_file(value: str) -> str:
     return re.sub(r"\\(.)", r"\1", value)
-
-
-def _tags(values: Iterable[str]) -> tuple[str, ...]:
-    """Stripped, non-empty, case-insensitively unique tags in their first spelling."""
-    seen: set[str] = set()
-    tags = []
-    for value in values:
-        tag = " ".join(value.split())
-        if tag and tag.casefold() not in seen:
-            seen.add(tag.casefold())
-            tags.append(tag)
-    return tuple(tags)

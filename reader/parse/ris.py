@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from reader.ids import ARXIV_IN_TEXT, normalize_arxiv_id, normalize_doi
 from reader.models import PaperRecord, ParseProblem, ParseResult
+from reader.parse.tags import unique_tags
 
 __all__ = ["parse_ris", "parse_ris_lines"]
 
@@ -147,7 +148,7 @@ def _to_record(fields: dict[str, list[str]], source: str) -> PaperRecord | None:
         url=url,
         pdf_path=pdf.removeprefix("file://") or None,
         source=source,
-        tags=_tags(part for value in fields.get("KW", ()) for part in value.split(";")),
+        tags=unique_tags(part for value in fields.get("KW", ()) for part in value.split(";")),
     )
 
 
@@ -178,14 +179,3 @@ def _year_and_date(py: str, da: str) -> tuple[int | None, str | None]:
                 suffix = f"-{day:02d}" if 1 <= day <= 31 else ""
                 return year, f"{year:04d}-{month:02d}{suffix}"
     return year, None
-
-
-def _tags(values: Iterable[str]) -> tuple[str, ...]:
-    seen: set[str] = set()
-    tags = []
-    for value in values:
-        tag = " ".join(value.split())
-        if tag and tag.casefold() not in seen:
-            seen.add(tag.casefold())
-            tags.append(tag)
-    return tuple(tags)
