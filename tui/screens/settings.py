@@ -44,6 +44,9 @@ def _size(n: int) -> str:
 
 class SettingsScreen(ReaderScreen):
     HELP_TITLE = "Settings"
+    AUTO_FOCUS = None
+    """No field takes the keys on arrival, so t, l, v... still switch screens; Tab or a
+    click enters a field, Escape leaves it."""
     BINDINGS = [
         Binding(
             "escape",
