@@ -377,3 +377,36 @@ def test_links_in_abstracts_are_not_terms() -> None:
     terms = item_terms(CatalogItem(1, "Sheaf nets", "Code at https://github.com/x/sheaf-nets."))
     assert "sheaf" in terms and "code" in terms
     assert not {"https", "github", "com", "github com"} & set(terms)
+
+
+def test_build_falls_back_to_one_process_where_workers_cannot_start() -> None:
+    """Inside a full-screen app stderr is a capture object whose file descriptor is not
+    real, and spawning workers fails ("bad value(s) in fds_to_keep"); the build must still
+    finish, in this process."""
+    import subprocess
+    import sys
+
+    code = """
+import io, sys
+import reader.recommend.features as f
+from reader.recommend import CatalogItem, build_features
+
+
+class Capture(io.StringIO):
+    def fileno(self):
+        return -1
+
+
+if __name__ == "__main__":
+    f.PARALLEL_FROM = 10
+    items = [CatalogItem(i, f"paper {i} t{i % 7}", f"a{i % 5} b{i % 3}") for i in range(1, 60)]
+    real, sys.stderr = sys.stderr, Capture()
+    try:
+        feats = build_features(lambda: list(items))
+    finally:
+        sys.stderr = real
+    print(len(feats.ids))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "59"

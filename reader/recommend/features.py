@@ -21,6 +21,7 @@ import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing import get_context
@@ -48,6 +49,9 @@ CHUNK = 10_000
 PARALLEL_FROM = 100_000
 """Catalogs at least this large are tokenized in worker processes."""
 WORKERS = 2
+_NO_PROCESSES = (OSError, ValueError, BrokenProcessPool)
+"""What starting worker processes raises where that is impossible; the build then runs in
+this process instead."""
 
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -407,18 +411,25 @@ def build_features(
     sample = list(islice(first, VOCAB_SAMPLE))
     # Worker processes only pay off for large catalogs; a full sample hints at one.
     parallel = total >= PARALLEL_FROM if total is not None else len(sample) >= VOCAB_SAMPLE
+    terms: list[str] | None = None
     if parallel:
         # Counting every distinct n-gram of the sample leaves the heap fragmented; doing it in
         # a short-lived process gives that memory back before the big arrays are built.
         rows = [(i.id, i.title, i.abstract, i.authors, i.tags) for i in sample]
-        del sample
-        with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-            terms, _ = pool.submit(_worker_vocabulary, rows).result()
+        try:
+            with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+                terms, _ = pool.submit(_worker_vocabulary, rows).result()
+        except _NO_PROCESSES:
+            parallel = False
         del rows
-    else:
+    if terms is None:
         terms, _ = _choose_vocabulary(sample)
-        del sample
-    ids, parts = _count_catalog(items(), terms, progress, total, parallel)
+    del sample
+    try:
+        ids, parts = _count_catalog(items(), terms, progress, total, parallel)
+    except _NO_PROCESSES:
+        # Same result, one core: e.g. a host that replaced stderr, which spawning needs.
+        ids, parts = _count_catalog(items(), terms, progress, total, parallel=False)
     n = len(ids)
     if len(np.unique(ids)) != n:
         raise ValueError("duplicate paper ids in the catalog")
