@@ -36,8 +36,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from machine import describe  # benchmarks/machine.py, beside this script
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -316,6 +314,9 @@ def concurrency(db: Path, seconds: float, *, seed: int = 0) -> ConcurrencyResult
 
 
 def machine() -> str:
+    # Imported here: the test suite loads this file as a module, from another folder.
+    from machine import describe  # benchmarks/machine.py, beside this script
+
     return describe()
 
 
