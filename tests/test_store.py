@@ -260,6 +260,9 @@ def test_search_takes_any_text(store: Store, query: str) -> None:
 def test_fts_query_quotes_every_word() -> None:
     assert fts_query('title: "AND" (foo* -bar') == '"title" "AND" "foo" "bar"*'
     assert fts_query("  ") is None
+    assert fts_query("graph n") == '"graph" "n"'  # short last words match whole words only
+    assert fts_query("graph ne") == '"graph" "ne"'
+    assert fts_query("graph neu") == '"graph" "neu"*'
 
 
 def test_failing_batch_leaves_database_unchanged(store: Store) -> None:

@@ -49,6 +49,7 @@ SORT_COLUMNS = {
 }
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+MIN_PREFIX = 3
 
 
 @dataclass
@@ -63,13 +64,15 @@ def fts_query(text: str, *, prefix_last: bool = True) -> str | None:
     """Turn whatever a user typed into a safe FTS5 query of plain words.
 
     Every word is quoted, so operators, colons, quotes, parentheses and stars lose their
-    meaning; the last word also matches as a prefix, for search-as-you-type.
+    meaning; the last word also matches as a prefix, for search-as-you-type, once it has
+    MIN_PREFIX characters (a one- or two-letter prefix matches much of a large catalog and
+    is slow, while telling the user nothing).
     """
     words = _WORD.findall(text)
     if not words:
         return None
     quoted = [f'"{word}"' for word in words]
-    if prefix_last:
+    if prefix_last and len(words[-1]) >= MIN_PREFIX:
         quoted[-1] += "*"
     return " ".join(quoted)
 
