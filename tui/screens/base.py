@@ -14,6 +14,31 @@ if TYPE_CHECKING:
     from ..app import ReaderApp
 
 
+def rating_bindings(id_prefix: str, *, rate_tip: str, clear_tip: str) -> list[Binding]:
+    """Keys 1-5 rate and 0 clears the rating, as action ``rate(n)``."""
+    return [
+        *[
+            Binding(
+                str(n),
+                f"rate({n})",
+                "Rate",
+                show=False,
+                tooltip=rate_tip,
+                id=f"{id_prefix}-rate-{n}",
+            )
+            for n in range(1, 6)
+        ],
+        Binding(
+            "0",
+            "rate(0)",
+            "Clear rating",
+            show=False,
+            tooltip=clear_tip,
+            id=f"{id_prefix}-unrate",
+        ),
+    ]
+
+
 class ReaderScreen(Screen[None]):
     HELP_TITLE = "Screen"
 

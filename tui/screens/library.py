@@ -27,7 +27,7 @@ from ..modals.filter import Filters, FilterScreen
 from ..text import clean, short_stars
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_table import PaperTable
-from .base import ReaderScreen
+from .base import ReaderScreen, rating_bindings
 
 PAGE = 200
 """Rows fetched at a time while scrolling."""
@@ -116,24 +116,10 @@ class LibraryScreen(ReaderScreen):
             tooltip="Show or hide the detail pane",
             id="lib-detail",
         ),
-        *[
-            Binding(
-                str(n),
-                f"rate({n})",
-                "Rate",
-                show=False,
-                tooltip="Rate the highlighted paper 1-5 stars",
-                id=f"lib-rate-{n}",
-            )
-            for n in range(1, 6)
-        ],
-        Binding(
-            "0",
-            "rate(0)",
-            "Clear rating",
-            show=False,
-            tooltip="Clear the highlighted paper's rating",
-            id="lib-unrate",
+        *rating_bindings(
+            "lib",
+            rate_tip="Rate the highlighted paper 1-5 stars",
+            clear_tip="Clear the highlighted paper's rating",
         ),
         Binding(
             "ctrl+r",

@@ -33,7 +33,7 @@ from reader.service import StoreError
 from ..modals.choice import ChoiceScreen, PromptScreen
 from ..text import clean
 from ..widgets.paper_detail import paper_links, paper_text
-from .base import ReaderScreen
+from .base import ReaderScreen, rating_bindings
 
 SAVE_AFTER_S = 0.8
 """Typing pause after which a note is saved."""
@@ -60,25 +60,7 @@ class PaperScreen(ReaderScreen):
         Binding(
             "escape", "back", "Back", tooltip="Back (the note is saved first)", id="paper-back"
         ),
-        *[
-            Binding(
-                str(n),
-                f"rate({n})",
-                "Rate",
-                show=False,
-                tooltip="Rate 1-5 stars",
-                id=f"paper-rate-{n}",
-            )
-            for n in range(1, 6)
-        ],
-        Binding(
-            "0",
-            "rate(0)",
-            "Clear rating",
-            show=False,
-            tooltip="Clear the rating",
-            id="paper-unrate",
-        ),
+        *rating_bindings("paper", rate_tip="Rate 1-5 stars", clear_tip="Clear the rating"),
         Binding("s", "status", "Status", tooltip="Set the reading status", id="paper-status"),
         Binding("plus", "add_tags", "Tag", show=False, tooltip="Add tags", id="paper-tag"),
         Binding(
