@@ -44,9 +44,9 @@ from typing import Any
 
 from reader.export import PaperWithNotes, to_bibtex, to_csv, to_markdown_files, to_ris
 from reader.fetch import FetchConfig, Fetcher, FetchError, classify
-from reader.import_worker import decoded_lines, prepare
+from reader.import_worker import batches as worker_batches
 from reader.models import PaperRecord, ParseProblem, Status
-from reader.parse import Format, decode_bytes, detect_format, iter_arxiv_jsonl
+from reader.parse import Format, decode_bytes, detect_format
 from reader.parse.bibtex import parse_bibtex
 from reader.parse.ris import parse_ris
 from reader.store import Incoming, Store, StoreError, to_iso
@@ -339,27 +339,9 @@ class ImportService(LibraryService):
                     continue
 
         def parse_here() -> None:
-            counter = [0]
-            records: list[PaperRecord] = []
-            prepared: list[tuple[str, str]] = []
-            problems: list[ParseProblem] = []
-            lines = 0
-            with path.open("rb") as handle:
-                items = iter_arxiv_jsonl(
-                    decoded_lines(handle, counter), str(path),
-                    categories=categories, since=since,
-                )  # fmt: skip
-                for _, item in items:
-                    lines += 1
-                    if type(item) is PaperRecord:
-                        records.append(item)
-                        prepared.append(prepare(item))
-                        if len(records) >= BATCH_SIZE:
-                            put((records, prepared, problems, counter[0], lines))
-                            records, prepared, problems, counter[0], lines = [], [], [], 0, 0
-                    else:
-                        problems.append(item)  # type: ignore[arg-type]
-            put((records, prepared, problems, counter[0], lines))
+            # The worker's own loop, run in this thread: both paths give the same batches.
+            for _, *batch in worker_batches(str(path), categories, since, BATCH_SIZE):
+                put(tuple(batch))
 
         def parse_in_worker() -> None:
             try:
