@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from reader.models import Paper, Status
-from reader.store import StoredSuggestion
+from reader.store import FeedbackSets, StoredSuggestion
 from reader.when import WhenError, local_date, parse_period
 
 from .library import ServiceError
@@ -23,6 +23,15 @@ DEFAULT_SNOOZE = "2 weeks"
 STARTED = (Status.QUEUED, Status.READING, Status.READ)
 
 Progress = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class _Signals:
+    """What the user has told us, read from the store once per use case."""
+
+    ratings: dict[int, int]
+    statuses: dict[int, Status]
+    feedback: FeedbackSets
 
 
 @dataclass(frozen=True)
@@ -108,25 +117,32 @@ class SuggestService(SettingsService):
 
     # Today ----------------------------------------------------------------------------
 
-    def _weights(self) -> dict[int, float]:
-        feedback = self.store.feedback(now=self.clock())
-        statuses = self.store.current_statuses()
+    def _signals(self) -> _Signals:
+        return _Signals(
+            self.store.current_ratings(),
+            self.store.current_statuses(),
+            self.store.feedback(now=self.clock()),
+        )
+
+    def _weights(self, signals: _Signals | None = None) -> dict[int, float]:
+        signals = signals or self._signals()
+        statuses, feedback = signals.statuses, signals.feedback
         return _recommender().feedback_weights(
-            stars=self.store.current_ratings(),
+            stars=signals.ratings,
             not_for_me=feedback.not_for_me,
             # Queuing, starting or finishing a paper says as much as opening it.
             opened=feedback.opened | {pid for pid, s in statuses.items() if s in STARTED},
             dropped=[pid for pid, s in statuses.items() if s is Status.DROPPED],
         )
 
-    def _excluded(self) -> set[int]:
+    def _excluded(self, signals: _Signals | None = None) -> set[int]:
         """Papers never to suggest: rated, in the reading list or done, dismissed, snoozed."""
-        feedback = self.store.feedback(now=self.clock())
+        signals = signals or self._signals()
         return (
-            set(self.store.current_ratings())
-            | set(self.store.current_statuses())
-            | feedback.not_for_me
-            | feedback.snoozed
+            set(signals.ratings)
+            | set(signals.statuses)
+            | signals.feedback.not_for_me
+            | signals.feedback.snoozed
         )
 
     def today(self, *, refresh: bool = False, n: int | None = None) -> Today:
@@ -134,10 +150,11 @@ class SuggestService(SettingsService):
         restarts; papers acted on since drop out. ``refresh`` makes a new list."""
         day = local_date(self.clock(), self.tz)
         count = n or int(self.settings()["suggest.per_day"])
+        signals = self._signals()  # read once: the list, the filter and the cold check
         saved = None if refresh else self.store.suggestions_for(day)
         if saved is None:
-            saved = self._make_list(day, count)
-        excluded = self._excluded()
+            saved = self._make_list(day, count, signals)
+        excluded = self._excluded(signals)
         rows = [row for row in saved if row.paper_id not in excluded][:count]
         papers = {p.id: p for p in self.store.get_papers([row.paper_id for row in rows])}
         views = [
@@ -145,12 +162,12 @@ class SuggestService(SettingsService):
             for row in rows
             if row.paper_id in papers
         ]
-        cold = not views and not self._weights() and not self.store.interests()
+        cold = not views and not self._weights(signals) and not self.store.interests()
         starters = self.starters(count) if cold else []
         return Today(day, views, cold, starters)
 
-    def _make_list(self, day: date, count: int) -> list[StoredSuggestion]:
-        weights = self._weights()
+    def _make_list(self, day: date, count: int, signals: _Signals) -> list[StoredSuggestion]:
+        weights = self._weights(signals)
         interests = self.store.interests()
         if not weights and not interests:
             # A cold start is not saved: the first rating today should bring a real list.
@@ -160,13 +177,13 @@ class SuggestService(SettingsService):
             features,
             weights,
             n=count,
-            exclude=self._excluded(),
+            exclude=self._excluded(signals),
             day=day,
             interests=interests,
             seed=day.toordinal(),
         )
         titles = self.store.paper_titles({pid for s in picks for pid in s.because_of})
-        stars = self.store.current_ratings()
+        stars = signals.ratings
         rows = [
             StoredSuggestion(
                 day,
