@@ -17,6 +17,7 @@ next write fails and this process exits. It never touches the database.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pickle
@@ -107,4 +108,7 @@ def main(argv: list[str]) -> int:
 if __name__ == "__main__":
     # Ctrl-C goes to the importer, which stops us; a closed pipe ends us quietly.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Everything made here is acyclic and freed batch by batch by reference counting;
+    # the cycle collector's passes found nothing and cost ~13% of the parse.
+    gc.disable()
     os._exit(main(sys.argv[1:]))  # no exit-time flush of a pipe that may be gone

@@ -3,9 +3,10 @@ snapshot JSON Lines, our own JSON), ``dedupe`` and ``export``.
 
 Large arXiv files stream: a child process (:mod:`reader.import_worker`) parses lines
 into batches and a reader thread here hands them over through a bounded queue (memory
-stays flat) while this thread writes each batch in its own transaction; the parse runs on
-the other core instead of competing for the GIL. Small files, or a system that cannot
-start the child, are parsed by the reader thread itself.
+stays flat) while this thread writes them, several batches to a transaction (see
+:class:`reader.store.bulk.BulkLoad`); the parse runs on the other core instead of
+competing for the GIL. Small files, or a system that cannot start the child, are parsed
+by the reader thread itself.
 
 The JSON export format (``"format": "reader-export"``, ``"version": 1``)::
 
@@ -28,6 +29,7 @@ one paper a line. Importing it keeps paper ids where they are free.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pickle
@@ -37,6 +39,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -50,12 +53,19 @@ from reader.parse import Format, decode_bytes, detect_format
 from reader.parse.bibtex import parse_bibtex
 from reader.parse.ris import parse_ris
 from reader.store import Incoming, Store, StoreError, to_iso
+from reader.store.bulk import BulkLoad, Outcome
 
 from .library import LibraryService, ServiceError, parse_status
 
 BATCH_SIZE = 5000
-"""Records per transaction: large enough to amortize the commit, small enough that an
-interrupted import loses little."""
+"""Records per batch handed to the store (and per progress step); the store groups
+batches into transactions."""
+BYTES_PER_PAPER = 1000
+"""A rough size of one record in an import file (arXiv JSON Lines run ~1,600 bytes, a
+BibTeX entry without abstract ~500), to guess how many papers a file brings."""
+DEFER_INDEXES_AT = 20_000
+"""An import expected to bring at least this many papers, and at least as many as are
+stored, builds the title index again at its end instead of keeping it up to date."""
 WORKER_MIN_BYTES = 4_000_000
 """arXiv JSON Lines files at least this large (about 2,500 papers) are parsed in a child
 process; below it, starting one costs more than it saves."""
@@ -211,7 +221,7 @@ class ImportService(LibraryService):
         if strict:
             check = ImportReport()
             for path in paths:
-                self._import_one(Path(path), fmt, categories, since, None, check, dry_run=True)
+                self._import_one(Path(path), fmt, categories, since, None, check)
             if check.problem_count or check.failed_files:
                 report.files = check.files
                 report.problems = check.problems
@@ -220,12 +230,26 @@ class ImportService(LibraryService):
                     for problem in check.problems:
                         on_problem(problem)
                 return report
-        with self.store.bulk_import():
+        with _fewer_collections(), self.store.bulk_import(
+            defer_indexes=self._worth_deferring(paths)
+        ) as load:
+            writer = _GroupWriter(self.store, load, self.clock)
             for path in paths:
                 self._import_one(
-                    Path(path), fmt, categories, since, progress, report, on_problem=on_problem
-                )
+                    Path(path), fmt, categories, since, progress, report,
+                    on_problem=on_problem, writer=writer,
+                )  # fmt: skip
+            writer.finish()
         return report
+
+    def _worth_deferring(self, paths: Sequence[Path | str]) -> bool:
+        expected = 0
+        for path in paths:
+            try:
+                expected += Path(path).stat().st_size // BYTES_PER_PAPER
+            except OSError:
+                continue
+        return expected >= DEFER_INDEXES_AT and expected >= self.store.paper_count()
 
     def _import_one(
         self,
@@ -236,9 +260,10 @@ class ImportService(LibraryService):
         progress: Progress | None,
         report: ImportReport,
         *,
-        dry_run: bool = False,
         on_problem: ProblemSink | None = None,
+        writer: _GroupWriter | None = None,
     ) -> None:
+        """Import one file through ``writer``; without one, only read and check it."""
         file = FileReport(str(path))
         report.files.append(file)
 
@@ -270,9 +295,9 @@ class ImportService(LibraryService):
             return
         file.format = found.value
         if found is Format.ARXIV_JSONL:
-            self._import_jsonl(path, file, categories, since, progress, problem, dry_run)
+            self._import_jsonl(path, file, categories, since, progress, problem, writer)
         elif found is Format.JSON:
-            self._import_archive(path, file, problem, dry_run)
+            self._import_archive(path, file, problem, writer)
         else:
             try:
                 text = decode_bytes(path.read_bytes())
@@ -290,30 +315,9 @@ class ImportService(LibraryService):
             file.lines = len(result.records) + len(result.problems)
             if progress:
                 progress(path.stat().st_size)
-            if not dry_run:
+            if writer is not None:
                 for start in range(0, len(records), BATCH_SIZE):
-                    self._store_batch(records[start : start + BATCH_SIZE], file)
-
-    def _store_batch(
-        self,
-        records: list[PaperRecord],
-        file: FileReport,
-        incoming: list[Incoming] | None = None,
-        prepared: list[tuple[str, str]] | None = None,
-    ) -> list[tuple[str, int]]:
-        outcomes = self.store.ingest(
-            records, now=self.clock(), incoming=incoming, prepared=prepared
-        )
-        for outcome, _ in outcomes:
-            if outcome == "added":
-                file.added += 1
-            elif outcome == "updated":
-                file.updated += 1
-            elif outcome == "present":
-                file.present += 1
-            else:
-                file.duplicates += 1
-        return outcomes  # type: ignore[return-value]
+                    writer.store(records[start : start + BATCH_SIZE], file)
 
     def _import_jsonl(
         self,
@@ -323,7 +327,7 @@ class ImportService(LibraryService):
         since: date | None,
         progress: Progress | None,
         problem: ProblemSink,
-        dry_run: bool,
+        writer: _GroupWriter | None,
     ) -> None:
         batches: queue.Queue[Any] = queue.Queue(maxsize=3)
         stop = threading.Event()
@@ -421,8 +425,8 @@ class ImportService(LibraryService):
                 for bad in problems:
                     problem(bad)
                 file.lines += lines
-                if records and not dry_run:
-                    self._store_batch(records, file, prepared=prepared)
+                if records and writer is not None:
+                    writer.store(records, file, prepared=prepared)
                 if progress:
                     progress(read_bytes)
         except OSError as error:
@@ -441,7 +445,7 @@ class ImportService(LibraryService):
     # Our own JSON export ----------------------------------------------------------------
 
     def _import_archive(
-        self, path: Path, file: FileReport, problem: ProblemSink, dry_run: bool
+        self, path: Path, file: FileReport, problem: ProblemSink, writer: _GroupWriter | None
     ) -> None:
         try:
             data = json.loads(decode_bytes(path.read_bytes()))
@@ -474,18 +478,21 @@ class ImportService(LibraryService):
                 problem(ParseProblem(f"malformed paper: {error}", str(path), None, f"papers[{n}]"))
                 continue
             items.append((record, extra, item))
-        if dry_run:
+        if writer is None:
             return
         id_map: dict[int, int] = {}
         for start in range(0, len(items), BATCH_SIZE):
             chunk = items[start : start + BATCH_SIZE]
-            outcomes = self._store_batch([r for r, _, _ in chunk], file, [e for _, e, _ in chunk])
+            outcomes = writer.store(
+                [r for r, _, _ in chunk], file, [e for _, e, _ in chunk], commit=False
+            )
             pairs = []
             for (_, extra, item), (_, paper_id) in zip(chunk, outcomes, strict=True):
                 if extra.paper_id is not None:
                     id_map[extra.paper_id] = paper_id
                 pairs.append((paper_id, item))
             self.store.restore_history(pairs)
+            writer.commit_if_due()
         self.store.restore_globals(data, id_map)
 
     # reader dedupe ----------------------------------------------------------------------
@@ -643,6 +650,73 @@ def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
         if isinstance(error, OSError):
             raise ServiceError(f"{path}: cannot write ({error.strerror or error})") from None
         raise
+
+
+class _GroupWriter:
+    """Hands batches to the store through a :class:`BulkLoad` (several batches to a
+    transaction) and counts their outcomes into the file reports only once their
+    transaction has committed, so an interrupted import reports what it kept."""
+
+    def __init__(self, store: Store, load: BulkLoad, clock: Callable[[], Any]) -> None:
+        self._store = store
+        self._load = load
+        self._clock = clock
+        self._pending: list[tuple[FileReport, list[tuple[Outcome, int]]]] = []
+
+    def store(
+        self,
+        records: list[PaperRecord],
+        file: FileReport,
+        incoming: list[Incoming] | None = None,
+        prepared: list[tuple[str, str]] | None = None,
+        *,
+        commit: bool = True,
+    ) -> list[tuple[Outcome, int]]:
+        """Store a batch; ``commit=False`` when the caller writes more for the same
+        papers before the transaction may end (then it calls :meth:`commit_if_due`)."""
+        self._load.begin()
+        outcomes = self._store.ingest(
+            records, now=self._clock(), incoming=incoming, prepared=prepared
+        )
+        self._pending.append((file, outcomes))
+        self._load.counted(len(records))
+        if commit:
+            self.commit_if_due()
+        return outcomes
+
+    def commit_if_due(self) -> None:
+        if self._load.commit_if_due():
+            self._settle()
+
+    def finish(self) -> None:
+        self._load.commit()
+        self._settle()
+
+    def _settle(self) -> None:
+        for file, outcomes in self._pending:
+            for outcome, _ in outcomes:
+                if outcome == "added":
+                    file.added += 1
+                elif outcome == "updated":
+                    file.updated += 1
+                elif outcome == "present":
+                    file.present += 1
+                else:
+                    file.duplicates += 1
+        self._pending.clear()
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """An import allocates millions of short-lived, acyclic objects (records, rows), each
+    batch freed by reference counting; the cycle collector's frequent passes over them
+    found nothing and cost ~10% of the reading thread. Restored afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(max(before[0], 50_000), *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _start_worker(

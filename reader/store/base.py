@@ -17,6 +17,13 @@ from reader.migrations import MIGRATION_SET, migrations
 
 BUSY_TIMEOUT_S = 10.0
 """How long a write waits for another process's write to finish before giving up."""
+DEFERRABLE_INDEXES = {
+    "papers_title": "CREATE INDEX papers_title ON papers(title COLLATE NOCASE)",
+}
+"""Indexes (as m001 made them) that a large import drops and builds again at its end:
+one sort instead of a random-order insert per paper. Only the library's sort by title
+uses this one; nothing an import looks up depends on it. :func:`connect` builds any
+that are missing, so an import killed half-way leaves nothing lasting behind."""
 
 
 class StoreError(Exception):
@@ -114,9 +121,33 @@ def connect(path: Path) -> Database:
         if db.table_names() and migrations.pending(db):
             _backup_before_upgrade(conn, path)
         migrations.apply(db)
+        ensure_indexes(conn)
     except sqlite3.Error as error:
         raise _friendly(path, error) from None
     return db
+
+
+def ensure_indexes(conn: sqlite3.Connection) -> list[str]:
+    """Build those of :data:`DEFERRABLE_INDEXES` that are missing; returns their names.
+    Writes nothing when none is (so a read-only file still opens)."""
+    present = {
+        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+    }
+    missing = [name for name in DEFERRABLE_INDEXES if name not in present]
+    if missing:
+        nested = conn.in_transaction
+        if not nested:
+            conn.execute("BEGIN IMMEDIATE")
+        try:
+            for name in missing:
+                conn.execute(DEFERRABLE_INDEXES[name])
+        except BaseException:
+            if not nested:
+                conn.execute("ROLLBACK")
+            raise
+        if not nested:
+            conn.execute("COMMIT")
+    return missing
 
 
 def _backup_before_upgrade(conn: sqlite3.Connection, path: Path) -> None:
@@ -168,6 +199,14 @@ class StoreBase:
 
     def close(self) -> None:
         self.db.close()
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Database errors inside become one-line StoreErrors."""
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise _friendly(self.path, error) from None
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:

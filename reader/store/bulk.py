@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -21,7 +22,7 @@ from reader.ids import normalize_arxiv_id
 from reader.match import normalize_title, title_key
 from reader.models import PaperRecord
 
-from .base import dumps, to_iso
+from .base import DEFERRABLE_INDEXES, dumps, ensure_indexes, to_iso
 from .merge import FILL_FIELDS, MergeStore, compatible
 from .tags import clean_tag
 
@@ -43,10 +44,18 @@ _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _authors_json = json.JSONEncoder(ensure_ascii=False).encode
 """What ``dumps(list(authors))`` gives, without building an encoder per call."""
-IMPORT_CACHE_KIB = 131_072
-"""SQLite page cache during a bulk import (128 MiB, against the default 2 MiB): a batch's
-index pages stay in memory until its commit instead of spilling into the WAL mid-way.
-A fixed size, so memory stays flat however large the file."""
+IMPORT_CACHE_KIB = 262_144
+"""SQLite page cache during a bulk import (256 MiB, against the default 2 MiB): a
+transaction's index pages stay in memory until its commit instead of spilling into the
+WAL mid-way. A fixed size, so memory stays flat however large the file."""
+GROUP_RECORDS = 50_000
+GROUP_SECONDS = 2.0
+"""A bulk import commits once it has this many records or has held the write lock this
+long, whichever comes first. Every commit writes each index page the transaction
+touched; the title and title-key indexes are in random order, so a 5,000-paper
+transaction over a million-paper catalog dirtied a page per paper in each, and at that
+size commits took half the import's time. The time cap bounds what an
+interrupt takes back and how long another program waits for the lock."""
 
 
 def _nocase(name: str) -> str:
@@ -105,18 +114,98 @@ def _index_search(conn: Any, ids: list[int]) -> None:
         conn.execute(f"{select} WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
 
 
+class BulkLoad:
+    """A long run of :meth:`ImportStore.ingest` batches, several to a transaction.
+
+    Call :meth:`commit_if_due` after each batch: it commits once the open transaction
+    holds :data:`GROUP_RECORDS` records or is :data:`GROUP_SECONDS` old, and returns
+    True when it did. Until then, an interrupt takes the batches back together.
+    """
+
+    def __init__(self, store: ImportStore) -> None:
+        self._store = store
+        self._records = 0
+        self._began = 0.0
+
+    @property
+    def open(self) -> bool:
+        return self._store.db.conn.in_transaction
+
+    def begin(self) -> None:
+        """Take the write lock for the next batches, unless a transaction is open."""
+        if not self.open:
+            with self._store._errors():
+                self._store.db.conn.execute("BEGIN IMMEDIATE")
+            self._records = 0
+            self._began = time.monotonic()
+
+    def counted(self, records: int) -> None:
+        self._records += records
+
+    def commit_if_due(self) -> bool:
+        if self._records >= GROUP_RECORDS or time.monotonic() - self._began >= GROUP_SECONDS:
+            return self.commit()
+        return False
+
+    def commit(self) -> bool:
+        """Commit what is open; True when there was something to commit."""
+        if not self.open:
+            return False
+        with self._store._errors():
+            self._store.db.conn.execute("COMMIT")
+        return True
+
+    def rollback(self) -> None:
+        if self.open:
+            self._store.db.conn.execute("ROLLBACK")
+
+
 class ImportStore(MergeStore):
     @contextmanager
-    def bulk_import(self) -> Iterator[None]:
-        """Settings for a long run of :meth:`ingest` batches: a larger page cache (see
-        :data:`IMPORT_CACHE_KIB`), put back as it was afterwards."""
+    def bulk_import(self, *, defer_indexes: bool = False) -> Iterator[BulkLoad]:
+        """A long run of :meth:`ingest` batches, grouped into larger transactions by the
+        :class:`BulkLoad` it yields, with a larger page cache (:data:`IMPORT_CACHE_KIB`).
+
+        ``defer_indexes``: drop :data:`DEFERRABLE_INDEXES` for the run and build them
+        again at its end; worth it when the run adds about as many papers as are stored.
+        On leaving, the open transaction is committed, or rolled back on an exception.
+        """
         conn = self.db.conn
         before = conn.execute("PRAGMA cache_size").fetchone()[0]
         conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+        load = BulkLoad(self)
+        dropped: list[str] = []
         try:
-            yield
+            if defer_indexes:
+                dropped = self._drop_deferrable_indexes()
+            try:
+                yield load
+            except BaseException:
+                load.rollback()
+                raise
+            load.commit()
         finally:
-            conn.execute(f"PRAGMA cache_size = {int(before)}")
+            try:
+                if dropped:
+                    self.ensure_indexes()
+            finally:
+                conn.execute(f"PRAGMA cache_size = {int(before)}")
+
+    def _drop_deferrable_indexes(self) -> list[str]:
+        present = {
+            row[0]
+            for row in self.db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
+        dropped = [name for name in DEFERRABLE_INDEXES if name in present]
+        with self._write() as conn:
+            for name in dropped:
+                conn.execute(f"DROP INDEX {name}")
+        return dropped
+
+    def ensure_indexes(self) -> list[str]:
+        """Build any of :data:`DEFERRABLE_INDEXES` that is missing; returns their names."""
+        with self._errors():
+            return ensure_indexes(self.db.conn)
 
     def ingest(
         self,

@@ -1,0 +1,121 @@
+"""A bulk import writes several batches to a transaction and may build the title index
+only at its end: what it reports is what it kept, and the index is always back."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+import reader.service.importing as importing
+import reader.store.bulk as bulk
+from reader.service import Service
+from reader.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from import_speed import generate  # noqa: E402
+
+TITLE_INDEX = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'papers_title'"
+
+
+def _has_title_index(db: Path) -> bool:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(TITLE_INDEX).fetchone() is not None
+    finally:
+        conn.close()
+
+
+def _arxiv_papers(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL").fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def snapshot(tmp_path: Path) -> Path:
+    path = tmp_path / "snapshot.jsonl"
+    generate(path, 12_000)
+    return path
+
+
+def test_interrupted_import_reports_only_committed_batches(
+    empty_service: Service, db_path: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Commits by count only, every second batch, so the test does not race the clock.
+    monkeypatch.setattr(bulk, "GROUP_RECORDS", 2 * importing.BATCH_SIZE)
+    monkeypatch.setattr(bulk, "GROUP_SECONDS", 3600.0)
+    calls = []
+
+    def progress(read: int) -> None:
+        calls.append(read)
+        if len(calls) == 3:  # batch 3 is stored but its transaction is still open
+            raise KeyboardInterrupt
+
+    report = importing.ImportReport()
+    with pytest.raises(KeyboardInterrupt):
+        empty_service.import_files([snapshot], progress=progress, report=report)
+    assert report.files[0].added == 2 * importing.BATCH_SIZE
+    assert _arxiv_papers(db_path) == 2 * importing.BATCH_SIZE
+
+    # Running it again adds the rest, once.
+    again = empty_service.import_files([snapshot])
+    assert again.files[0].added == 12_000 - 2 * importing.BATCH_SIZE
+    assert again.files[0].present == 2 * importing.BATCH_SIZE
+    assert _arxiv_papers(db_path) == 12_000
+
+
+def test_large_import_builds_title_index_at_the_end(
+    empty_service: Service, db_path: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "DEFER_INDEXES_AT", 1_000)
+    seen: list[bool] = []
+    empty_service.import_files([snapshot], progress=lambda _: seen.append(_has_title_index(db_path)))
+    assert seen and not any(seen)  # dropped while the import ran
+    assert _has_title_index(db_path)
+    sorted_titles = [p.title for p in empty_service.store.list_papers(sort="title", limit=5)]
+    assert sorted_titles == sorted(sorted_titles, key=str.lower)
+
+
+def test_small_import_into_a_large_library_keeps_the_index(
+    empty_service: Service, db_path: Path, snapshot: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    monkeypatch.setattr(importing, "DEFER_INDEXES_AT", 1_000)
+    empty_service.import_files([snapshot])
+    small = tmp_path / "small.jsonl"
+    generate(small, 1_500, seed=7)  # ~2 MB: about 2,000 papers expected, 12,000 stored
+    seen: list[bool] = []
+    empty_service.import_files([small], progress=lambda _: seen.append(_has_title_index(db_path)))
+    assert seen and all(seen)
+
+
+def test_opening_rebuilds_a_missing_title_index(db_path: Path) -> None:
+    open_store(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP INDEX papers_title")
+    conn.commit()
+    conn.close()
+    assert not _has_title_index(db_path)
+    store = open_store(db_path)
+    try:
+        assert _has_title_index(db_path)
+    finally:
+        store.close()
+
+
+def test_opening_a_read_only_database_with_its_indexes_writes_nothing(db_path: Path) -> None:
+    open_store(db_path).close()
+    before = db_path.read_bytes()
+    db_path.chmod(0o444)
+    try:
+        open_store(db_path).close()
+    finally:
+        db_path.chmod(0o644)
+    assert db_path.read_bytes() == before
