@@ -76,7 +76,9 @@ def test_large_import_builds_title_index_at_the_end(
 ) -> None:
     monkeypatch.setattr(importing, "DEFER_INDEXES_AT", 1_000)
     seen: list[bool] = []
-    empty_service.import_files([snapshot], progress=lambda _: seen.append(_has_title_index(db_path)))
+    empty_service.import_files(
+        [snapshot], progress=lambda _: seen.append(_has_title_index(db_path))
+    )
     assert seen and not any(seen)  # dropped while the import ran
     assert _has_title_index(db_path)
     sorted_titles = [p.title for p in empty_service.store.list_papers(sort="title", limit=5)]

@@ -230,9 +230,10 @@ class ImportService(LibraryService):
                     for problem in check.problems:
                         on_problem(problem)
                 return report
-        with _fewer_collections(), self.store.bulk_import(
-            defer_indexes=self._worth_deferring(paths)
-        ) as load:
+        with (
+            _fewer_collections(),
+            self.store.bulk_import(defer_indexes=self._worth_deferring(paths)) as load,
+        ):
             writer = _GroupWriter(self.store, load, self.clock)
             for path in paths:
                 self._import_one(
