@@ -231,3 +231,109 @@ def m005_bulk_search_insert(db: Database) -> None:
         END;
         """
     )
+
+
+# The paper's text and its notes, as the full-text index of m006 reads them.
+_SEARCH_SOURCE_NOTES = (
+    "coalesce((SELECT group_concat(text, char(10)) FROM notes n WHERE n.paper_id = {id}), '')"
+)
+
+
+@migrations()
+def m006_search_external_content(db: Database) -> None:
+    """The full-text index keeps no copy of the text: it reads it from the view
+    ``search_source`` (an FTS5 external-content table), so titles, abstracts and authors
+    are stored once, in ``papers`` (a third smaller file at 1M papers).
+
+    An external-content index can only forget a row if it is told the exact text it
+    indexed, so every trigger that changes an entry first issues FTS5's ``'delete'``
+    with the values the view gives *before* the change, then re-inserts what the view
+    gives after it:
+
+    - papers: insert (skipped while ``bulk_insert`` holds a row, as in m005: the
+      importer indexes the batch itself), update of the text (the old values are
+      ``old.*``; notes are unchanged by it), and a BEFORE delete, because ON DELETE
+      CASCADE removes the paper's notes before any AFTER DELETE trigger on papers runs.
+      The notes triggers that cascade then find no paper in the view and do nothing.
+    - notes: a BEFORE trigger takes the paper's entry out, an AFTER trigger puts it
+      back; an update can move a note to another paper (merging duplicates), so both
+      papers are handled.
+
+    Each ``'delete'`` runs only when the index holds an entry for that row (its
+    ``search_docsize`` row) and each insert only when it holds none, so a paper that was
+    never indexed (a bulk import cut short with its marker left behind) is not "deleted"
+    into a corrupt index but indexed on its next change, no entry is ever added twice,
+    and a note update that keeps its paper handles that paper once. m003's and m004's
+    triggers on papers are unchanged.
+    """
+    delete = (
+        "INSERT INTO search(search, rowid, title, abstract, authors, notes)"
+        " SELECT 'delete', id, title, abstract, authors, notes FROM search_source"
+        " WHERE id = {id} AND EXISTS (SELECT 1 FROM search_docsize WHERE id = {id});"
+    )
+    insert = (
+        "INSERT INTO search(rowid, title, abstract, authors, notes)"
+        " SELECT id, title, abstract, authors, notes FROM search_source"
+        " WHERE id = {id} AND NOT EXISTS (SELECT 1 FROM search_docsize WHERE id = {id});"
+    )
+    db.executescript(
+        f"""
+        DROP TRIGGER papers_search_insert;
+        DROP TRIGGER papers_search_update;
+        DROP TRIGGER papers_search_delete;
+        DROP TRIGGER notes_search_insert;
+        DROP TRIGGER notes_search_update;
+        DROP TRIGGER notes_search_delete;
+        DROP TABLE search;
+
+        -- What the index holds for each paper: its text and its notes joined by newlines.
+        CREATE VIEW search_source AS
+            SELECT p.id, p.title, p.abstract, p.authors,
+                   {_SEARCH_SOURCE_NOTES.format(id="p.id")} AS notes
+            FROM papers p;
+        CREATE VIRTUAL TABLE search USING fts5(
+            title, abstract, authors, notes,
+            content = 'search_source', content_rowid = 'id',
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+        INSERT INTO search(search) VALUES ('rebuild');
+
+        CREATE TRIGGER papers_search_insert AFTER INSERT ON papers
+        WHEN NOT EXISTS (SELECT 1 FROM bulk_insert) BEGIN
+            {insert.format(id="new.id")}
+        END;
+        CREATE TRIGGER papers_search_update AFTER UPDATE OF id, title, abstract, authors
+        ON papers BEGIN
+            INSERT INTO search(search, rowid, title, abstract, authors, notes)
+            SELECT 'delete', old.id, old.title, old.abstract, old.authors,
+                   {_SEARCH_SOURCE_NOTES.format(id="old.id")}
+            WHERE EXISTS (SELECT 1 FROM search_docsize WHERE id = old.id);
+            {insert.format(id="new.id")}
+        END;
+        CREATE TRIGGER papers_search_delete BEFORE DELETE ON papers BEGIN
+            {delete.format(id="old.id")}
+        END;
+
+        CREATE TRIGGER notes_search_insert_before BEFORE INSERT ON notes BEGIN
+            {delete.format(id="new.paper_id")}
+        END;
+        CREATE TRIGGER notes_search_insert AFTER INSERT ON notes BEGIN
+            {insert.format(id="new.paper_id")}
+        END;
+        CREATE TRIGGER notes_search_update_before BEFORE UPDATE OF paper_id, text ON notes
+        BEGIN
+            {delete.format(id="old.paper_id")}
+            {delete.format(id="new.paper_id")}
+        END;
+        CREATE TRIGGER notes_search_update AFTER UPDATE OF paper_id, text ON notes BEGIN
+            {insert.format(id="old.paper_id")}
+            {insert.format(id="new.paper_id")}
+        END;
+        CREATE TRIGGER notes_search_delete_before BEFORE DELETE ON notes BEGIN
+            {delete.format(id="old.paper_id")}
+        END;
+        CREATE TRIGGER notes_search_delete AFTER DELETE ON notes BEGIN
+            {insert.format(id="old.paper_id")}
+        END;
+        """
+    )

@@ -51,9 +51,40 @@ def test_a_healthy_database_is_healthy(seeded: Path, capsys) -> None:
     assert "The database is healthy." in capsys.readouterr().out
 
 
-DAMAGE: dict[str, tuple[list[str], str, str]] = {
+# FTS5's 'delete' with the exact text indexed takes paper 3's entry out of the index.
+_FORGET_3 = (
+    "INSERT INTO search (search, rowid, title, abstract, authors, notes)"
+    " SELECT 'delete', id, title, abstract, authors, notes FROM search_source WHERE id = 3"
+)
+
+
+def _without_search_triggers(*sql: str) -> Callable[[Path], None]:
+    """Damage that runs ``sql`` with the triggers that keep the index in step dropped
+    (as a program with an old copy of the schema might), then puts them back."""
+
+    def damage(db_path: Path) -> None:
+        conn = sqlite3.connect(db_path)
+        triggers = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND sql LIKE '%search%'"
+        ).fetchall()
+        assert triggers
+        for name, _ in triggers:
+            conn.execute(f"DROP TRIGGER {name}")
+        for statement in sql:
+            conn.execute(statement)
+        for _, create in triggers:
+            conn.execute(create)
+        conn.commit()
+        conn.close()
+
+    return damage
+
+
+DAMAGE: dict[str, tuple[list[str] | Callable[[Path], None], str, str]] = {
     # name: (SQL that damages, check that must fail, text of its detail)
-    "search row missing": (["DELETE FROM search WHERE rowid = 3"], "search_index", "missing"),
+    # The index (m006) reads its text from papers and notes, so damage to it is an entry
+    # taken out or put in by hand, or text changed while the triggers were gone.
+    "search row missing": ([_FORGET_3], "search_index", "missing"),
     "search row for no paper": (
         [
             "INSERT INTO search (rowid, title, abstract, authors, notes) "
@@ -63,14 +94,32 @@ DAMAGE: dict[str, tuple[list[str], str, str]] = {
         "no longer exist",
     ),
     "search row stale": (
-        ["UPDATE search SET title = 'wrong' WHERE rowid = 2"],
+        _without_search_triggers("UPDATE papers SET title = 'wrong' WHERE id = 2"),
         "search_index",
         "out of date",
     ),
     "search notes stale": (
-        ["UPDATE search SET notes = '' WHERE rowid = 1"],
+        # The index holds a note text the user no longer has.
+        _without_search_triggers(
+            "UPDATE notes SET text = 'an older note' WHERE paper_id = 1",
+            "INSERT INTO search(search) VALUES ('rebuild')",
+            "UPDATE notes SET text = 'a note about grokking' WHERE paper_id = 1",
+        ),
         "search_index",
         "out of date",
+    ),
+    "search rows swapped": (
+        # Same words and lengths overall, in the wrong papers: only a word-by-word
+        # comparison sees it.
+        _without_search_triggers(
+            "UPDATE papers SET title = CASE id WHEN 2 THEN 'alpha beta' ELSE 'gamma delta'"
+            " END WHERE id IN (2, 3)",
+            "INSERT INTO search(search) VALUES ('rebuild')",
+            "UPDATE papers SET title = CASE id WHEN 2 THEN 'gamma delta' ELSE 'alpha beta'"
+            " END WHERE id IN (2, 3)",
+        ),
+        "search_index",
+        "2 search entry(ies) out of date",
     ),
     "bulk marker left behind": (
         [
@@ -103,7 +152,10 @@ DAMAGE: dict[str, tuple[list[str], str, str]] = {
 @pytest.mark.parametrize("damage", list(DAMAGE), ids=list(DAMAGE))
 def test_damage_to_derived_data_is_found_and_repaired(seeded: Path, damage: str) -> None:
     sql, check, detail = DAMAGE[damage]
-    _raw(seeded, *sql)
+    if callable(sql):
+        sql(seeded)
+    else:
+        _raw(seeded, *sql)
     if check == "feature_cache":
         seeded.with_name(f"{seeded.stem}.catalog-badf00d1.features").write_bytes(b"\x00garbage")
     before = seeded.read_bytes()
@@ -184,7 +236,7 @@ def test_on_disk_damage_is_reported_with_exit_code_1(seeded: Path, capsys) -> No
 
 
 def test_cli_dry_run_then_repair(seeded: Path, capsys) -> None:
-    _raw(seeded, "DELETE FROM search WHERE rowid IN (1, 2, 3)")
+    _raw(seeded, _FORGET_3.replace("id = 3", "id IN (1, 2, 3)"))
     capsys.readouterr()
     assert main(["--db", str(seeded), "doctor"]) == 1
     out = capsys.readouterr().out
@@ -212,7 +264,7 @@ def test_checks_leave_no_transaction_open(seeded: Path, call: Callable) -> None:
 
 
 def test_cli_json_for_scripts(seeded: Path, capsys) -> None:
-    _raw(seeded, "DELETE FROM search WHERE rowid = 2")
+    _raw(seeded, _FORGET_3.replace("id = 3", "id = 2"))
     capsys.readouterr()
     assert main(["--db", str(seeded), "doctor", "--repair", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -31,14 +32,24 @@ _USER_ROWS = (
 # Derived rows: safe to delete when they point at nothing.
 _DERIVED_ROWS = (("paper_tags", "paper_id"), ("suggestions", "paper_id"))
 
-# What the full-text index should hold for each paper: one row, with the paper's text and
-# its notes joined by newlines (the same expression as the triggers in the schema).
-_EXPECTED_SEARCH = """
-    SELECT p.id AS rowid, p.title, p.abstract, p.authors,
-           coalesce((SELECT group_concat(text, char(10)) FROM notes n
-                     WHERE n.paper_id = p.id), '') AS notes
-    FROM papers p
+# The tokenizer of the full-text index (m006); the check builds a twin with the same one.
+_SEARCH_TOKENIZE = "unicode61 remove_diacritics 2"
+_SEARCH_COLUMNS = "title, abstract, authors, notes"
+# Temporary tables of the stale-entry check (connection-private, dropped after it).
+_TWIN = "doctor_search_expected"
+_LIVE_TERMS = "doctor_search_live_terms"
+_TWIN_TERMS = "doctor_search_expected_terms"
+# Per term, in the index's term order (so SQLite groups without sorting): how many times
+# it occurs, and two sums over where (paper, column, offset). Equal sums mean equal
+# occurrences but for a vanishingly unlikely coincidence; the terms whose sums differ are
+# then compared occurrence by occurrence.
+_TERM_SUMS = """
+    SELECT term, count(*), sum(doc),
+           sum((doc * 4099 + "offset" * 31 + CASE col WHEN 'title' THEN 1
+                WHEN 'abstract' THEN 2 WHEN 'authors' THEN 3 ELSE 4 END) % 2147483647)
+    FROM temp.{vocab} {where} GROUP BY term ORDER BY term
 """
+_MAX_TERMS_COMPARED = 500
 
 
 @dataclass
@@ -82,33 +93,40 @@ class MaintenanceStore(StoreBase):
         return [(row[0], row[1], row[2]) for row in rows]
 
     def search_index_problems(self) -> list[str]:
-        """Where the full-text index disagrees with the tables it mirrors."""
+        """Where the full-text index disagrees with the papers and notes it indexes.
+
+        The index (m006) keeps no copy of the text, so reading it back only reads the
+        papers again; the check compares what it indexed instead: its entries (one
+        ``search_docsize`` row per indexed paper) against ``papers``, and its words
+        against a twin index built now from ``search_source`` in a temporary table
+        (per-column token counts of each entry, then each term's occurrences). It writes
+        only to this connection's temporary database. Cost grows with the catalog's
+        words: about 1 s at 20k papers and 5.6 s at 100k (generated arXiv-like
+        abstracts), against 1.5 s for a full rebuild; a third of it builds the twin, the
+        rest reads both indexes' word lists.
+        """
         problems: list[str] = []
         try:
-            # FTS5's own check; it writes nothing, but sqlite3 opens a transaction for
-            # any INSERT, so end it.
+            # FTS5's own check of the index's structure; it writes nothing, but sqlite3
+            # opens a transaction for any INSERT, so end it.
             self.db.execute("INSERT INTO search(search) VALUES ('integrity-check')")
         except sqlite3.DatabaseError as error:
             problems.append(f"the index's own check failed: {error}")
         finally:
             if self.db.conn.in_transaction:
                 self.db.conn.rollback()
-        missing = self._scalar(
-            "SELECT count(*) FROM papers WHERE id NOT IN (SELECT rowid FROM search)"
-        )
-        extra = self._scalar(
-            "SELECT count(*) FROM search WHERE rowid NOT IN (SELECT id FROM papers)"
-        )
-        stale = self._scalar(
-            f"""SELECT count(*) FROM ({_EXPECTED_SEARCH}) e JOIN search s ON s.rowid = e.rowid
-                WHERE s.title IS NOT e.title OR s.abstract IS NOT e.abstract
-                   OR s.authors IS NOT e.authors OR s.notes IS NOT e.notes"""
-        )
         if "bulk_insert" in self.db.table_names() and self._scalar(
             "SELECT count(*) FROM bulk_insert"
         ):
             # The importer's marker outlived its transaction: new papers go unindexed.
             problems.append("a bulk import's marker row was left behind")
+        missing = self._scalar(
+            "SELECT count(*) FROM papers WHERE id NOT IN (SELECT id FROM search_docsize)"
+        )
+        extra = self._scalar(
+            "SELECT count(*) FROM search_docsize WHERE id NOT IN (SELECT id FROM papers)"
+        )
+        stale = len(self._stale_search_entries(compare_all=not extra))
         if missing:
             problems.append(f"{missing} paper(s) missing from the search index")
         if extra:
@@ -116,6 +134,67 @@ class MaintenanceStore(StoreBase):
         if stale:
             problems.append(f"{stale} search entry(ies) out of date with their paper or notes")
         return problems
+
+    def _stale_search_entries(self, *, compare_all: bool) -> set[int]:
+        """Ids of papers whose index entry holds other words than their text and notes.
+
+        ``compare_all`` says the index has no entry for a paper that does not exist, so
+        its terms need no filtering (the filter costs a lookup per word occurrence).
+        """
+        conn = self.db.conn
+        self._drop_search_twin()
+        try:
+            conn.executescript(
+                f"""
+                CREATE VIRTUAL TABLE temp.{_TWIN} USING fts5(
+                    {_SEARCH_COLUMNS}, content = '', tokenize = '{_SEARCH_TOKENIZE}'
+                );
+                CREATE VIRTUAL TABLE temp.{_LIVE_TERMS} USING fts5vocab(main, search, instance);
+                CREATE VIRTUAL TABLE temp.{_TWIN_TERMS}
+                    USING fts5vocab(temp, {_TWIN}, instance);
+                """
+            )
+            # Only papers the index has an entry for: the missing ones are counted apart.
+            conn.execute(
+                f"""INSERT INTO temp.{_TWIN} (rowid, {_SEARCH_COLUMNS})
+                    SELECT id, {_SEARCH_COLUMNS} FROM search_source
+                    WHERE id IN (SELECT id FROM main.search_docsize)"""
+            )
+            conn.commit()
+            stale = {
+                row[0]
+                for row in conn.execute(
+                    f"""SELECT e.id FROM temp.{_TWIN}_docsize e
+                        JOIN main.search_docsize s ON s.id = e.id WHERE s.sz IS NOT e.sz"""
+                )
+            }
+            live_where = "" if compare_all else "WHERE doc IN (SELECT id FROM main.papers)"
+            terms = _differing_terms(
+                conn.execute(_TERM_SUMS.format(vocab=_LIVE_TERMS, where=live_where)),
+                conn.execute(_TERM_SUMS.format(vocab=_TWIN_TERMS, where="")),
+            )
+            occurrences = (
+                'SELECT doc, col, "offset" FROM temp.{} WHERE term = ?'
+                " AND doc IN (SELECT id FROM main.papers)"
+            )
+            for term in terms:
+                for one, other in ((_LIVE_TERMS, _TWIN_TERMS), (_TWIN_TERMS, _LIVE_TERMS)):
+                    query = f"{occurrences.format(one)} EXCEPT {occurrences.format(other)}"
+                    stale.update(row[0] for row in conn.execute(query, [term, term]))
+            return stale
+        finally:
+            if conn.in_transaction:
+                conn.rollback()
+            self._drop_search_twin()
+
+    def _drop_search_twin(self) -> None:
+        self.db.conn.executescript(
+            f"""
+            DROP TABLE IF EXISTS temp.{_LIVE_TERMS};
+            DROP TABLE IF EXISTS temp.{_TWIN_TERMS};
+            DROP TABLE IF EXISTS temp.{_TWIN};
+            """
+        )
 
     def orphans(self) -> dict[str, int]:
         """Rows pointing at a paper or tag that does not exist, counted by table (only
@@ -221,16 +300,14 @@ class MaintenanceStore(StoreBase):
     # Repairs (derived data only) --------------------------------------------------------
 
     def rebuild_search_index(self) -> int:
-        """Refill the full-text index from the papers and notes; returns rows written."""
+        """Rebuild the full-text index from the papers and notes (FTS5's ``'rebuild'``
+        reads them through ``search_source``); returns the number of papers indexed."""
         with self.transaction() as db:
             if "bulk_insert" in db.table_names():
                 db.execute("DELETE FROM bulk_insert")
-            db.execute("DELETE FROM search")
-            cursor = db.execute(
-                f"INSERT INTO search (rowid, title, abstract, authors, notes) {_EXPECTED_SEARCH}"
-            )
+            db.execute("INSERT INTO search(search) VALUES ('rebuild')")
             db.execute("INSERT INTO search(search) VALUES ('optimize')")
-            return int(cursor.rowcount)
+            return int(self._scalar("SELECT count(*) FROM search_docsize"))
 
     def reset_feature_cache(self) -> int:
         """Drop the recommender's cached features; they are rebuilt on the next use."""
@@ -253,6 +330,25 @@ class MaintenanceStore(StoreBase):
                 "DELETE FROM tags WHERE id NOT IN (SELECT tag_id FROM paper_tags)"
             ).rowcount
         return deleted
+
+
+def _differing_terms(live: Iterator[tuple], twin: Iterator[tuple]) -> list[str]:
+    """The terms (at most ``_MAX_TERMS_COMPARED``) whose rows differ between two streams
+    of per-term rows ordered by term: a merge, holding two rows at a time."""
+    found: list[str] = []
+    a, b = next(live, None), next(twin, None)
+    while (a is not None or b is not None) and len(found) < _MAX_TERMS_COMPARED:
+        if b is None or (a is not None and a[0] < b[0]):
+            found.append(a[0])
+            a = next(live, None)
+        elif a is None or b[0] < a[0]:
+            found.append(b[0])
+            b = next(twin, None)
+        else:
+            if a != b:
+                found.append(a[0])
+            a, b = next(live, None), next(twin, None)
+    return found
 
 
 # Whole files: copies, checks and restores -----------------------------------------------
