@@ -31,27 +31,38 @@ def _line(n: int, title: str, abstract: str, cats: str = "cs.LG") -> str:
     )
 
 
-def _search_rows(db: Path) -> list[tuple]:
+def _index(conn: sqlite3.Connection) -> list[list[tuple]]:
+    """What the index holds (it keeps no copy of the text since m006): each entry's
+    per-column sizes, and every word occurrence."""
+    conn.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, search, instance)")
+    try:
+        return [
+            conn.execute("SELECT id, sz FROM search_docsize ORDER BY id").fetchall(),
+            conn.execute("SELECT * FROM temp.words").fetchall(),
+        ]
+    finally:
+        conn.execute("DROP TABLE temp.words")
+
+
+def _search_rows(db: Path) -> list[list[tuple]]:
     conn = sqlite3.connect(db)
     try:
-        return conn.execute(
-            "SELECT rowid, title, abstract, authors, notes FROM search ORDER BY rowid"
-        ).fetchall()
+        return _index(conn)
     finally:
         conn.close()
 
 
-def _expected_rows(db: Path) -> list[tuple]:
-    """What m001's per-row triggers would have put in the index."""
+def _expected_rows(db: Path) -> list[list[tuple]]:
+    """The index a rebuild from the papers and notes makes (what per-row triggers would
+    have written), on a copy."""
     conn = sqlite3.connect(db)
+    copy = sqlite3.connect(":memory:")
     try:
-        return conn.execute(
-            "SELECT p.id, p.title, p.abstract, p.authors,"
-            " coalesce((SELECT group_concat(text, char(10)) FROM notes n"
-            "           WHERE n.paper_id = p.id), '')"
-            " FROM papers p ORDER BY p.id"
-        ).fetchall()
+        conn.backup(copy)
+        copy.execute("INSERT INTO search(search) VALUES ('rebuild')")
+        return _index(copy)
     finally:
+        copy.close()
         conn.close()
 
 

@@ -55,10 +55,13 @@ def _contents(db: Path) -> list[tuple]:
         tags = conn.execute(
             "SELECT paper_id, name FROM paper_tags JOIN tags ON tags.id = tag_id ORDER BY 1, 2"
         ).fetchall()
-        search = conn.execute("SELECT rowid, * FROM search ORDER BY rowid").fetchall()
+        # The index keeps no text of its own (m006): compare its entries and words.
+        conn.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, search, instance)")
+        search = conn.execute("SELECT id, sz FROM search_docsize ORDER BY id").fetchall()
+        words = conn.execute("SELECT * FROM temp.words").fetchall()
     finally:
         conn.close()
-    return [papers, tags, search]
+    return [papers, tags, search, words]
 
 
 def _run(tmp_path: Path, data: Path, name: str, **options) -> tuple:
