@@ -89,10 +89,10 @@ def test_small_import_into_a_large_library_keeps_the_index(
     empty_service: Service, db_path: Path, snapshot: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    monkeypatch.setattr(importing, "DEFER_INDEXES_AT", 1_000)
+    monkeypatch.setattr(importing, "DEFER_INDEXES_AT", 100)
     empty_service.import_files([snapshot])
     small = tmp_path / "small.jsonl"
-    generate(small, 1_500, seed=7)  # ~2 MB: about 2,000 papers expected, 12,000 stored
+    generate(small, 500, seed=7)  # ~0.8 MB: ~800 papers expected, under a tenth of 12,000
     seen: list[bool] = []
     empty_service.import_files([small], progress=lambda _: seen.append(_has_title_index(db_path)))
     assert seen and all(seen)
