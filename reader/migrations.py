@@ -10,6 +10,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from reader.match import title_hash
+
 MIGRATION_SET = "reader"
 migrations = Migrations(MIGRATION_SET)
 
@@ -334,6 +336,32 @@ def m006_search_external_content(db: Database) -> None:
         END;
         CREATE TRIGGER notes_search_delete AFTER DELETE ON notes BEGIN
             {insert.format(id="old.paper_id")}
+        END;
+        """
+    )
+
+
+@migrations()
+def m007_title_hash(db: Database) -> None:
+    """Duplicate lookups go through ``title_hash``, a 64-bit integer of the title key
+    (:func:`reader.match.title_hash`; never change that function, stored hashes depend
+    on it), instead of an index on the key's text: the index is a fifth the size, so a
+    large import dirties a fifth the pages (at a million papers the text index made
+    commits the larger half of an import's time). NULL means "not computed yet", as for
+    ``title_key``; 0 means "no key". An edit of the title or authors resets both.
+    """
+    db.execute("ALTER TABLE papers ADD COLUMN title_hash INTEGER")
+    rows = db.execute("SELECT id, title_key FROM papers WHERE title_key IS NOT NULL").fetchall()
+    db.conn.executemany(
+        "UPDATE papers SET title_hash = ? WHERE id = ?", [(title_hash(k), i) for i, k in rows]
+    )
+    db.executescript(
+        """
+        DROP INDEX papers_title_key;
+        CREATE INDEX papers_title_hash ON papers(title_hash);
+        DROP TRIGGER papers_title_key_reset;
+        CREATE TRIGGER papers_title_key_reset AFTER UPDATE OF title, authors ON papers BEGIN
+            UPDATE papers SET title_key = NULL, title_hash = NULL WHERE id = new.id;
         END;
         """
     )

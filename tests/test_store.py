@@ -65,6 +65,7 @@ def test_new_database_has_the_schema_and_pragmas(store: Store) -> None:
         "source": str,
         "added_at": str,
         "title_key": str,  # m004: duplicate detection
+        "title_hash": int,  # m007: its indexed hash
     }
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1

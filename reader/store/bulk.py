@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from reader.ids import normalize_arxiv_id
-from reader.match import normalize_title, title_key
+from reader.match import normalize_title, title_hash, title_key
 from reader.models import PaperRecord
 
 from .base import DEFERRABLE_INDEXES, dumps, ensure_indexes, to_iso
@@ -32,7 +32,7 @@ stored, nothing new; duplicate: the same paper as an earlier record of the same 
 
 _INSERT_COLUMNS = (
     "id", "title", "abstract", "authors", "year", "date", "venue", "arxiv_id", "doi", "url",
-    "code_url", "pdf_path", "source", "added_at", "title_key",
+    "code_url", "pdf_path", "source", "added_at", "title_key", "title_hash",
 )  # fmt: skip
 _INSERT_SQL = (
     f"INSERT INTO papers ({', '.join(_INSERT_COLUMNS)}) "
@@ -292,6 +292,7 @@ class ImportStore(MergeStore):
                         slots[i].source,
                         (extras[i].added_at if extras[i] and extras[i].added_at else added_at),  # type: ignore[union-attr]
                         keys[i],
+                        title_hash(keys[i]),
                     )
                     for i, paper_id in zip(fresh, ids, strict=True)
                 ],
@@ -324,12 +325,13 @@ class ImportStore(MergeStore):
         conn = self.db.conn
         info: dict[int, tuple[str | None, str | None]] = {}
 
-        def lookup(column: str, values: list[str]) -> dict[str, list[int]]:
+        def lookup(column: str, values: list[Any], keyed: str = "") -> dict[str, list[int]]:
+            """Papers by ``keyed`` (default: ``column``) whose ``column`` is in ``values``."""
             found: dict[str, list[int]] = {}
             if not values:
                 return found
             for paper_id, value, arxiv_id, doi in conn.execute(
-                f"SELECT id, {column}, arxiv_id, doi FROM papers"
+                f"SELECT id, {keyed or column}, arxiv_id, doi FROM papers"
                 f" WHERE {column} IN (SELECT value FROM json_each(?))",
                 [json.dumps(values)],
             ):
@@ -339,7 +341,8 @@ class ImportStore(MergeStore):
 
         by_arxiv = lookup("arxiv_id", [s.arxiv_id for s in slots if s.arxiv_id])
         by_doi = lookup("doi", [s.doi for s in slots if s.doi])
-        by_key = lookup("title_key", [k for k in keys if k])
+        # Found through the small integer index, kept only where the whole key agrees.
+        by_key = lookup("title_hash", [title_hash(k) for k in keys if k], keyed="title_key")
         merged_into: dict[int, int] = {}
 
         def live(paper_id: int) -> int:
@@ -454,9 +457,10 @@ class ImportStore(MergeStore):
             conn.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*fills.values(), paper_id])
             if "authors" in fills:
                 title = conn.execute("SELECT title FROM papers WHERE id = ?", [paper_id]).fetchone()
+                key = title_key(title[0], slot.authors)
                 conn.execute(
-                    "UPDATE papers SET title_key = ? WHERE id = ?",
-                    [title_key(title[0], slot.authors), paper_id],
+                    "UPDATE papers SET title_key = ?, title_hash = ? WHERE id = ?",
+                    [key, title_hash(key), paper_id],
                 )
             changed.add(paper_id)
         return changed

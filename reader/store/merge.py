@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from reader.match import title_key
+from reader.match import title_hash, title_key
 
 from .base import NotFound, StoreBase, StoreError, _bad_text, _friendly
 
@@ -89,14 +89,15 @@ class MergeStore(StoreBase):
         while True:
             with self._write() as conn:
                 rows = conn.execute(
-                    "SELECT id, title, authors FROM papers WHERE title_key IS NULL LIMIT ?",
+                    "SELECT id, title, authors FROM papers WHERE title_hash IS NULL LIMIT ?",
                     [batch],
                 ).fetchall()
                 if not rows:
                     return done
+                keys = [(title_key(t, json.loads(a)), i) for i, t, a in rows]
                 conn.executemany(
-                    "UPDATE papers SET title_key = ? WHERE id = ?",
-                    [(title_key(t, json.loads(a)), i) for i, t, a in rows],
+                    "UPDATE papers SET title_key = ?, title_hash = ? WHERE id = ?",
+                    [(key, title_hash(key), i) for key, i in keys],
                 )
                 done += len(rows)
 
@@ -161,9 +162,10 @@ class MergeStore(StoreBase):
             title, authors = conn.execute(
                 "SELECT title, authors FROM papers WHERE id = ?", [keep]
             ).fetchone()
+            key = title_key(title, json.loads(authors))
             conn.execute(
-                "UPDATE papers SET title_key = ? WHERE id = ?",
-                [title_key(title, json.loads(authors)), keep],
+                "UPDATE papers SET title_key = ?, title_hash = ? WHERE id = ?",
+                [key, title_hash(key), keep],
             )
 
     def _move_review(self, conn: sqlite3.Connection, keep: int, drop: int) -> None:
@@ -208,9 +210,9 @@ class MergeStore(StoreBase):
         self.refresh_title_keys()
         groups: list[list[StoredIds]] = []
         cursor = self.db.conn.execute(
-            "SELECT id, title, arxiv_id, doi, title_key FROM papers WHERE title_key IN ("
-            " SELECT title_key FROM papers WHERE title_key != ''"
-            " GROUP BY title_key HAVING count(*) > 1) ORDER BY title_key, id"
+            "SELECT id, title, arxiv_id, doi, title_key FROM papers WHERE title_hash IN ("
+            " SELECT title_hash FROM papers WHERE title_hash != 0"
+            " GROUP BY title_hash HAVING count(*) > 1) ORDER BY title_key, id"
         )
         current: list[StoredIds] = []
         for row in cursor:
