@@ -121,3 +121,19 @@ def test_opening_a_read_only_database_with_its_indexes_writes_nothing(db_path: P
     finally:
         db_path.chmod(0o644)
     assert db_path.read_bytes() == before
+
+
+def test_interrupted_large_import_puts_the_title_index_back(
+    empty_service: Service, db_path: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "DEFER_INDEXES_AT", 1_000)
+    seen: list[bool] = []
+
+    def progress(_: int) -> None:
+        seen.append(_has_title_index(db_path))
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        empty_service.import_files([snapshot], progress=progress)
+    assert seen == [False]
+    assert _has_title_index(db_path)  # at once, not only when the file is next opened

@@ -22,7 +22,7 @@ from reader.ids import normalize_arxiv_id
 from reader.match import normalize_title, title_hash, title_key
 from reader.models import PaperRecord
 
-from .base import DEFERRABLE_INDEXES, dumps, ensure_indexes, to_iso
+from .base import DEFERRABLE_INDEXES, StoreError, dumps, ensure_indexes, to_iso
 from .merge import FILL_FIELDS, MergeStore, compatible
 from .tags import clean_tag
 
@@ -167,7 +167,7 @@ class ImportStore(MergeStore):
         :class:`BulkLoad` it yields, with a larger page cache (:data:`IMPORT_CACHE_KIB`).
 
         ``defer_indexes``: drop :data:`DEFERRABLE_INDEXES` for the run and build them
-        again at its end; worth it when the run adds about as many papers as are stored.
+        again at its end; worth it when the run adds many papers for its size.
         On leaving, the open transaction is committed, or rolled back on an exception.
         """
         conn = self.db.conn
@@ -182,14 +182,17 @@ class ImportStore(MergeStore):
                 yield load
             except BaseException:
                 load.rollback()
+                if dropped:
+                    try:
+                        self.ensure_indexes()
+                    except StoreError:
+                        pass  # the first error is the one to report; opening rebuilds them
                 raise
             load.commit()
+            if dropped:
+                self.ensure_indexes()
         finally:
-            try:
-                if dropped:
-                    self.ensure_indexes()
-            finally:
-                conn.execute(f"PRAGMA cache_size = {int(before)}")
+            conn.execute(f"PRAGMA cache_size = {int(before)}")
 
     def _drop_deferrable_indexes(self) -> list[str]:
         present = {
