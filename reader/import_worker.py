@@ -6,7 +6,7 @@ again and, in a thread, would fight the writer for the GIL. So for a large file 
 importer starts ``python -m reader.import_worker`` and this process reads and parses on
 the other core, writing pickled batches to stdout::
 
-    ("batch", records, prepared, problems, bytes_read, lines)  # prepared: (title key, authors JSON)
+    ("batch", records, prepared, problems, bytes_read, lines)  # see prepare()
     ("oserror", message)                                        # the file could not be read
     ("error", message)                                          # anything else (a bug)
     ("done",)
@@ -27,7 +27,7 @@ from collections.abc import Collection, Iterator
 from datetime import date
 from typing import BinaryIO
 
-from reader.match import title_key
+from reader.match import title_hash, title_key
 from reader.models import PaperRecord, ParseProblem
 from reader.parse.arxiv_jsonl import iter_arxiv_jsonl
 from reader.parse.detect import decode_bytes
@@ -46,9 +46,11 @@ def decoded_lines(handle: BinaryIO, counter: list[int]) -> Iterator[str]:
             yield decode_bytes(raw)
 
 
-def prepare(record: PaperRecord) -> tuple[str, str]:
-    """What the store computes for each record: its title key and its authors as JSON."""
-    return title_key(record.title, record.authors), _authors_json(record.authors)
+def prepare(record: PaperRecord) -> tuple[str, str, int]:
+    """What the store computes for each record: its title key, its authors as JSON and
+    the key's hash."""
+    key = title_key(record.title, record.authors)
+    return key, _authors_json(record.authors), title_hash(key)
 
 
 def batches(
@@ -57,7 +59,7 @@ def batches(
     """The ``batch`` messages for the file at ``path``."""
     counter = [0]
     records: list[PaperRecord] = []
-    prepared: list[tuple[str, str]] = []
+    prepared: list[tuple[str, str, int]] = []
     problems: list[ParseProblem] = []
     lines = 0
     with open(path, "rb") as handle:

@@ -671,7 +671,7 @@ class _GroupWriter:
         records: list[PaperRecord],
         file: FileReport,
         incoming: list[Incoming] | None = None,
-        prepared: list[tuple[str, str]] | None = None,
+        prepared: list[tuple[str, str, int]] | None = None,
         *,
         commit: bool = True,
     ) -> list[tuple[Outcome, int]]:

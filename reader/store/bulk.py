@@ -99,9 +99,9 @@ def _same(a: PaperRecord, b: PaperRecord) -> bool:
 
 
 def _index_search(conn: Any, ids: list[int]) -> None:
-    """Add these new papers to the full-text index (what m001's insert trigger does for
+    """Add these new papers to the full-text index (what m006's insert trigger does for
     one row) with one statement: a range when the ids are consecutive, as they are when
-    the importer numbers them."""
+    the importer numbers them. A new paper has no notes yet, hence ``''``."""
     if not ids:
         return
     select = (
@@ -216,7 +216,7 @@ class ImportStore(MergeStore):
         *,
         now: datetime,
         incoming: Sequence[Incoming] | None = None,
-        prepared: Sequence[tuple[str, str]] | None = None,
+        prepared: Sequence[tuple[str, str, int]] | None = None,
     ) -> list[tuple[Outcome, int]]:
         """Store a batch in one transaction; returns (outcome, paper id) per record.
 
@@ -225,13 +225,14 @@ class ImportStore(MergeStore):
         fields and adds its tags; the user's data is never overwritten. A record that
         matches two stored papers proves they are one: they are merged.
 
-        ``prepared`` may hold each record's title key and authors JSON, computed
+        ``prepared`` may hold each record's title key, authors JSON and title hash, computed
         elsewhere (:func:`reader.import_worker.prepare`) so that work is off this thread.
         """
         added_at = to_iso(now)
         # 1. Fold duplicates inside the batch together.
         slots: list[PaperRecord] = []
         keys: list[str] = []
+        hashes: list[int] = []
         authors_json: list[str | None] = []  # None: compute at insert
         extras: list[Incoming | None] = []
         slot_of: list[int] = []
@@ -252,6 +253,7 @@ class ImportStore(MergeStore):
                 slot = len(slots)
                 slots.append(record)
                 keys.append(key)
+                hashes.append(prepared[n][2] if prepared else title_hash(key))
                 authors_json.append(prepared[n][1] if prepared else None)
                 extras.append(incoming[n] if incoming else None)
             else:
@@ -268,7 +270,7 @@ class ImportStore(MergeStore):
                 by_key.setdefault(key, slot)
 
         with self._write() as conn:
-            matches = self._match_stored(slots, keys)
+            matches = self._match_stored(slots, keys, hashes)
             self._match_restored(slots, extras, matches)
             outcomes: list[tuple[Outcome, int]] = []
             fresh = [i for i, found in enumerate(matches) if found is None]
@@ -295,7 +297,7 @@ class ImportStore(MergeStore):
                         slots[i].source,
                         (extras[i].added_at if extras[i] and extras[i].added_at else added_at),  # type: ignore[union-attr]
                         keys[i],
-                        title_hash(keys[i]),
+                        hashes[i],
                     )
                     for i, paper_id in zip(fresh, ids, strict=True)
                 ],
@@ -322,7 +324,9 @@ class ImportStore(MergeStore):
             seen.add(slot)
         return outcomes
 
-    def _match_stored(self, slots: list[PaperRecord], keys: list[str]) -> list[int | None]:
+    def _match_stored(
+        self, slots: list[PaperRecord], keys: list[str], hashes: list[int]
+    ) -> list[int | None]:
         """The stored paper each slot is, or None; merges stored papers a slot proves
         to be one."""
         conn = self.db.conn
@@ -345,7 +349,7 @@ class ImportStore(MergeStore):
         by_arxiv = lookup("arxiv_id", [s.arxiv_id for s in slots if s.arxiv_id])
         by_doi = lookup("doi", [s.doi for s in slots if s.doi])
         # Found through the small integer index, kept only where the whole key agrees.
-        by_key = lookup("title_hash", [title_hash(k) for k in keys if k], keyed="title_key")
+        by_key = lookup("title_hash", [h for h in hashes if h], keyed="title_key")
         merged_into: dict[int, int] = {}
 
         def live(paper_id: int) -> int:
