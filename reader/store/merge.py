@@ -27,7 +27,7 @@ FILL_FIELDS = (
 
 _EMPTY: tuple[Any, ...] = (None, "", "[]")
 # Tables whose rows are moved by hand because a plain UPDATE could collide.
-_SPECIAL = {"papers", "paper_tags", "review_cards", "search"}
+_SPECIAL = {"papers", "paper_tags", "review_cards"}
 
 
 @dataclass(frozen=True)
