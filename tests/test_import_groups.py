@@ -137,3 +137,23 @@ def test_interrupted_large_import_puts_the_title_index_back(
         empty_service.import_files([snapshot], progress=progress)
     assert seen == [False]
     assert _has_title_index(db_path)  # at once, not only when the file is next opened
+
+
+def _automerge(db: Path) -> int | None:
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute("SELECT v FROM search_config WHERE k = 'automerge'").fetchone()
+        return row[0] if row else None
+    finally:
+        conn.close()
+
+
+def test_import_merges_search_segments_less_often_then_as_before(
+    empty_service: Service, db_path: Path, snapshot: Path
+) -> None:
+    assert _automerge(db_path) in (None, bulk.FTS_DEFAULT_AUTOMERGE)
+    seen: list[int | None] = []
+    empty_service.import_files([snapshot], progress=lambda _: seen.append(_automerge(db_path)))
+    assert seen and set(seen) == {bulk.IMPORT_AUTOMERGE}
+    assert _automerge(db_path) == bulk.FTS_DEFAULT_AUTOMERGE
+    assert [p.id for p in empty_service.search("generalization")]  # still searchable
