@@ -679,7 +679,7 @@ class _GroupWriter:
         papers before the transaction may end (then it calls :meth:`commit_if_due`)."""
         self._load.begin()
         outcomes = self._store.ingest(
-            records, now=self._clock(), incoming=incoming, prepared=prepared
+            records, now=self._clock(), incoming=incoming, prepared=prepared, within=self._load
         )
         self._pending.append((file, outcomes))
         self._load.counted(len(records))

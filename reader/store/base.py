@@ -202,11 +202,14 @@ class StoreBase:
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
-        """Database errors inside become one-line StoreErrors."""
+        """Database errors (and text SQLite cannot store) inside become one-line
+        StoreErrors."""
         try:
             yield
         except sqlite3.Error as error:
             raise _friendly(self.path, error) from None
+        except UnicodeEncodeError as error:
+            raise _bad_text(self.path, error) from None
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:

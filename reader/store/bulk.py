@@ -238,8 +238,10 @@ class ImportStore(MergeStore):
         now: datetime,
         incoming: Sequence[Incoming] | None = None,
         prepared: Sequence[tuple[str, str, int]] | None = None,
+        within: BulkLoad | None = None,
     ) -> list[tuple[Outcome, int]]:
-        """Store a batch in one transaction; returns (outcome, paper id) per record.
+        """Store a batch in one transaction, or as part of ``within``'s open one; returns
+        (outcome, paper id) per record.
 
         Same paper: a shared arXiv id, a shared DOI, or a shared title key whose ids do
         not conflict. A record that matches a stored paper fills that paper's empty
@@ -290,7 +292,7 @@ class ImportStore(MergeStore):
             if key:
                 by_key.setdefault(key, slot)
 
-        with self._write() as conn:
+        with self._batch_transaction(within) as conn:
             matches = self._match_stored(slots, keys, hashes)
             self._match_restored(slots, extras, matches)
             outcomes: list[tuple[Outcome, int]] = []
@@ -344,6 +346,18 @@ class ImportStore(MergeStore):
             outcomes.append((outcome, paper_id) if slot not in seen else ("duplicate", paper_id))
             seen.add(slot)
         return outcomes
+
+    @contextmanager
+    def _batch_transaction(self, within: BulkLoad | None) -> Iterator[Any]:
+        if within is None or not within.open:
+            with self._write() as conn:
+                yield conn
+            return
+        # No savepoint inside a bulk load's transaction: FTS5 writes out its pending index
+        # data as a new segment at every savepoint, which undid most of what grouping
+        # batches saves. A failure here rolls back the whole group (bulk_import).
+        with self._errors():
+            yield self.db.conn
 
     def _match_stored(
         self, slots: list[PaperRecord], keys: list[str], hashes: list[int]
