@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlite_utils import Database
 
+from reader.migrations import migrations
 from reader.models import PaperRecord, Status
 from reader.store import NotFound, Store, StoreError, fts_query, open_store
 
@@ -69,6 +71,7 @@ def test_new_database_has_the_schema_and_pragmas(store: Store) -> None:
     }
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA page_size").fetchone()[0] == 16384
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
 
 
@@ -390,3 +393,18 @@ def test_list_with_any_query_text_never_raises(store: Store, query: str) -> None
     add(store, title="title and more")
     assert isinstance(store.list_papers(query=query, sort="relevance"), list)
     assert store.count_papers(query=query) >= 0
+
+
+def test_an_existing_database_keeps_its_page_size(db_path: Path) -> None:
+    old = db_path.with_name("old.db")
+    conn = sqlite3.connect(old)
+    conn.execute("PRAGMA page_size = 4096")
+    conn.close()
+    migrations.apply(Database(old))  # a database made before 16 KiB pages
+    store = open_store(old)
+    try:
+        assert store.db.execute("PRAGMA page_size").fetchone()[0] == 4096
+        add(store, title="Still works")
+        assert [p.title for p in store.list_papers()] == ["Still works"]
+    finally:
+        store.close()

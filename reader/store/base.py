@@ -17,6 +17,11 @@ from reader.migrations import MIGRATION_SET, migrations
 
 BUSY_TIMEOUT_S = 10.0
 """How long a write waits for another process's write to finish before giving up."""
+PAGE_SIZE = 16384
+"""Page size of new databases (SQLite's default is 4,096). Rows here are large (an
+abstract is ~1 KB) and an import writes gigabytes a page at a time: 16 KiB pages took a
+million-paper import's commits from 13.4 s to 8.2 s and the whole from 48.9 s to 43.6 s
+(32 KiB: no better)."""
 DEFERRABLE_INDEXES = {
     "papers_title": "CREATE INDEX papers_title ON papers(title COLLATE NOCASE)",
 }
@@ -116,6 +121,9 @@ def connect(path: Path) -> Database:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         _check_ours(db, path)
+        if not db.table_names():
+            # Only a new file can take it (an existing one would need a VACUUM).
+            db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.execute("PRAGMA journal_mode = WAL")
         if db.table_names() and migrations.pending(db):
