@@ -264,7 +264,11 @@ class ImportStore(MergeStore):
         by_key: dict[str, int] = {}
         for n, raw in enumerate(records):
             record = _normalized(raw) if raw.doi else raw
-            key = prepared[n][0] if prepared else title_key(record.title, record.authors)
+            if prepared:
+                key, known_authors, key_hash = prepared[n]
+            else:
+                key, known_authors = title_key(record.title, record.authors), None
+                key_hash = title_hash(key)
             slot = by_arxiv.get(record.arxiv_id) if record.arxiv_id else None
             if slot is None and record.doi:
                 slot = by_doi.get(record.doi)
@@ -276,8 +280,8 @@ class ImportStore(MergeStore):
                 slot = len(slots)
                 slots.append(record)
                 keys.append(key)
-                hashes.append(prepared[n][2] if prepared else title_hash(key))
-                authors_json.append(prepared[n][1] if prepared else None)
+                hashes.append(key_hash)
+                authors_json.append(known_authors)
                 extras.append(incoming[n] if incoming else None)
             else:
                 folded = _fold_in(slots[slot], record)
@@ -301,30 +305,20 @@ class ImportStore(MergeStore):
             # m005: the insert trigger skips rows while bulk_insert holds a row; the batch
             # is indexed below with one statement, inside this same transaction.
             conn.execute("INSERT INTO bulk_insert (id) VALUES (1)")
-            conn.executemany(
-                _INSERT_SQL,
-                [
+            rows = []
+            for i, paper_id in zip(fresh, ids, strict=True):
+                record, extra = slots[i], extras[i]
+                rows.append(
                     (
-                        paper_id,
-                        slots[i].title,
-                        slots[i].abstract,
-                        authors_json[i] or _authors_json(slots[i].authors),
-                        slots[i].year,
-                        slots[i].date,
-                        slots[i].venue,
-                        slots[i].arxiv_id,
-                        slots[i].doi,
-                        slots[i].url,
-                        slots[i].code_url,
-                        slots[i].pdf_path,
-                        slots[i].source,
-                        (extras[i].added_at if extras[i] and extras[i].added_at else added_at),  # type: ignore[union-attr]
-                        keys[i],
-                        hashes[i],
+                        paper_id, record.title, record.abstract,
+                        authors_json[i] or _authors_json(record.authors),
+                        record.year, record.date, record.venue, record.arxiv_id, record.doi,
+                        record.url, record.code_url, record.pdf_path, record.source,
+                        extra.added_at if extra and extra.added_at else added_at,
+                        keys[i], hashes[i],
                     )
-                    for i, paper_id in zip(fresh, ids, strict=True)
-                ],
-            )
+                )  # fmt: skip
+            conn.executemany(_INSERT_SQL, rows)
             conn.execute("DELETE FROM bulk_insert")
             _index_search(conn, ids)
             slot_result: list[tuple[Outcome, int]] = [("added", 0)] * len(slots)
