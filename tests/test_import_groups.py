@@ -149,11 +149,13 @@ def _automerge(db: Path) -> int | None:
 
 
 def test_import_merges_search_segments_less_often_then_as_before(
-    empty_service: Service, db_path: Path, snapshot: Path
+    empty_service: Service, db_path: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert _automerge(db_path) in (None, bulk.FTS_DEFAULT_AUTOMERGE)
+    monkeypatch.setattr(bulk, "GROUP_RECORDS", importing.BATCH_SIZE)  # visible at once
+    before = _automerge(db_path)
+    assert before in (None, bulk.FTS_DEFAULT_AUTOMERGE)
     seen: list[int | None] = []
     empty_service.import_files([snapshot], progress=lambda _: seen.append(_automerge(db_path)))
     assert seen and set(seen) == {bulk.IMPORT_AUTOMERGE}
-    assert _automerge(db_path) == bulk.FTS_DEFAULT_AUTOMERGE
+    assert _automerge(db_path) == before
     assert [p.id for p in empty_service.search("generalization")]  # still searchable

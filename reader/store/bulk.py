@@ -105,6 +105,10 @@ def _same(a: PaperRecord, b: PaperRecord) -> bool:
     return compatible(a.arxiv_id, a.doi, b.arxiv_id, b.doi)
 
 
+def _set_automerge(conn: Any, value: int) -> None:
+    conn.execute("INSERT INTO search(search, rank) VALUES ('automerge', ?)", [value])
+
+
 def _index_search(conn: Any, ids: list[int]) -> None:
     """Add these new papers to the full-text index (what m006's insert trigger does for
     one row) with one statement: a range when the ids are consecutive, as they are when
@@ -133,18 +137,40 @@ class BulkLoad:
         self._store = store
         self._records = 0
         self._began = 0.0
+        self._automerge: int | None | Literal["unset"] = "unset"
+        """The index's automerge setting before this load changed it (None: no row)."""
 
     @property
     def open(self) -> bool:
         return self._store.db.conn.in_transaction
 
     def begin(self) -> None:
-        """Take the write lock for the next batches, unless a transaction is open."""
+        """Take the write lock for the next batches, unless a transaction is open. The
+        first one also sets :data:`IMPORT_AUTOMERGE`, so a load that writes nothing
+        changes nothing."""
         if not self.open:
+            conn = self._store.db.conn
             with self._store._errors():
-                self._store.db.conn.execute("BEGIN IMMEDIATE")
+                conn.execute("BEGIN IMMEDIATE")
+                if self._automerge == "unset":
+                    row = conn.execute(
+                        "SELECT v FROM search_config WHERE k = 'automerge'"
+                    ).fetchone()
+                    self._automerge = int(row[0]) if row else None
+                    _set_automerge(conn, IMPORT_AUTOMERGE)
             self._records = 0
             self._began = time.monotonic()
+
+    def restore(self) -> None:
+        """Put the automerge setting back as it was (the row removed if there was none)."""
+        if self._automerge == "unset":
+            return
+        with self._store._write() as conn:
+            _set_automerge(conn, self._automerge or FTS_DEFAULT_AUTOMERGE)
+            if self._automerge is None:
+                # Setting it updated FTS5's in-memory copy; the row goes, as before.
+                conn.execute("DELETE FROM search_config WHERE k = 'automerge'")
+        self._automerge = "unset"
 
     def counted(self, records: int) -> None:
         self._records += records
@@ -182,7 +208,6 @@ class ImportStore(MergeStore):
         conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
         load = BulkLoad(self)
         dropped: list[str] = []
-        automerge = self._search_automerge(IMPORT_AUTOMERGE)
         try:
             if defer_indexes:
                 dropped = self._drop_deferrable_indexes()
@@ -203,17 +228,9 @@ class ImportStore(MergeStore):
             conn.execute(f"PRAGMA cache_size = {int(before)}")
             if not conn.in_transaction:
                 try:
-                    self._search_automerge(automerge)
+                    load.restore()
                 except StoreError:
                     pass  # a setting for speed only; never hide the import's own error
-
-    def _search_automerge(self, value: int) -> int:
-        """Set the full-text index's automerge (see :data:`IMPORT_AUTOMERGE`); returns
-        the value it had."""
-        row = self.db.conn.execute("SELECT v FROM search_config WHERE k = 'automerge'").fetchone()
-        with self._write() as conn:
-            conn.execute("INSERT INTO search(search, rank) VALUES ('automerge', ?)", [value])
-        return int(row[0]) if row else FTS_DEFAULT_AUTOMERGE
 
     def _drop_deferrable_indexes(self) -> list[str]:
         present = {
