@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from search_index_helpers import index_contents, rebuilt_contents
 
 from reader.models import PaperRecord
 from reader.service import Service
@@ -31,38 +32,19 @@ def _line(n: int, title: str, abstract: str, cats: str = "cs.LG") -> str:
     )
 
 
-def _index(conn: sqlite3.Connection) -> list[list[tuple]]:
-    """What the index holds (it keeps no copy of the text since m006): each entry's
-    per-column sizes, and every word occurrence."""
-    conn.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, search, instance)")
-    try:
-        return [
-            conn.execute("SELECT id, sz FROM search_docsize ORDER BY id").fetchall(),
-            conn.execute("SELECT * FROM temp.words").fetchall(),
-        ]
-    finally:
-        conn.execute("DROP TABLE temp.words")
-
-
 def _search_rows(db: Path) -> list[list[tuple]]:
     conn = sqlite3.connect(db)
     try:
-        return _index(conn)
+        return index_contents(conn)
     finally:
         conn.close()
 
 
 def _expected_rows(db: Path) -> list[list[tuple]]:
-    """The index a rebuild from the papers and notes makes (what per-row triggers would
-    have written), on a copy."""
     conn = sqlite3.connect(db)
-    copy = sqlite3.connect(":memory:")
     try:
-        conn.backup(copy)
-        copy.execute("INSERT INTO search(search) VALUES ('rebuild')")
-        return _index(copy)
+        return rebuilt_contents(conn)
     finally:
-        copy.close()
         conn.close()
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from search_index_helpers import index_contents, rebuilt_contents
 from sqlite_utils import Database
 
 from reader.migrations import migrations
@@ -23,29 +24,6 @@ from reader.store import Store, StoreError, open_store
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 # Few words, so papers share them, with accents the tokenizer folds.
 WORDS = ["grokking", "café", "naïve", "bayes", "attention", "graph", "Zürich", "lasso"]
-
-
-def index_contents(conn: sqlite3.Connection) -> list[list[tuple]]:
-    """What the index holds: each entry's per-column sizes, and every word occurrence."""
-    conn.execute("CREATE VIRTUAL TABLE temp.words USING fts5vocab(main, search, instance)")
-    try:
-        return [
-            conn.execute("SELECT id, sz FROM search_docsize ORDER BY id").fetchall(),
-            conn.execute("SELECT * FROM temp.words").fetchall(),
-        ]
-    finally:
-        conn.execute("DROP TABLE temp.words")
-
-
-def rebuilt_contents(conn: sqlite3.Connection) -> list[list[tuple]]:
-    """What a rebuild from the papers and notes makes, on an in-memory copy."""
-    copy = sqlite3.connect(":memory:")
-    try:
-        conn.backup(copy)
-        copy.execute("INSERT INTO search(search) VALUES ('rebuild')")
-        return index_contents(copy)
-    finally:
-        copy.close()
 
 
 def assert_index_in_step(store: Store) -> None:
