@@ -677,12 +677,10 @@ class _GroupWriter:
     ) -> list[tuple[Outcome, int]]:
         """Store a batch; ``commit=False`` when the caller writes more for the same
         papers before the transaction may end (then it calls :meth:`commit_if_due`)."""
-        self._load.begin()
         outcomes = self._store.ingest(
             records, now=self._clock(), incoming=incoming, prepared=prepared, within=self._load
         )
         self._pending.append((file, outcomes))
-        self._load.counted(len(records))
         if commit:
             self.commit_if_due()
         return outcomes

@@ -135,12 +135,14 @@ def connect(path: Path) -> Database:
     return db
 
 
+def index_names(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+
+
 def ensure_indexes(conn: sqlite3.Connection) -> list[str]:
     """Build those of :data:`DEFERRABLE_INDEXES` that are missing; returns their names.
     Writes nothing when none is (so a read-only file still opens)."""
-    present = {
-        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
-    }
+    present = index_names(conn)
     missing = [name for name in DEFERRABLE_INDEXES if name not in present]
     if missing:
         nested = conn.in_transaction

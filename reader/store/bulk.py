@@ -3,8 +3,9 @@
 :meth:`ImportStore.ingest` takes a batch (a few thousand records), folds duplicates
 inside it together, looks the rest up by arXiv id, DOI and title key with three indexed
 queries, fills the empty fields of papers already stored, and inserts the new ones with
-``executemany``. Each batch is one transaction: an interrupted import leaves whole
-batches only, and re-running it finds those papers and moves on.
+``executemany``. A batch is one transaction, or part of a :class:`BulkLoad`'s, which
+groups several: an interrupted import leaves whole transactions only, and re-running it
+finds those papers and moves on.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from reader.ids import normalize_arxiv_id
 from reader.match import normalize_title, title_hash, title_key
 from reader.models import PaperRecord
 
-from .base import DEFERRABLE_INDEXES, StoreError, dumps, ensure_indexes, to_iso
+from .base import DEFERRABLE_INDEXES, StoreError, dumps, ensure_indexes, index_names, to_iso
 from .merge import FILL_FIELDS, MergeStore, compatible
 from .tags import clean_tag
 
@@ -59,7 +60,7 @@ GROUP_RECORDS = 50_000
 GROUP_SECONDS = 2.0
 """A bulk import commits once it has this many records or has held the write lock this
 long, whichever comes first. Every commit writes each index page the transaction
-touched; the title and title-key indexes are in random order, so a 5,000-paper
+touched; the title, title-key and DOI indexes are in random order, so a 5,000-paper
 transaction over a million-paper catalog dirtied a page per paper in each, and at that
 size commits took half the import's time. The time cap bounds what an
 interrupt takes back and how long another program waits for the lock."""
@@ -128,7 +129,8 @@ def _index_search(conn: Any, ids: list[int]) -> None:
 class BulkLoad:
     """A long run of :meth:`ImportStore.ingest` batches, several to a transaction.
 
-    Call :meth:`commit_if_due` after each batch: it commits once the open transaction
+    Pass it to :meth:`ImportStore.ingest` as ``within`` and call :meth:`commit_if_due`
+    after each batch: it commits once the open transaction
     holds :data:`GROUP_RECORDS` records or is :data:`GROUP_SECONDS` old, and returns
     True when it did. Until then, an interrupt takes the batches back together.
     """
@@ -145,7 +147,8 @@ class BulkLoad:
         return self._store.db.conn.in_transaction
 
     def begin(self) -> None:
-        """Take the write lock for the next batches, unless a transaction is open. The
+        """Take the write lock for the next batches (:meth:`ImportStore.ingest` calls
+        this), unless a transaction is open. The
         first one also sets :data:`IMPORT_AUTOMERGE`, so a load that writes nothing
         changes nothing."""
         if not self.open:
@@ -233,10 +236,7 @@ class ImportStore(MergeStore):
                     pass  # a setting for speed only; never hide the import's own error
 
     def _drop_deferrable_indexes(self) -> list[str]:
-        present = {
-            row[0]
-            for row in self.db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
-        }
+        present = index_names(self.db.conn)
         dropped = [name for name in DEFERRABLE_INDEXES if name in present]
         with self._write() as conn:
             for name in dropped:
@@ -267,6 +267,7 @@ class ImportStore(MergeStore):
 
         ``prepared`` may hold each record's title key, authors JSON and title hash, computed
         elsewhere (:func:`reader.import_worker.prepare`) so that work is off this thread.
+        ``within``: a bulk load whose transaction takes this batch (opened if need be).
         """
         added_at = to_iso(now)
         # 1. Fold duplicates inside the batch together.
@@ -313,7 +314,7 @@ class ImportStore(MergeStore):
             if key:
                 by_key.setdefault(key, slot)
 
-        with self._batch_transaction(within) as conn:
+        with self._batch_transaction(within, len(records)) as conn:
             matches = self._match_stored(slots, keys, hashes)
             self._match_restored(slots, extras, matches)
             outcomes: list[tuple[Outcome, int]] = []
@@ -359,16 +360,18 @@ class ImportStore(MergeStore):
         return outcomes
 
     @contextmanager
-    def _batch_transaction(self, within: BulkLoad | None) -> Iterator[Any]:
-        if within is None or not within.open:
+    def _batch_transaction(self, within: BulkLoad | None, records: int) -> Iterator[Any]:
+        if within is None:
             with self._write() as conn:
                 yield conn
             return
+        within.begin()
         # No savepoint inside a bulk load's transaction: FTS5 writes out its pending index
         # data as a new segment at every savepoint, which undid most of what grouping
         # batches saves. A failure here rolls back the whole group (bulk_import).
         with self._errors():
             yield self.db.conn
+        within.counted(records)
 
     def _match_stored(
         self, slots: list[PaperRecord], keys: list[str], hashes: list[int]
@@ -509,12 +512,7 @@ class ImportStore(MergeStore):
             sets = ", ".join(f"{name} = ?" for name in fills)
             conn.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*fills.values(), paper_id])
             if "authors" in fills:
-                title = conn.execute("SELECT title FROM papers WHERE id = ?", [paper_id]).fetchone()
-                key = title_key(title[0], slot.authors)
-                conn.execute(
-                    "UPDATE papers SET title_key = ?, title_hash = ? WHERE id = ?",
-                    [key, title_hash(key), paper_id],
-                )
+                self._rekey(conn, paper_id)
             changed.add(paper_id)
         return changed
 

@@ -159,14 +159,19 @@ class MergeStore(StoreBase):
             conn.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*fills.values(), keep])
         conn.execute("DELETE FROM papers WHERE id = ?", [drop])
         if "authors" in fills:
-            title, authors = conn.execute(
-                "SELECT title, authors FROM papers WHERE id = ?", [keep]
-            ).fetchone()
-            key = title_key(title, json.loads(authors))
-            conn.execute(
-                "UPDATE papers SET title_key = ?, title_hash = ? WHERE id = ?",
-                [key, title_hash(key), keep],
-            )
+            self._rekey(conn, keep)
+
+    def _rekey(self, conn: sqlite3.Connection, paper_id: int) -> None:
+        """Compute the title key and its hash of a paper whose authors were just filled
+        in (m007's trigger reset both), for the next lookups in the same transaction."""
+        title, authors = conn.execute(
+            "SELECT title, authors FROM papers WHERE id = ?", [paper_id]
+        ).fetchone()
+        key = title_key(title, json.loads(authors))
+        conn.execute(
+            "UPDATE papers SET title_key = ?, title_hash = ? WHERE id = ?",
+            [key, title_hash(key), paper_id],
+        )
 
     def _move_review(self, conn: sqlite3.Connection, keep: int, drop: int) -> None:
         """Both papers' review logs go to ``keep``; of two cards, the one with more
