@@ -17,7 +17,7 @@ from typing import Any
 
 from reader.match import title_hash, title_key
 
-from .base import NotFound, StoreBase, StoreError, _bad_text, _friendly
+from .base import NotFound, StoreBase, StoreError
 
 FILL_FIELDS = (
     "abstract", "authors", "year", "date", "venue", "arxiv_id", "doi", "url", "code_url",
@@ -56,7 +56,7 @@ class MergeStore(StoreBase):
         what it reads stays true until it commits; nested use becomes a savepoint. Any
         exception, KeyboardInterrupt included, rolls it back."""
         conn = self.db.conn
-        try:
+        with self._errors():  # a lone surrogate's error comes after the rollback below
             if conn.in_transaction:
                 conn.execute("SAVEPOINT reader_write")
                 try:
@@ -75,10 +75,6 @@ class MergeStore(StoreBase):
                     conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
-        except sqlite3.Error as error:
-            raise _friendly(self.path, error) from None
-        except UnicodeEncodeError as error:  # a lone surrogate: rolled back above
-            raise _bad_text(self.path, error) from None
 
     # Title keys --------------------------------------------------------------------------
 
