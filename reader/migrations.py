@@ -235,6 +235,9 @@ def m005_bulk_search_insert(db: Database) -> None:
     )
 
 
+SEARCH_TOKENIZE = "unicode61 remove_diacritics 2"
+"""The full-text index's tokenizer (m001, m006); the doctor builds a twin index with it."""
+
 # The paper's text and its notes, as the full-text index of m006 reads them.
 _SEARCH_SOURCE_NOTES = (
     "coalesce((SELECT group_concat(text, char(10)) FROM notes n WHERE n.paper_id = {id}), '')"
@@ -296,7 +299,7 @@ def m006_search_external_content(db: Database) -> None:
         CREATE VIRTUAL TABLE search USING fts5(
             title, abstract, authors, notes,
             content = 'search_source', content_rowid = 'id',
-            tokenize = 'unicode61 remove_diacritics 2'
+            tokenize = '{SEARCH_TOKENIZE}'
         );
         INSERT INTO search(search) VALUES ('rebuild');
 

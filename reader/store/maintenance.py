@@ -17,6 +17,8 @@ from urllib.parse import quote
 
 from sqlite_utils import Database
 
+from reader.migrations import SEARCH_TOKENIZE
+
 from .base import BUSY_TIMEOUT_S, StoreBase, StoreError, _check_ours, _friendly
 
 # Rows that belong to a paper, by table: (table, column). Orphans here are the user's data
@@ -32,8 +34,6 @@ _USER_ROWS = (
 # Derived rows: safe to delete when they point at nothing.
 _DERIVED_ROWS = (("paper_tags", "paper_id"), ("suggestions", "paper_id"))
 
-# The tokenizer of the full-text index (m006); the check builds a twin with the same one.
-_SEARCH_TOKENIZE = "unicode61 remove_diacritics 2"
 _SEARCH_COLUMNS = "title, abstract, authors, notes"
 # Temporary tables of the stale-entry check (connection-private, dropped after it).
 _TWIN = "doctor_search_expected"
@@ -147,7 +147,7 @@ class MaintenanceStore(StoreBase):
             conn.executescript(
                 f"""
                 CREATE VIRTUAL TABLE temp.{_TWIN} USING fts5(
-                    {_SEARCH_COLUMNS}, content = '', tokenize = '{_SEARCH_TOKENIZE}'
+                    {_SEARCH_COLUMNS}, content = '', tokenize = '{SEARCH_TOKENIZE}'
                 );
                 CREATE VIRTUAL TABLE temp.{_LIVE_TERMS} USING fts5vocab(main, search, instance);
                 CREATE VIRTUAL TABLE temp.{_TWIN_TERMS}
