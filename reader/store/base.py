@@ -121,12 +121,13 @@ def connect(path: Path) -> Database:
         db.execute("PRAGMA foreign_keys = ON")
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         _check_ours(db, path)
-        if not db.table_names():
+        new = not db.table_names()
+        if new:
             # Only a new file can take it (an existing one would need a VACUUM).
             db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             db.execute("PRAGMA journal_mode = WAL")
-        if db.table_names() and migrations.pending(db):
+        if not new and migrations.pending(db):
             _backup_before_upgrade(conn, path)
         migrations.apply(db)
         ensure_indexes(conn)
