@@ -221,6 +221,10 @@ def m005_bulk_search_insert(db: Database) -> None:
     batch with one ``INSERT INTO search ... SELECT`` before it commits; so the row never
     outlives a transaction (an interrupted one rolls it back with the papers), and every
     other insert, by any program, still indexes itself.
+
+    The importer no longer uses the row: it drops the trigger for its inserts instead,
+    inside the same transaction (``bulk._without_search_trigger`` says why). The table
+    and the trigger's condition stay, for files written by the older importer.
     """
     db.executescript(
         """

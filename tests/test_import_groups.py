@@ -3,6 +3,7 @@ only at its end: what it reports is what it kept, and the index is always back."
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import sys
 from pathlib import Path
@@ -159,3 +160,62 @@ def test_import_merges_search_segments_less_often_then_as_before(
     assert seen and set(seen) == {bulk.IMPORT_AUTOMERGE}
     assert _automerge(db_path) == before
     assert [p.id for p in empty_service.search("generalization")]  # still searchable
+
+
+INSERT_TRIGGER = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?"
+
+
+def _insert_trigger(db: Path) -> str | None:
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute(INSERT_TRIGGER, [bulk.SEARCH_INSERT_TRIGGER]).fetchone()
+        return row[0] if row else None
+    finally:
+        conn.close()
+
+
+def test_no_committed_state_lacks_the_search_insert_trigger(
+    empty_service: Service, db_path: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches insert with the trigger dropped; other programs only ever see it there."""
+    original = _insert_trigger(db_path)
+    assert original is not None and "INSERT INTO search" in original
+    monkeypatch.setattr(bulk, "GROUP_RECORDS", 2 * importing.BATCH_SIZE)
+    monkeypatch.setattr(bulk, "GROUP_SECONDS", 3600.0)
+    seen: list[str | None] = []
+
+    def progress(_: int) -> None:
+        seen.append(_insert_trigger(db_path))
+        if len(seen) == 3:  # batch 3 is stored, its transaction still open
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        empty_service.import_files([snapshot], progress=progress)
+    assert seen == [original] * 3
+    assert _insert_trigger(db_path) == original
+    empty_service.import_files([snapshot])
+    assert _insert_trigger(db_path) == original
+
+    # Another program's insert still indexes itself.
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "INSERT INTO papers (title, added_at) VALUES ('Hand-made quokka', ?)",
+        ["2026-11-25T09:00:00+00:00"],
+    )
+    conn.commit()
+    conn.close()
+    assert [p.title for p in empty_service.search("quokka")] == ["Hand-made quokka"]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_import_turns_the_cycle_collector_off_and_back_as_it_was(
+    empty_service: Service, snapshot: Path, enabled: bool
+) -> None:
+    seen: list[bool] = []
+    (gc.enable if enabled else gc.disable)()
+    try:
+        empty_service.import_files([snapshot], progress=lambda _: seen.append(gc.isenabled()))
+        assert seen and not any(seen)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
