@@ -38,10 +38,12 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -695,15 +697,11 @@ class _GroupWriter:
 
     def _settle(self) -> None:
         for file, outcomes in self._pending:
-            for outcome, _ in outcomes:
-                if outcome == "added":
-                    file.added += 1
-                elif outcome == "updated":
-                    file.updated += 1
-                elif outcome == "present":
-                    file.present += 1
-                else:
-                    file.duplicates += 1
+            counts = Counter(map(itemgetter(0), outcomes))
+            file.added += counts["added"]
+            file.updated += counts["updated"]
+            file.present += counts["present"]
+            file.duplicates += counts["duplicate"]
         self._pending.clear()
 
 

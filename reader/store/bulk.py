@@ -425,6 +425,8 @@ class ImportStore(MergeStore):
         by_doi = lookup("doi", [s.doi for s in slots if s.doi])
         # Found through the small integer index, kept only where the whole key agrees.
         by_key = lookup("title_hash", [h for h in hashes if h], keyed="title_key")
+        if not (by_arxiv or by_doi or by_key):
+            return [None] * len(slots)  # all new, as in most of a first import
         merged_into: dict[int, int] = {}
 
         def live(paper_id: int) -> int:
