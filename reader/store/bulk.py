@@ -134,8 +134,8 @@ def _without_search_trigger(conn: Any) -> Iterator[None]:
 
     With the trigger present, every row's INSERT is a "multi-write" statement that may
     abort (the unique arXiv id and DOI indexes), so SQLite copied each page the row
-    touched into a statement journal first: about 3.5 pages of 16 KiB a paper, 60 GB
-    written at a million papers, 10% of the import's time. m005's bulk_insert row only
+    touched into a statement journal first: about 3.5 pages of 16 KiB a paper, 56 of the
+    63 GB written at a million papers, 10% of the import's time. m005's bulk_insert row only
     made the trigger skip its work, not this. The trigger is created again from its own
     stored SQL before the transaction can commit, and a rollback brings it back too, so
     no committed state lacks it."""
