@@ -361,10 +361,10 @@ class ImportStore(MergeStore):
                         keys[i], hashes[i],
                     )
                 )  # fmt: skip
-            # The batch is indexed below with one statement, in this same transaction.
-            with _without_search_trigger(conn):
-                conn.executemany(_INSERT_SQL, rows)
-            _index_search(conn, ids)
+            if rows:  # indexed below with one statement, in this same transaction
+                with _without_search_trigger(conn):
+                    conn.executemany(_INSERT_SQL, rows)
+                _index_search(conn, ids)
             slot_result: list[tuple[Outcome, int]] = [("added", 0)] * len(slots)
             for i, paper_id in zip(fresh, ids, strict=True):
                 slot_result[i] = ("added", paper_id)
