@@ -13,7 +13,7 @@ import pytest
 import reader.service.importing as importing
 import reader.store.bulk as bulk
 from reader.service import Service
-from reader.store import open_store
+from reader.store import StoreError, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -219,3 +219,35 @@ def test_import_turns_the_cycle_collector_off_and_back_as_it_was(
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
+
+
+def _index_internals(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return [
+            *conn.execute("SELECT 'data', * FROM search_data ORDER BY id"),
+            *conn.execute("SELECT 'config', * FROM search_config ORDER BY k"),
+        ]
+    finally:
+        conn.close()
+
+
+def test_a_failed_import_leaves_the_index_records_as_they_were(
+    empty_service: Service, db_path: Path, tmp_path: Path
+) -> None:
+    """The automerge change goes with the rolled-back transaction; putting it back by hand
+    would write the index's structure record (its cookie) although nothing was stored."""
+    data = tmp_path / "bad.jsonl"
+    good = '{"id": "2401.00001", "title": "Good paper", "abstract": "x", "authors": "A. Bee"}'
+    bad = '{"id": "2401.00002", "title": "Bad \\ud800 paper", "abstract": "y", "authors": "C. D"}'
+    data.write_text(f"{good}\n{bad}\n")
+    before = _index_internals(db_path)
+    with pytest.raises(StoreError, match="lone surrogate"):
+        empty_service.import_files([data])
+    assert _index_internals(db_path) == before
+    assert _automerge(db_path) in (None, bulk.FTS_DEFAULT_AUTOMERGE)
+
+    data.write_text(f"{good}\n")
+    assert empty_service.import_files([data]).files[0].added == 1
+    assert _automerge(db_path) in (None, bulk.FTS_DEFAULT_AUTOMERGE)
+    assert [p.title for p in empty_service.search("good paper")] == ["Good paper"]

@@ -169,6 +169,8 @@ class BulkLoad:
         self._began = 0.0
         self._automerge: int | None | Literal["unset"] = "unset"
         """The index's automerge setting before this load changed it (None: no row)."""
+        self._automerge_committed = False
+        """Whether a commit has made the change; until then a rollback takes it back."""
 
     @property
     def open(self) -> bool:
@@ -202,6 +204,7 @@ class BulkLoad:
                 # Setting it updated FTS5's in-memory copy; the row goes, as before.
                 conn.execute("DELETE FROM search_config WHERE k = 'automerge'")
         self._automerge = "unset"
+        self._automerge_committed = False
 
     def counted(self, records: int) -> None:
         self._records += records
@@ -217,11 +220,17 @@ class BulkLoad:
             return False
         with self._store._errors():
             self._store.db.conn.execute("COMMIT")
+        self._automerge_committed = self._automerge != "unset"
         return True
 
     def rollback(self) -> None:
         if self.open:
             self._store.db.conn.execute("ROLLBACK")
+        if not self._automerge_committed:
+            # The setting went with the transaction (SQLite may have rolled it back
+            # itself), and FTS5 rereads it; putting it "back" would write the index's
+            # structure record, which an import that stored nothing must not change.
+            self._automerge = "unset"
 
 
 class ImportStore(MergeStore):
