@@ -7,17 +7,9 @@ import click
 from reader.paths import resolve_db_path
 from reader.service import ServiceError, open_service
 from reader.service.safety import backup_dir, list_backups, restore
+from reader.units import human_size
 
 from .base import _default_clock, db_option, echo_json, json_option, open_from
-
-
-def _human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("B", "KB", "MB", "GB"):
-        if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
 
 
 def _db_path(ctx: click.Context, db_path: str | None):
@@ -40,7 +32,7 @@ def backups(ctx, as_json, db_path):
         return
     for b in found:
         when = b.when.strftime("%Y-%m-%d %H:%M") if b.when else "?"
-        click.echo(f"{when}  {b.kind:<14} {_human_size(b.size):>9}  {b.path.name}")
+        click.echo(f"{when}  {b.kind:<14} {human_size(b.size):>9}  {b.path.name}")
     click.echo(f"({len(found)} in {backup_dir(path)})")
 
 

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Select, Static
 
 from reader.service import SETTINGS, StoreError
+from reader.units import human_size
 
 from ..text import clean
 from .base import ReaderScreen
@@ -31,15 +32,6 @@ LABELS = {
 
 def field_id(key: str) -> str:
     return "set-" + key.replace(".", "-").replace("_", "-")
-
-
-def _size(n: int) -> str:
-    size = float(n)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{n} bytes"
 
 
 class SettingsScreen(ReaderScreen):
@@ -128,7 +120,7 @@ class SettingsScreen(ReaderScreen):
         path = self.service.path
         text = Text(clean(str(path), newlines=False), style="bold")
         try:
-            text.append(f"  ({_size(path.stat().st_size)})", style="dim")
+            text.append(f"  ({human_size(path.stat().st_size)})", style="dim")
         except OSError:
             pass
         text.append(
