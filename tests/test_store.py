@@ -408,3 +408,47 @@ def test_an_existing_database_keeps_its_page_size(db_path: Path) -> None:
         assert [p.title for p in store.list_papers()] == ["Still works"]
     finally:
         store.close()
+
+
+def _count(store: Store, title: str) -> int:
+    return store.db.execute("SELECT count(*) FROM papers WHERE title = ?", [title]).fetchone()[0]
+
+
+@pytest.mark.parametrize("helper", ["transaction", "_write"])
+def test_a_failure_inside_a_nested_write_takes_back_only_its_own_work(
+    store: Store, helper: str
+) -> None:
+    add(store, title="Outer paper")
+    with getattr(store, helper)():
+        store.db.execute("UPDATE papers SET venue = 'kept' WHERE title = 'Outer paper'")
+        with pytest.raises(StoreError, match="UNIQUE"):
+            with getattr(store, helper)():
+                store.db.execute("UPDATE papers SET venue = 'gone' WHERE title = 'Outer paper'")
+                store.db.execute("INSERT INTO tags (name) VALUES ('x'), ('X')")  # NOCASE
+        add(store, title="After the inner failure")
+    assert not store.db.conn.in_transaction
+    venue = store.db.execute("SELECT venue FROM papers WHERE title = 'Outer paper'").fetchone()
+    assert venue == ("kept",)
+    assert _count(store, "After the inner failure") == 1
+    assert store.db.execute("SELECT count(*) FROM tags").fetchone() == (0,)
+
+
+@pytest.mark.parametrize("helper", ["transaction", "_write"])
+def test_a_failed_commit_rolls_back_and_leaves_no_transaction_open(
+    store: Store, helper: str
+) -> None:
+    """A deferred foreign-key violation fails at COMMIT, which leaves SQLite's transaction
+    open; the helper must end it, or the next write would nest inside it unseen."""
+    with pytest.raises(StoreError, match="FOREIGN KEY"):
+        with getattr(store, helper)():
+            store.db.execute("PRAGMA defer_foreign_keys = ON")
+            store.db.execute("INSERT INTO paper_tags (paper_id, tag_id) VALUES (999, 999)")
+            add(store, title="Taken back with the commit")
+    assert not store.db.conn.in_transaction
+    assert _count(store, "Taken back with the commit") == 0
+    add(store, title="Written afterwards")
+    reopened = open_store(store.path)
+    try:
+        assert _count(reopened, "Written afterwards") == 1
+    finally:
+        reopened.close()

@@ -223,34 +223,43 @@ class StoreBase:
             raise _bad_text(self.path, error) from None
 
     @contextmanager
-    def transaction(self) -> Iterator[Database]:
-        """One transaction for a multi-row write; database errors become StoreError.
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; database errors become StoreError.
 
         It takes the write lock up front (BEGIN IMMEDIATE): a deferred transaction that
         reads and then writes cannot wait for another process's write to end and fails
-        at once with "database is locked"; an immediate one waits (busy timeout). Nested
-        use becomes a savepoint.
+        at once with "database is locked"; an immediate one waits (busy timeout), and
+        what it read stays true until it commits. Nested use becomes a savepoint, and a
+        failure inside one takes back only the savepoint's work. Any exception,
+        KeyboardInterrupt and a failed COMMIT included, rolls back what it covers.
         """
         conn = self.db.conn
-        try:
+        with self._errors():  # a lone surrogate's error comes after the rollback below
             if conn.in_transaction:
-                with self.db.atomic():
-                    yield self.db
+                conn.execute("SAVEPOINT reader_write")
+                try:
+                    yield conn
+                except BaseException:
+                    if conn.in_transaction:  # else SQLite has rolled back everything
+                        conn.execute("ROLLBACK TO SAVEPOINT reader_write")
+                        conn.execute("RELEASE SAVEPOINT reader_write")
+                    raise
+                conn.execute("RELEASE SAVEPOINT reader_write")
                 return
             conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.db
+                yield conn
+                conn.execute("COMMIT")  # may fail (a deferred constraint, a full disk)
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
-        except sqlite3.Error as error:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise _friendly(self.path, error) from None
-        except UnicodeEncodeError as error:
-            raise _bad_text(self.path, error) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """:meth:`_write` for code that writes through sqlite-utils' table helpers."""
+        with self._write():
+            yield self.db
 
     def _query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         try:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,32 +48,6 @@ def compatible(a_arxiv: Any, a_doi: Any, b_arxiv: Any, b_doi: Any) -> bool:
 
 
 class MergeStore(StoreBase):
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction that takes the write lock up front (BEGIN IMMEDIATE), so
-        what it reads stays true until it commits; nested use becomes a savepoint. Any
-        exception, KeyboardInterrupt included, rolls it back."""
-        conn = self.db.conn
-        with self._errors():  # a lone surrogate's error comes after the rollback below
-            if conn.in_transaction:
-                conn.execute("SAVEPOINT reader_write")
-                try:
-                    yield conn
-                except BaseException:
-                    conn.execute("ROLLBACK TO SAVEPOINT reader_write")
-                    conn.execute("RELEASE SAVEPOINT reader_write")
-                    raise
-                conn.execute("RELEASE SAVEPOINT reader_write")
-                return
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-
     # Title keys --------------------------------------------------------------------------
 
     def refresh_title_keys(self, *, batch: int = 5000) -> int:
