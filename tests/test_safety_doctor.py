@@ -273,3 +273,29 @@ def test_cli_json_for_scripts(seeded: Path, capsys) -> None:
     assert main(["--db", str(seeded), "backups", "--json"]) == 0
     kinds = [b["kind"] for b in json.loads(capsys.readouterr().out)]
     assert "before-repair" in kinds
+
+
+def test_doctor_tells_each_step_as_it_starts(seeded: Path) -> None:
+    """At a million papers the checks take minutes; the CLI shows these on a terminal."""
+    _raw(seeded, "INSERT INTO paper_tags (paper_id, tag_id) VALUES (99999, 1)")
+    steps: list[str] = []
+    service = open_service(seeded, seed=False)
+    try:
+        dry = service.doctor(progress=steps.append)
+        checks = [f"checking {f.check}" for f in dry.findings]
+        assert steps == checks
+        assert checks[:3] == [
+            "checking integrity",
+            "checking foreign_keys",
+            "checking search_index",
+        ]
+        steps.clear()
+        service.doctor(repair=True, progress=steps.append)
+    finally:
+        service.close()
+    assert steps == [
+        *checks,
+        "copying the database aside",
+        "removing dangling links",
+        *checks,
+    ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from reader.paths import resolve_db_path
@@ -10,6 +12,10 @@ from reader.service.safety import backup_dir, list_backups, restore
 from reader.units import human_size
 
 from .base import _default_clock, db_option, echo_json, json_option, open_from
+
+
+def _doctor_step(step: str) -> None:
+    click.echo(f"{step}…", err=True)
 
 
 def _db_path(ctx: click.Context, db_path: str | None):
@@ -74,7 +80,11 @@ def doctor(ctx, repair, as_json, db_path):
     backups folder, then rebuilds derived data (search index, feature cache, dangling
     tag links); your papers, ratings and notes are never deleted.
     """
-    report = open_from(ctx, db_path).doctor(repair=repair)
+    # The checks read every page and build a twin of the search index: a minute or two
+    # at a million papers, so a terminal is told what is under way.
+    report = open_from(ctx, db_path).doctor(
+        repair=repair, progress=_doctor_step if sys.stderr.isatty() else None
+    )
     if as_json:
         echo_json(
             {

@@ -137,33 +137,48 @@ class SafetyService(LibraryService):
     def backups(self) -> list[BackupFile]:
         return list_backups(self.path)
 
-    def doctor(self, *, repair: bool = False) -> DoctorReport:
+    def doctor(
+        self, *, repair: bool = False, progress: Callable[[str], None] | None = None
+    ) -> DoctorReport:
         """Check the database; with ``repair``, first copy it aside, then fix what can be
-        fixed without touching the user's own data, then check again."""
-        findings = self.store.check_health()
-        findings.append(self._feature_cache_finding())
+        fixed without touching the user's own data, then check again. ``progress`` is
+        told what starts next ("checking integrity", "rebuilding the search index")."""
+        findings = self._check(progress)
         if not repair:
             return DoctorReport(findings, [], None)
         needed = [f for f in findings if not f.ok and f.repairable]
         if not needed:
             return DoctorReport(findings, [], None)
+        step = progress or (lambda _: None)
+        step("copying the database aside")
         copy = backup_dir(self.path) / before_name(self.path.stem, "repair", self.clock())
         self.store.save_copy(copy)
         done: list[str] = []
         names = {f.check for f in needed}
         if "search_index" in names:
+            step("rebuilding the search index")
             rows = self.store.rebuild_search_index()
             done.append(f"rebuilt the search index ({rows} papers)")
         if names & {"orphans", "unused_tags"}:
+            step("removing dangling links")
             rows = self.store.remove_derived_orphans()
             done.append(f"removed {rows} dangling tag link(s), suggestion(s) or unused tag(s)")
         if "feature_cache" in names:
+            step("resetting the feature cache")
             rows = self.store.reset_feature_cache()
             done.append(f"reset the recommender's feature cache ({rows} entry(ies))")
         self._features = None  # type: ignore[attr-defined]
-        findings = self.store.check_health()
+        return DoctorReport(self._check(progress), done, copy)
+
+    def _check(self, progress: Callable[[str], None] | None) -> list[Finding]:
+        def checking(name: str) -> None:
+            if progress is not None:
+                progress(f"checking {name}")
+
+        findings = self.store.check_health(checking)
+        checking("feature_cache")
         findings.append(self._feature_cache_finding())
-        return DoctorReport(findings, done, copy)
+        return findings
 
     def _feature_cache_finding(self) -> Finding:
         from reader.recommend import Features  # the recommender is heavy: load on demand
