@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
+from typing import Any
 
 import click
 
@@ -13,12 +15,12 @@ from .base import clip, db_option, echo_json, json_option, open_from, printable,
 
 def _progress(label: str):
     """A progress callback for long builds, drawn on stderr so --json output stays clean."""
-    state: dict = {}
+    state: dict[str, Any] = {}
 
     def report(done: int, total: int | None) -> None:
         bar = state.get("bar")
         if bar is None and total:
-            bar = click.progressbar(length=total, label=label, file=click.get_text_stream("stderr"))
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
             bar.__enter__()
             state["bar"] = bar
         if bar is not None:

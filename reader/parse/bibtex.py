@@ -352,11 +352,11 @@ def _year_and_date(fields: dict[str, str]) -> tuple[int | None, str | None]:
         return None, None
     year = int(year_match.group(1)) if year_match else int(iso.group(1))  # type: ignore[union-attr]
     if iso and int(iso.group(1)) == year and iso.group(2):
-        month, day = int(iso.group(2)), iso.group(3)
-        if 1 <= month <= 12:
+        iso_month, day = int(iso.group(2)), iso.group(3)
+        if 1 <= iso_month <= 12:
             if day and 1 <= int(day) <= 31:
-                return year, f"{year:04d}-{month:02d}-{int(day):02d}"
-            return year, f"{year:04d}-{month:02d}"
+                return year, f"{year:04d}-{iso_month:02d}-{int(day):02d}"
+            return year, f"{year:04d}-{iso_month:02d}"
     month = _month(fields.get("month", ""))
     return year, f"{year:04d}-{month:02d}" if month else None
 

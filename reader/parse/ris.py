@@ -125,9 +125,9 @@ def _to_record(fields: dict[str, list[str]], source: str) -> PaperRecord | None:
             doi = normalize_doi(value)
     if arxiv_id is None:
         for value in (v for tag in _TEXT_TAGS + _VENUE_TAGS for v in fields.get(tag, ())):
-            found = ARXIV_IN_TEXT.search(value)
-            if found:
-                arxiv_id = normalize_arxiv_id(found.group(1))
+            mentioned = ARXIV_IN_TEXT.search(value)
+            if mentioned:
+                arxiv_id = normalize_arxiv_id(mentioned.group(1))
                 break
 
     venue = _first(fields, _VENUE_TAGS)

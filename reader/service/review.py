@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
 
 from reader import schedule as sched
 from reader.models import Paper, Status
@@ -196,7 +197,7 @@ class ReviewService(SettingsService):
         moved = sched.vacation(
             cards, begin, end, limit=self.review_settings().daily_limit, tz=self.tz
         )
-        changed = [
+        changed: list[tuple[int, dict[str, Any], datetime | None]] = [
             (new.paper_id, new.to_dict(), new.due)
             for old, new in zip(cards, moved, strict=True)
             if new.due != old.due

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.backups import (
     BACKUP_DIR,
@@ -23,6 +24,9 @@ from reader.backups import (
 from reader.store import Store, StoreError
 from reader.store.maintenance import Finding, check_backup, copy_aside, restore_database
 from reader.when import local_date
+
+if TYPE_CHECKING:
+    from reader import recommend as rec
 
 from .library import LibraryService
 
@@ -105,6 +109,8 @@ class SafetyService(LibraryService):
     """Automatic backups and the doctor, over the open store."""
 
     store: Store
+    _features: rec.Features | None
+    """The suggestions' cached features (SuggestService); a repair drops them."""
 
     def auto_backup(self) -> Path | None:
         """Today's automatic backup, unless it exists or the database holds nothing yet;
@@ -167,7 +173,7 @@ class SafetyService(LibraryService):
             step("resetting the feature cache")
             rows = self.store.reset_feature_cache()
             done.append(f"reset the recommender's feature cache ({rows} entry(ies))")
-        self._features = None  # type: ignore[attr-defined]
+        self._features = None
         return DoctorReport(self._check(progress), done, copy)
 
     def _check(self, progress: Callable[[str], None] | None) -> list[Finding]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from reader.models import Paper, Status
@@ -72,6 +72,7 @@ def _parse_version(version: str) -> tuple[int, int, int] | None:
 
 
 class SuggestService(SettingsService):
+    tz: tzinfo
     _features: rec.Features | None = None
     _features_version: str | None = None
 

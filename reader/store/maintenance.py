@@ -341,13 +341,13 @@ def _differing_terms(live: Iterator[tuple], twin: Iterator[tuple]) -> list[str]:
     found: list[str] = []
     a, b = next(live, None), next(twin, None)
     while (a is not None or b is not None) and len(found) < _MAX_TERMS_COMPARED:
-        if b is None or (a is not None and a[0] < b[0]):
+        if a is not None and (b is None or a[0] < b[0]):
             found.append(a[0])
             a = next(live, None)
-        elif a is None or b[0] < a[0]:
+        elif b is not None and (a is None or b[0] < a[0]):
             found.append(b[0])
             b = next(twin, None)
-        else:
+        elif a is not None and b is not None:  # the same term in both
             if a != b:
                 found.append(a[0])
             a, b = next(live, None), next(twin, None)

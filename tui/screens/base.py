@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.binding import Binding
@@ -59,5 +60,5 @@ class ReaderScreen(Screen[None]):
                 yield (
                     f"{self.HELP_TITLE}: {b.description}",
                     b.tooltip or "",
-                    lambda action=b.action: self.run_action(action),
+                    partial(self.run_action, b.action),
                 )

@@ -250,7 +250,7 @@ class TodayScreen(ReaderScreen):
                 )
         listing.clear_options()
         listing.add_options(options)
-        ids = [o.id for o in options if o is not None and not o.disabled]
+        ids = [o.id for o in options if o is not None and not o.disabled and o.id is not None]
         listing.display = bool(ids)
         self.query_one("#today-empty").display = not ids
         if ids:
@@ -330,14 +330,18 @@ class TodayScreen(ReaderScreen):
 
     def action_dismiss_suggestion(self) -> None:
         selected = self._selected()
-        if selected is not None and self.reader.attempt(
-            "dismiss", self.service.dismiss, selected[1]
+        if (
+            selected is not None
+            and self.reader.attempt("dismiss", self.service.dismiss, selected[1]) is not None
         ):
             self.notify("Not for me: it will not be suggested again.")
             self.action_refresh()
 
     def action_snooze(self) -> None:
         selected = self._selected()
-        if selected is not None and self.reader.attempt("snooze", self.service.snooze, selected[1]):
+        if (
+            selected is not None
+            and self.reader.attempt("snooze", self.service.snooze, selected[1]) is not None
+        ):
             self.notify("Later: hidden from suggestions for two weeks.")
             self.action_refresh()
