@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -23,20 +24,18 @@ from import_speed import generate  # noqa: E402
 TITLE_INDEX = "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = 'papers_title'"
 
 
+def _rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    """What another program reading the file sees: committed data only."""
+    with closing(sqlite3.connect(db)) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
 def _has_title_index(db: Path) -> bool:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(TITLE_INDEX).fetchone() is not None
-    finally:
-        conn.close()
+    return bool(_rows(db, TITLE_INDEX))
 
 
 def _arxiv_papers(db: Path) -> int:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute("SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL").fetchone()[0]
-    finally:
-        conn.close()
+    return _rows(db, "SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL")[0][0]
 
 
 @pytest.fixture
@@ -141,12 +140,8 @@ def test_interrupted_large_import_puts_the_title_index_back(
 
 
 def _automerge(db: Path) -> int | None:
-    conn = sqlite3.connect(db)
-    try:
-        row = conn.execute("SELECT v FROM search_config WHERE k = 'automerge'").fetchone()
-        return row[0] if row else None
-    finally:
-        conn.close()
+    rows = _rows(db, "SELECT v FROM search_config WHERE k = 'automerge'")
+    return rows[0][0] if rows else None
 
 
 def test_import_merges_search_segments_less_often_then_as_before(
@@ -166,12 +161,8 @@ INSERT_TRIGGER = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name 
 
 
 def _insert_trigger(db: Path) -> str | None:
-    conn = sqlite3.connect(db)
-    try:
-        row = conn.execute(INSERT_TRIGGER, [bulk.SEARCH_INSERT_TRIGGER]).fetchone()
-        return row[0] if row else None
-    finally:
-        conn.close()
+    rows = _rows(db, INSERT_TRIGGER, (bulk.SEARCH_INSERT_TRIGGER,))
+    return rows[0][0] if rows else None
 
 
 def test_no_committed_state_lacks_the_search_insert_trigger(
@@ -222,14 +213,9 @@ def test_import_turns_the_cycle_collector_off_and_back_as_it_was(
 
 
 def _index_internals(db: Path) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return [
-            *conn.execute("SELECT 'data', * FROM search_data ORDER BY id"),
-            *conn.execute("SELECT 'config', * FROM search_config ORDER BY k"),
-        ]
-    finally:
-        conn.close()
+    return _rows(db, "SELECT 'data', * FROM search_data ORDER BY id") + _rows(
+        db, "SELECT 'config', * FROM search_config ORDER BY k"
+    )
 
 
 def test_a_failed_import_leaves_the_index_records_as_they_were(
