@@ -146,19 +146,37 @@ def ensure_indexes(conn: sqlite3.Connection) -> list[str]:
     present = index_names(conn)
     missing = [name for name in DEFERRABLE_INDEXES if name not in present]
     if missing:
-        nested = conn.in_transaction
-        if not nested:
-            conn.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(conn):
             for name in missing:
                 conn.execute(DEFERRABLE_INDEXES[name])
-        except BaseException:
-            if not nested:
-                conn.execute("ROLLBACK")
-            raise
-        if not nested:
-            conn.execute("COMMIT")
     return missing
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction on ``conn`` (see :meth:`StoreBase._write`, which adds the
+    error messages): BEGIN IMMEDIATE, or a savepoint when one is open already. Any
+    exception, KeyboardInterrupt and a failed COMMIT included, rolls back what it covers.
+    """
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT reader_write")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:  # else SQLite has rolled back everything
+                conn.execute("ROLLBACK TO SAVEPOINT reader_write")
+                conn.execute("RELEASE SAVEPOINT reader_write")
+            raise
+        conn.execute("RELEASE SAVEPOINT reader_write")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")  # may fail (a deferred constraint, a full disk)
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def _backup_before_upgrade(conn: sqlite3.Connection, path: Path) -> None:
@@ -234,26 +252,9 @@ class StoreBase:
         KeyboardInterrupt and a failed COMMIT included, rolls back what it covers.
         """
         conn = self.db.conn
-        with self._errors():  # a lone surrogate's error comes after the rollback below
-            if conn.in_transaction:
-                conn.execute("SAVEPOINT reader_write")
-                try:
-                    yield conn
-                except BaseException:
-                    if conn.in_transaction:  # else SQLite has rolled back everything
-                        conn.execute("ROLLBACK TO SAVEPOINT reader_write")
-                        conn.execute("RELEASE SAVEPOINT reader_write")
-                    raise
-                conn.execute("RELEASE SAVEPOINT reader_write")
-                return
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")  # may fail (a deferred constraint, a full disk)
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+        # The rollback happens inside, before a lone surrogate's error is mapped here.
+        with self._errors(), write_transaction(conn):
+            yield conn
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
