@@ -149,13 +149,13 @@ class SafetyService(LibraryService):
         """Check the database; with ``repair``, first copy it aside, then fix what can be
         fixed without touching the user's own data, then check again. ``progress`` is
         told what starts next ("checking integrity", "rebuilding the search index")."""
-        findings = self._check(progress)
+        step = progress or (lambda _: None)
+        findings = self._check(step)
         if not repair:
             return DoctorReport(findings, [], None)
         needed = [f for f in findings if not f.ok and f.repairable]
         if not needed:
             return DoctorReport(findings, [], None)
-        step = progress or (lambda _: None)
         step("copying the database aside")
         copy = backup_dir(self.path) / before_name(self.path.stem, "repair", self.clock())
         self.store.save_copy(copy)
@@ -174,15 +174,11 @@ class SafetyService(LibraryService):
             rows = self.store.reset_feature_cache()
             done.append(f"reset the recommender's feature cache ({rows} entry(ies))")
         self._features = None
-        return DoctorReport(self._check(progress), done, copy)
+        return DoctorReport(self._check(step), done, copy)
 
-    def _check(self, progress: Callable[[str], None] | None) -> list[Finding]:
-        def checking(name: str) -> None:
-            if progress is not None:
-                progress(f"checking {name}")
-
-        findings = self.store.check_health(checking)
-        checking("feature_cache")
+    def _check(self, step: Callable[[str], None]) -> list[Finding]:
+        findings = self.store.check_health(lambda name: step(f"checking {name}"))
+        step("checking feature_cache")
         findings.append(self._feature_cache_finding())
         return findings
 
