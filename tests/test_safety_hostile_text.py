@@ -117,7 +117,8 @@ def test_lone_surrogate_in_an_import_is_one_clean_line(tmp_path: Path, db_path: 
 
 
 def test_the_cli_shows_escapes_as_text(service, db_path: Path, capsys) -> None:
-    service.store.papers.update_paper(1, title="Evil " + HOSTILE["ansi"])
+    with service.store.conn.write() as conn:  # an edit, as another program could make
+        conn.execute("UPDATE papers SET title = ? WHERE id = ?", ["Evil " + HOSTILE["ansi"], 1])
     service.add_note(1, HOSTILE["ansi"])
     capsys.readouterr()
     for command in (["show", "1"], ["list", "--limit", "3"], ["search", "cleared"]):

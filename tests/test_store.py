@@ -372,7 +372,8 @@ def test_catalog_version_changes_on_add_and_edit(store: Repositories) -> None:
     v0 = store.papers.catalog_version()
     pid = add(store)
     v1 = store.papers.catalog_version()
-    store.papers.update_paper(pid, title="renamed")
+    with store.conn.write() as conn:  # an edit, as another program could make
+        conn.execute("UPDATE papers SET title = ? WHERE id = ?", ["renamed", pid])
     v2 = store.papers.catalog_version()
     store.reading.rate(pid, 5, now=T0)  # the user's state is not catalog text
     assert len({v0, v1, v2}) == 3 and store.papers.catalog_version() == v2

@@ -50,7 +50,8 @@ def test_an_edit_resets_the_hash_and_the_next_import_recomputes_it(
     empty_service: Service,
 ) -> None:
     [(_, paper_id)] = empty_service.store.ingest.ingest([GROKKING], now=NOW)
-    empty_service.store.papers.update_paper(paper_id, title="Grokking, revisited")
+    with empty_service.store.conn.write() as conn:  # an edit, as another program could make
+        conn.execute("UPDATE papers SET title = ? WHERE id = ?", ["Grokking, revisited", paper_id])
     assert _hashes(empty_service.store.db.conn)[0][1:] == (None, None)
     empty_service.store.merges.refresh_title_keys()
     key = "grokking revisited|power"

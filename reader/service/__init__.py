@@ -10,7 +10,7 @@ ends hold.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,10 +23,9 @@ from reader.store import AddResult, NotFound, Repositories, StoreError, open_db,
 
 from .context import Clock, Context, ServiceError, local_tz
 from .exporting import Exporting
-from .importing import AddOutcome, DuplicateGroup, Importing, ImportReport, ProblemSink
-from .importing import Progress as ImportProgress
+from .importing import AddOutcome, DuplicateGroup, Importing, ImportReport
 from .library import Library, paper_query, parse_stars, parse_status
-from .review import DueItem, Reviewing, ReviewStatus, parse_grade
+from .review import DueItem, Reviewing, parse_grade
 from .safety import BackupFile, DoctorReport, Safety, Warn
 from .settings import SETTINGS, Preferences
 from .stats import ReadingStats, Stats
@@ -52,27 +51,16 @@ class Service:
         self.exporting = Exporting(self.ctx)
         self.safety = Safety(self.ctx, self.suggesting)
         self.stats = Stats(self.ctx)
-
-    @property
-    def store(self) -> Repositories:
-        return self.ctx.store
-
-    @property
-    def clock(self) -> Clock:
-        return self.ctx.clock
-
-    @property
-    def tz(self) -> tzinfo:
-        return self.ctx.tz
-
-    @property
-    def path(self) -> Path:
-        return self.ctx.path
+        self.store = store
+        self.clock = self.ctx.clock
+        self.tz = self.ctx.tz
+        self.path = store.path
 
     def close(self) -> None:
         self.ctx.store.close()
 
-    # Library ---
+    # Library ------------------------------------------------------------------------------
+
     def seed(self) -> AddResult:
         return self.library.seed()
 
@@ -129,7 +117,8 @@ class Service:
     def backup(self, destination: Path | None = None) -> Path:
         return self.library.backup(destination)
 
-    # Reviewing ---
+    # Reviewing ----------------------------------------------------------------------------
+
     def set_review(self, ref: str | int, enabled: bool) -> Paper:
         return self.reviewing.set_review(ref, enabled)
 
@@ -145,9 +134,6 @@ class Service:
     def grade(self, ref: str | int, grade: str | int | Grade) -> tuple[ReviewCard, ReviewLogEntry]:
         return self.reviewing.grade(ref, grade)
 
-    def review_status(self, ref: str | int) -> ReviewStatus:
-        return self.reviewing.review_status(ref)
-
     def schedule_at(self, ref: str | int, when: str) -> datetime:
         return self.reviewing.schedule_at(ref, when)
 
@@ -160,14 +146,16 @@ class Service:
     def next_due_after_today(self) -> datetime | None:
         return self.reviewing.next_due_after_today()
 
-    # Preferences ---
+    # Preferences --------------------------------------------------------------------------
+
     def settings(self) -> dict[str, Any]:
         return self.preferences.settings()
 
     def set_setting(self, key: str, value: str | int | float) -> Any:
         return self.preferences.set_setting(key, value)
 
-    # Suggesting ---
+    # Suggesting ---------------------------------------------------------------------------
+
     def features(self, *, progress: Progress | None = None, rebuild: bool = False) -> rec.Features:
         return self.suggesting.features(progress=progress, rebuild=rebuild)
 
@@ -198,40 +186,24 @@ class Service:
     def evaluate(self) -> rec.EvalReport:
         return self.suggesting.evaluate()
 
-    # Importing ---
+    # Importing ----------------------------------------------------------------------------
+
     def add_things(
         self, things: Sequence[str], *, config: FetchConfig | None = None
     ) -> list[AddOutcome]:
         return self.importing.add_things(things, config=config)
 
-    def import_files(
-        self,
-        paths: Sequence[Path | str],
-        *,
-        format: str | None = None,
-        strict: bool = False,
-        categories: Collection[str] = (),
-        since: date | None = None,
-        progress: ImportProgress | None = None,
-        on_problem: ProblemSink | None = None,
-        report: ImportReport | None = None,
-    ) -> ImportReport:
-        return self.importing.import_files(
-            paths,
-            format=format,
-            strict=strict,
-            categories=categories,
-            since=since,
-            progress=progress,
-            on_problem=on_problem,
-            report=report,
-        )
+    def import_files(self, paths: Sequence[Path | str], **options: Any) -> ImportReport:
+        """See :meth:`Importing.import_files` for the options."""
+        return self.importing.import_files(paths, **options)
 
     def find_duplicates(self) -> list[DuplicateGroup]:
         return self.importing.find_duplicates()
 
     def dedupe(self, *, apply: bool = False) -> list[DuplicateGroup]:
         return self.importing.dedupe(apply=apply)
+
+    # Exporting ----------------------------------------------------------------------------
 
     def export_chunks(
         self, fmt: str, where: PaperQuery | None = None, **keywords: Any
@@ -251,6 +223,8 @@ class Service:
         selection = where or paper_query(**keywords)
         return self.exporting.export_to(fmt, output, force=force, selection=selection)
 
+    # Safety -------------------------------------------------------------------------------
+
     def auto_backup(self) -> Path | None:
         return self.safety.auto_backup()
 
@@ -262,7 +236,8 @@ class Service:
     ) -> DoctorReport:
         return self.safety.doctor(repair=repair, progress=progress)
 
-    # Stats ---
+    # Stats --------------------------------------------------------------------------------
+
     def reading_stats(self, *, weeks: int = 12) -> ReadingStats:
         return self.stats.reading_stats(weeks=weeks)
 
@@ -304,7 +279,6 @@ __all__ = [
     "ReadingStats",
     "SuggestionView",
     "Today",
-    "ReviewStatus",
     "ReviewCard",
     "ReviewLogEntry",
     "parse_grade",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from pathlib import Path
 
 from reader.store import Repositories, StoreError
 
@@ -30,8 +29,3 @@ class Context:
     """Now, as a UTC-aware datetime; tests pass a fixed one."""
     tz: tzinfo
     """The user's time zone, for what "today" means."""
-
-    @property
-    def path(self) -> Path:
-        """The database file; backups go in a folder beside it."""
-        return self.store.path

@@ -40,9 +40,7 @@ BYTES_PER_PAPER = 1000
 BibTeX entry without abstract ~500), to guess how many papers a file brings."""
 DEFER_INDEXES_AT = 20_000
 """An import expected to bring at least this many papers, and a tenth as many as are
-stored, builds the title index again at its end instead of keeping it up to date: a
-sort of every title (~2 s at a million papers) against a random-order insert per new
-paper."""
+stored, builds the title index again at its end: one sort instead of an insert per paper."""
 _HEAD_BYTES = 16384
 
 

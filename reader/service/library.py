@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from reader.backups import BACKUP_DIR, manual_name
 from reader.models import EVERY_PAPER, Note, Paper, PaperQuery, RatingEvent, Status, StatusEvent
 from reader.seedcatalog import seed_records
 from reader.store import AddResult
@@ -121,9 +122,8 @@ class Library:
 
     def history(self, ref: str | int) -> tuple[list[StatusEvent], list[RatingEvent]]:
         paper_id = self.store.papers.resolve_id(ref)
-        return self.store.reading.status_history(paper_id), self.store.reading.rating_history(
-            paper_id
-        )
+        reading = self.store.reading
+        return reading.status_history(paper_id), reading.rating_history(paper_id)
 
     def notes(self, ref: str | int) -> list[Note]:
         return self.store.reading.notes(self.store.papers.resolve_id(ref))
@@ -170,7 +170,7 @@ class Library:
     def backup(self, destination: Path | None = None) -> Path:
         """A consistent copy of the database; by default beside it, named by the time."""
         if destination is None:
-            stamp = self.ctx.clock().strftime("%Y%m%d-%H%M%S")
-            destination = self.ctx.path.parent / "backups" / f"{self.ctx.path.stem}-{stamp}.db"
+            name = manual_name(self.store.path.stem, self.ctx.clock())
+            destination = self.store.path.parent / BACKUP_DIR / name
         self.store.files.backup(destination)
         return destination

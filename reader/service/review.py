@@ -37,16 +37,6 @@ class DueItem:
     """FSRS's estimate that the user still remembers the paper now."""
 
 
-@dataclass(frozen=True)
-class ReviewStatus:
-    """A paper's place in spaced review, for the paper view."""
-
-    enabled: bool
-    card: ReviewCard | None
-    due_text: str | None
-    log: list[ReviewLogEntry]
-
-
 def _card(stored: StoredCard) -> ReviewCard | None:
     return sched.ReviewCard.from_dict(stored.card) if stored.card else None
 
@@ -142,16 +132,6 @@ class Reviewing:
         log = entry.to_dict()
         self.store.reviews.record_review(paper.id, after.to_dict(), after.due, log)
         return after, entry
-
-    def review_status(self, ref: str | int) -> ReviewStatus:
-        paper = self.store.papers.find(ref)
-        stored = self.store.reviews.card(paper.id)
-        card = _card(stored) if stored else None
-        log = [
-            sched.ReviewLogEntry.from_dict(row) for row in self.store.reviews.review_log(paper.id)
-        ]
-        due_text = humanize_due(card.due, self.ctx.clock(), tz=self.ctx.tz) if card else None
-        return ReviewStatus(stored.enabled if stored else True, card, due_text, log)
 
     # Moving re-reads ------------------------------------------------------------------
 

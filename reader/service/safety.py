@@ -119,8 +119,8 @@ class Safety:
         """Today's automatic backup, unless it exists or the database holds nothing yet;
         then delete automatic backups the retention rule no longer keeps."""
         today = local_date(self.ctx.clock(), self.ctx.tz)
-        folder = backup_dir(self.ctx.path)
-        target = folder / auto_name(self.ctx.path.stem, today)
+        folder = backup_dir(self.store.path)
+        target = folder / auto_name(self.store.path.stem, today)
         if target.exists():  # the cheap check, first
             return None
         if self.store.papers.paper_count() == 0:
@@ -132,7 +132,7 @@ class Safety:
     def _prune_auto_backups(self) -> list[Path]:
         autos = {
             b.when.date(): b.path
-            for b in list_backups(self.ctx.path)
+            for b in list_backups(self.store.path)
             if b.kind == "auto" and b.when is not None
         }
         keep = backups_to_keep(autos)
@@ -144,7 +144,7 @@ class Safety:
         return removed
 
     def backups(self) -> list[BackupFile]:
-        return list_backups(self.ctx.path)
+        return list_backups(self.store.path)
 
     def doctor(
         self, *, repair: bool = False, progress: Callable[[str], None] | None = None
@@ -160,8 +160,8 @@ class Safety:
         if not needed:
             return DoctorReport(findings, [], None)
         step("copying the database aside")
-        copy = backup_dir(self.ctx.path) / before_name(
-            self.ctx.path.stem, "repair", self.ctx.clock()
+        copy = backup_dir(self.store.path) / before_name(
+            self.store.path.stem, "repair", self.ctx.clock()
         )
         self.store.files.backup(copy)
         done: list[str] = []

@@ -20,10 +20,8 @@ from .errors import NotFound, StoreError, user_error
 BUSY_TIMEOUT_S = 10.0
 """How long a write waits for another process's write to finish before giving up."""
 PAGE_SIZE = 16384
-"""Page size of new databases (SQLite's default is 4,096). Rows here are large (an
-abstract is ~1 KB) and an import writes gigabytes a page at a time: 16 KiB pages took a
-million-paper import's commits from 13.4 s to 8.2 s and the whole from 48.9 s to 43.6 s
-(32 KiB: no better)."""
+"""Page size of new databases (SQLite's default is 4,096): rows are large (an abstract is
+~1 KB), and larger pages make a big import's commits cheaper (docs/benchmarks.md)."""
 DEFERRABLE_INDEXES = {
     "papers_title": "CREATE INDEX papers_title ON papers(title COLLATE NOCASE)",
 }

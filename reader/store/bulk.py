@@ -51,22 +51,19 @@ IMPORT_CACHE_KIB = 262_144
 transaction's index pages stay in memory until its commit instead of spilling into the
 WAL mid-way. A fixed size, so memory stays flat however large the file."""
 IMPORT_AUTOMERGE = 16
-"""FTS5 merges index segments once this many share a level (default 4). A bulk import
-writes one large segment per transaction, so it merges them a quarter as often: at a
-million papers the index statement took 7 s per 500,000 papers instead of 9. Put back
-afterwards, so everyday single inserts merge as before; left at 16 by a killed import,
-it costs searches a few more segments to read until the next merge."""
+"""FTS5 merges index segments once this many share a level (default 4); a bulk import
+writes one large segment per transaction, so it merges a quarter as often (the numbers
+are in docs/benchmarks.md). Put back afterwards; left at 16 by a killed import, it only
+costs searches a few more segments until the next merge."""
 FTS_DEFAULT_AUTOMERGE = 4
 SEARCH_INSERT_TRIGGER = "papers_search_insert"
 """m006's trigger that indexes a paper inserted alone."""
 GROUP_RECORDS = 50_000
 GROUP_SECONDS = 2.0
 """A bulk import commits once it has this many records or has held the write lock this
-long, whichever comes first. Every commit writes each index page the transaction
-touched; the title, title-key and DOI indexes are in random order, so a 5,000-paper
-transaction over a million-paper catalog dirtied a page per paper in each, and at that
-size commits took half the import's time. The time cap bounds what an
-interrupt takes back and how long another program waits for the lock."""
+long, whichever comes first: fewer commits write fewer random-order index pages
+(docs/benchmarks.md), and the time cap bounds what an interrupt takes back and how long
+another program waits for the lock."""
 
 
 def _nocase(name: str) -> str:

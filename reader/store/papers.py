@@ -215,17 +215,6 @@ class Papers:
         )
         return [_paper_from_row(row) for row in rows]
 
-    def update_paper(self, paper_id: int, **fields: Any) -> None:
-        allowed = {"title", "abstract", "venue", "year", "date", "url", "code_url", "pdf_path"}
-        unknown = set(fields) - allowed
-        if unknown:
-            raise ValueError(f"cannot update {sorted(unknown)}")
-        if not fields:
-            return
-        sets = ", ".join(f"{name} = ?" for name in fields)
-        with self.conn.transaction() as db:
-            db.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*fields.values(), paper_id])
-
     def catalog_version(self) -> str:
         """Changes whenever a paper's text is added, edited or removed."""
         count, max_id = self.conn.db.execute(
