@@ -331,6 +331,20 @@ def test_backup_is_a_consistent_copy(store: Repositories, tmp_path: Path) -> Non
         store.files.backup(target)
 
 
+def test_backup_is_one_self_contained_file(store: Repositories, tmp_path: Path) -> None:
+    """`reader backup` goes through the one copy routine: a rollback-journal file (no -wal
+    to carry along), written under a temporary name that does not outlive it."""
+    add(store, title="backed up")
+    target = tmp_path / "backups" / "backup.db"
+    store.files.backup(target)
+    assert [p.name for p in target.parent.iterdir()] == ["backup.db"]
+    copy = sqlite3.connect(target)
+    try:
+        assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    finally:
+        copy.close()
+
+
 def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_bytes(b"just some text, not SQLite\n" * 100)
