@@ -11,6 +11,7 @@ from reader import seedcatalog
 from reader.models import PaperRecord
 from reader.parse.seeds import (
     MAPPING_COLUMNS,
+    IdMappingResult,
     apply_id_mapping,
     extract_links,
     parse_id_mapping,
@@ -21,6 +22,7 @@ from reader.service import open_service
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "seeds" / "daily-papers-generalization.txt"
+MAPPING = ROOT / "seeds" / "daily-papers-generalization.ids.tsv"
 HEADER = "\t".join(MAPPING_COLUMNS)
 
 ABSTRACT = (
@@ -144,6 +146,15 @@ def test_shipped_catalog_matches_the_page_and_mapping(tmp_path: Path) -> None:
     page_records = parse_seed_page(PAGE.read_text("utf-8")).records
     catalog = seedcatalog.seed_records()
     assert [(r.title, r.abstract) for r in catalog] == [(r.title, r.abstract) for r in page_records]
+    rows = {row.title: row for row in _real_mapping().rows}
+    for record in catalog:
+        row = rows.get(record.title)
+        if row is None:
+            assert record.arxiv_id is None and record.authors == () and record.year is None
+        else:
+            assert record.arxiv_id == row.arxiv_id
+            assert record.url == f"https://arxiv.org/abs/{row.arxiv_id}"
+            assert record.authors == row.authors and record.year == row.year
 
 
 def test_catalog_without_a_mapping_is_the_bare_page(tmp_path: Path) -> None:
@@ -153,6 +164,41 @@ def test_catalog_without_a_mapping_is_the_bare_page(tmp_path: Path) -> None:
     lines = (tmp_path / "page.jsonl").read_text("utf-8").splitlines()
     assert len(lines) == 52
     assert not any("arxiv_id" in json.loads(line) for line in lines)
+
+
+def _real_mapping() -> IdMappingResult:
+    titles = [r.title for r in parse_seed_page(PAGE.read_text("utf-8")).records]
+    return parse_id_mapping(MAPPING.read_text("utf-8"), titles=titles, source=str(MAPPING))
+
+
+def test_real_mapping_ids_are_wellformed_unique_sourced_and_titles_exact() -> None:
+    result = _real_mapping()
+    assert [str(p) for p in result.problems] == []
+    page_titles = {r.title for r in parse_seed_page(PAGE.read_text("utf-8")).records}
+    ids = [row.arxiv_id for row in result.rows]
+    assert len(result.rows) == 50
+    assert all(wellformed_arxiv_id(i) == i for i in ids)
+    assert len(set(ids)) == len(ids)
+    assert len({row.title for row in result.rows}) == len(result.rows)
+    assert all(row.title in page_titles for row in result.rows)
+    assert all(row.source.startswith(("http://", "https://")) for row in result.rows)
+    # Every data line of the file became a row: none was dropped for a problem.
+    data_lines = [
+        line
+        for line in MAPPING.read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert len(data_lines) == len(result.rows) + 1  # + the header
+    # The two papers without a citable source are bare, and the file says why.
+    bare = page_titles - {row.title for row in result.rows}
+    assert bare == {
+        "Learning Hierarchical Polynomials with Three-Layer Neural Networks",
+        "Learning to Reweight for Graph Neural Network",
+    }
+    comments = "\n".join(
+        line for line in MAPPING.read_text("utf-8").splitlines() if line.startswith("#")
+    )
+    assert all(title in comments for title in bare)
 
 
 @pytest.mark.parametrize(
@@ -300,6 +346,31 @@ def test_apply_mapping_fills_ids_and_keeps_what_the_page_knew() -> None:
     ]
 
 
+def test_bad_mapping_fails_the_build_with_one_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE.read_text("utf-8"), "utf-8")
+    output = tmp_path / "page.jsonl"
+    output.write_text("the previous catalog\n", "utf-8")
+    rows = MAPPING.read_text("utf-8").splitlines()
+    header_at = rows.index(HEADER)
+    title = rows[header_at + 1].split("\t")[0]
+    rows[header_at + 1] = "\t".join([title, "25o6.18880", "", "2025", "https://example.org/x"])
+    mapping = tmp_path / "page.ids.tsv"
+    mapping.write_text("\n".join(rows) + "\n", "utf-8")
+
+    assert seedcatalog.main([str(page)]) == 1
+
+    err = capsys.readouterr().err.splitlines()
+    assert (
+        err[0] == f"{mapping}:{header_at + 2}: arxiv_id: not a well-formed arXiv id: '25o6.18880'"
+    )
+    assert len(err) == 2 and "not written" in err[1]
+    assert output.read_text("utf-8") == "the previous catalog\n"
+    assert not list(tmp_path.glob("*.partial"))
+
+
 def test_missing_explicit_mapping_is_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -312,6 +383,11 @@ def test_missing_explicit_mapping_is_one_line(
 def test_new_database_gets_seeds_once_and_seed_is_idempotent(db_path: Path) -> None:
     service = open_service(db_path)
     assert service.count() == 52
+    # The mapped ids, authors and years reach the database: a seed opens by its arXiv id.
+    omega = service.paper("2506.18880")
+    assert omega.title.startswith("OMEGA: Can LLMs Reason Outside the Box in Math?")
+    assert omega.authors[0] == "Yiyou Sun" and omega.year == 2025
+    assert omega.url == "https://arxiv.org/abs/2506.18880"
     again = service.seed()
     assert again.added == [] and len(again.existing) == 52
     assert service.count() == 52
