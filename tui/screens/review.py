@@ -38,6 +38,7 @@ GRADED = "graded"
 
 class ReviewScreen(ReaderScreen):
     HELP_TITLE = "Review"
+    CHANGES_DATA = frozenset({"grade"})
     BINDINGS = [
         Binding(
             "space",
@@ -147,6 +148,8 @@ class ReviewScreen(ReaderScreen):
         self._draw()
 
     def _show_next(self) -> None:
+        if self.current is not None:
+            self.moved_under_cursor()  # another paper: a grade typed ahead is not for it
         self.current = self.items[0] if self.items else None
         self.phase = RECALL
         self.result = None
@@ -274,7 +277,7 @@ class ReviewScreen(ReaderScreen):
 
     # Keys -----------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.is_mounted:
             return True
         if action == "grade":
