@@ -162,6 +162,55 @@ class Terminal:
         os.close(self.fd)
 
 
+SCREENS = [
+    (b"l", "Library"),
+    (b",", "Settings"),
+    (b"g", "Stats"),
+    (b"i", "Import"),
+    (b"\x1b", None),  # Escape: leave Import's path box, so the next letter is a key
+    (b"v", "Review"),
+    (b"t", "Today"),
+    (b",", "Settings"),
+    (b"l", "Library"),
+]
+"""Keys pressed in turn, and the screen each should bring (its name in the header)."""
+
+
+def switches_and_quit(db: Path) -> tuple[list[tuple[str, float]], float]:
+    """Seconds from a key to the new screen's header on the terminal, for each screen (the
+    first visit mounts it; later ones only show it), then from Ctrl+Q to the end of the
+    process."""
+    term = Terminal(db)
+    rows = []
+    try:
+        term.wait_for(b"Today")
+        term.drain(1.5)  # let the suggestions worker finish its first paint
+        seen: set[str] = set()
+        for key, name in SCREENS:
+            sent = term.send(key)
+            if name is None:
+                term.drain()
+                continue
+            shown = term.wait_for(f"\u2014 {name}".encode(), timeout=60) - sent
+            rows.append((f"{name} ({'again' if name in seen else 'first'})", shown))
+            seen.add(name)
+            term.drain()
+        sent = term.send(b"\x11")  # ctrl+q
+        while not os.waitpid(term.pid, os.WNOHANG)[0]:
+            try:
+                if select.select([term.fd], [], [], 0.005)[0]:
+                    os.read(term.fd, 65536)
+            except OSError:
+                time.sleep(0.005)
+        quit_s = time.perf_counter() - sent
+    finally:
+        try:
+            os.close(term.fd)
+        except OSError:
+            pass
+    return rows, quit_s
+
+
 def launch(db: Path, *, patience: float = 600.0) -> tuple[float, float | None]:
     """Seconds from exec to the Today header on the terminal, and to the Suggestions
     (None if they took longer than ``patience``)."""
@@ -284,6 +333,15 @@ def main() -> None:
             later = f"{suggest:10.2f} s" if suggest is not None else "  > 600 s"
             ratio = paint / baseline
             print(f"{n:>8,} {run:>5} {paint:10.2f} s {ratio:7.2f} {later}", flush=True)
+    smallest = database(args.dir, min(args.sizes))
+    print(f"\nScreen switches and quit at {min(args.sizes):,} papers (key to header; goal 0.3 s)")
+    rows_s, quit_s = switches_and_quit(smallest)
+    for name, seconds in rows_s:
+        print(f"  {name:<20} {seconds:6.2f} s")
+    print(f"  {'quit (Ctrl+Q)':<20} {quit_s:6.2f} s")
+    if args.keys == 0:
+        print(f"\nload average after: {load_average()}")
+        return
     largest = database(args.dir, max(args.sizes))
     print(f"\nLibrary search at {max(args.sizes):,} papers, one key at a time (real pty)")
     print(f"{'typed':<32} {'echo ms':>8} {'results ms':>11} {'service ms':>11} {'ratio':>6}")
