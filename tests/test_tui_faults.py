@@ -125,3 +125,21 @@ async def test_today_says_it_is_preparing_instead_of_flashing_the_tips(tmp_path:
     finally:
         if app._suggest_lock.locked():
             app._suggest_lock.release()
+
+
+async def test_todays_stored_list_is_shown_before_the_worker_answers(db: Path) -> None:
+    service = open_db(db, seed=False)
+    service.rate(3, 5)
+    made = service.today()  # made (and stored) earlier today
+    service.close()
+    assert made.suggestions
+    app = make_test_app(db)
+    app._suggest_lock.acquire()  # the suggestions worker cannot run yet
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            text = screen_text(app)
+            assert "Suggestions" in text
+            assert made.suggestions[0].paper.title[:40] in text
+    finally:
+        app._suggest_lock.release()

@@ -145,6 +145,8 @@ class TodayScreen(ReaderScreen):
     def on_mount(self) -> None:
         self.sub_title = "Today"
         self.query_one("#today-progress").display = False
+        # The list made earlier today is stored: shown at once, not after the worker.
+        self.today = self.reader.attempt("load today's suggestions", self.service.saved_today)
         self._show_lists()
         # Loading a large catalog's features holds the GIL for a while: ask for
         # suggestions only once the lists are on the terminal.
