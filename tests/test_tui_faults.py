@@ -143,3 +143,24 @@ async def test_todays_stored_list_is_shown_before_the_worker_answers(db: Path) -
             assert made.suggestions[0].paper.title[:40] in text
     finally:
         app._suggest_lock.release()
+
+
+async def test_review_shows_each_note_heading_on_one_line(db: Path) -> None:
+    service = open_db(db, seed=False)
+    service.rate(3, 4)
+    service.set_status(3, "read")
+    service.schedule_at(3, "today")
+    long_line = "A fairly long first line of a note that goes on and on past the width, really long"
+    service.add_note(3, f"# {long_line}\n\nthe body of the note")
+    service.close()
+    app = make_test_app(db)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        text = screen_text(app)
+        assert re.search(r"\d{4}-\d\d-\d\d  A fairly long first line[^…]*…", text)
+        assert "really long" not in text  # cut, not wrapped onto a second line
+        assert "the body of the note" in text

@@ -32,7 +32,7 @@ from reader.models import Note, Paper, Status
 from reader.service import StoreError
 
 from ..modals.choice import ChoiceScreen, PromptScreen
-from ..text import clean
+from ..text import clean, note_label
 from ..widgets.paper_detail import paper_links, paper_text
 from .base import ReaderScreen, rating_bindings
 
@@ -41,16 +41,6 @@ SAVE_AFTER_S = 0.8
 RETRY_AFTER_S = 5.0
 """After a failed save, try again this often."""
 NEW_NOTE = "new"
-
-
-def note_label(note: Note) -> Text:
-    """The note's date, then its first line: one line, cut with "…" by the list (the
-    date first, so a long first line never pushes it out of sight)."""
-    first = next((line.strip() for line in note.text.splitlines() if line.strip()), "")
-    first = clean(first.lstrip("#").strip(), newlines=False)[:300] or "(empty)"
-    label = Text(f"{note.updated_at:%Y-%m-%d}  ", style="dim")
-    label.append(first)
-    return label
 
 
 def split_tags(text: str) -> list[str]:
