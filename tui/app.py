@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
+from importlib import import_module
 from pathlib import Path
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
@@ -31,13 +32,6 @@ from .modals.confirm import ConfirmScreen
 from .modals.help import HelpScreen
 from .opener import Opener, system_open
 from .screens.base import typing_in
-from .screens.importing import ImportScreen
-from .screens.library import LibraryScreen
-from .screens.paper import PaperScreen
-from .screens.review import ReviewScreen
-from .screens.settings import SettingsScreen
-from .screens.stats import StatsScreen
-from .screens.today import TodayScreen
 
 T = TypeVar("T")
 
@@ -53,14 +47,29 @@ or a list moved under the cursor): they were typed before the user could see it.
 class Destination:
     """A screen reached by one key from everywhere: its mode, key, name and what it is for.
     The app's modes, key bindings, help sections and palette entries are all made from
-    ``DESTINATIONS``."""
+    ``DESTINATIONS``. ``screen`` is "module:Class" under ``tui.screens``: a screen's
+    module is imported when it is first shown, not at start-up (start-up is compared with
+    a bare Textual app in benchmarks/tui_startup.py)."""
 
     mode: str
     key: str
     name: str
-    screen: type[Screen[Any]]
+    screen: str
     about: str
     in_footer: bool = False
+
+    def screen_class(self) -> type[Screen[Any]]:
+        return load_screen(self.screen)
+
+    def make(self) -> Screen[Any]:
+        return self.screen_class()()
+
+
+def load_screen(where: str) -> type[Screen[Any]]:
+    """The screen class named "module:Class" under ``tui.screens``."""
+    module, _, name = where.partition(":")
+    screen: type[Screen[Any]] = getattr(import_module(f"tui.screens.{module}"), name)
+    return screen
 
 
 DESTINATIONS = (
@@ -68,7 +77,7 @@ DESTINATIONS = (
         "today",
         "t",
         "Today",
-        TodayScreen,
+        "today:TodayScreen",
         "Today: re-reads due, papers in progress, the reading queue",
         in_footer=True,
     ),
@@ -76,34 +85,36 @@ DESTINATIONS = (
         "library",
         "l",
         "Library",
-        LibraryScreen,
+        "library:LibraryScreen",
         "Every paper: sort, filter, search",
         in_footer=True,
     ),
-    Destination("review", "v", "Review", ReviewScreen, "Review: today's re-reads, one at a time"),
+    Destination(
+        "review", "v", "Review", "review:ReviewScreen", "Review: today's re-reads, one at a time"
+    ),
     Destination(
         "stats",
         "g",
         "Stats",
-        StatsScreen,
+        "stats:StatsScreen",
         "Stats: reading per week, ratings, re-read forecast, recommender quality",
     ),
     Destination(
         "import",
         "i",
         "Import",
-        ImportScreen,
+        "importing:ImportScreen",
         "Import a file (BibTeX, RIS, arXiv JSON) or add arXiv ids / DOIs",
     ),
     Destination(
         "settings",
         "comma",
         "Settings",
-        SettingsScreen,
+        "settings:SettingsScreen",
         "Settings: suggestions and re-reads per day, retention, theme, data",
     ),
 )
-HELP_ALSO = {"library": PaperScreen}
+HELP_ALSO = {"library": "paper:PaperScreen"}
 """Screens with keys of their own that are not destinations, listed in the help after
 the destination they are opened from."""
 
@@ -114,7 +125,7 @@ class ReaderApp(App[None]):
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
     COMMANDS = App.COMMANDS | {ReaderCommands}
-    MODES = {d.mode: d.screen for d in DESTINATIONS}
+    MODES = {d.mode: d.make for d in DESTINATIONS}
     DEFAULT_MODE = "today"
     BINDINGS = [
         *(
@@ -331,6 +342,8 @@ class ReaderApp(App[None]):
         if self.current_mode == "review":
             while len(self.screen_stack) > 1:
                 self.pop_screen()
+            from .screens.review import ReviewScreen  # loaded: its mode is current
+
             screen = self.screen
             if isinstance(screen, ReviewScreen):
                 screen.load()
@@ -358,9 +371,9 @@ class ReaderApp(App[None]):
         current = type(self.screen)
         every: list[type[Screen[Any]]] = []
         for d in DESTINATIONS:
-            every.append(d.screen)
+            every.append(d.screen_class())
             if d.mode in HELP_ALSO:
-                every.append(HELP_ALSO[d.mode])
+                every.append(load_screen(HELP_ALSO[d.mode]))
         screens = [current] + [s for s in every if s is not current]
         sections = [(getattr(s, "HELP_TITLE", s.__name__), s.BINDINGS) for s in screens]
         sections.append(("Everywhere", self.BINDINGS))
