@@ -162,6 +162,9 @@ class Service:
     def today(self, *, refresh: bool = False, n: int | None = None) -> Today:
         return self.suggesting.today(refresh=refresh, n=n)
 
+    def saved_today(self) -> Today | None:
+        return self.suggesting.saved_today()
+
     def starters(self, n: int = 5) -> list[Paper]:
         return self.suggesting.starters(n)
 
