@@ -275,13 +275,29 @@ def test_feedback_weights_rejects_bad_stars() -> None:
 )
 def test_reason_text(suggestion: Suggestion, expected: str) -> None:
     titles = {1: "Graph   paper", 2: "Other paper"}
-    assert reason_text(suggestion, titles, {1: 5}) == expected
+    assert reason_text(suggestion, titles, {1: 5, 2: 4}) == expected
+
+
+@pytest.mark.parametrize(
+    ("stars", "expected"),
+    [
+        ({1: 3, 2: 5}, 'Like "Other paper" (5★); about graph'),
+        ({1: 3}, "Matches your interests; about graph"),
+        ({}, "Matches your interests; about graph"),
+    ],
+    ids=["three-star-skipped", "only-three-stars", "not-rated"],
+)
+def test_reason_never_calls_a_paper_liked_unless_rated_4_or_5(
+    stars: dict[int, int], expected: str
+) -> None:
+    titles = {1: "Graph paper", 2: "Other paper"}
+    assert reason_text(Suggestion(7, 1.0, (1, 2), ("graph",)), titles, stars) == expected
 
 
 def test_reason_text_shortens_long_titles() -> None:
     s = Suggestion(7, 1.0, (1,), ())
-    text = reason_text(s, {1: "word " * 40}, {})
-    assert text.startswith('Like "word') and text.endswith('…"') and len(text) <= 48
+    text = reason_text(s, {1: "word " * 40}, {1: 5})
+    assert text.startswith('Like "word') and text.endswith('…" (5★)') and len(text) <= 53
 
 
 def test_author_and_tag_terms_are_readable() -> None:
