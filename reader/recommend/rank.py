@@ -31,11 +31,11 @@ from reader.recommend.features import CatalogItem, Features
 PROFILE_IDF_POWER = 2.0
 LSA_WEIGHT = 0.6
 NEGATIVE_WEIGHT = 0.5
-SEMANTIC_WEIGHT = 0.3
+SEMANTIC_WEIGHT = 0.5
 CLASSIFIER_WEIGHT = 1.0
-CLASSIFIER_C = 4.0
+CLASSIFIER_C = 1.0
 """Inverse regularization of the per-user classifier."""
-CLASSIFIER_SEMANTIC_SCALE = 1.0
+CLASSIFIER_SEMANTIC_SCALE = 0.5
 """The embedding columns' scale beside the unit TF-IDF rows in the classifier's input."""
 CATALOG_NEGATIVES = 3000
 """Random catalog papers the classifier treats as (weak) negatives."""
@@ -46,11 +46,11 @@ LIKED = 0.5
 """Weights at or above this are liked papers (4 and 5 stars), the only ones a reason names."""
 INTEREST_WEIGHT = 1.0
 """Weight of each free-text interest, as if it were a paper rated 5."""
-MMR_LAMBDA = 0.75
+MMR_LAMBDA = 0.9
 """Relevance against novelty in the re-ranking; 1.0 would ignore diversity."""
 NEAR_DUPLICATE = 0.8
 """TF-IDF cosine above which two papers count as the same work."""
-POOL = 30
+POOL = 10
 """Candidates per requested suggestion considered by the re-ranking."""
 EXPLORE_AREAS = 5
 """The exploration slot picks among this many unrated clusters nearest to the profile."""
