@@ -1,21 +1,26 @@
 """Offline benchmark of the recommender against public baselines on real reading lists.
 
     python benchmarks/recommend.py --papers DIR/papers.jsonl --users DIR/users-dev.jsonl \
-        [--n-users 500] [--seed 0] [--cold]
+        [--n-users 500] [--seed 0 1 2] [--half all|tune|holdout] [--cold] [--no-shown]
 
 Protocol (../shared/datasets/README.md, issue 4): sample `--n-users` users (seed) among those
 with at least 10 papers, hide a random 20% of each library, treat the rest as rated 5 stars,
 rank every paper the user has not rated, and report recall@10, recall@50, nDCG@10 and ranking
 time per user. `--cold` adds the cold-start variant: only 3 of the remaining papers are rated.
+Each `--seed` draws its own users and splits; the summary pools all seeds. `--half tune` and
+`--half holdout` split the users file in two with a fixed generator (whatever the seed): the
+recommender's constants were chosen on the tune half only, and the holdout half says whether
+they carry over.
 
 Methods, all computed in the same run on the same splits:
 - random;
 - Rocchio: cosine to the centroid of the rated papers' TF-IDF;
 - arxiv-sanity-lite: LinearSVC(class_weight='balanced', C=0.01), rated papers positive and
   all others negative, ranked by decision_function;
-- ours: the production ranking, :func:`reader.recommend.score_catalog` on features from
-  :func:`reader.recommend.build_features` (the same code `reader suggest` uses before its
-  diversity re-ranking).
+- ours (ranking): the production ranking, :func:`reader.recommend.score_catalog` on features
+  from :func:`reader.recommend.build_features` (what `reader suggest` re-ranks);
+- ours (shown list): what :func:`reader.recommend.suggest` returns, 50 long (after the
+  diversity re-ranking, the near-duplicate filter and the exploration slot), scored as a list.
 Scale (issue 4: 1,000,000 papers built in <= 5 min under 3 GB, suggest in <= 2 s):
 
     python benchmarks/gen_catalog.py --n 1000000 --out /tmp/catalog-1m.jsonl
