@@ -252,6 +252,30 @@ SHOWN = 50
 OURS, SHOWN_NAME = "ours (ranking)", "ours (shown list)"
 
 
+def summarize(pooled: dict[tuple[str, str], list[np.ndarray]], n_seeds: int, ci_seed: int) -> None:
+    """Ours against the best baseline per metric, pooled over the runs so far."""
+    print()
+    print(f"Pooled over {n_seeds} seed(s) x users, ratio to the best baseline by mean:")
+    modes = sorted({mode for mode, _ in pooled}, reverse=True)
+    for mode in modes:
+        results = {name: np.vstack(ms) for (md, name), ms in pooled.items() if md == mode}
+        for col, metric in [(0, "recall@10"), (1, "recall@50"), (2, "nDCG@10")]:
+            rivals = [k for k in results if k not in (OURS, SHOWN_NAME, "random")]
+            best = max(rivals, key=lambda k: results[k][:, col].mean())
+            base = results[best][:, col].mean()
+            for ours_name in [OURS, SHOWN_NAME]:
+                if ours_name not in results:
+                    continue
+                d = results[ours_name][:, col] - results[best][:, col]
+                lo, hi = bootstrap_ci(d, ci_seed)
+                print(
+                    f"{mode}, {metric}: {ours_name} {results[ours_name][:, col].mean():.4f} vs "
+                    f"{best} {base:.4f}: x{1 + d.mean() / base:.3f} (difference {d.mean():+.4f}, "
+                    f"95% CI {lo:+.4f} .. {hi:+.4f}), {len(d)} user-runs"
+                )
+    print(flush=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=Path)
@@ -315,25 +339,8 @@ def main(argv: list[str] | None = None) -> None:
                     f"| {mode} | {seed} | {name} | {r10:.4f} | {r50:.4f} | {ndcg:.4f} | {ms:.1f} |",
                     flush=True,
                 )
-    print()
-    print(f"All seeds pooled ({len(args.seed)} x users), ratio to the best baseline by mean:")
-    modes = sorted({mode for mode, _ in pooled}, reverse=True)
-    for mode in modes:
-        results = {name: np.vstack(ms) for (md, name), ms in pooled.items() if md == mode}
-        for col, metric in [(0, "recall@10"), (1, "recall@50"), (2, "nDCG@10")]:
-            rivals = [k for k in results if k not in (OURS, SHOWN_NAME, "random")]
-            best = max(rivals, key=lambda k: results[k][:, col].mean())
-            base = results[best][:, col].mean()
-            for ours_name in [OURS, SHOWN_NAME]:
-                if ours_name not in results:
-                    continue
-                d = results[ours_name][:, col] - results[best][:, col]
-                lo, hi = bootstrap_ci(d, args.seed[0])
-                print(
-                    f"{mode}, {metric}: {ours_name} {results[ours_name][:, col].mean():.4f} vs "
-                    f"{best} {base:.4f}: x{1 + d.mean() / base:.3f} (difference {d.mean():+.4f}, "
-                    f"95% CI {lo:+.4f} .. {hi:+.4f}), {len(d)} user-runs"
-                )
+            # After every step, so a long run that is stopped still leaves its intervals.
+            summarize(pooled, args.seed.index(seed) + 1, args.seed[0])
 
 
 if __name__ == "__main__":
