@@ -19,7 +19,8 @@ from sqlite_utils import Database
 
 from reader.migrations import SEARCH_TOKENIZE
 
-from .base import BUSY_TIMEOUT_S, StoreBase, StoreError, _check_ours, _friendly
+from .base import BUSY_TIMEOUT_S, StoreError, _check_ours, _friendly
+from .merge import MergeStore
 
 # Rows that belong to a paper, by table: (table, column). Orphans here are the user's data
 # (a rating of a paper that no longer exists): reported, never deleted.
@@ -74,7 +75,7 @@ def _clip(lines: list[str]) -> list[str]:
     return [*lines[:_MAX_DETAILS], f"... and {len(lines) - _MAX_DETAILS} more"]
 
 
-class MaintenanceStore(StoreBase):
+class MaintenanceStore(MergeStore):
     # Checks (read only) ----------------------------------------------------------------
 
     def integrity_check(self) -> list[str]:
@@ -225,15 +226,6 @@ class MaintenanceStore(StoreBase):
             )
         ]
 
-    def same_title_groups(self) -> list[list[int]]:
-        """Papers whose titles are equal ignoring case and surrounding spaces: likely
-        duplicates, left for the user to merge."""
-        groups = self._query(
-            "SELECT group_concat(id) AS ids FROM papers "
-            "GROUP BY lower(trim(title)) HAVING count(*) > 1 ORDER BY min(id)"
-        )
-        return [sorted(int(i) for i in row["ids"].split(",")) for row in groups]
-
     def feature_cache_names(self) -> list[str]:
         return [row["name"] for row in self._query("SELECT name FROM feature_cache ORDER BY name")]
 
@@ -292,8 +284,14 @@ class MaintenanceStore(StoreBase):
         return Finding("unused_tags", not unused, _clip(details), repairable=bool(unused))
 
     def _duplicate_finding(self) -> Finding:
-        groups = self.same_title_groups()
-        details = [f"papers {', '.join(map(str, g))} share a title" for g in groups]
+        # The same rule as import and `reader dedupe` (reader.match); merging is left to
+        # `reader dedupe --apply`, since it changes the user's papers.
+        groups = self.duplicate_groups(write_keys=False)
+        details = [
+            f"papers {', '.join(str(p.id) for p in g)} are the same paper"
+            " (`reader dedupe --apply` merges them)"
+            for g in groups
+        ]
         return Finding("duplicates", not groups, _clip(details))
 
     def save_copy(self, destination: Path) -> None:
