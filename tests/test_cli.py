@@ -69,7 +69,7 @@ def test_search_finds_by_words_and_notes(capsys, db) -> None:
     ("args", "message"),
     [
         (["rate", "999", "3"], "no paper with id 999"),
-        (["rate", "1", "7"], "stars must be 1 to 5"),
+        (["rate", "1", "7"], "stars must be a whole number 0 to 5, not 7"),
         (["rate", "1", "lots"], "stars must be a whole number"),
         (["status", "1", "finished"], "unknown status 'finished'"),
         (["show", "2406.99999"], "no paper with arXiv id 2406.99999"),

@@ -1,0 +1,79 @@
+"""Issue 13, "Input and files": what a new user types or points reader at gets a clear
+one-line answer; numbers are bounded, ids are accepted as the app shows them, and files
+are neither taken over nor written when there is nothing to write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from reader.service import ServiceError
+from reader.service.review import parse_grade
+from reader.units import whole_number
+from reader.when import WhenError, parse_period
+
+HUGE = "9" * 5000
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "cli.db")
+
+
+# Every number from a user is bounded ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show", HUGE], "no paper with id 99999999999999999999… (5,000 digits)"),
+        (["snooze", "8", HUGE, "days"], "too long for a period"),
+        (["schedule", "8", "in", HUGE, "days"], "too long for a period"),
+        (["schedule", "8", HUGE], "a bare number needs a unit"),
+        (["vacation", HUGE, "days"], "too long for a period"),
+        (["rate", "8", HUGE], "stars must be a whole number 0 to 5"),
+        (["config", "review.daily_limit", HUGE], "whole number 1 to 100"),
+        (["status", "8", HUGE], "unknown status"),
+        (["note", HUGE, "text"], "no paper with id"),
+        (["show", "²"], "not a paper id: '²'"),
+        (["list", "--limit", HUGE], "Invalid value for '--limit'"),
+    ],
+    ids=[
+        "show", "snooze", "schedule-in", "schedule-bare", "vacation", "rate",
+        "config", "status", "note", "superscript", "click-option",
+    ],
+)  # fmt: skip
+def test_huge_numbers_get_a_short_clear_error(capsys, db, args, message) -> None:
+    code, _, err = run(capsys, "--db", db, *args)
+    assert code in (1, 2)
+    assert message in err
+    assert "internal error" not in err and "Exceeds the limit" not in err
+    assert max(len(line) for line in err.splitlines()) <= 450  # "Error: ..." + 400
+
+
+def test_whole_number_and_period_refuse_long_digit_strings() -> None:
+    assert whole_number(" 42 ", low=1, high=50) == 42
+    for bad in (HUGE, "²", "4.5", ""):
+        with pytest.raises(ValueError, match="whole number 1 to 50"):
+            whole_number(bad, low=1, high=50)
+    with pytest.raises(WhenError, match="too long"):
+        parse_period(f"{HUGE} days")
+    assert parse_period("0003 days").days == 3
+    with pytest.raises(ServiceError, match="unknown grade"):
+        parse_grade(HUGE)
+
+
+def test_paper_named_as_the_app_shows_it(capsys, db) -> None:
+    code, out, err = run(capsys, "--db", db, "show", "#8")
+    assert code == 0, err
+    assert out.startswith("[8] ")
+    assert run(capsys, "--db", db, "rate", "# 8", "4")[0] == 0
+    assert "★★★★☆" in run(capsys, "--db", db, "show", "8")[1]
