@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from reader.ids import normalize_arxiv_id
+from reader.ids import normalize_arxiv_id, paper_number
 from reader.models import Paper, PaperRecord, Status
+from reader.units import quoted
 
 from .base import NotFound, _friendly, dumps, from_iso, to_iso
 from .reading import ReadingStore
@@ -166,12 +167,16 @@ class PaperStore(ReadingStore):
         return int(self._scalar("SELECT count(*) FROM papers"))
 
     def resolve_id(self, ref: str | int) -> int:
-        """A paper's numeric id from what a user typed: ``12`` or an arXiv id/URL."""
+        """A paper's numeric id from what a user typed: ``12``, ``#12`` or an arXiv id/URL."""
         text = str(ref).strip()
-        if text.isdigit():
-            if self._scalar("SELECT 1 FROM papers WHERE id = ?", [int(text)]):
-                return int(text)
-            raise NotFound(f"no paper with id {text}")
+        try:
+            number = paper_number(text)
+        except ValueError as error:
+            raise NotFound(str(error)) from None
+        if number is not None:
+            if self._scalar("SELECT 1 FROM papers WHERE id = ?", [number]):
+                return number
+            raise NotFound(f"no paper with id {number}")
         arxiv_id = normalize_arxiv_id(text)
         if arxiv_id:
             found = self._scalar("SELECT id FROM papers WHERE arxiv_id = ?", [arxiv_id])
@@ -179,7 +184,7 @@ class PaperStore(ReadingStore):
                 return int(found)
             raise NotFound(f"no paper with arXiv id {arxiv_id}")
         raise NotFound(
-            f"not a paper id: {text!r} (use the number from `reader list` or an arXiv id)"
+            f"not a paper id: {quoted(text)} (use the number from `reader list` or an arXiv id)"
         )
 
     def get_paper(self, paper_id: int) -> Paper:
