@@ -9,6 +9,7 @@ from pathlib import Path
 from reader.models import Note, Paper, RatingEvent, Status, StatusEvent
 from reader.seedcatalog import seed_records
 from reader.store import AddResult, Store, StoreError, utc_now
+from reader.units import quoted, whole_number
 
 Clock = Callable[[], datetime]
 
@@ -22,22 +23,16 @@ def parse_status(text: str) -> Status:
         return Status(text.strip().lower())
     except ValueError:
         choices = ", ".join(s.value for s in Status)
-        raise ServiceError(f"unknown status {text!r}; use one of: {choices}") from None
+        raise ServiceError(f"unknown status {quoted(text)}; use one of: {choices}") from None
 
 
 def parse_stars(value: str | int) -> int | None:
     """1-5 stars; 0 clears the rating."""
     try:
-        stars = int(str(value).strip())
-    except ValueError:
-        raise ServiceError(
-            f"stars must be a whole number 1 to 5 (0 clears), not {value!r}"
-        ) from None
-    if stars == 0:
-        return None
-    if not 1 <= stars <= 5:
-        raise ServiceError(f"stars must be 1 to 5 (0 clears), not {stars}")
-    return stars
+        stars = whole_number(value, low=0, high=5, what="stars")
+    except ValueError as error:
+        raise ServiceError(f"{error} (0 clears the rating)") from None
+    return stars or None
 
 
 class LibraryService:
