@@ -10,6 +10,7 @@ from reader import schedule as sched
 from reader.models import Paper, Status
 from reader.schedule import Grade, ReviewCard, ReviewLogEntry, ReviewSettings
 from reader.store import Store, StoredCard
+from reader.units import quoted
 from reader.when import WhenError, humanize_due, local_date, parse_period, parse_when
 
 from .library import ServiceError
@@ -29,9 +30,9 @@ def parse_grade(text: str | int) -> Grade:
     word = str(text).strip().lower()
     if word in GRADE_WORDS:
         return GRADE_WORDS[word]
-    if word.isdigit() and 1 <= int(word) <= 4:
+    if word in ("1", "2", "3", "4"):
         return Grade(int(word))
-    raise ServiceError(f"unknown grade {text!r}; use again, hard, good, easy (or 1-4)")
+    raise ServiceError(f"unknown grade {quoted(word)}; use again, hard, good, easy (or 1-4)")
 
 
 @dataclass(frozen=True)
