@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from reader.units import quoted, whole_number
+
 from .library import LibraryService, ServiceError
 
 
@@ -20,12 +22,9 @@ class Setting:
 def _int_in(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
-            value = int(str(text).strip())
-        except ValueError:
-            raise ServiceError(f"expected a whole number {low} to {high}, not {text!r}") from None
-        if not low <= value <= high:
-            raise ServiceError(f"expected a whole number {low} to {high}, not {value}")
-        return value
+            return whole_number(text, low=low, high=high, what="the value")
+        except ValueError as error:
+            raise ServiceError(str(error)) from None
 
     return parse
 
@@ -35,7 +34,7 @@ def _float_in(low: float, high: float) -> Callable[[str], float]:
         try:
             value = float(str(text).strip())
         except ValueError:
-            raise ServiceError(f"expected a number {low} to {high}, not {text!r}") from None
+            raise ServiceError(f"expected a number {low} to {high}, not {quoted(text)}") from None
         if not low <= value <= high:
             raise ServiceError(f"expected a number {low} to {high}, not {value}")
         return value
