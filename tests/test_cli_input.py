@@ -77,3 +77,23 @@ def test_paper_named_as_the_app_shows_it(capsys, db) -> None:
     assert out.startswith("[8] ")
     assert run(capsys, "--db", db, "rate", "# 8", "4")[0] == 0
     assert "★★★★☆" in run(capsys, "--db", db, "show", "8")[1]
+
+
+# --db: only a new path or reader's own database ---------------------------------------
+
+
+def test_an_existing_empty_file_is_refused_and_left_alone(capsys, tmp_path) -> None:
+    path = tmp_path / "empty.bib"
+    path.write_bytes(b"")
+    code, out, err = run(capsys, "--db", str(path), "list")
+    assert code == 1 and out == ""
+    assert err == (
+        f"reader: error: {path}: exists but is not a reader database (it is empty); refusing"
+        " to change it: give --db a path that does not exist yet, or delete the file\n"
+    )
+    assert path.read_bytes() == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.bib"]
+    # A path that does not exist yet becomes a database, and opens again afterwards.
+    new = tmp_path / "new.db"
+    assert run(capsys, "--db", str(new), "list")[0] == 0
+    assert run(capsys, "--db", str(new), "list")[0] == 0
