@@ -34,6 +34,7 @@ import json
 import os
 import pickle
 import queue
+import stat
 import subprocess
 import sys
 import tempfile
@@ -646,6 +647,9 @@ def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
     except OSError as error:
         raise ServiceError(f"{path}: cannot write ({error.strerror or error})") from None
     try:
+        # mkstemp makes the file 0600; an export is an ordinary file, made as any other
+        # program would (0666 less the umask), or keeps the mode of the file it replaces.
+        os.chmod(fd, _mode_of(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             for chunk in chunks:
                 out.write(chunk)
@@ -655,6 +659,17 @@ def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
         if isinstance(error, OSError):
             raise ServiceError(f"{path}: cannot write ({error.strerror or error})") from None
         raise
+
+
+def _mode_of(path: Path) -> int:
+    """The permission bits a new file at ``path`` would get: those of the file it
+    replaces, else 0666 less the process's umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0o022)  # reading the umask means setting it; put it back at once
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 class _GroupWriter:
