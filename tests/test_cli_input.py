@@ -97,3 +97,22 @@ def test_an_existing_empty_file_is_refused_and_left_alone(capsys, tmp_path) -> N
     new = tmp_path / "new.db"
     assert run(capsys, "--db", str(new), "list")[0] == 0
     assert run(capsys, "--db", str(new), "list")[0] == 0
+
+
+# Export files -----------------------------------------------------------------------
+
+
+def test_export_file_gets_the_umask_mode_or_keeps_the_replaced_files(capsys, db, tmp_path) -> None:
+    import os
+
+    old = os.umask(0o027)
+    try:
+        out = tmp_path / "all.bib"
+        assert run(capsys, "--db", db, "export", "--format", "bibtex", "-o", str(out))[0] == 0
+        assert out.stat().st_mode & 0o777 == 0o640
+        out.chmod(0o604)
+        args = ["--db", db, "export", "--format", "ris", "-o", str(out), "--force"]
+        assert run(capsys, *args)[0] == 0
+        assert out.stat().st_mode & 0o777 == 0o604
+    finally:
+        os.umask(old)
