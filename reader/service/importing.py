@@ -596,6 +596,7 @@ class ImportService(LibraryService):
         """Write the export to ``output`` (a folder for markdown); never replaces an
         existing file unless ``force``. Returns the files written."""
         output = Path(output)
+        _require_folder(output.parent)
         if fmt == "markdown":
             return self._export_markdown(output, force, status, tag, min_stars)
         if output.is_dir():
@@ -642,7 +643,6 @@ def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
     """Write through a temporary file beside ``path`` and rename it into place, so a
     failed export never leaves half a file where a good one was."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as error:
         raise ServiceError(f"{path}: cannot write ({error.strerror or error})") from None
@@ -659,6 +659,13 @@ def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
         if isinstance(error, OSError):
             raise ServiceError(f"{path}: cannot write ({error.strerror or error})") from None
         raise
+
+
+def _require_folder(folder: Path) -> None:
+    """Refuse to write into a folder that does not exist: a mistyped path should not
+    quietly create a tree of folders (choose the folder, then export into it)."""
+    if not folder.is_dir():
+        raise ServiceError(f"{folder}: no such folder; create it first, or give another path")
 
 
 def _mode_of(path: Path) -> int:
