@@ -173,5 +173,10 @@ class LibraryService:
         if destination is None:
             stamp = self.clock().strftime("%Y%m%d-%H%M%S")
             destination = self.path.parent / "backups" / f"{self.path.stem}-{stamp}.db"
+        elif not destination.parent.is_dir():
+            # A path the user typed: a typo should not quietly create folders.
+            raise ServiceError(
+                f"{destination.parent}: no such folder; create it first, or give another path"
+            )
         self.store.backup(destination)
         return destination
