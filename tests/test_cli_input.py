@@ -116,3 +116,23 @@ def test_export_file_gets_the_umask_mode_or_keeps_the_replaced_files(capsys, db,
         assert out.stat().st_mode & 0o777 == 0o604
     finally:
         os.umask(old)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--format", "bibtex", "-o", "{missing}/t.bib"],
+        ["export", "--format", "markdown", "-o", "{missing}/notes"],
+        ["backup", "{missing}/copy.db"],
+    ],
+    ids=["export", "export-markdown", "backup"],
+)
+def test_missing_parent_folders_are_refused_not_created(capsys, db, tmp_path, args) -> None:
+    missing = tmp_path / "no" / "such"
+    run(capsys, "--db", db, "list")
+    code, _, err = run(capsys, "--db", db, *[a.format(missing=missing) for a in args])
+    assert code == 1
+    assert err == (
+        f"reader: error: {missing}: no such folder; create it first, or give another path\n"
+    )
+    assert not (tmp_path / "no").exists()
