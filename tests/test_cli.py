@@ -148,6 +148,7 @@ def test_note_without_text_opens_the_editor(capsys, db, tmp_path, monkeypatch) -
 def test_backup_makes_a_usable_copy(capsys, db, tmp_path) -> None:
     run(capsys, "--db", db, "rate", "1", "4")
     target = tmp_path / "b" / "copy.db"
+    target.parent.mkdir()  # a missing folder is refused (tests/test_cli_input.py)
     code, out, _ = run(capsys, "--db", db, "backup", str(target))
     assert code == 0 and str(target) in out
     code, out, _ = run(capsys, "--db", str(target), "show", "1", "--json")

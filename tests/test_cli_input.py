@@ -136,3 +136,48 @@ def test_missing_parent_folders_are_refused_not_created(capsys, db, tmp_path, ar
         f"reader: error: {missing}: no such folder; create it first, or give another path\n"
     )
     assert not (tmp_path / "no").exists()
+
+
+def test_export_of_no_matching_paper_writes_nothing(capsys, db, tmp_path) -> None:
+    out = tmp_path / "t.bib"
+    code, stdout, err = run(
+        capsys, "--db", db, "export", "--format", "bibtex", "--tag", "thesis", "-o", str(out)
+    )
+    assert code == 1 and stdout == ""
+    assert err == (
+        "reader: error: 0 papers to export; nothing written. No papers match --tag thesis.\n"
+    )
+    assert not out.exists() and list(tmp_path.glob(".t.bib*")) == []
+    code, stdout, err = run(capsys, "--db", db, "export", "--format", "csv", "--tag", "thesis")
+    assert code == 1 and stdout == ""
+    run(capsys, "--db", db, "tag", "3", "thesis")
+    code, _, err = run(
+        capsys, "--db", db, "export", "--format", "bibtex", "--tag", "thesis", "-o", str(out)
+    )
+    assert code == 0 and err == f"Exported 1 paper to {out}\n"
+
+
+# Empty states name the filter that emptied them ---------------------------------------
+
+
+def test_empty_states_match_the_filter(capsys, db) -> None:
+    assert run(capsys, "--db", db, "list", "--tag", "")[1] == "No papers match --tag ''.\n"
+    out = run(capsys, "--db", db, "list", "--status", "read", "--min-stars", "4")[1]
+    assert out == "No papers match --status read --min-stars 4.\n"
+    assert run(capsys, "--db", db, "search", "zzzqqq")[1] == (
+        "No papers match the search zzzqqq.\n"
+    )
+    assert run(capsys, "--db", db, "search")[1].startswith("Give words to search for")
+
+
+def test_empty_library_says_so_everywhere(capsys, tmp_path) -> None:
+    from reader.service import open_service
+
+    path = tmp_path / "empty.db"
+    service = open_service(path, seed=False)
+    service.store.set_setting("seeded", True)  # the user removed every paper
+    service.close()
+    empty = "No papers yet: try `reader seed` or `reader import FILE`.\n"
+    for args in (["list"], ["list", "--tag", "x"], ["search", "grokking"], ["suggest"]):
+        code, out, err = run(capsys, "--db", str(path), *args)
+        assert (code, out) == (0, empty), (args, err)

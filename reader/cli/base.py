@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from enum import Enum
+from shlex import quote
 from typing import Any, TypeVar
 
 import click
@@ -86,6 +87,25 @@ def clip(text: str, width: int) -> str:
 def printable(text: str) -> str:
     """Outside text may hold terminal escapes; show control characters, never run them."""
     return "".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def filter_words(**filters: Any) -> str:
+    """The filters given, as typed: ``--tag '' --min-stars 4`` (``None`` means not given;
+    an empty string was given, and is shown)."""
+    return " ".join(
+        f"--{name.replace('_', '-')} {quote(str(value))}"
+        for name, value in filters.items()
+        if value is not None
+    )
+
+
+def nothing_found(service: Service, **filters: Any) -> str:
+    """The empty-state line for a filtered listing: it names the filters that emptied it,
+    and says the library is empty only when it is."""
+    if service.count() == 0:
+        return "No papers yet: try `reader seed` or `reader import FILE`."
+    given = printable(filter_words(**filters))
+    return f"No papers match {given}." if given else "No papers match."
 
 
 def paper_table(papers: Sequence[Paper], extra: Callable[[Paper], str] | None = None) -> None:

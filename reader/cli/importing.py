@@ -10,8 +10,17 @@ import click
 
 from reader.models import ParseProblem, Status
 from reader.service import ImportReport, Service, ServiceError, open_service
+from reader.units import plural
 
-from .base import _default_clock, db_option, echo_json, json_option, open_from, printable
+from .base import (
+    _default_clock,
+    db_option,
+    echo_json,
+    json_option,
+    nothing_found,
+    open_from,
+    printable,
+)
 
 STATUS_CHOICES = [s.value for s in Status]
 IMPORT_FORMATS = ["bibtex", "ris", "arxiv-jsonl", "json"]
@@ -226,6 +235,13 @@ def export(ctx, fmt, status, tag, min_stars, output, force, db_path):
     notes (one file per paper, with YAML front matter; needs -o FOLDER)."""
     service = open_from(ctx, db_path)
     filters = {"status": status, "tag": tag, "min_stars": min_stars}
+    total = service.count(**filters)
+    whole_archive = fmt == "json" and not any(v is not None for v in filters.values())
+    if total == 0 and not whole_archive:  # a JSON archive still holds settings, interests
+        # Nothing to export: no empty file, and a non-zero exit so a script notices.
+        raise ServiceError(
+            f"0 papers to export; nothing written. {nothing_found(service, **filters)}"
+        )
     if output is None:
         if fmt == "markdown":
             raise click.UsageError("markdown export writes a folder of files: give -o FOLDER")
@@ -233,8 +249,8 @@ def export(ctx, fmt, status, tag, min_stars, output, force, db_path):
             click.echo(chunk, nl=False)
         return
     written = service.export_to(fmt, Path(output), force=force, **filters)
-    where = output if fmt != "markdown" else f"{len(written)} files in {output}"
-    click.echo(f"Exported to {where}", err=True)
+    where = output if fmt != "markdown" else f"{plural(len(written), 'file')} in {output}"
+    click.echo(f"Exported {plural(total, 'paper')} to {where}", err=True)
 
 
 COMMANDS = [add, import_cmd, dedupe, export]

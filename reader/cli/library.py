@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from shlex import quote
+
 import click
 
 from reader.models import Status
@@ -11,6 +13,7 @@ from .base import (
     db_option,
     echo_json,
     json_option,
+    nothing_found,
     open_from,
     paper_table,
     printable,
@@ -45,11 +48,7 @@ def list_cmd(ctx, status, tag, min_stars, sort, desc, limit, as_json, db_path):
         echo_json(papers)
         return
     if not papers:
-        click.echo(
-            "No papers match."
-            if (status or tag or min_stars)
-            else "No papers yet: try `reader seed`."
-        )
+        click.echo(nothing_found(service, status=status, tag=tag, min_stars=min_stars))
         return
     paper_table(papers)
     total = service.count(status=status, tag=tag, min_stars=min_stars)
@@ -105,13 +104,18 @@ def show(ctx, paper, as_json, db_path):
 def search(ctx, query, limit, as_json, db_path):
     """Full-text search over titles, abstracts, authors and your notes."""
     service = open_from(ctx, db_path)
-    papers = service.search(" ".join(query), limit=limit)
+    text = " ".join(query)
+    papers = service.search(text, limit=limit)
     if as_json:
         echo_json(papers)
     elif papers:
         paper_table(papers)
+    elif service.count() == 0:
+        click.echo("No papers yet: try `reader seed` or `reader import FILE`.")
+    elif not text.strip():
+        click.echo("Give words to search for, e.g. `reader search grokking`.")
     else:
-        click.echo("No matches.")
+        click.echo(f"No papers match the search {printable(quote(text))}.")
 
 
 @click.command()

@@ -68,6 +68,9 @@ def suggest(ctx, count, refresh, as_json, db_path):
         )
         return
     width = terminal_width()
+    if service.count() == 0:
+        click.echo("No papers yet: try `reader seed` or `reader import FILE`.")
+        return
     if today.cold_start:
         click.echo("Nothing rated yet, so there is nothing to learn from. Start with either:")
         click.echo("  reader rate ID 1-5          rate a few papers you know, e.g. these:")
