@@ -181,3 +181,17 @@ def test_empty_library_says_so_everywhere(capsys, tmp_path) -> None:
     for args in (["list"], ["list", "--tag", "x"], ["search", "grokking"], ["suggest"]):
         code, out, err = run(capsys, "--db", str(path), *args)
         assert (code, out) == (0, empty), (args, err)
+
+
+def test_note_dash_reads_standard_input(capsys, db, monkeypatch) -> None:
+    import io
+    import json
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("From a pipe.\n\nSecond paragraph.\n"))
+    code, _, err = run(capsys, "--db", db, "note", "#8", "-")
+    assert code == 0, err
+    shown = json.loads(run(capsys, "--db", db, "show", "8", "--json")[1])
+    assert [n["text"] for n in shown["notes"]] == ["From a pipe.\n\nSecond paragraph."]
+    monkeypatch.setattr("sys.stdin", io.StringIO("  \n"))
+    code, _, err = run(capsys, "--db", db, "note", "8", "-")
+    assert code == 1 and "the note is empty" in err

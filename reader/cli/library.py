@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from shlex import quote
 
 import click
@@ -146,11 +147,14 @@ def status(ctx, paper, status, db_path):
 @db_option
 @click.pass_context
 def note(ctx, paper, text, db_path):
-    """Add a note to a paper. Without TEXT, opens $EDITOR (Markdown)."""
+    """Add a note to a paper. Without TEXT, opens $EDITOR (Markdown); with TEXT ``-``,
+    reads the note from standard input."""
     service = open_from(ctx, db_path)
     found = service.paper(paper)
     body = " ".join(text)
-    if not body:
+    if text == ("-",):
+        body = sys.stdin.read().strip()
+    elif not body:
         edited = click.edit(
             f"\n\n<!-- Note on: {found.title}. Lines in this comment are dropped. -->\n",
             extension=".md",
