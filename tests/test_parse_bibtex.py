@@ -35,10 +35,8 @@ def test_zotero_export():
     assert vaswani.pdf_path == (
         "/home/ada/Zotero/storage/6QK2JX8B/Vaswani et al. - 2017 - Attention Is All You Need.pdf"
     )
-    assert vaswani.tags == (
-        "Computer Science - Computation and Language",
-        "Computer Science - Machine Learning",
-    )
+    # Zotero's arXiv subjects become the categories an arXiv import would tag (issue 13).
+    assert vaswani.tags == ("cs.CL", "cs.LG")
     assert vaswani.source == "zotero.bib"
     assert grundner.title == "Deep Learning Based Cloud Cover Parameterization for ICON"
     assert grundner.doi == "10.1029/2021ms002959"
