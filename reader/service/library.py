@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reader.models import Note, Paper, RatingEvent, Status, StatusEvent
+from reader.parse.tags import valid_tag
 from reader.seedcatalog import seed_records
 from reader.store import AddResult, Store, StoreError, utc_now
 from reader.units import quoted, whole_number
@@ -33,6 +34,14 @@ def parse_stars(value: str | int) -> int | None:
     except ValueError as error:
         raise ServiceError(f"{error} (0 clears the rating)") from None
     return stars or None
+
+
+def _checked_tag(name: str) -> str:
+    """A tag the user typed, or a ServiceError saying why not (too long, empty)."""
+    try:
+        return valid_tag(name)
+    except ValueError as error:
+        raise ServiceError(str(error)) from None
 
 
 class LibraryService:
@@ -154,7 +163,7 @@ class LibraryService:
 
     def tag(self, ref: str | int, tags: list[str]) -> Paper:
         paper_id = self.store.resolve_id(ref)
-        self.store.tag(paper_id, tags)
+        self.store.tag(paper_id, [_checked_tag(t) for t in tags if t.strip()] or tags)
         return self.store.get_paper(paper_id)
 
     def untag(self, ref: str | int, tags: list[str]) -> Paper:
@@ -163,7 +172,7 @@ class LibraryService:
         return self.store.get_paper(paper_id)
 
     def rename_tag(self, old: str, new: str) -> None:
-        self.store.rename_tag(old, new)
+        self.store.rename_tag(old, _checked_tag(new))
 
     def tags(self) -> list[tuple[str, int]]:
         return self.store.all_tags()
