@@ -195,3 +195,58 @@ def test_note_dash_reads_standard_input(capsys, db, monkeypatch) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("  \n"))
     code, _, err = run(capsys, "--db", db, "note", "8", "-")
     assert code == 1 and "the note is empty" in err
+
+
+# Tags and interests are short labels ------------------------------------------------
+
+
+def test_long_tags_and_interests_are_refused(capsys, db) -> None:
+    long = "x" * 5000
+    for args in (["tag", "8", long], ["tags", "--rename", "a", long]):
+        if args[0] == "tags":
+            run(capsys, "--db", db, "tag", "8", "a")
+        code, _, err = run(capsys, "--db", db, *args)
+        assert code == 1
+        assert err == (
+            "reader: error: tag 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'… (5,000 characters)"
+            " is too long (5,000 characters; at most 40)\n"
+        )
+    code, _, err = run(capsys, "--db", db, "interests", "y" * 101)
+    assert code == 1 and "is too long (101 characters; at most 100)" in err
+    assert run(capsys, "--db", db, "tag", "8", "z" * 40)[0] == 0
+
+
+def test_zotero_arxiv_subjects_become_short_tags(capsys, db, tmp_path) -> None:
+    bib = tmp_path / "zotero.bib"
+    bib.write_text(
+        "@misc{minegishi_grokking_2023,\n"
+        "  title = {Grokking {Tickets}: {Lottery} {Tickets} {Accelerate} {Grokking}},\n"
+        "  author = {Minegishi, Gouki and Iwasawa, Yusuke and Matsuo, Yutaka},\n"
+        "  year = {2023},\n"
+        "  keywords = {Computer Science - Machine Learning, Statistics - Machine Learning,"
+        " Computer Science - Artificial Intelligence, grokking,"
+        " a keyword phrase far longer than any tag should ever be}\n"
+        "}\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "--db", db, "import", str(bib), "--quiet")
+    assert code == 0, err
+    tags = dict(json_tags(capsys, db))
+    assert tags == {"cs.LG": 1, "stat.ML": 1, "cs.AI": 1, "grokking": 1}
+
+
+def json_tags(capsys, db) -> list[tuple[str, int]]:
+    import json
+
+    found = json.loads(run(capsys, "--db", db, "tags", "--json")[1])
+    return [(t["tag"], t["papers"]) for t in found]
+
+
+def test_list_never_squeezes_titles_for_tags(capsys, db, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    run(capsys, "--db", db, "tag", "8", *[f"topic-{n}-with-a-longish-name" for n in range(6)])
+    line = next(
+        line for line in run(capsys, "--db", db, "list")[1].splitlines() if line.startswith("    8")
+    )
+    assert "Towards Exact Computation of Inductive Bias" in line and "+" in line
+    assert len(line) <= 100

@@ -9,6 +9,7 @@ from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from reader.models import Paper, Status
+from reader.parse.tags import valid_interest
 from reader.store import FeedbackSets, StoredSuggestion
 from reader.when import WhenError, local_date, parse_period
 
@@ -229,7 +230,10 @@ class SuggestService(SettingsService):
         self.store.add_feedback(self.store.resolve_id(ref), "opened", now=self.clock())
 
     def add_interests(self, terms: list[str]) -> list[str]:
-        cleaned = [" ".join(t.split()) for t in terms if t.strip()]
+        try:
+            cleaned = [valid_interest(t) for t in terms if t.strip()]
+        except ValueError as error:
+            raise ServiceError(str(error)) from None
         if not cleaned:
             raise ServiceError('give at least one interest, e.g. "causal inference"')
         self.store.add_interests(cleaned, now=self.clock())
