@@ -23,6 +23,7 @@ from datetime import date as Date
 
 from reader.ids import normalize_arxiv_id, normalize_doi
 from reader.models import PaperRecord, ParseProblem, ParseResult
+from reader.parse.names import person_name
 
 __all__ = ["iter_arxiv_jsonl", "parse_arxiv_jsonl"]
 
@@ -182,8 +183,7 @@ def _authors(obj: dict) -> tuple[str, ...]:
             last = parts[0] if parts else ""
             first = parts[1] if len(parts) > 1 else ""
             suffix = parts[2] if len(parts) > 2 else ""
-            name = f"{first or ''} {last or ''} {suffix or ''}"
-            name = " ".join(name.split())
+            name = person_name(f"{first or ''} {last or ''} {suffix or ''}")
             if name:
                 names.append(name)
         if names:
@@ -194,7 +194,7 @@ def _authors(obj: dict) -> tuple[str, ...]:
     if "\\" in authors:
         authors = _accents(authors)
     authors = " ".join(authors.split()).replace(" and ", ", ")
-    return tuple(name.strip() for name in authors.split(",") if name.strip())
+    return tuple(person_name(name) for name in authors.split(",") if name.strip())
 
 
 def _accents(text: str) -> str:

@@ -26,6 +26,7 @@ from bibtexparser.model import (
 
 from reader.ids import ARXIV_IN_TEXT, normalize_arxiv_id, normalize_doi
 from reader.models import PaperRecord, ParseProblem, ParseResult
+from reader.parse.names import person_name
 from reader.parse.tags import unique_tags
 
 __all__ = ["latex_to_text", "parse_bibtex", "split_authors"]
@@ -338,7 +339,7 @@ def split_authors(value: str) -> tuple[str, ...]:
             merged = parse_single_name_into_parts(raw, strict=False).merge_first_name_first
         except Exception:  # a malformed name is still worth keeping as written
             merged = raw
-        name = latex_to_text(merged)
+        name = person_name(latex_to_text(merged))
         if name:
             authors.append(name)
     return tuple(authors)
