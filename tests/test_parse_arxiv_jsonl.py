@@ -29,7 +29,7 @@ def test_sample_records_and_problems():
     assert first.title == (
         "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
     )
-    assert first.authors == ("C. Balázs", "E. L. Berger", "P. M. Nadolsky", "C. -P. Yuan")
+    assert first.authors == ("C. Balázs", "E. L. Berger", "P. M. Nadolsky", "C.-P. Yuan")
     assert first.abstract.startswith("A fully differential calculation in perturbative")
     assert "\n" not in first.abstract and "  " not in first.abstract
     assert (first.year, first.date) == (2007, "2007-04-02")  # versions[0], not update_date
