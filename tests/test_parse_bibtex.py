@@ -110,7 +110,7 @@ def test_broken_file_keeps_good_entries_and_reports_each_bad_one():
     reasons = [p.reason for p in result.problems]
     assert "no title" in reasons[0]
     assert "duplicate citation key 'good2020' (first used on line 4)" in reasons[1]
-    assert "broken BibTeX syntax" in reasons[2]
+    assert "entry 'unclosed2018' (@book) is not closed" in reasons[2]
     assert "looks like an entry" in reasons[3]
     assert str(result.problems[1]).startswith("broken.bib:17: duplicate citation key")
 

@@ -91,12 +91,12 @@ def _summary(report: ImportReport, *, interrupted: bool = False) -> str:
     if report.present:
         skipped.append(f"{report.present} already in the library")
     if report.duplicates:
-        skipped.append(f"{report.duplicates} duplicates within the import")
+        skipped.append(f"{plural(report.duplicates, 'duplicate')} within the import")
     if report.problem_count:
-        skipped.append(f"{report.problem_count} bad records")
+        skipped.append(plural(report.problem_count, "bad record"))
     failed = len(report.failed_files)
     if failed:
-        skipped.append(f"{failed} unreadable file{'s' if failed != 1 else ''}")
+        skipped.append(plural(failed, "unreadable file"))
     total = report.present + report.duplicates + report.problem_count
     text = (
         f"{'Interrupted: ' if interrupted else ''}added {report.added}, "
@@ -179,8 +179,8 @@ def import_cmd(ctx, files, fmt, strict, categories, since, quiet, as_json, db_pa
         )
     elif report.strict_failed:
         click.echo(
-            f"--strict: {report.problem_count} bad records, {len(report.failed_files)} "
-            "unreadable files; nothing was imported.",
+            f"--strict: {plural(report.problem_count, 'bad record')}, "
+            f"{plural(len(report.failed_files), 'unreadable file')}; nothing was imported.",
             err=True,
         )
     else:
@@ -188,8 +188,8 @@ def import_cmd(ctx, files, fmt, strict, categories, since, quiet, as_json, db_pa
     if report.strict_failed or report.failed_files or report.problem_count:
         # One closing line and exit code 1, so scripts notice a partial import.
         raise ServiceError(
-            f"{report.problem_count} bad records, {len(report.failed_files)} unreadable "
-            "files (listed above)"
+            f"{plural(report.problem_count, 'bad record')}, "
+            f"{plural(len(report.failed_files), 'unreadable file')} (listed above)"
         )
 
 
@@ -216,7 +216,7 @@ def dedupe(ctx, apply, as_json, db_path):
         if group.error:
             click.echo(f"  {printable(group.error)}", err=True)
     if not apply:
-        click.echo(f"({len(groups)} groups; run `reader dedupe --apply` to merge them)")
+        click.echo(f"({plural(len(groups), 'group')}; run `reader dedupe --apply` to merge them)")
 
 
 @click.command()

@@ -9,6 +9,7 @@ import click
 
 from reader.models import Status
 from reader.service import ServiceError
+from reader.units import plural
 
 from .base import (
     db_option,
@@ -278,7 +279,10 @@ def stats(ctx, weeks, as_json, db_path):
     if as_json:
         echo_json(found)
         return
-    click.echo(f"{found.total} papers, {found.read} read, {found.rated} rated, {found.notes} notes")
+    click.echo(
+        f"{plural(found.total, 'paper')}, {found.read} read, {found.rated} rated, "
+        f"{plural(found.notes, 'note')}"
+    )
     click.echo("\nRead per week:")
     for start, n in found.weeks:
         click.echo(f"  {start:%Y-%m-%d}  {n:>3}  {'█' * min(n, 60)}")

@@ -23,6 +23,7 @@ from datetime import date as Date
 
 from reader.ids import normalize_arxiv_id, normalize_doi
 from reader.models import PaperRecord, ParseProblem, ParseResult
+from reader.parse.detect import json_error
 from reader.parse.names import person_name
 
 __all__ = ["iter_arxiv_jsonl", "parse_arxiv_jsonl"]
@@ -76,7 +77,7 @@ def iter_arxiv_jsonl(
             if first:
                 yield number, _not_this_format(source, number, f"not valid JSON ({error})")
                 return
-            yield number, ParseProblem(f"not valid JSON: {error}", source, number)
+            yield number, ParseProblem(json_error(error, line), source, number)
             continue
         if type(obj) is not dict:
             if first:
