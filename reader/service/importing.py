@@ -54,6 +54,7 @@ from reader.import_worker import batches as worker_batches
 from reader.models import PaperRecord, ParseProblem, Status
 from reader.parse import Format, decode_bytes, detect_format
 from reader.parse.bibtex import parse_bibtex
+from reader.parse.detect import json_error
 from reader.parse.ris import parse_ris
 from reader.store import Incoming, Store, StoreError, to_iso
 from reader.store.bulk import BulkLoad, Outcome
@@ -453,10 +454,12 @@ class ImportService(LibraryService):
     def _import_archive(
         self, path: Path, file: FileReport, problem: ProblemSink, writer: _GroupWriter | None
     ) -> None:
+        text = ""
         try:
-            data = json.loads(decode_bytes(path.read_bytes()))
+            text = decode_bytes(path.read_bytes())
+            data = json.loads(text)
         except ValueError as error:
-            file.error = f"{path}: not valid JSON ({error})"
+            file.error = f"{path}: {json_error(error, text, what='file')}"
             return
         except OSError as error:
             file.error = f"{path}: cannot read ({error.strerror or error})"
