@@ -223,6 +223,9 @@ class ImportService(LibraryService):
         """
         report = report if report is not None else ImportReport()
         fmt = Format(format) if format else None
+        if any(not category.strip() for category in categories):
+            # An empty category matches no paper: the import would drop every record.
+            raise ServiceError("a category cannot be empty: give one like 'cs' or 'cs.LG'")
         self.store.refresh_title_keys()
         if strict:
             check = ImportReport()
