@@ -250,3 +250,56 @@ def test_list_never_squeezes_titles_for_tags(capsys, db, monkeypatch) -> None:
     )
     assert "Towards Exact Computation of Inductive Bias" in line and "+" in line
     assert len(line) <= 100
+
+
+# Import messages ------------------------------------------------------------------
+
+
+def test_broken_bibtex_names_the_entry_that_was_skipped(capsys, db) -> None:
+    bib = Path(__file__).parent / "data" / "broken.bib"
+    code, out, err = run(capsys, "--db", db, "import", str(bib), "--quiet")
+    assert code == 1
+    assert (
+        f"{bib}:22: entry 'unclosed2018' (@book) is not closed (a '}}' is missing); skipped."
+        " Reading went on with the @misc entry on line 26\n"
+    ) in err
+    assert "Unexpected block start" not in err
+    assert "5 bad records" in out and err.endswith(
+        "reader: error: 5 bad records, 0 unreadable files (listed above)\n"
+    )
+    assert "Still found after the broken one" in run(capsys, "--db", db, "search", "broken")[1]
+
+
+def test_truncated_json_is_called_cut_off_and_counts_are_plural_right(
+    capsys, db, tmp_path
+) -> None:
+    lines = tmp_path / "cut.jsonl"
+    lines.write_text(
+        '{"id": "2401.00002", "title": "A whole record here", "authors": "A. B"}\n'
+        '{"id": "2401.00001", "title": "A paper", "abstract": "the download stopp\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "--db", db, "import", str(lines), "--quiet")
+    assert code == 1
+    assert f"{lines}:2: the line is cut off: it ends before its JSON is complete\n" in err
+    assert "(1 bad record)" in out
+    assert err.endswith("reader: error: 1 bad record, 0 unreadable files (listed above)\n")
+    archive = tmp_path / "export.json"
+    assert run(capsys, "--db", db, "export", "--format", "json", "-o", str(archive))[0] == 0
+    archive.write_text(archive.read_text(encoding="utf-8")[:500], encoding="utf-8")
+    code, _, err = run(capsys, "--db", db, "import", str(archive))
+    assert code == 1
+    assert err == (
+        f"reader: error: {archive}: the file is cut off: it ends before its JSON is complete\n"
+    )
+
+
+def test_empty_category_is_refused(capsys, db, tmp_path) -> None:
+    lines = tmp_path / "one.jsonl"
+    lines.write_text(
+        '{"id": "2401.00002", "title": "A whole record", "categories": "cs.LG"}\n',
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "--db", db, "import", str(lines), "--category", " ")
+    assert code == 1
+    assert err == "reader: error: a category cannot be empty: give one like 'cs' or 'cs.LG'\n"
