@@ -303,3 +303,18 @@ def test_empty_category_is_refused(capsys, db, tmp_path) -> None:
     code, _, err = run(capsys, "--db", db, "import", str(lines), "--category", " ")
     assert code == 1
     assert err == "reader: error: a category cannot be empty: give one like 'cs' or 'cs.LG'\n"
+
+
+def test_numbers_in_files_are_bounded_too() -> None:
+    import json
+
+    from reader.parse.arxiv_jsonl import parse_arxiv_jsonl
+    from reader.parse.bibtex import parse_bibtex
+
+    for month in (HUGE, "²", "1²"):
+        result = parse_bibtex(f"@article{{k, title={{T}}, year={{2020}}, month={{{month}}}}}")
+        assert [r.date for r in result.records] == [None] and result.problems == []
+    for created in (f"Mon, {HUGE} Apr 2007 1", "Mon, ² Apr 2007 1", "Mon, 2 Apr ²007 1"):
+        line = json.dumps({"id": "2401.00001", "title": "T", "versions": [{"created": created}]})
+        result = parse_arxiv_jsonl(line)
+        assert [r.date for r in result.records] == [None] and result.problems == []

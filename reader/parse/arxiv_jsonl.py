@@ -158,6 +158,11 @@ def _record(
     )
 
 
+# ASCII only: "²".isdigit() is true, and int() refuses it (or 4,300 digits).
+_DAY = re.compile(r"[0-9]{1,2}")
+_YEAR = re.compile(r"[0-9]{4}")
+
+
 def _date(obj: dict) -> str | None:
     """First submission date (``versions[0].created``), else ``update_date``, as ISO."""
     versions = obj.get("versions")
@@ -166,10 +171,15 @@ def _date(obj: dict) -> str | None:
         if created:
             # "Mon, 2 Apr 2007 19:18:42 GMT"
             parts = created.split()
-            if len(parts) >= 4 and parts[2] in _MONTHS and parts[3].isdigit():
+            if (
+                len(parts) >= 4
+                and parts[2] in _MONTHS
+                and _DAY.fullmatch(parts[1])
+                and _YEAR.fullmatch(parts[3])
+            ):
                 return f"{parts[3]}-{_MONTHS[parts[2]]}-{int(parts[1]):02d}"
     updated = obj.get("update_date")
-    if updated and len(updated) >= 10 and updated[:4].isdigit():
+    if isinstance(updated, str) and len(updated) >= 10 and _YEAR.fullmatch(updated[:4]):
         return updated[:10]
     return None
 

@@ -386,8 +386,8 @@ def _year_and_date(fields: dict[str, str]) -> tuple[int | None, str | None]:
 
 def _month(value: str) -> int | None:
     value = value.strip().strip("{}").rstrip(".").lower()
-    if value.isdigit():
-        number = int(value)
+    if value.isdigit():  # "²".isdigit() is true too, and int() refuses 4,300 digits
+        number = int(value) if value.isascii() and len(value) <= 2 else 0
         return number if 1 <= number <= 12 else None
     return _MONTHS.get(value)
 
