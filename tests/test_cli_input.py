@@ -175,7 +175,7 @@ def test_empty_library_says_so_everywhere(capsys, tmp_path) -> None:
 
     path = tmp_path / "empty.db"
     service = open_service(path, seed=False)
-    service.store.set_setting("seeded", True)  # the user removed every paper
+    service.store.settings.set("seeded", True)  # the user removed every paper
     service.close()
     empty = "No papers yet: try `reader seed` or `reader import FILE`.\n"
     for args in (["list"], ["list", "--tag", "x"], ["search", "grokking"], ["suggest"]):

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from reader.models import ParseProblem, Status
-from reader.service import ImportReport, Service, ServiceError, open_service
+from reader.service import ImportReport, Service, ServiceError, open_service, paper_query
 from reader.units import plural
 
 from .base import (
@@ -234,21 +234,22 @@ def export(ctx, fmt, status, tag, min_stars, output, force, db_path):
     """Export papers as BibTeX, RIS, CSV, JSON (everything, re-importable) or Markdown
     notes (one file per paper, with YAML front matter; needs -o FOLDER)."""
     service = open_from(ctx, db_path)
-    filters = {"status": status, "tag": tag, "min_stars": min_stars}
-    total = service.count(**filters)
-    whole_archive = fmt == "json" and not any(v is not None for v in filters.values())
+    selection = paper_query(status=status, tag=tag, min_stars=min_stars)
+    total = service.count(selection)
+    whole_archive = fmt == "json" and not selection.filtered
     if total == 0 and not whole_archive:  # a JSON archive still holds settings, interests
         # Nothing to export: no empty file, and a non-zero exit so a script notices.
         raise ServiceError(
-            f"0 papers to export; nothing written. {nothing_found(service, **filters)}"
+            "0 papers to export; nothing written. "
+            + nothing_found(service, status=status, tag=tag, min_stars=min_stars)
         )
     if output is None:
         if fmt == "markdown":
             raise click.UsageError("markdown export writes a folder of files: give -o FOLDER")
-        for chunk in service.export_chunks(fmt, **filters):
+        for chunk in service.export_chunks(fmt, selection):
             click.echo(chunk, nl=False)
         return
-    written = service.export_to(fmt, Path(output), force=force, **filters)
+    written = service.export_to(fmt, Path(output), selection, force=force)
     where = output if fmt != "markdown" else f"{plural(len(written), 'file')} in {output}"
     click.echo(f"Exported {plural(total, 'paper')} to {where}", err=True)
 

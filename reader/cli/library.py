@@ -8,7 +8,7 @@ from shlex import quote
 import click
 
 from reader.models import Status
-from reader.service import ServiceError
+from reader.service import ServiceError, paper_query
 from reader.units import plural
 
 from .base import (
@@ -43,9 +43,10 @@ STATUS_CHOICES = [s.value for s in Status]
 def list_cmd(ctx, status, tag, min_stars, sort, desc, limit, as_json, db_path):
     """List papers, with their status, stars and tags."""
     service = open_from(ctx, db_path)
-    papers = service.papers(
+    selection = paper_query(
         status=status, tag=tag, min_stars=min_stars, sort=sort, descending=desc, limit=limit
     )
+    papers = service.papers(selection)
     if as_json:
         echo_json(papers)
         return
@@ -53,7 +54,7 @@ def list_cmd(ctx, status, tag, min_stars, sort, desc, limit, as_json, db_path):
         click.echo(nothing_found(service, status=status, tag=tag, min_stars=min_stars))
         return
     paper_table(papers)
-    total = service.count(status=status, tag=tag, min_stars=min_stars)
+    total = service.count(selection)
     noun = "paper" if total == 1 else "papers"
     click.echo(f"({len(papers)} of {total} {noun})" if len(papers) < total else f"({total} {noun})")
 
