@@ -163,7 +163,7 @@ def test_vacation_moves_the_reread_due_today_and_those_held_back(
 
 
 def test_schedule_refuses_a_paper_never_read(svc: Service) -> None:
-    with pytest.raises(ServiceError, match="paper 7 is not read yet"):
+    with pytest.raises(ServiceError, match=r"paper 7 is not read \(unread\)"):
         svc.schedule_at(7, "today")
     assert review_card(svc, 7) is None and svc.overdue_count() == 0
     svc.set_status(7, "read")
@@ -178,6 +178,24 @@ def test_cli_schedule_of_an_unread_paper_is_one_line(
     out, err = capsys.readouterr()
     assert code == 1 and out == ""
     assert err.splitlines() == [
-        "reader: error: paper 8 is not read yet (unread), so it has no re-reads to "
-        "schedule; mark it read first (`reader status 8 read`)"
+        "reader: error: paper 8 is not read (unread), so it has no re-reads to schedule; "
+        "mark it read first (`reader status 8 read`)"
     ]
+
+
+def test_a_paper_set_back_from_read_leaves_the_rereads(svc: Service, clock: TickingClock) -> None:
+    """Read, then set back to queued (or unread, reading, dropped): it keeps its card and
+    history, but no queue, forecast or grade treats it as a re-read until read again."""
+    for paper_id in (1, 2):
+        svc.set_status(paper_id, "read")
+    clock.now += timedelta(days=30)
+    assert {item.paper.id for item in svc.due()} == {1, 2}
+    svc.set_status(2, "queued")
+    assert [item.paper.id for item in svc.due()] == [1]
+    assert svc.overdue_count() == 1 and svc.forecast(1) == [(clock.now.date(), 1)]
+    with pytest.raises(ServiceError, match="paper 2 is queued now, not read"):
+        svc.grade(2, "good")
+    with pytest.raises(ServiceError, match=r"paper 2 is not read \(queued\)"):
+        svc.schedule_at(2, "tomorrow")
+    svc.set_status(2, "read")  # read again: the card it kept comes back, history and all
+    assert {item.paper.id for item in svc.due()} == {1, 2}

@@ -87,7 +87,16 @@ class Reviewing:
     # The queue ------------------------------------------------------------------------
 
     def _active_cards(self) -> list[ReviewCard]:
-        return [c for c in (_card(s) for s in self.store.reviews.cards()) if c is not None]
+        """The cards every view of the plan reads: re-reads turned on, of papers whose
+        status is read now. A paper read and then set back (unread, queued, reading,
+        dropped) keeps its card and history, but is not a re-read until it is read again."""
+        read = {
+            paper_id
+            for paper_id, status in self.store.reading.current_statuses().items()
+            if status is Status.READ
+        }
+        cards = (_card(s) for s in self.store.reviews.cards() if s.paper_id in read)
+        return [c for c in cards if c is not None]
 
     def reviewed_today(self) -> int:
         today = local_date(self.ctx.clock(), self.ctx.tz)
@@ -128,6 +137,10 @@ class Reviewing:
         card = _card(stored) if stored else None
         if card is None or stored is None or not stored.enabled:
             raise ServiceError(f"paper {paper.id} is not scheduled for review")
+        if paper.status is not Status.READ:
+            raise ServiceError(
+                f"paper {paper.id} is {paper.status.value} now, not read: no re-read to grade"
+            )
         value = grade if isinstance(grade, Grade) else parse_grade(grade)
         after, entry = sched.review(
             card, value, self.ctx.clock(), self.preferences.review_settings()
@@ -148,13 +161,13 @@ class Reviewing:
             raise ServiceError(str(error)) from None
         stored = self.store.reviews.card(paper.id)
         card = _card(stored) if stored else None
+        if paper.status is not Status.READ:
+            # Re-reads are of read papers: one scheduled here would show as a re-read.
+            raise ServiceError(
+                f"paper {paper.id} is not read ({paper.status.value}), so it has no "
+                f"re-reads to schedule; mark it read first (`reader status {paper.id} read`)"
+            )
         if card is None:
-            if paper.status is not Status.READ:
-                # A re-read of a paper never read would show in the re-read queue as one.
-                raise ServiceError(
-                    f"paper {paper.id} is not read yet ({paper.status.value}), so it has no "
-                    f"re-reads to schedule; mark it read first (`reader status {paper.id} read`)"
-                )
             card = sched.new_card(paper.id, now, self.preferences.review_settings())
         moved = sched.reschedule(card, moment)
         self.store.reviews.save_card(paper.id, moved.to_dict(), moved.due, enabled=True)
