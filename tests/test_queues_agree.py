@@ -199,3 +199,34 @@ def test_a_paper_set_back_from_read_leaves_the_rereads(svc: Service, clock: Tick
         svc.schedule_at(2, "tomorrow")
     svc.set_status(2, "read")  # read again: the card it kept comes back, history and all
     assert {item.paper.id for item in svc.due()} == {1, 2}
+
+
+async def test_today_screen_refills_as_picks_are_dismissed(tmp_path: Path) -> None:
+    """The app's Today list after "not for me" on every pick: five new ones, not an empty
+    section (the screen asks the service again after each action)."""
+    from tui_helpers import make_test_app, open_db, settle
+
+    from tui.screens.today import SUGGESTIONS, TodayScreen
+
+    path = tmp_path / "reader.db"
+    service = open_db(path)
+    service.add_interests(["grokking"])
+    service.close()
+    app = make_test_app(path)
+    dismissed: list[int] = []
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TodayScreen) and screen.today is not None
+        first = [s.paper.id for s in screen.today.suggestions]
+        assert len(first) == 5
+        for _ in first:
+            listing = screen.query_one("#today-list")
+            option = listing.highlighted_option
+            assert option is not None and option.id.startswith(f"{SUGGESTIONS}:")
+            dismissed.append(int(option.id.rsplit(":", 1)[1]))
+            await pilot.press("x")
+            await settle(pilot)
+        shown = [s.paper.id for s in screen.today.suggestions]
+    assert sorted(dismissed) == sorted(first)
+    assert len(shown) == 5 and not set(shown) & set(dismissed)
