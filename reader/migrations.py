@@ -7,10 +7,12 @@ migration that has shipped: add a new one.
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from reader.match import title_hash
+from reader.match import key_hash, title_hash, title_key
 
 MIGRATION_SET = "reader"
 migrations = Migrations(MIGRATION_SET)
@@ -371,4 +373,19 @@ def m007_title_hash(db: Database) -> None:
             UPDATE papers SET title_key = NULL, title_hash = NULL WHERE id = new.id;
         END;
         """
+    )
+
+
+@migrations()
+def m009_title_rule_without_authors(db: Database) -> None:
+    """Recompute every title key and hash under the title rule of :mod:`reader.match`
+    that lets a long title match when one side has no authors: such a paper now has a
+    key (``"title|"``), and a long title's hash covers the title alone. Computed here
+    rather than left NULL, so that the first import after upgrading finds the papers
+    already stored."""
+    rows = db.execute("SELECT id, title, authors FROM papers").fetchall()
+    keys = [(title_key(title, json.loads(authors or "[]")), i) for i, title, authors in rows]
+    db.conn.executemany(
+        "UPDATE papers SET title_key = ?, title_hash = ? WHERE id = ?",
+        [(key, key_hash(key), paper_id) for key, paper_id in keys],
     )
