@@ -120,3 +120,19 @@ def test_settings(snap_compare, db: Path, size: tuple[int, int]) -> None:
         await pilot.pause()
 
     assert snap_compare(make_test_app(db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_hidden(snap_compare, db: Path, size: tuple[int, int]) -> None:
+    """Papers marked "not for me" or snoozed, from Today's h."""
+    service = open_db(db, seed=False)
+    service.dismiss(5)
+    service.snooze(6, "3 weeks")
+    service.close()
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(db), terminal_size=size, run_before=run_before)

@@ -19,7 +19,15 @@ from reader.fetch import FetchConfig
 from reader.models import Note, Paper, PaperQuery, RatingEvent, Status, StatusEvent
 from reader.paths import resolve_db_path
 from reader.schedule import Grade, ReviewCard, ReviewLogEntry
-from reader.store import AddResult, NotFound, Repositories, StoreError, open_db, utc_now
+from reader.store import (
+    AddResult,
+    HiddenPaper,
+    NotFound,
+    Repositories,
+    StoreError,
+    open_db,
+    utc_now,
+)
 
 from .context import Clock, Context, ServiceError, local_tz
 from .exporting import Exporting
@@ -30,6 +38,7 @@ from .safety import BackupFile, DoctorReport, Safety, Warn
 from .settings import SETTINGS, Preferences
 from .stats import ReadingStats, Stats
 from .suggest import DEFAULT_SNOOZE, Progress, Suggesting, SuggestionView, Today
+from .undo import Undoable, Undoing, UndoLog
 
 if TYPE_CHECKING:
     from reader import recommend as rec
@@ -45,8 +54,10 @@ class Service:
         self.ctx = Context(store, clock, tz or local_tz())
         self.preferences = Preferences(self.ctx)
         self.reviewing = Reviewing(self.ctx, self.preferences)
-        self.library = Library(self.ctx, self.reviewing)
-        self.suggesting = Suggesting(self.ctx, self.preferences)
+        self.undo_log = UndoLog()
+        self.library = Library(self.ctx, self.reviewing, self.undo_log)
+        self.suggesting = Suggesting(self.ctx, self.preferences, self.undo_log)
+        self.undoing = Undoing(self.ctx, self.undo_log)
         self.importing = Importing(self.ctx)
         self.exporting = Exporting(self.ctx)
         self.safety = Safety(self.ctx, self.suggesting)
@@ -189,6 +200,20 @@ class Service:
     def evaluate(self) -> rec.EvalReport:
         return self.suggesting.evaluate()
 
+    def hidden(self) -> list[tuple[HiddenPaper, Paper]]:
+        return self.suggesting.hidden()
+
+    def take_back(self, ref: str | int) -> Paper:
+        return self.suggesting.take_back(ref)
+
+    # Undo ---------------------------------------------------------------------------------
+
+    def undo(self) -> Undoable:
+        return self.undoing.undo()
+
+    def last_undoable(self) -> Undoable | None:
+        return self.undoing.last()
+
     # Importing ----------------------------------------------------------------------------
 
     def add_things(
@@ -282,6 +307,8 @@ __all__ = [
     "ReadingStats",
     "SuggestionView",
     "Today",
+    "HiddenPaper",
+    "Undoable",
     "ReviewCard",
     "ReviewLogEntry",
     "parse_grade",

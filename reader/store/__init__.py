@@ -22,7 +22,7 @@ from .maintenance import Finding, Health
 from .merge import Merges, StoredIds
 from .papers import Papers, fts_query
 from .reading import Reading
-from .recommend import CatalogRow, FeedbackSets, StoredSuggestion, Suggestions
+from .recommend import CatalogRow, FeedbackSets, HiddenPaper, StoredSuggestion, Suggestions
 from .review import Reviews, StoredCard
 from .settings import Settings
 from .tags import Tags
@@ -85,6 +85,7 @@ __all__ = [
     "Connection",
     "FeedbackSets",
     "Finding",
+    "HiddenPaper",
     "Incoming",
     "NotFound",
     "Outcome",

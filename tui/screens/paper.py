@@ -32,9 +32,9 @@ from reader.models import Note, Paper, Status
 from reader.service import StoreError
 
 from ..modals.choice import ChoiceScreen, PromptScreen
-from ..text import clean, note_label
+from ..text import clean, note_label, short_stars
 from ..widgets.paper_detail import paper_links, paper_text
-from .base import ReaderScreen, rating_bindings
+from .base import ReaderScreen, rating_bindings, undo_binding
 
 SAVE_AFTER_S = 0.8
 """Typing pause after which a note is saved."""
@@ -48,15 +48,16 @@ def split_tags(text: str) -> list[str]:
 
 
 class PaperScreen(ReaderScreen):
-    CHANGES_DATA = frozenset({"rate"})
+    CHANGES_DATA = frozenset({"rate", "undo"})
     HELP_TITLE = "Paper"
     BINDINGS = [
         Binding(
             "escape", "back", "Back", tooltip="Back (the note is saved first)", id="paper-back"
         ),
         *rating_bindings("paper", rate_tip="Rate 1-5 stars", clear_tip="Clear the rating"),
+        undo_binding("paper"),
         Binding("s", "status", "Status", tooltip="Set the reading status", id="paper-status"),
-        Binding("plus", "add_tags", "Tag", show=False, tooltip="Add tags", id="paper-tag"),
+        Binding("plus", "add_tags", "Tag", tooltip="Add tags", id="paper-tag"),
         Binding(
             "minus", "remove_tag", "Untag", show=False, tooltip="Remove a tag", id="paper-untag"
         ),
@@ -297,6 +298,13 @@ class PaperScreen(ReaderScreen):
         paper = self.reader.attempt("rate", self.service.rate, self.paper_id, stars or None)
         if paper is not None:
             self._show(paper)
+            self.done(f"Rated {short_stars(paper.stars)}" if paper.stars else "Rating cleared")
+
+    def undone(self, paper_id: int) -> None:
+        if paper_id == self.paper_id:
+            paper = self.reader.attempt("reload the paper", self.service.paper, paper_id)
+            if paper is not None:
+                self._show(paper)
 
     def action_status(self) -> None:
         def chosen(value: str | None) -> None:
@@ -315,6 +323,7 @@ class PaperScreen(ReaderScreen):
         )
         if paper is not None:
             self._show(paper)
+            self.done(f"Status: {paper.status.value}")
 
     def action_add_tags(self) -> None:
         def entered(value: str | None) -> None:

@@ -21,7 +21,7 @@ from reader.models import Paper, Status
 from reader.service import StoreError, Today
 
 from ..text import clean, short_stars
-from .base import ReaderScreen
+from .base import ReaderScreen, list_bindings, rating_bindings, undo_binding
 
 SECTION_LIMIT = 50
 """Rows shown per section; the heading says how many there are in all."""
@@ -75,7 +75,7 @@ def paper_line(paper: Paper, note: str = "", width: int = 78) -> Text:
 class TodayScreen(ReaderScreen):
     HELP_TITLE = "Today"
     CHANGES_DATA = frozenset(
-        {"start_reading", "queue", "mark_read", "dismiss_suggestion", "snooze"}
+        {"start_reading", "queue", "mark_read", "dismiss_suggestion", "snooze", "rate", "undo"}
     )
     BINDINGS = [
         Binding("enter", "open", "Open", tooltip="Open the highlighted paper", id="today-open"),
@@ -115,6 +115,21 @@ class TodayScreen(ReaderScreen):
             tooltip="Mark the highlighted paper read (it gets re-reads)",
             id="today-read",
         ),
+        *rating_bindings(
+            "today",
+            rate_tip="Rate the highlighted paper 1-5 stars",
+            clear_tip="Clear the highlighted paper's rating",
+        ),
+        undo_binding("today"),
+        Binding(
+            "h",
+            "hidden",
+            "Hidden",
+            show=False,
+            tooltip='Papers marked "not for me" or snoozed: take them back',
+            id="today-hidden",
+        ),
+        *list_bindings("today"),
         Binding(
             "ctrl+r",
             "refresh",
@@ -292,6 +307,7 @@ class TodayScreen(ReaderScreen):
             "mark_read",
             "dismiss_suggestion",
             "snooze",
+            "rate",
         }:
             return True
         selected = self._selected()
@@ -329,7 +345,7 @@ class TodayScreen(ReaderScreen):
             return
         paper = self.reader.attempt("set the status", self.service.set_status, selected[1], status)
         if paper is not None:
-            self.notify(f"{clean(paper.title, newlines=False)[:60]}: {status.value}", markup=False)
+            self.done(f"{clean(paper.title, newlines=False)[:60]}: {status.value}")
             self.action_refresh()
 
     def action_start_reading(self) -> None:
@@ -347,7 +363,7 @@ class TodayScreen(ReaderScreen):
             selected is not None
             and self.reader.attempt("dismiss", self.service.dismiss, selected[1]) is not None
         ):
-            self.notify("Not for me: it will not be suggested again.")
+            self.done("Not for me: it will not be suggested again.")
             self.action_refresh()
 
     def action_snooze(self) -> None:
@@ -356,5 +372,26 @@ class TodayScreen(ReaderScreen):
             selected is not None
             and self.reader.attempt("snooze", self.service.snooze, selected[1]) is not None
         ):
-            self.notify("Later: hidden from suggestions for two weeks.")
+            self.done("Later: hidden from suggestions for two weeks.")
             self.action_refresh()
+
+    def action_rate(self, stars: int) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        paper = self.reader.attempt("rate", self.service.rate, selected[1], stars or None)
+        if paper is not None:
+            title = clean(paper.title, newlines=False)[:50]
+            self.done(f"{title}: {short_stars(paper.stars) or 'unrated'}")
+            self.action_refresh()
+
+    def undone(self, paper_id: int) -> None:
+        self.action_refresh()
+
+    def action_hidden(self) -> None:
+        from .hidden import HiddenScreen
+
+        self.app.push_screen(HiddenScreen())
+
+    def list_widget(self) -> OptionList:
+        return self.query_one("#today-list", OptionList)
