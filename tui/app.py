@@ -32,6 +32,7 @@ from .modals.confirm import ConfirmScreen
 from .modals.help import HelpScreen
 from .opener import Opener, system_open
 from .screens.base import typing_in
+from .tasks import task_commands
 
 T = TypeVar("T")
 
@@ -385,6 +386,7 @@ class ReaderApp(App[None]):
             yield f"Go to {d.name}", d.about, partial(self.action_go, d.mode)
         yield "Help: keys", "Every key on one screen", self.action_help
         yield "Quit", "Save notes and quit", self.action_quit
+        yield from task_commands(self)
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             yield from commands()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
+from functools import partial
 
 from rich.text import Text
 from textual import on
@@ -48,7 +49,7 @@ def split_tags(text: str) -> list[str]:
 
 
 class PaperScreen(ReaderScreen):
-    CHANGES_DATA = frozenset({"rate", "undo"})
+    CHANGES_DATA = frozenset({"rate", "undo", "schedule"})
     HELP_TITLE = "Paper"
     BINDINGS = [
         Binding(
@@ -85,6 +86,14 @@ class PaperScreen(ReaderScreen):
             show=False,
             tooltip="Open the code repository",
             id="paper-open-code",
+        ),
+        Binding(
+            "R",
+            "schedule",
+            "Re-read on…",
+            show=False,
+            tooltip='Schedule the next re-read ("in 3 months", "2027-01-10", "next monday")',
+            id="paper-schedule",
         ),
         Binding(
             "ctrl+s",
@@ -367,8 +376,31 @@ class PaperScreen(ReaderScreen):
         else:
             self.notify(f"Opening {clean(target, newlines=False)}", markup=False)
 
+    def action_schedule(self) -> None:
+        def chosen(when: str | None) -> None:
+            if not when or not when.strip():
+                return
+            due = self.reader.attempt("schedule", self.service.schedule_at, self.paper_id, when)
+            if due is not None:
+                day = due.astimezone(self.service.tz).date().isoformat()
+                self.notify(f"Next re-read: {day}", markup=False)
+
+        self.app.push_screen(
+            PromptScreen("Next re-read", '"in 3 months", "2027-01-10", "next monday"'), chosen
+        )
+
+    def set_review(self, enabled: bool) -> None:
+        if self.reader.attempt("set re-reads", self.service.set_review, self.paper_id, enabled):
+            self.notify("Re-reads on for this paper" if enabled else "No re-reads for this paper")
+
     def palette_commands(self):  # type: ignore[no-untyped-def]
         yield from super().palette_commands()
+        yield (
+            "Paper: re-reads off",
+            "keep this paper out of every re-read",
+            partial(self.set_review, False),
+        )
+        yield "Paper: re-reads on", "re-read this paper again", partial(self.set_review, True)
         for n in range(1, 6):
             yield f"Paper: rate {n}★", "", lambda n=n: self.action_rate(n)
         for status in Status:

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from reader.models import Paper, Status
 from reader.service import StoreError, Today
 
+from ..modals.choice import PromptScreen
 from ..text import clean, short_stars
 from .base import ReaderScreen, list_bindings, rating_bindings, undo_binding
 
@@ -75,7 +76,16 @@ def paper_line(paper: Paper, note: str = "", width: int = 78) -> Text:
 class TodayScreen(ReaderScreen):
     HELP_TITLE = "Today"
     CHANGES_DATA = frozenset(
-        {"start_reading", "queue", "mark_read", "dismiss_suggestion", "snooze", "rate", "undo"}
+        {
+            "start_reading",
+            "queue",
+            "mark_read",
+            "dismiss_suggestion",
+            "snooze",
+            "snooze_for",
+            "rate",
+            "undo",
+        }
     )
     BINDINGS = [
         Binding("enter", "open", "Open", tooltip="Open the highlighted paper", id="today-open"),
@@ -106,6 +116,22 @@ class TodayScreen(ReaderScreen):
             "Later",
             tooltip="Hide this suggestion for two weeks",
             id="today-snooze",
+        ),
+        Binding(
+            "Z",
+            "snooze_for",
+            "Later…",
+            show=False,
+            tooltip="Hide this suggestion for a period you choose (3 days, 2 months)",
+            id="today-snooze-for",
+        ),
+        Binding(
+            "N",
+            "new_suggestions",
+            "New list",
+            show=False,
+            tooltip="Make a new list of today's suggestions",
+            id="today-new-list",
         ),
         Binding(
             "d",
@@ -175,7 +201,7 @@ class TodayScreen(ReaderScreen):
     # Data -----------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="today-suggestions", exit_on_error=False)
-    def _load_suggestions(self) -> None:
+    def _load_suggestions(self, refresh: bool = False) -> None:
         reader = self.reader
 
         def progress(done: int, total: int | None) -> None:
@@ -184,7 +210,7 @@ class TodayScreen(ReaderScreen):
         try:
             with reader.suggester() as service:
                 service.features(progress=progress)
-                today = service.today()
+                today = service.today(refresh=refresh)
         except StoreError as error:
             reader.call_from_thread(self._suggestions_failed, str(error))
             return
@@ -307,13 +333,14 @@ class TodayScreen(ReaderScreen):
             "mark_read",
             "dismiss_suggestion",
             "snooze",
+            "snooze_for",
             "rate",
         }:
             return True
         selected = self._selected()
         if selected is None:
             return False
-        if action in ("dismiss_suggestion", "snooze"):
+        if action in ("dismiss_suggestion", "snooze", "snooze_for"):
             return selected[0] in (SUGGESTIONS, STARTERS)
         return True
 
@@ -374,6 +401,32 @@ class TodayScreen(ReaderScreen):
         ):
             self.done("Later: hidden from suggestions for two weeks.")
             self.action_refresh()
+
+    def action_snooze_for(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        paper_id = selected[1]
+
+        def chosen(period: str | None) -> None:
+            if not period or not period.strip():
+                return
+            snoozed = self.reader.attempt("snooze", self.service.snooze, paper_id, period)
+            if snoozed is not None:
+                until = snoozed[1].astimezone(self.service.tz).date().isoformat()
+                self.done(f"Later: hidden from suggestions until {until}.")
+                self.action_refresh()
+
+        self.app.push_screen(
+            PromptScreen("Hide it from suggestions for…", "3 days, 2 weeks, 6 months"), chosen
+        )
+
+    def action_new_suggestions(self) -> None:
+        """A new list for today (the recommender runs again in the worker)."""
+        self.today = None
+        self._show_lists()
+        self._load_suggestions(refresh=True)
+        self.notify("Making a new list of suggestions…")
 
     def action_rate(self, stars: int) -> None:
         selected = self._selected()
