@@ -372,3 +372,20 @@ def m007_title_hash(db: Database) -> None:
         END;
         """
     )
+
+
+@migrations()
+def m010_deleted_papers(db: Database) -> None:
+    """A paper deleted by the user leaves a line here (its notes and everything else are in
+    the JSON export written before, at ``export_path``): the deletion is in the history."""
+    db.executescript(
+        """
+        CREATE TABLE deleted_papers (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL,            -- the id it had; no longer in papers
+            title TEXT NOT NULL,
+            deleted_at TEXT NOT NULL,
+            export_path TEXT NOT NULL
+        );
+        """
+    )

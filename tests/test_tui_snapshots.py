@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from tui_helpers import make_test_app, open_db, settle
 
 from reader.recommend.evaluate import EvalReport
@@ -133,6 +133,23 @@ def test_hidden(snap_compare, db: Path, size: tuple[int, int]) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.press("h")
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_edit_paper(snap_compare, db: Path, size: tuple[int, int]) -> None:
+    """The paper's metadata dialog (E on a paper), after a mistake."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(PaperScreen(3))
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        pilot.app.screen.query_one("#edit-year", Input).value = "someday"
+        await pilot.press("ctrl+s")
         await settle(pilot)
 
     assert snap_compare(make_test_app(db), terminal_size=size, run_before=run_before)

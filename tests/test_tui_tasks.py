@@ -238,3 +238,75 @@ async def test_export_a_tag_to_bibtex_from_the_palette(db: Path, tmp_path: Path)
         assert str(target) in notifications(app)
     exported = json.loads(target.read_text())
     assert len(exported["papers"]) == 2
+
+
+# Edit and delete --------------------------------------------------------------------------
+
+
+async def test_edit_a_paper_and_a_mistake_keeps_the_dialog_open(db: Path) -> None:
+    from tui.modals.edit_paper import EditPaperScreen
+
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(PaperScreen(3))
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        assert isinstance(app.screen, EditPaperScreen)
+        app.screen.query_one("#edit-year", Input).value = "someday"
+        app.screen.query_one("#edit-venue", Input).value = "CoRL [bold]2025[/bold]"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EditPaperScreen)  # still open, what was typed kept
+        assert "year: 'someday' is not a year" in screen_text(app)
+        app.screen.query_one("#edit-year", Input).value = "2025"
+        app.screen.query_one("#edit-authors", Input).value = "Li, Yi; Deng, Yuquan"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PaperScreen)
+        assert "CoRL [bold]2025[/bold]" in screen_text(app)  # data, not markup
+    service = reopen(db)
+    paper = service.paper(3)
+    assert (paper.year, paper.venue) == (2025, "CoRL [bold]2025[/bold]")
+    assert paper.authors == ("Li, Yi", "Deng, Yuquan")
+    service.close()
+
+
+async def test_delete_a_paper_from_the_library_after_confirming(db: Path) -> None:
+    service = reopen(db)
+    service.add_note(1, "worth keeping")
+    title = service.paper(1).title
+    service.close()
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PaperScreen) and app.screen.paper_id == 1
+        await pilot.press("escape")  # out of the note editor
+        await pilot.press("delete")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # kept
+        await settle(pilot)
+        assert reopen_count(db) == 52
+        await pilot.press("delete")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Paper deleted" in notifications(app)
+        assert title[:30] not in screen_text(app)  # the library reloaded without it
+    assert reopen_count(db) == 51
+    exports = list((db.parent / "deleted").glob("paper-1-*.json"))
+    assert len(exports) == 1 and "worth keeping" in exports[0].read_text()
+
+
+def reopen_count(path: Path) -> int:
+    service = reopen(path)
+    try:
+        return service.count()
+    finally:
+        service.close()

@@ -30,6 +30,7 @@ from reader.store import (
 )
 
 from .context import Clock, Context, ServiceError, local_tz
+from .editing import Editing
 from .exporting import Exporting
 from .importing import AddOutcome, DuplicateGroup, Importing, ImportReport
 from .library import Library, paper_query, parse_stars, parse_status
@@ -60,6 +61,7 @@ class Service:
         self.undoing = Undoing(self.ctx, self.undo_log)
         self.importing = Importing(self.ctx)
         self.exporting = Exporting(self.ctx)
+        self.editing = Editing(self.ctx, self.exporting)
         self.safety = Safety(self.ctx, self.suggesting)
         self.stats = Stats(self.ctx)
         self.store = store
@@ -205,6 +207,14 @@ class Service:
 
     def take_back(self, ref: str | int) -> Paper:
         return self.suggesting.take_back(ref)
+
+    # Editing ------------------------------------------------------------------------------
+
+    def edit_paper(self, ref: str | int, **fields: Any) -> Paper:
+        return self.editing.edit_paper(ref, **fields)
+
+    def delete_paper(self, ref: str | int) -> Path:
+        return self.editing.delete_paper(ref)
 
     # Undo ---------------------------------------------------------------------------------
 

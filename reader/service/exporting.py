@@ -79,6 +79,11 @@ class Exporting:
         _write_atomic(output, chunks)
         return [output]
 
+    def write_json(self, paper_ids: list[int], output: Path) -> Path:
+        """The JSON export of these papers only (notes and all), written to ``output``."""
+        _write_atomic(output, self._json_chunks(paper_ids))
+        return output
+
     def _export_markdown(
         self,
         folder: Path,

@@ -20,7 +20,7 @@ from .errors import NotFound, StoreError, user_error
 from .files import Files
 from .maintenance import Finding, Health
 from .merge import Merges, StoredIds
-from .papers import Papers, fts_query
+from .papers import EDITABLE, DeletedPaper, Papers, fts_query
 from .reading import Reading
 from .recommend import CatalogRow, FeedbackSets, HiddenPaper, StoredSuggestion, Suggestions
 from .review import Reviews, StoredCard
@@ -80,6 +80,8 @@ def open_db(path: Path | str) -> Repositories:
 
 __all__ = [
     "AddResult",
+    "DeletedPaper",
+    "EDITABLE",
     "BulkLoad",
     "CatalogRow",
     "Connection",

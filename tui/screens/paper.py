@@ -33,6 +33,8 @@ from reader.models import Note, Paper, Status
 from reader.service import StoreError
 
 from ..modals.choice import ChoiceScreen, PromptScreen
+from ..modals.confirm import ConfirmScreen
+from ..modals.edit_paper import EditPaperScreen
 from ..text import clean, note_label, short_stars
 from ..widgets.paper_detail import paper_links, paper_text
 from .base import ReaderScreen, rating_bindings, undo_binding
@@ -86,6 +88,22 @@ class PaperScreen(ReaderScreen):
             show=False,
             tooltip="Open the code repository",
             id="paper-open-code",
+        ),
+        Binding(
+            "E",
+            "edit_paper",
+            "Edit paper",
+            show=False,
+            tooltip="Edit title, authors, year, venue, ids and links",
+            id="paper-edit-meta",
+        ),
+        Binding(
+            "delete",
+            "delete_paper",
+            "Delete paper",
+            show=False,
+            tooltip="Delete the paper (asks first; a JSON export of it is kept)",
+            id="paper-delete",
         ),
         Binding(
             "R",
@@ -387,6 +405,48 @@ class PaperScreen(ReaderScreen):
 
         self.app.push_screen(
             PromptScreen("Next re-read", '"in 3 months", "2027-01-10", "next monday"'), chosen
+        )
+
+    def action_edit_paper(self) -> None:
+        if self.paper is None:
+            return
+
+        def save(changes: dict[str, str]) -> str | None:
+            try:
+                paper = self.service.edit_paper(self.paper_id, **changes)
+            except StoreError as error:
+                return str(error)
+            self._show(paper)
+            self.reader.data_changed()
+            self.notify("Saved: " + ", ".join(sorted(changes)), markup=False)
+            return None
+
+        self.app.push_screen(EditPaperScreen(self.paper, save))
+
+    def action_delete_paper(self) -> None:
+        if self.paper is None:
+            return
+        title = clean(self.paper.title, newlines=False)[:80]
+
+        def answered(delete: bool | None) -> None:
+            if not delete:
+                return
+            self.save_note()
+            export = self.reader.attempt("delete", self.service.delete_paper, self.paper_id)
+            if export is not None:
+                self.reader.unregister_flusher(self.save_note)
+                self.reader.data_changed()
+                self.notify(f"Deleted. Kept as {export}", title="Paper deleted", markup=False)
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete {title!r}, with its notes, ratings, tags and re-reads?\n"
+                "A JSON export of it is written first (reader import brings it back).",
+                yes="Delete",
+                no="Keep",
+            ),
+            answered,
         )
 
     def set_review(self, enabled: bool) -> None:
