@@ -31,7 +31,7 @@ from reader.store import (
 
 from .context import Clock, Context, ServiceError, local_tz
 from .editing import Editing
-from .exporting import Exporting
+from .exporting import Citation, Exporting
 from .importing import AddOutcome, DuplicateGroup, Importing, ImportReport
 from .library import Library, paper_query, parse_stars, parse_status
 from .review import DueItem, Reviewing, parse_grade
@@ -261,6 +261,9 @@ class Service:
         selection = where or paper_query(**keywords)
         return self.exporting.export_to(fmt, output, force=force, selection=selection)
 
+    def citation(self, ref: str | int) -> Citation:
+        return self.exporting.citation(ref)
+
     # Safety -------------------------------------------------------------------------------
 
     def auto_backup(self) -> Path | None:
@@ -317,6 +320,7 @@ __all__ = [
     "ReadingStats",
     "SuggestionView",
     "Today",
+    "Citation",
     "HiddenPaper",
     "Undoable",
     "ReviewCard",

@@ -106,6 +106,22 @@ class PaperScreen(ReaderScreen):
             id="paper-delete",
         ),
         Binding(
+            "y",
+            "copy('bibtex')",
+            "Copy BibTeX",
+            show=False,
+            tooltip="Copy the paper's BibTeX entry to the clipboard",
+            id="paper-copy-bibtex",
+        ),
+        Binding(
+            "Y",
+            "copy('link')",
+            "Copy link",
+            show=False,
+            tooltip="Copy the paper's link to the clipboard",
+            id="paper-copy-link",
+        ),
+        Binding(
             "R",
             "schedule",
             "Re-read on…",
@@ -407,6 +423,20 @@ class PaperScreen(ReaderScreen):
             PromptScreen("Next re-read", '"in 3 months", "2027-01-10", "next monday"'), chosen
         )
 
+    def action_copy(self, what: str) -> None:
+        """Copy the BibTeX entry, the citation key or the link (Textual's clipboard: the
+        terminal's OSC 52, so it works over ssh where the terminal allows it)."""
+        citation = self.reader.attempt("cite", self.service.citation, self.paper_id)
+        if citation is None:
+            return
+        text = {"bibtex": citation.bibtex, "key": citation.key, "link": citation.link}[what]
+        if text is None:
+            self.notify("This paper has no link (no URL, arXiv id or DOI).", severity="warning")
+            return
+        self.app.copy_to_clipboard(text)
+        shown = citation.key if what == "bibtex" else text
+        self.notify(f"Copied {what}: {shown}", markup=False)
+
     def action_edit_paper(self) -> None:
         if self.paper is None:
             return
@@ -461,6 +491,7 @@ class PaperScreen(ReaderScreen):
             partial(self.set_review, False),
         )
         yield "Paper: re-reads on", "re-read this paper again", partial(self.set_review, True)
+        yield "Paper: copy citation key", "to the clipboard", partial(self.action_copy, "key")
         for n in range(1, 6):
             yield f"Paper: rate {n}★", "", lambda n=n: self.action_rate(n)
         for status in Status:
