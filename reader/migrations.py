@@ -375,11 +375,25 @@ def m007_title_hash(db: Database) -> None:
 
 
 @migrations()
-def m010_deleted_papers(db: Database) -> None:
-    """A paper deleted by the user leaves a line here (its notes and everything else are in
-    the JSON export written before, at ``export_path``): the deletion is in the history."""
+def m010_collections_and_deletions(db: Database) -> None:
+    """Collections: named, ordered reading lists beside tags (``position`` orders a
+    collection's papers, 0 first). ``deleted_papers``: a paper deleted by the user leaves a
+    line here (its notes and everything else are in the JSON export written before, at
+    ``export_path``), so the deletion is in the history."""
     db.executescript(
         """
+        CREATE TABLE collections (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE collection_papers (
+            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (collection_id, paper_id)
+        );
+        CREATE INDEX collection_papers_paper ON collection_papers(paper_id);
         CREATE TABLE deleted_papers (
             id INTEGER PRIMARY KEY,
             paper_id INTEGER NOT NULL,            -- the id it had; no longer in papers

@@ -153,3 +153,21 @@ def test_edit_paper(snap_compare, db: Path, size: tuple[int, int]) -> None:
         await settle(pilot)
 
     assert snap_compare(make_test_app(db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_collection(snap_compare, db: Path, size: tuple[int, int]) -> None:
+    """A collection's papers in the user's order."""
+    from tui.screens.collection import CollectionScreen
+
+    service = open_db(db, seed=False)
+    for paper_id in (12, 3, 9):
+        service.collecting.add("Thesis chapter 2", paper_id)
+    service.close()
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(CollectionScreen("Thesis chapter 2"))
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(db), terminal_size=size, run_before=run_before)

@@ -310,3 +310,46 @@ def reopen_count(path: Path) -> int:
         return service.count()
     finally:
         service.close()
+
+
+# Collections ------------------------------------------------------------------------------
+
+
+async def test_collect_papers_reorder_and_export_a_collection(db: Path, tmp_path: Path) -> None:
+    from tui.screens.collection import CollectionScreen
+
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for paper_id in (3, 9):
+            app.push_screen(PaperScreen(paper_id))
+            await settle(pilot)
+            await pilot.press("C")
+            await settle(pilot)
+            if paper_id == 3:
+                await choose(pilot, "\x00new")
+                await answer(pilot, "Chapter 2")
+            else:
+                await choose(pilot, "Chapter 2")
+            assert "Added to Chapter 2" in notifications(app)
+            app.pop_screen()
+            await settle(pilot)
+        await palette(pilot, "collections: open")
+        await choose(pilot, "Chapter 2")
+        assert isinstance(app.screen, CollectionScreen)
+        await pilot.press("G")  # the last: paper 9
+        await pilot.press("K")  # up
+        await settle(pilot)
+        service = reopen(db)
+        assert [p.id for p in service.collecting.papers("Chapter 2")] == [9, 3]
+        service.close()
+        text = screen_text(app)
+        assert text.index("1. ") < text.index("2. ")
+        await pilot.press("b")
+        await settle(pilot)
+        await answer(pilot, str(tmp_path / "ch2.bib"))
+        assert "Exported BibTeX" in notifications(app)
+    bib = (tmp_path / "ch2.bib").read_text()
+    service = reopen(db)
+    assert bib.index(service.citation(9).key) < bib.index(service.citation(3).key)
+    service.close()

@@ -41,6 +41,7 @@ def task_commands(app: ReaderApp) -> Iterator[Command]:
     yield "Backups: list", "Every backup, newest first", tasks.list_backups
     yield "Duplicates: preview and merge…", "Papers stored twice, merged on confirm", tasks.dedupe
     yield "Export…", "BibTeX, RIS, CSV, JSON or Markdown; all papers or one tag", tasks.export
+    yield "Collections: open…", "A named reading list, in your order", tasks.open_collection
 
 
 class Tasks:
@@ -159,6 +160,25 @@ class Tasks:
                 self.app.data_changed()
 
         self.app.push_screen(ConfirmScreen("\n".join(lines), yes="Merge", no="Keep"), answered)
+
+    # Collections ----------------------------------------------------------------------
+
+    def open_collection(self) -> None:
+        from .screens.collection import CollectionScreen
+
+        found = self.app.attempt("list collections", self.service.collecting.collections)
+        if found is None:
+            return
+        if not found:
+            self._say("No collections yet: open a paper and press C.", title="Collections")
+            return
+        choices = [(c.name, f"{c.name}  ({c.size})") for c in found]
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self.app.push_screen(CollectionScreen(name))
+
+        self.app.push_screen(ChoiceScreen("Open a collection", choices), chosen)
 
     # Export ---------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from reader.store import (
     utc_now,
 )
 
+from .collections import Collecting
 from .context import Clock, Context, ServiceError, local_tz
 from .editing import Editing
 from .exporting import Citation, Exporting
@@ -62,6 +63,7 @@ class Service:
         self.importing = Importing(self.ctx)
         self.exporting = Exporting(self.ctx)
         self.editing = Editing(self.ctx, self.exporting)
+        self.collecting = Collecting(self.ctx)
         self.safety = Safety(self.ctx, self.suggesting)
         self.stats = Stats(self.ctx)
         self.store = store

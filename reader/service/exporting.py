@@ -146,6 +146,11 @@ class Exporting:
         return written
 
 
+def write_text(path: Path, chunks: Iterable[str]) -> None:
+    """Write a file atomically (see ``_write_atomic``), for other use cases' exports."""
+    _write_atomic(path, chunks)
+
+
 def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
     """Write through a temporary file beside ``path`` and rename it into place, so a
     failed export never leaves half a file where a good one was."""

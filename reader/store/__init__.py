@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from .archive import Archive
 from .base import Connection, connect, from_iso, to_iso, utc_now
 from .bulk import AddResult, BulkLoad, Incoming, Ingest, Outcome
+from .collections import CollectionInfo, Collections
 from .errors import NotFound, StoreError, user_error
 from .files import Files
 from .maintenance import Finding, Health
@@ -44,6 +45,7 @@ class Repositories:
     archive: Archive
     health: Health
     files: Files
+    collections: Collections
 
     @property
     def path(self) -> Path:
@@ -75,6 +77,7 @@ def open_db(path: Path | str) -> Repositories:
         archive=Archive(conn),
         health=Health(conn),
         files=Files(conn),
+        collections=Collections(conn),
     )
 
 
@@ -84,6 +87,7 @@ __all__ = [
     "EDITABLE",
     "BulkLoad",
     "CatalogRow",
+    "CollectionInfo",
     "Connection",
     "FeedbackSets",
     "Finding",

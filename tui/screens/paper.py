@@ -44,6 +44,8 @@ SAVE_AFTER_S = 0.8
 RETRY_AFTER_S = 5.0
 """After a failed save, try again this often."""
 NEW_NOTE = "new"
+NEW_COLLECTION = "\x00new"
+"""The "new collection" choice (no collection name can be this)."""
 
 
 def split_tags(text: str) -> list[str]:
@@ -104,6 +106,14 @@ class PaperScreen(ReaderScreen):
             show=False,
             tooltip="Delete the paper (asks first; a JSON export of it is kept)",
             id="paper-delete",
+        ),
+        Binding(
+            "C",
+            "collect",
+            "Collect…",
+            show=False,
+            tooltip="Add the paper to a collection (a named, ordered reading list)",
+            id="paper-collect",
         ),
         Binding(
             "y",
@@ -422,6 +432,33 @@ class PaperScreen(ReaderScreen):
         self.app.push_screen(
             PromptScreen("Next re-read", '"in 3 months", "2027-01-10", "next monday"'), chosen
         )
+
+    def action_collect(self) -> None:
+        found = self.reader.attempt("list collections", self.service.collecting.collections)
+        if found is None:
+            return
+
+        def add(name: str | None) -> None:
+            if not name or not name.strip():
+                return
+            added = self.reader.attempt(
+                "add to the collection", self.service.collecting.add, name, self.paper_id
+            )
+            if added is not None:
+                self.notify(
+                    f"Added to {name.strip()}" if added else f"Already in {name.strip()}",
+                    markup=False,
+                )
+
+        def chosen(value: str | None) -> None:
+            if value == NEW_COLLECTION:
+                self.app.push_screen(PromptScreen("New collection", "Thesis chapter 2"), add)
+            else:
+                add(value)
+
+        choices = [(c.name, f"{c.name}  ({c.size})") for c in found]
+        choices.append((NEW_COLLECTION, "+ new collection…"))
+        self.app.push_screen(ChoiceScreen("Add to collection", choices), chosen)
 
     def action_copy(self, what: str) -> None:
         """Copy the BibTeX entry, the citation key or the link (Textual's clipboard: the
