@@ -353,3 +353,37 @@ async def test_collect_papers_reorder_and_export_a_collection(db: Path, tmp_path
     service = reopen(db)
     assert bib.index(service.citation(9).key) < bib.index(service.citation(3).key)
     service.close()
+
+
+async def test_restore_a_backup_from_the_app_and_keep_working(db: Path) -> None:
+    service = reopen(db)
+    service.rate(3, 5)
+    backup = service.backup()
+    service.rate(3, 1)
+    service.close()
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await palette(pilot, "backups: list and restore")
+        await choose(pilot, str(backup))
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert f"Restored {backup.name}" in notifications(app)
+        assert reopen_stars(db, 3) == 5
+        # The app goes on over the restored file.
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert reopen_stars(db, 1) == 2
+    kept = [p for p in (db.parent / "backups").glob("*before-restore*")]
+    assert len(kept) == 1  # the state before the restore
+
+
+def reopen_stars(path: Path, paper_id: int) -> int | None:
+    service = reopen(path)
+    try:
+        return service.paper(paper_id).stars
+    finally:
+        service.close()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from reader.models import PaperQuery
 from reader.service.exporting import EXPORT_FORMATS
+from reader.service.safety import restore
 
 from .modals.choice import ChoiceScreen, PromptScreen
 from .modals.confirm import ConfirmScreen
@@ -38,7 +39,7 @@ def task_commands(app: ReaderApp) -> Iterator[Command]:
     yield "Interests: set…", "What to suggest before any rating (comma separated)", tasks.interests
     yield "Vacation…", "Postpone the re-reads that fall due, spread them out after", tasks.vacation
     yield "Back up now", "A consistent copy of the database in the backups folder", tasks.backup
-    yield "Backups: list", "Every backup, newest first", tasks.list_backups
+    yield "Backups: list and restore", "Every backup, newest first", tasks.list_backups
     yield "Duplicates: preview and merge…", "Papers stored twice, merged on confirm", tasks.dedupe
     yield "Export…", "BibTeX, RIS, CSV, JSON or Markdown; all papers or one tag", tasks.export
     yield "Collections: open…", "A named reading list, in your order", tasks.open_collection
@@ -120,13 +121,33 @@ class Tasks:
         choices = [(str(b.path), label(b.when, b.kind, b.path.name, b.size)) for b in found]
 
         def chosen(value: str | None) -> None:
-            if value is not None:
-                self._say(
-                    f"{value}\nTo restore it, quit and run: reader restore {Path(value).name}",
-                    title="Backup",
-                )
+            if value is None:
+                return
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"Restore {Path(value).name}? The database is replaced by it; its state "
+                    "now is kept as a backup first, so this can be undone the same way.",
+                    yes="Restore",
+                    no="Cancel",
+                ),
+                lambda yes: self._restore(value) if yes else None,
+            )
 
-        self.app.push_screen(ChoiceScreen("Backups, newest first", choices), chosen)
+        self.app.push_screen(
+            ChoiceScreen("Backups, newest first (Enter: restore…)", choices), chosen
+        )
+
+    def _restore(self, backup: str) -> None:
+        clock = self.service.clock
+
+        def restore_it(path: Path) -> tuple[Path, Path | None]:
+            return restore(path, backup, now=clock())
+
+        result = self.app.attempt("restore", self.app.reopen_database, restore_it)
+        if result is not None:
+            source, before = result
+            kept = f"; the state before is kept as {before.name}" if before else ""
+            self._say(f"Restored {source.name}{kept}", title="Restored")
 
     # Duplicates -----------------------------------------------------------------------
 
