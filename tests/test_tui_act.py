@@ -184,3 +184,25 @@ async def test_dismiss_undo_then_hidden_view_takes_back(db: Path) -> None:
         assert rows(db, "feedback_events") == before
         assert "Nothing hidden" in screen_text(app)
         assert not {7, 8} & {r["paper_id"] for r in rows(db, "feedback_events")}
+
+
+async def test_keys_of_new_actions_are_text_in_the_note_editor(db: Path) -> None:
+    """E, C, R, y, u and Delete typed into a note are text (or delete a character), never
+    the paper's actions."""
+    from textual.widgets import TextArea
+
+    from tui.screens.paper import PaperScreen
+
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(PaperScreen(3))
+        await settle(pilot)
+        await pilot.press("5")  # something to undo
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.press("E", "C", "R", "y", "u", "x", "delete", "left", "delete")
+        await settle(pilot)
+        assert isinstance(app.screen, PaperScreen)
+        assert app.screen.query_one("#editor", TextArea).text == "ECRyu"  # x deleted
+        assert stars(db, 3) == 5  # u was text: the rating was not undone
