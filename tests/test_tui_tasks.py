@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 from tui_helpers import (
     FIXED_NOW,
     make_test_app,
@@ -286,7 +286,8 @@ async def test_delete_a_paper_from_the_library_after_confirming(db: Path) -> Non
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PaperScreen) and app.screen.paper_id == 1
-        await pilot.press("escape")  # out of the note editor
+        if isinstance(app.focused, TextArea):
+            await pilot.press("escape")  # out of the note editor, where Delete is editing
         await pilot.press("delete")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
