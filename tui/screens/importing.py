@@ -223,6 +223,8 @@ class ImportScreen(ReaderScreen):
         self.query_one("#import-ids", TextArea).cursor_blink = self.reader.cursor_blink
         self.query_one("#import-progress").display = False
         self.query_one("#import-summary-box").display = False
+        # Tab goes from the path box straight to the tree; Backspace there goes up too.
+        self.query_one("#import-up", Button).can_focus = False
         self.query_one("#import-path", Input).focus()
 
     # Picking ----------------------------------------------------------------------------
