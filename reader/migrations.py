@@ -389,3 +389,34 @@ def m009_title_rule_without_authors(db: Database) -> None:
         "UPDATE papers SET title_key = ?, title_hash = ? WHERE id = ?",
         [(key, key_hash(key), paper_id) for key, paper_id in keys],
     )
+
+
+@migrations()
+def m011_collections_and_deletions(db: Database) -> None:
+    """Collections: named, ordered reading lists beside tags (``position`` orders a
+    collection's papers, 0 first). ``deleted_papers``: a paper deleted by the user leaves a
+    line here (its notes and everything else are in the JSON export written before, at
+    ``export_path``), so the deletion is in the history."""
+    db.executescript(
+        """
+        CREATE TABLE collections (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE collection_papers (
+            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (collection_id, paper_id)
+        );
+        CREATE INDEX collection_papers_paper ON collection_papers(paper_id);
+        CREATE TABLE deleted_papers (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL,            -- the id it had; no longer in papers
+            title TEXT NOT NULL,
+            deleted_at TEXT NOT NULL,
+            export_path TEXT NOT NULL
+        );
+        """
+    )

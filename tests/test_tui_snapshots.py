@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from tui_helpers import make_test_app, open_db, settle
 
 from reader.recommend.evaluate import EvalReport
@@ -118,5 +118,56 @@ def test_settings(snap_compare, db: Path, size: tuple[int, int]) -> None:
         # The data location is a new temporary folder each run: show a fixed one.
         pilot.app.screen.query_one("#data-location", Static).update("/home/me/reader.db")
         await pilot.pause()
+
+    assert snap_compare(make_test_app(db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_hidden(snap_compare, db: Path, size: tuple[int, int]) -> None:
+    """Papers marked "not for me" or snoozed, from Today's h."""
+    service = open_db(db, seed=False)
+    service.dismiss(5)
+    service.snooze(6, "3 weeks")
+    service.close()
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_edit_paper(snap_compare, db: Path, size: tuple[int, int]) -> None:
+    """The paper's metadata dialog (E on a paper), after a mistake."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(PaperScreen(3))
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        pilot.app.screen.query_one("#edit-year", Input).value = "someday"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_collection(snap_compare, db: Path, size: tuple[int, int]) -> None:
+    """A collection's papers in the user's order."""
+    from tui.screens.collection import CollectionScreen
+
+    service = open_db(db, seed=False)
+    for paper_id in (12, 3, 9):
+        service.collecting.add("Thesis chapter 2", paper_id)
+    service.close()
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(CollectionScreen("Thesis chapter 2"))
+        await settle(pilot)
 
     assert snap_compare(make_test_app(db), terminal_size=size, run_before=run_before)

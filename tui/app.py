@@ -32,6 +32,7 @@ from .modals.confirm import ConfirmScreen
 from .modals.help import HelpScreen
 from .opener import Opener, system_open
 from .screens.base import typing_in
+from .tasks import task_commands
 
 T = TypeVar("T")
 
@@ -231,6 +232,35 @@ class ReaderApp(App[None]):
     def data_changed(self) -> None:
         self.data_version += 1
 
+    def reopen_database(self, change: Callable[[Path], T]) -> T:
+        """Close every connection, run ``change`` on the database file (a restore), and
+        open it again; lists reload. Refused (StoreError) while a worker holds one."""
+        locks = (self._reads_lock, self._suggest_lock)
+        held = [lock for lock in locks if lock.acquire(blocking=False)]
+        try:
+            if len(held) != len(locks):
+                raise StoreError("the app is busy (suggestions or a search); try again")
+            self.flush_all()
+            old = self.service
+            path, clock, tz = old.path, old.clock, old.tz
+            for extra in (self._reads, self._suggest):
+                if extra is not None:
+                    extra.close()
+            self._reads = self._suggest = None
+            old.close()
+            try:
+                result = change(path)
+            finally:
+                self.service = open_service(path, clock=clock, tz=tz, seed=False)
+        finally:
+            for lock in held:
+                lock.release()
+        self.data_changed()
+        refresh = getattr(self.screen, "action_refresh", None)
+        if refresh is not None:
+            refresh()
+        return result
+
     def attempt(self, what: str, call: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         """Run a service call; a database error becomes a notification, not a crash."""
         try:
@@ -385,6 +415,7 @@ class ReaderApp(App[None]):
             yield f"Go to {d.name}", d.about, partial(self.action_go, d.mode)
         yield "Help: keys", "Every key on one screen", self.action_help
         yield "Quit", "Save notes and quit", self.action_quit
+        yield from task_commands(self)
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             yield from commands()

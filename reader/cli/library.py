@@ -270,6 +270,28 @@ COMMANDS.append(config)
 
 
 @click.command()
+@click.argument("paper")
+@click.option("--key", "what", flag_value="key", help="Print only the citation key.")
+@click.option("--link", "what", flag_value="link", help="Print only the link.")
+@db_option
+@click.pass_context
+def cite(ctx, paper, what, db_path):
+    """Print a paper's BibTeX entry (or its citation key, or its link)."""
+    citation = open_from(ctx, db_path).citation(paper)
+    if what == "key":
+        click.echo(citation.key)
+    elif what == "link":
+        if citation.link is None:
+            raise ServiceError(f"paper {paper} has no link (no URL, arXiv id or DOI)")
+        click.echo(citation.link)
+    else:
+        click.echo(citation.bibtex, nl=False)
+
+
+COMMANDS.append(cite)
+
+
+@click.command()
 @click.option("--weeks", type=click.IntRange(1, 104), default=12, show_default=True)
 @json_option
 @db_option

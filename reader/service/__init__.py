@@ -19,10 +19,20 @@ from reader.fetch import FetchConfig
 from reader.models import Note, Paper, PaperQuery, RatingEvent, Status, StatusEvent
 from reader.paths import resolve_db_path
 from reader.schedule import Grade, ReviewCard, ReviewLogEntry
-from reader.store import AddResult, NotFound, Repositories, StoreError, open_db, utc_now
+from reader.store import (
+    AddResult,
+    HiddenPaper,
+    NotFound,
+    Repositories,
+    StoreError,
+    open_db,
+    utc_now,
+)
 
+from .collections import Collecting
 from .context import Clock, Context, ServiceError, local_tz
-from .exporting import Exporting
+from .editing import Editing
+from .exporting import Citation, Exporting
 from .importing import AddOutcome, DuplicateGroup, Importing, ImportReport
 from .library import Library, paper_query, parse_stars, parse_status
 from .review import DueItem, Reviewing, parse_grade
@@ -30,6 +40,7 @@ from .safety import BackupFile, DoctorReport, Safety, Warn
 from .settings import SETTINGS, Preferences
 from .stats import ReadingStats, Stats
 from .suggest import DEFAULT_SNOOZE, Progress, Suggesting, SuggestionView, Today
+from .undo import Undoable, Undoing, UndoLog
 
 if TYPE_CHECKING:
     from reader import recommend as rec
@@ -45,10 +56,14 @@ class Service:
         self.ctx = Context(store, clock, tz or local_tz())
         self.preferences = Preferences(self.ctx)
         self.reviewing = Reviewing(self.ctx, self.preferences)
-        self.library = Library(self.ctx, self.reviewing)
-        self.suggesting = Suggesting(self.ctx, self.preferences)
+        self.undo_log = UndoLog()
+        self.library = Library(self.ctx, self.reviewing, self.undo_log)
+        self.suggesting = Suggesting(self.ctx, self.preferences, self.undo_log)
+        self.undoing = Undoing(self.ctx, self.undo_log)
         self.importing = Importing(self.ctx)
         self.exporting = Exporting(self.ctx)
+        self.editing = Editing(self.ctx, self.exporting)
+        self.collecting = Collecting(self.ctx)
         self.safety = Safety(self.ctx, self.suggesting)
         self.stats = Stats(self.ctx)
         self.store = store
@@ -195,6 +210,28 @@ class Service:
     def evaluate(self) -> rec.EvalReport:
         return self.suggesting.evaluate()
 
+    def hidden(self) -> list[tuple[HiddenPaper, Paper]]:
+        return self.suggesting.hidden()
+
+    def take_back(self, ref: str | int) -> Paper:
+        return self.suggesting.take_back(ref)
+
+    # Editing ------------------------------------------------------------------------------
+
+    def edit_paper(self, ref: str | int, **fields: Any) -> Paper:
+        return self.editing.edit_paper(ref, **fields)
+
+    def delete_paper(self, ref: str | int) -> Path:
+        return self.editing.delete_paper(ref)
+
+    # Undo ---------------------------------------------------------------------------------
+
+    def undo(self) -> Undoable:
+        return self.undoing.undo()
+
+    def last_undoable(self) -> Undoable | None:
+        return self.undoing.last()
+
     # Importing ----------------------------------------------------------------------------
 
     def add_things(
@@ -231,6 +268,9 @@ class Service:
     ) -> list[Path]:
         selection = where or paper_query(**keywords)
         return self.exporting.export_to(fmt, output, force=force, selection=selection)
+
+    def citation(self, ref: str | int) -> Citation:
+        return self.exporting.citation(ref)
 
     # Safety -------------------------------------------------------------------------------
 
@@ -288,6 +328,9 @@ __all__ = [
     "ReadingStats",
     "SuggestionView",
     "Today",
+    "Citation",
+    "HiddenPaper",
+    "Undoable",
     "ReviewCard",
     "ReviewLogEntry",
     "parse_grade",

@@ -5,6 +5,7 @@ The JSON export format (``"format": "reader-export"``, ``"version": 1``)::
     {"format": "reader-export", "version": 1, "exported_at": "...",
      "interests": [{"term", "added_at"}], "settings": {key: value},
      "suggestions": [{"day", "rank", "paper_id", "score", "reason", "exploration"}],
+     "collections": [{"name", "created_at", "papers": [paper ids, in order]}],
      "papers": [
        {"id", "title", "abstract", "authors": [...], "year", "date", "venue", "arxiv_id",
         "doi", "url", "code_url", "pdf_path", "source", "added_at", "tags": [...],

@@ -7,16 +7,38 @@ import os
 import stat
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from reader.export import PaperWithNotes, to_bibtex, to_csv, to_markdown_files, to_ris
-from reader.models import EVERY_PAPER, PaperQuery
+from reader.export.bibtex import citation_keys
+from reader.models import EVERY_PAPER, Paper, PaperQuery
 from reader.store import to_iso
 
 from .archive_format import archive_chunks
 from .context import Context, ServiceError
 
 EXPORT_FORMATS = ("bibtex", "ris", "csv", "json", "markdown")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One paper as a reference: its BibTeX entry, citation key and link (or None)."""
+
+    key: str
+    bibtex: str
+    link: str | None
+
+
+def paper_link(paper: Paper) -> str | None:
+    """The paper's web page: its own URL, else its arXiv page, else its DOI."""
+    if paper.url:
+        return paper.url
+    if paper.arxiv_id:
+        return f"https://arxiv.org/abs/{paper.arxiv_id}"
+    if paper.doi:
+        return f"https://doi.org/{paper.doi}"
+    return None
 
 
 class Exporting:
@@ -81,6 +103,19 @@ class Exporting:
         _write_atomic(output, chunks)
         return [output]
 
+    def citation(self, ref: str | int) -> Citation:
+        """The key is the paper's own (surname, year, first word): the one an export of it
+        alone gets; in a larger export an older paper with the same key may push it to
+        ``...a``."""
+        paper = self.store.papers.find(ref)
+        key = citation_keys([paper])[0]
+        return Citation(key, to_bibtex([paper]), paper_link(paper))
+
+    def write_json(self, paper_ids: list[int], output: Path) -> Path:
+        """The JSON export of these papers only (notes and all), written to ``output``."""
+        _write_atomic(output, self._json_chunks(paper_ids))
+        return output
+
     def _export_markdown(
         self,
         folder: Path,
@@ -111,6 +146,11 @@ class Exporting:
             _write_atomic(folder / name, [content])
             written.append(folder / name)
         return written
+
+
+def write_text(path: Path, chunks: Iterable[str]) -> None:
+    """Write a file atomically (see ``_write_atomic``), for other use cases' exports."""
+    _write_atomic(path, chunks)
 
 
 def _write_atomic(path: Path, chunks: Iterable[str]) -> None:

@@ -9,6 +9,7 @@ export's format is :mod:`reader.service.archive_format`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -66,6 +67,21 @@ class DuplicateGroup:
     titles: dict[int, str]
     merged: bool = False
     error: str | None = None
+
+
+def parse_since(text: str) -> date | None:
+    """"Only papers dated on or after" as typed (YYYY-MM-DD); empty: no limit."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ServiceError(f"since: {text.strip()!r} is not a date like 2024-01-31") from None
+
+
+def parse_categories(text: str) -> list[str]:
+    """arXiv categories as typed: "cs.LG, stat.ML" or "cs.LG stat.ML"."""
+    return [c for c in re.split(r"[,\s]+", text) if c]
 
 
 class Importing:

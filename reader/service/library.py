@@ -13,6 +13,7 @@ from reader.units import quoted, whole_number
 
 from .context import Context, ServiceError
 from .review import Reviewing
+from .undo import Undoable, UndoLog
 
 
 def parse_status(text: str) -> Status:
@@ -65,13 +66,20 @@ def paper_query(
     )
 
 
+def _quoted(paper: Paper, width: int = 50) -> str:
+    title = " ".join(paper.title.split())
+    return f'"{title[: width - 1]}…"' if len(title) > width else f'"{title}"'
+
+
 class Library:
     """Papers, reading state, ratings, notes, tags, the seed catalog and backups."""
 
-    def __init__(self, ctx: Context, reviewing: Reviewing) -> None:
+    def __init__(self, ctx: Context, reviewing: Reviewing, undo: UndoLog | None = None) -> None:
         self.ctx = ctx
         self.store = ctx.store
         self.reviewing = reviewing
+        self.undo = undo or UndoLog()
+        """Ratings and status changes are recorded here for ``Undoing``."""
 
     # Seed catalog ---------------------------------------------------------------------
 
@@ -107,18 +115,32 @@ class Library:
 
     def rate(self, ref: str | int, stars: str | int | None) -> Paper:
         paper_id = self.store.papers.resolve_id(ref)
-        self.store.reading.rate(
+        event = self.store.reading.rate(
             paper_id, None if stars is None else parse_stars(stars), now=self.ctx.clock()
         )
-        return self.store.papers.get_paper(paper_id)
+        paper = self.store.papers.get_paper(paper_id)
+        given = f"rated {paper.stars}★" if paper.stars else "cleared the rating of"
+        self.undo.record(Undoable("rating", paper_id, event, f"{given} {_quoted(paper)}"))
+        return paper
 
     def set_status(self, ref: str | int, status: str | Status) -> Paper:
         paper_id = self.store.papers.resolve_id(ref)
         new = parse_status(status) if isinstance(status, str) else status
-        self.store.reading.set_status(paper_id, new, now=self.ctx.clock())
+        card_before = self.store.reviews.card(paper_id)
+        event = self.store.reading.set_status(paper_id, new, now=self.ctx.clock())
         paper = self.store.papers.get_paper(paper_id)
         if paper.status is Status.READ:
             self.reviewing.schedule_after_reading(paper)
+        self.undo.record(
+            Undoable(
+                "status",
+                paper_id,
+                event,
+                f"marked {_quoted(paper)} {new.value}",
+                card_before=card_before,
+                card_touched=paper.status is Status.READ,
+            )
+        )
         return paper
 
     def history(self, ref: str | int) -> tuple[list[StatusEvent], list[RatingEvent]]:

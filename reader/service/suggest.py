@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 
 from reader.models import Paper, Status
 from reader.parse.tags import valid_interest
-from reader.store import FeedbackSets, StoredSuggestion
+from reader.store import FeedbackSets, HiddenPaper, StoredSuggestion
 from reader.when import WhenError, local_date, parse_period
 
 from .context import Context, ServiceError
 from .settings import Preferences
+from .undo import Undoable, UndoLog
 
 if TYPE_CHECKING:
     from reader import recommend as rec
@@ -58,6 +59,11 @@ class Today:
     """With a cold start: papers spread over the catalog, to rate first."""
 
 
+def _short(title: str, width: int = 50) -> str:
+    title = " ".join(title.split())
+    return title[: width - 1] + "…" if len(title) > width else title
+
+
 def _recommender():  # type: ignore[no-untyped-def]
     """The recommender loads scikit-learn, which takes about a second: load it only when a
     suggestion is first needed, so the CLI and the app start fast."""
@@ -76,10 +82,14 @@ class Suggesting:
     """Today's suggestions, feedback on them, interests, and the catalog's features (kept
     in memory between calls; :meth:`forget_features` drops them)."""
 
-    def __init__(self, ctx: Context, preferences: Preferences) -> None:
+    def __init__(
+        self, ctx: Context, preferences: Preferences, undo: UndoLog | None = None
+    ) -> None:
         self.ctx = ctx
         self.store = ctx.store
         self.preferences = preferences
+        self.undo = undo or UndoLog()
+        """"Not for me" and snoozes are recorded here for ``Undoing``."""
 
         self._features: rec.Features | None = None
         self._features_version: str | None = None
@@ -279,7 +289,10 @@ class Suggesting:
     def dismiss(self, ref: str | int) -> Paper:
         """ "Not for me": never suggest it again, and learn from it."""
         paper = self.store.papers.find(ref)
-        self.store.suggestions.add_feedback(paper.id, "not_for_me", now=self.ctx.clock())
+        event = self.store.suggestions.add_feedback(paper.id, "not_for_me", now=self.ctx.clock())
+        self.undo.record(
+            Undoable("not_for_me", paper.id, event, f'"not for me" on "{_short(paper.title)}"')
+        )
         return paper
 
     def snooze(self, ref: str | int, period: str = DEFAULT_SNOOZE) -> tuple[Paper, datetime]:
@@ -290,8 +303,23 @@ class Suggesting:
         except WhenError as error:
             raise ServiceError(str(error)) from None
         until = self.ctx.clock() + length
-        self.store.suggestions.add_feedback(paper.id, "snooze", now=self.ctx.clock(), until=until)
+        event = self.store.suggestions.add_feedback(
+            paper.id, "snooze", now=self.ctx.clock(), until=until
+        )
+        self.undo.record(Undoable("snooze", paper.id, event, f'snoozed "{_short(paper.title)}"'))
         return paper, until
+
+    def hidden(self) -> list[tuple[HiddenPaper, Paper]]:
+        """Papers dismissed ("not for me") or snoozed now, newest first."""
+        found = self.store.suggestions.hidden(now=self.ctx.clock())
+        return [(h, self.store.papers.get_paper(h.paper_id)) for h in found]
+
+    def take_back(self, ref: str | int) -> Paper:
+        """Undo a paper's "not for me" and snoozes: it may be suggested again."""
+        paper = self.store.papers.find(ref)
+        if not self.store.suggestions.take_back(paper.id):
+            raise ServiceError(f"paper {paper.id} is neither dismissed nor snoozed")
+        return paper
 
     def opened(self, ref: str | int) -> None:
         """The user opened a suggested paper: a mild positive signal."""

@@ -16,13 +16,14 @@ from sqlite_utils import Database
 from .archive import Archive
 from .base import Connection, connect, from_iso, to_iso, utc_now
 from .bulk import AddResult, BulkLoad, Incoming, Ingest, Outcome
+from .collections import CollectionInfo, Collections
 from .errors import NotFound, StoreError, user_error
 from .files import Files
 from .maintenance import Finding, Health
 from .merge import Merges, StoredIds
-from .papers import Papers, fts_query
+from .papers import EDITABLE, DeletedPaper, Papers, fts_query
 from .reading import Reading
-from .recommend import CatalogRow, FeedbackSets, StoredSuggestion, Suggestions
+from .recommend import CatalogRow, FeedbackSets, HiddenPaper, StoredSuggestion, Suggestions
 from .review import Reviews, StoredCard
 from .settings import Settings
 from .tags import Tags
@@ -44,6 +45,7 @@ class Repositories:
     archive: Archive
     health: Health
     files: Files
+    collections: Collections
 
     @property
     def path(self) -> Path:
@@ -75,16 +77,21 @@ def open_db(path: Path | str) -> Repositories:
         archive=Archive(conn),
         health=Health(conn, merges),
         files=Files(conn),
+        collections=Collections(conn),
     )
 
 
 __all__ = [
     "AddResult",
+    "DeletedPaper",
+    "EDITABLE",
     "BulkLoad",
     "CatalogRow",
+    "CollectionInfo",
     "Connection",
     "FeedbackSets",
     "Finding",
+    "HiddenPaper",
     "Incoming",
     "NotFound",
     "Outcome",

@@ -141,7 +141,23 @@ class Archive:
                 )
                 if keep is None or p in keep
             ],
+            "collections": self._archive_collections(keep),
         }
+
+    def _archive_collections(self, keep: set[int] | None) -> list[dict[str, Any]]:
+        """Each collection with its papers' ids in order (of ``keep`` only, when given)."""
+        found: dict[int, dict[str, Any]] = {}
+        for collection, name, created, paper in self.conn.db.conn.execute(
+            "SELECT c.id, c.name, c.created_at, cp.paper_id FROM collections c"
+            " LEFT JOIN collection_papers cp ON cp.collection_id = c.id"
+            " ORDER BY c.name COLLATE NOCASE, cp.position, cp.paper_id"
+        ):
+            entry = found.setdefault(
+                collection, {"name": name, "created_at": created, "papers": []}
+            )
+            if paper is not None and (keep is None or paper in keep):
+                entry["papers"].append(paper)
+        return list(found.values())
 
     def restore_history(self, items: Iterable[tuple[int, dict]]) -> None:
         """Add each exported paper's history to the stored paper ``paper_id``, in one
@@ -220,6 +236,31 @@ class Archive:
                     [paper_id, event["kind"], event["at"], event.get("until")],
                 )
 
+    @staticmethod
+    def _restore_collection(conn: Any, collection: dict, id_map: dict[int, int]) -> None:
+        """Create the collection if missing; its papers go after those it has, in order."""
+        conn.execute(
+            "INSERT OR IGNORE INTO collections (name, created_at) VALUES (?, ?)",
+            [collection["name"], collection["created_at"]],
+        )
+        target = conn.execute(
+            "SELECT id FROM collections WHERE name = ? COLLATE NOCASE", [collection["name"]]
+        ).fetchone()[0]
+        end = conn.execute(
+            "SELECT coalesce(max(position) + 1, 0) FROM collection_papers WHERE collection_id = ?",
+            [target],
+        ).fetchone()[0]
+        for exported in collection.get("papers") or []:
+            paper_id = id_map.get(exported)
+            if paper_id is None:
+                continue
+            added = conn.execute(
+                "INSERT OR IGNORE INTO collection_papers (collection_id, paper_id, position)"
+                " VALUES (?, ?, ?)",
+                [target, paper_id, end],
+            ).rowcount
+            end += added
+
     def restore_globals(self, data: dict[str, Any], id_map: dict[int, int]) -> None:
         """Interests and suggestions are added; a setting is restored only where this
         database has none (the user's current choices win)."""
@@ -233,6 +274,8 @@ class Archive:
                 conn.execute(
                     "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)", [key, dumps(value)]
                 )
+            for collection in data.get("collections") or []:
+                self._restore_collection(conn, collection, id_map)
             for row in data.get("suggestions") or []:
                 paper_id = id_map.get(row["paper_id"])
                 if paper_id is None:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from reader.ids import normalize_arxiv_id, paper_number
 from reader.models import EVERY_PAPER, Paper, PaperQuery, Status
 from reader.units import quoted
 
-from .base import Connection, from_iso
-from .errors import NotFound
+from .base import Connection, from_iso, require_paper, to_iso
+from .errors import NotFound, StoreError
 
 # The user's current state of each paper, as columns next to the paper's own.
 _PAPER_COLUMNS = """
@@ -89,11 +91,76 @@ def _paper_from_row(row: dict[str, Any]) -> Paper:
     )
 
 
+EDITABLE = ("title", "authors", "year", "venue", "arxiv_id", "doi", "url", "code_url", "pdf_path")
+"""The columns a user may edit (``Papers.update_paper``)."""
+
+
+@dataclass(frozen=True)
+class DeletedPaper:
+    paper_id: int
+    title: str
+    deleted_at: datetime
+    export_path: str
+
+
 class Papers:
     """Reading papers with the user's state: one, a page, a count, a search."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+
+    def update_paper(self, paper_id: int, changes: Mapping[str, Any]) -> None:
+        """Change a paper's metadata (columns of ``EDITABLE``; ``authors`` a sequence).
+        The search index, title key and features follow by trigger. An id another paper
+        has already is refused with a one-line message."""
+        unknown = set(changes) - set(EDITABLE)
+        if unknown:
+            raise StoreError(f"cannot edit {', '.join(sorted(unknown))}")
+        if not changes:
+            return
+        values = {k: json.dumps(list(v)) if k == "authors" else v for k, v in changes.items()}
+        for column in ("arxiv_id", "doi"):
+            value = values.get(column)
+            if value:
+                other = self.conn.scalar(
+                    f"SELECT id FROM papers WHERE {column} = ? AND id != ?", [value, paper_id]
+                )
+                if other is not None:
+                    name = "arXiv id" if column == "arxiv_id" else "DOI"
+                    raise StoreError(f"{name} {value} belongs to paper {other} already")
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        with self.conn.write() as db:
+            require_paper(self.conn.db, paper_id)
+            db.execute(
+                f"UPDATE papers SET {assignments} WHERE id = ?", [*values.values(), paper_id]
+            )
+
+    def delete_paper(self, paper_id: int, *, now: datetime, export_path: str) -> None:
+        """Delete a paper and everything attached to it (histories, notes, tags, re-reads,
+        feedback, suggestions: ON DELETE CASCADE), and record the deletion."""
+        with self.conn.write() as db:
+            require_paper(self.conn.db, paper_id)
+            title = db.execute("SELECT title FROM papers WHERE id = ?", [paper_id]).fetchone()[0]
+            tagged = db.execute("SELECT tag_id FROM paper_tags WHERE paper_id = ?", [paper_id])
+            tag_ids = [row[0] for row in tagged]
+            db.execute("DELETE FROM papers WHERE id = ?", [paper_id])
+            # A tag only this paper carried goes with it (as when the last paper is untagged).
+            db.executemany(
+                "DELETE FROM tags WHERE id = ? AND NOT EXISTS"
+                " (SELECT 1 FROM paper_tags WHERE tag_id = tags.id)",
+                [(t,) for t in tag_ids],
+            )
+            db.execute(
+                "INSERT INTO deleted_papers (paper_id, title, deleted_at, export_path)"
+                " VALUES (?, ?, ?, ?)",
+                [paper_id, title, to_iso(now), export_path],
+            )
+
+    def deleted_papers(self) -> list[DeletedPaper]:
+        return [
+            DeletedPaper(r["paper_id"], r["title"], from_iso(r["deleted_at"]), r["export_path"])  # type: ignore[arg-type]
+            for r in self.conn.query("SELECT * FROM deleted_papers ORDER BY id")
+        ]
 
     def paper_count(self) -> int:
         return int(self.conn.scalar("SELECT count(*) FROM papers"))

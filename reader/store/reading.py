@@ -23,14 +23,16 @@ class Reading:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def set_status(self, paper_id: int, status: Status, *, now: datetime) -> None:
-        """Record a status change; the history keeps every change, the latest is current."""
+    def set_status(self, paper_id: int, status: Status, *, now: datetime) -> int:
+        """Record a status change; the history keeps every change, the latest is current.
+        Returns the new event's id (what an undo takes back)."""
         with self.conn.transaction() as db:
             require_paper(self.conn.db, paper_id)
-            db.execute(
+            cursor = db.execute(
                 "INSERT INTO status_events (paper_id, status, at) VALUES (?, ?, ?)",
                 [paper_id, str(Status(status)), to_iso(now)],
             )
+        return int(cursor.lastrowid or 0)
 
     def status_history(self, paper_id: int) -> list[StatusEvent]:
         return [
@@ -40,16 +42,32 @@ class Reading:
             )
         ]
 
-    def rate(self, paper_id: int, stars: int | None, *, now: datetime) -> None:
-        """Rate 1-5 stars, or clear the rating with ``None``; earlier ratings stay in history."""
+    def rate(self, paper_id: int, stars: int | None, *, now: datetime) -> int:
+        """Rate 1-5 stars, or clear the rating with ``None``; earlier ratings stay in history.
+        Returns the new event's id (what an undo takes back)."""
         if stars is not None and not (isinstance(stars, int) and 1 <= stars <= 5):
             raise StoreError(f"stars must be 1 to 5 (or 0 to clear), not {stars!r}")
         with self.conn.transaction() as db:
             require_paper(self.conn.db, paper_id)
-            db.execute(
+            cursor = db.execute(
                 "INSERT INTO rating_events (paper_id, stars, at) VALUES (?, ?, ?)",
                 [paper_id, stars, to_iso(now)],
             )
+        return int(cursor.lastrowid or 0)
+
+    def remove_latest(self, history: str, paper_id: int, event_id: int) -> bool:
+        """Take back event ``event_id`` of ``history`` ("status" or "rating") if it is
+        still the paper's latest: the history is then exactly what it was before it.
+        False (nothing removed) when a later event exists or the event is gone."""
+        table = {"status": "status_events", "rating": "rating_events"}[history]
+        with self.conn.write() as db:
+            latest = db.execute(
+                f"SELECT max(id) FROM {table} WHERE paper_id = ?", [paper_id]
+            ).fetchone()[0]
+            if latest != event_id:
+                return False
+            db.execute(f"DELETE FROM {table} WHERE id = ?", [event_id])
+        return True
 
     def rating_history(self, paper_id: int) -> list[RatingEvent]:
         return [

@@ -39,6 +39,16 @@ class FeedbackSets:
 
 
 @dataclass(frozen=True)
+class HiddenPaper:
+    """A paper kept out of suggestions, and why: "not_for_me" or "snooze" (until when)."""
+
+    paper_id: int
+    kind: str
+    since: datetime
+    until: datetime | None
+
+
+@dataclass(frozen=True)
 class CatalogRow:
     """The text of one paper, as the recommender reads it."""
 
@@ -73,14 +83,49 @@ class Suggestions:
 
     def add_feedback(
         self, paper_id: int, kind: str, *, now: datetime, until: datetime | None = None
-    ) -> None:
+    ) -> int:
+        """Record feedback; returns the new event's id (what an undo takes back)."""
         if kind not in FEEDBACK_KINDS:
             raise StoreError(f"unknown feedback {kind!r}")
         with self.conn.transaction() as db:
-            db.execute(
+            cursor = db.execute(
                 "INSERT INTO feedback_events (paper_id, kind, at, until) VALUES (?, ?, ?, ?)",
                 [paper_id, kind, to_iso(now), to_iso(until) if until else None],
             )
+        return int(cursor.lastrowid or 0)
+
+    def remove_feedback(self, event_id: int) -> bool:
+        """Take back one feedback event (an undo); False when it is gone already."""
+        with self.conn.write() as db:
+            return db.execute("DELETE FROM feedback_events WHERE id = ?", [event_id]).rowcount > 0
+
+    def hidden(self, *, now: datetime) -> list[HiddenPaper]:
+        """Papers kept out of suggestions: "not for me", and snoozes not ended at ``now``
+        (a paper both dismissed and snoozed is listed once, as dismissed)."""
+        found: dict[int, HiddenPaper] = {}
+        for row in self.conn.query(
+            "SELECT paper_id, kind, at, until FROM feedback_events"
+            " WHERE kind IN ('not_for_me', 'snooze') ORDER BY id"
+        ):
+            paper_id, since, until = row["paper_id"], from_iso(row["at"]), from_iso(row["until"])
+            assert since is not None
+            if row["kind"] == "not_for_me":
+                found[paper_id] = HiddenPaper(paper_id, "not_for_me", since, None)
+            elif until is not None and until > now:
+                previous = found.get(paper_id)
+                if previous is None or previous.kind == "snooze":
+                    found[paper_id] = HiddenPaper(paper_id, "snooze", since, until)
+        return sorted(found.values(), key=lambda h: (h.since, h.paper_id), reverse=True)
+
+    def take_back(self, paper_id: int) -> int:
+        """Forget a paper's "not for me" and snoozes: it may be suggested again. Returns
+        how many events were removed."""
+        with self.conn.write() as db:
+            return db.execute(
+                "DELETE FROM feedback_events"
+                " WHERE paper_id = ? AND kind IN ('not_for_me', 'snooze')",
+                [paper_id],
+            ).rowcount
 
     def feedback(self, *, now: datetime) -> FeedbackSets:
         sets: dict[str, set[int]] = {kind: set() for kind in FEEDBACK_KINDS}

@@ -58,6 +58,24 @@ class Reviews:
                 [paper_id, int(enabled)],
             )
 
+    def restore_card(self, paper_id: int, before: StoredCard | None) -> None:
+        """Put a paper's card back as it was (an undo): ``None`` means it had none."""
+        with self.conn.transaction() as db:
+            if before is None:
+                db.execute("DELETE FROM review_cards WHERE paper_id = ?", [paper_id])
+                return
+            db.execute(
+                "INSERT INTO review_cards (paper_id, enabled, due, card) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(paper_id) DO UPDATE SET enabled = excluded.enabled, "
+                "due = excluded.due, card = excluded.card",
+                [
+                    paper_id,
+                    int(before.enabled),
+                    to_iso(before.due) if before.due else None,
+                    dumps(before.card),
+                ],
+            )
+
     def card(self, paper_id: int) -> StoredCard | None:
         rows = self.conn.query("SELECT * FROM review_cards WHERE paper_id = ?", [paper_id])
         return _stored(rows[0]) if rows else None

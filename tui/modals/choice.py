@@ -50,15 +50,17 @@ class ChoiceScreen(ModalScreen[str | None]):
 class PromptScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, title: str, placeholder: str = "") -> None:
+    def __init__(self, title: str, placeholder: str = "", value: str = "") -> None:
         super().__init__()
         self.title_text = title
         self.placeholder = placeholder
+        self.value = value
+        """What the box starts with (the current interests, a suggested path)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text(self.title_text, style="bold"))
-            yield Input(placeholder=self.placeholder, id="prompt")
+            yield Input(self.value, placeholder=self.placeholder, id="prompt")
 
     def on_mount(self) -> None:
         prompt = self.query_one("#prompt", Input)

@@ -10,6 +10,7 @@ from textual._time import get_time
 from textual.binding import Binding
 from textual.keys import Keys, format_key, key_to_character
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 from reader.service import Service
@@ -19,14 +20,16 @@ if TYPE_CHECKING:
 
 
 def rating_bindings(id_prefix: str, *, rate_tip: str, clear_tip: str) -> list[Binding]:
-    """Keys 1-5 rate and 0 clears the rating, as action ``rate(n)``."""
+    """Keys 1-5 rate and 0 clears the rating, as action ``rate(n)``. The footer shows them
+    once, as "1-5 Rate", wherever they work."""
     return [
         *[
             Binding(
                 str(n),
                 f"rate({n})",
                 "Rate",
-                show=False,
+                show=n == 1,
+                key_display="1-5" if n == 1 else None,
                 tooltip=rate_tip,
                 id=f"{id_prefix}-rate-{n}",
             )
@@ -41,6 +44,30 @@ def rating_bindings(id_prefix: str, *, rate_tip: str, clear_tip: str) -> list[Bi
             id=f"{id_prefix}-unrate",
         ),
     ]
+
+
+def list_bindings(id_prefix: str) -> list[Binding]:
+    """``j``/``k`` move down and up a list, ``G`` to its end (``Home``/``End`` work too).
+    ``g`` stays the key for Stats, as everywhere else."""
+    return [
+        Binding("j", "list_move('down')", "Down", show=False, id=f"{id_prefix}-down"),
+        Binding("k", "list_move('up')", "Up", show=False, id=f"{id_prefix}-up"),
+        Binding("G", "list_move('last')", "Last", show=False, id=f"{id_prefix}-last"),
+    ]
+
+
+UNDO_KEY = "u"
+
+
+def undo_binding(id_prefix: str) -> Binding:
+    """``u`` takes back the last status change, rating, "not for me" or snooze."""
+    return Binding(
+        UNDO_KEY,
+        "undo",
+        "Undo",
+        tooltip='Undo the last status change, rating, "not for me" or snooze',
+        id=f"{id_prefix}-undo",
+    )
 
 
 def types_text(key: str) -> bool:
@@ -104,6 +131,8 @@ class ReaderScreen(Screen[None]):
             return False  # its key is text in the box: not shown, never run from there
         if action in self.CHANGES_DATA and self.typed_ahead(action):
             return False
+        if action == "undo":
+            return self.is_mounted and self.service.last_undoable() is not None
         return self.can_run(action, parameters)
 
     @classmethod
@@ -120,6 +149,36 @@ class ReaderScreen(Screen[None]):
 
     def action_leave_field(self) -> None:
         self.set_focus(None)
+
+    def done(self, message: str) -> None:
+        """Say what an action did, and that ``u`` takes it back."""
+        self.notify(f"{message}  ({UNDO_KEY}: undo)", markup=False)
+        self.refresh_bindings()
+
+    def action_undo(self) -> None:
+        action = self.reader.attempt("undo", self.service.undo)
+        if action is not None:
+            self.notify(f"Undone: {action.description}", markup=False)
+            self.undone(action.paper_id)
+        self.refresh_bindings()
+
+    def undone(self, paper_id: int) -> None:
+        """Show the paper as it is again after an undo (screens with papers override)."""
+
+    def list_widget(self) -> Widget | None:
+        """The list ``j``/``k``/``G`` move in (see ``list_bindings``)."""
+        return None
+
+    def action_list_move(self, where: str) -> None:
+        listing = self.list_widget()
+        if listing is None:
+            return
+        if where == "last":
+            # OptionList: last; DataTable: scroll_bottom moves the cursor to the end.
+            where = "last" if hasattr(listing, "action_last") else "scroll_bottom"
+        else:
+            where = f"cursor_{where}"
+        getattr(listing, f"action_{where}")()
 
     @property
     def reader(self) -> ReaderApp:

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import events, on, work
@@ -20,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
+    Checkbox,
     DirectoryTree,
     Footer,
     Header,
@@ -30,11 +32,17 @@ from textual.widgets import (
 )
 
 from reader.service import AddOutcome, ImportReport, StoreError
+from reader.service.importing import parse_categories, parse_since
 
 from ..text import clean, safe
 from .base import ReaderScreen, types_text
 
 SUFFIXES = {".bib", ".bibtex", ".ris", ".json", ".jsonl", ".txt"}
+BUILD_FOLDERS = frozenset(
+    {"__pycache__", "node_modules", "build", "dist", "site-packages", "venv", "target"}
+)
+"""Folders of tools, never of papers: not shown in the tree (nor hidden ones, nor
+``*.egg-info``)."""
 """Files the folder tree lists (any path can still be typed)."""
 ADD_CHUNK = 25
 """Ids fetched per service call, so the bar moves on a long list."""
@@ -44,7 +52,23 @@ PROBLEMS_SHOWN = 20
 class ImportTree(DirectoryTree):
     """Folders and importable files; hidden ones left out. A character typed here goes
     to the path box: someone typing a path or an id in the tree must not set off a
-    one-letter key of another screen."""
+    one-letter key of another screen. Backspace goes up a folder (above the start too)."""
+
+    BINDINGS = [
+        Binding(
+            "backspace",
+            "up",
+            "Up a folder",
+            tooltip="Show the folder above this one",
+            id="import-tree-up",
+        ),
+    ]
+
+    def action_up(self) -> None:
+        here = Path(self.path).expanduser().resolve()
+        if here.parent != here:
+            self.path = here.parent
+            self.screen.query_one("#import-where", Static).update(str(here.parent))
 
     def on_key(self, event: events.Key) -> None:
         if event.character is None or not types_text(event.key) or event.key == "space":
@@ -58,7 +82,9 @@ class ImportTree(DirectoryTree):
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         shown = []
         for path in paths:
-            if path.name.startswith("."):
+            if path.name.startswith(".") or path.name.endswith(".egg-info"):
+                continue
+            if path.name in BUILD_FOLDERS:
                 continue
             try:
                 if path.is_dir() or path.suffix.lower() in SUFFIXES:
@@ -156,7 +182,7 @@ class ImportScreen(ReaderScreen):
 
     def __init__(self, root: Path | None = None) -> None:
         super().__init__()
-        self.root = root or Path.cwd()
+        self.root = root or Path.home()
         self.running = False
         self.last_report: ImportReport | None = None
         self.last_outcomes: list[AddOutcome] | None = None
@@ -168,7 +194,14 @@ class ImportScreen(ReaderScreen):
                 yield Input(
                     placeholder="path/to/library.bib", id="import-path", select_on_focus=False
                 )
+                with Horizontal(id="import-where-bar"):
+                    yield Static(str(self.root), id="import-where", markup=False)
+                    yield Button("↑ Up", id="import-up", compact=True)
                 yield ImportTree(self.root, id="import-tree")
+                with Horizontal(id="import-options"):
+                    yield Input(placeholder="arXiv categories (cs.LG …)", id="import-category")
+                    yield Input(placeholder="since YYYY-MM-DD", id="import-since")
+                    yield Checkbox("strict", id="import-strict", compact=True)
                 yield Button("Import file  ^O", id="import-file-button", compact=True)
             with Vertical(id="import-ids-pane", classes="panel"):
                 yield TextArea(id="import-ids", soft_wrap=True)
@@ -190,6 +223,8 @@ class ImportScreen(ReaderScreen):
         self.query_one("#import-ids", TextArea).cursor_blink = self.reader.cursor_blink
         self.query_one("#import-progress").display = False
         self.query_one("#import-summary-box").display = False
+        # Tab goes from the path box straight to the tree; Backspace there goes up too.
+        self.query_one("#import-up", Button).can_focus = False
         self.query_one("#import-path", Input).focus()
 
     # Picking ----------------------------------------------------------------------------
@@ -208,6 +243,10 @@ class ImportScreen(ReaderScreen):
     def _file_button(self) -> None:
         self.action_import_file()
 
+    @on(Button.Pressed, "#import-up")
+    def _up_button(self) -> None:
+        self.query_one("#import-tree", ImportTree).action_up()
+
     @on(Button.Pressed, "#import-ids-button")
     def _ids_button(self) -> None:
         self.action_add_ids()
@@ -222,6 +261,7 @@ class ImportScreen(ReaderScreen):
         path = Path(typed).expanduser()
         if path.is_dir():
             self.query_one("#import-tree", ImportTree).path = path
+            self.query_one("#import-where", Static).update(str(path))
             self.notify("That is a folder: the tree shows it now; pick a file in it.")
             return
         if not path.exists():
@@ -232,8 +272,17 @@ class ImportScreen(ReaderScreen):
                 markup=False,
             )
             return
+        try:
+            options = {
+                "categories": parse_categories(self.query_one("#import-category", Input).value),
+                "since": parse_since(self.query_one("#import-since", Input).value),
+                "strict": self.query_one("#import-strict", Checkbox).value,
+            }
+        except StoreError as error:
+            self.notify(str(error), title="Cannot import", severity="error", markup=False)
+            return
         if self._begin(f"Importing {clean(path.name, newlines=False)}…", _file_size(path)):
-            self._run_import(path)
+            self._run_import(path, options)
 
     def action_add_ids(self) -> None:
         things = split_things(self.query_one("#import-ids", TextArea).text)
@@ -258,13 +307,13 @@ class ImportScreen(ReaderScreen):
         self.query_one("#import-bar", ProgressBar).advance(amount)
 
     @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def _run_import(self, path: Path) -> None:
+    def _run_import(self, path: Path, options: dict[str, Any]) -> None:
         reader = self.reader
         try:
             service = reader.open_connection()
             try:
                 report = service.import_files(
-                    [path], progress=lambda n: reader.call_from_thread(self._advance, n)
+                    [path], progress=lambda n: reader.call_from_thread(self._advance, n), **options
                 )
             finally:
                 service.close()

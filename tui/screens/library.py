@@ -27,7 +27,7 @@ from ..modals.filter import Filters, FilterScreen
 from ..text import clean, short_stars
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_table import PaperTable
-from .base import ReaderScreen, rating_bindings
+from .base import ReaderScreen, list_bindings, rating_bindings, undo_binding
 
 PAGE = 200
 """Rows fetched at a time while scrolling."""
@@ -85,7 +85,7 @@ def row_cells(paper: Paper) -> list[Text]:
 
 
 class LibraryScreen(ReaderScreen):
-    CHANGES_DATA = frozenset({"rate"})
+    CHANGES_DATA = frozenset({"rate", "undo"})
     HELP_TITLE = "Library"
     BINDINGS = [
         Binding(
@@ -129,6 +129,8 @@ class LibraryScreen(ReaderScreen):
             rate_tip="Rate the highlighted paper 1-5 stars",
             clear_tip="Clear the highlighted paper's rating",
         ),
+        undo_binding("lib"),
+        *list_bindings("lib"),
         Binding(
             "ctrl+r",
             "refresh",
@@ -464,8 +466,17 @@ class LibraryScreen(ReaderScreen):
         paper = self._selected()
         if paper is None:
             return
-        if self.reader.attempt("rate", self.service.rate, paper.id, stars or None) is not None:
+        rated = self.reader.attempt("rate", self.service.rate, paper.id, stars or None)
+        if rated is not None:
+            title = clean(rated.title, newlines=False)[:50]
+            self.done(f"{title}: {short_stars(rated.stars) or 'unrated'}")
             self._refresh_row(paper.id)
+
+    def undone(self, paper_id: int) -> None:
+        self._refresh_row(paper_id)
+
+    def list_widget(self) -> DataTable:
+        return self.query_one("#papers", DataTable)
 
     def palette_commands(self):  # type: ignore[no-untyped-def]
         yield from super().palette_commands()

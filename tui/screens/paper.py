@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from contextlib import suppress
+from functools import partial
 
 from rich.text import Text
 from textual import on
@@ -32,15 +33,19 @@ from reader.models import Note, Paper, Status
 from reader.service import StoreError
 
 from ..modals.choice import ChoiceScreen, PromptScreen
-from ..text import clean, note_label
+from ..modals.confirm import ConfirmScreen
+from ..modals.edit_paper import EditPaperScreen
+from ..text import clean, note_label, short_stars
 from ..widgets.paper_detail import paper_links, paper_text
-from .base import ReaderScreen, rating_bindings
+from .base import ReaderScreen, rating_bindings, undo_binding
 
 SAVE_AFTER_S = 0.8
 """Typing pause after which a note is saved."""
 RETRY_AFTER_S = 5.0
 """After a failed save, try again this often."""
 NEW_NOTE = "new"
+NEW_COLLECTION = "\x00new"
+"""The "new collection" choice (no collection name can be this)."""
 
 
 def split_tags(text: str) -> list[str]:
@@ -48,15 +53,16 @@ def split_tags(text: str) -> list[str]:
 
 
 class PaperScreen(ReaderScreen):
-    CHANGES_DATA = frozenset({"rate"})
+    CHANGES_DATA = frozenset({"rate", "undo", "schedule"})
     HELP_TITLE = "Paper"
     BINDINGS = [
         Binding(
             "escape", "back", "Back", tooltip="Back (the note is saved first)", id="paper-back"
         ),
         *rating_bindings("paper", rate_tip="Rate 1-5 stars", clear_tip="Clear the rating"),
+        undo_binding("paper"),
         Binding("s", "status", "Status", tooltip="Set the reading status", id="paper-status"),
-        Binding("plus", "add_tags", "Tag", show=False, tooltip="Add tags", id="paper-tag"),
+        Binding("plus", "add_tags", "Tag", tooltip="Add tags", id="paper-tag"),
         Binding(
             "minus", "remove_tag", "Untag", show=False, tooltip="Remove a tag", id="paper-untag"
         ),
@@ -84,6 +90,54 @@ class PaperScreen(ReaderScreen):
             show=False,
             tooltip="Open the code repository",
             id="paper-open-code",
+        ),
+        Binding(
+            "E",
+            "edit_paper",
+            "Edit paper",
+            show=False,
+            tooltip="Edit title, authors, year, venue, ids and links",
+            id="paper-edit-meta",
+        ),
+        Binding(
+            "delete",
+            "delete_paper",
+            "Delete paper",
+            show=False,
+            tooltip="Delete the paper (asks first; a JSON export of it is kept)",
+            id="paper-delete",
+        ),
+        Binding(
+            "C",
+            "collect",
+            "Collect…",
+            show=False,
+            tooltip="Add the paper to a collection (a named, ordered reading list)",
+            id="paper-collect",
+        ),
+        Binding(
+            "y",
+            "copy('bibtex')",
+            "Copy BibTeX",
+            show=False,
+            tooltip="Copy the paper's BibTeX entry to the clipboard",
+            id="paper-copy-bibtex",
+        ),
+        Binding(
+            "Y",
+            "copy('link')",
+            "Copy link",
+            show=False,
+            tooltip="Copy the paper's link to the clipboard",
+            id="paper-copy-link",
+        ),
+        Binding(
+            "R",
+            "schedule",
+            "Re-read on…",
+            show=False,
+            tooltip='Schedule the next re-read ("in 3 months", "2027-01-10", "next monday")',
+            id="paper-schedule",
         ),
         Binding(
             "ctrl+s",
@@ -297,6 +351,13 @@ class PaperScreen(ReaderScreen):
         paper = self.reader.attempt("rate", self.service.rate, self.paper_id, stars or None)
         if paper is not None:
             self._show(paper)
+            self.done(f"Rated {short_stars(paper.stars)}" if paper.stars else "Rating cleared")
+
+    def undone(self, paper_id: int) -> None:
+        if paper_id == self.paper_id:
+            paper = self.reader.attempt("reload the paper", self.service.paper, paper_id)
+            if paper is not None:
+                self._show(paper)
 
     def action_status(self) -> None:
         def chosen(value: str | None) -> None:
@@ -315,6 +376,7 @@ class PaperScreen(ReaderScreen):
         )
         if paper is not None:
             self._show(paper)
+            self.done(f"Status: {paper.status.value}")
 
     def action_add_tags(self) -> None:
         def entered(value: str | None) -> None:
@@ -358,8 +420,115 @@ class PaperScreen(ReaderScreen):
         else:
             self.notify(f"Opening {clean(target, newlines=False)}", markup=False)
 
+    def action_schedule(self) -> None:
+        def chosen(when: str | None) -> None:
+            if not when or not when.strip():
+                return
+            due = self.reader.attempt("schedule", self.service.schedule_at, self.paper_id, when)
+            if due is not None:
+                day = due.astimezone(self.service.tz).date().isoformat()
+                self.notify(f"Next re-read: {day}", markup=False)
+
+        self.app.push_screen(
+            PromptScreen("Next re-read", '"in 3 months", "2027-01-10", "next monday"'), chosen
+        )
+
+    def action_collect(self) -> None:
+        found = self.reader.attempt("list collections", self.service.collecting.collections)
+        if found is None:
+            return
+
+        def add(name: str | None) -> None:
+            if not name or not name.strip():
+                return
+            added = self.reader.attempt(
+                "add to the collection", self.service.collecting.add, name, self.paper_id
+            )
+            if added is not None:
+                self.notify(
+                    f"Added to {name.strip()}" if added else f"Already in {name.strip()}",
+                    markup=False,
+                )
+
+        def chosen(value: str | None) -> None:
+            if value == NEW_COLLECTION:
+                self.app.push_screen(PromptScreen("New collection", "Thesis chapter 2"), add)
+            else:
+                add(value)
+
+        choices = [(c.name, f"{c.name}  ({c.size})") for c in found]
+        choices.append((NEW_COLLECTION, "+ new collection…"))
+        self.app.push_screen(ChoiceScreen("Add to collection", choices), chosen)
+
+    def action_copy(self, what: str) -> None:
+        """Copy the BibTeX entry, the citation key or the link (Textual's clipboard: the
+        terminal's OSC 52, so it works over ssh where the terminal allows it)."""
+        citation = self.reader.attempt("cite", self.service.citation, self.paper_id)
+        if citation is None:
+            return
+        text = {"bibtex": citation.bibtex, "key": citation.key, "link": citation.link}[what]
+        if text is None:
+            self.notify("This paper has no link (no URL, arXiv id or DOI).", severity="warning")
+            return
+        self.app.copy_to_clipboard(text)
+        shown = citation.key if what == "bibtex" else text
+        self.notify(f"Copied {what}: {shown}", markup=False)
+
+    def action_edit_paper(self) -> None:
+        if self.paper is None:
+            return
+
+        def save(changes: dict[str, str]) -> str | None:
+            try:
+                paper = self.service.edit_paper(self.paper_id, **changes)
+            except StoreError as error:
+                return str(error)
+            self._show(paper)
+            self.reader.data_changed()
+            self.notify("Saved: " + ", ".join(sorted(changes)), markup=False)
+            return None
+
+        self.app.push_screen(EditPaperScreen(self.paper, save))
+
+    def action_delete_paper(self) -> None:
+        if self.paper is None:
+            return
+        title = clean(self.paper.title, newlines=False)[:80]
+
+        def answered(delete: bool | None) -> None:
+            if not delete:
+                return
+            self.save_note()
+            export = self.reader.attempt("delete", self.service.delete_paper, self.paper_id)
+            if export is not None:
+                self.reader.unregister_flusher(self.save_note)
+                self.reader.data_changed()
+                self.notify(f"Deleted. Kept as {export}", title="Paper deleted", markup=False)
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete {title!r}, with its notes, ratings, tags and re-reads?\n"
+                "A JSON export of it is written first (reader import brings it back).",
+                yes="Delete",
+                no="Keep",
+            ),
+            answered,
+        )
+
+    def set_review(self, enabled: bool) -> None:
+        if self.reader.attempt("set re-reads", self.service.set_review, self.paper_id, enabled):
+            self.notify("Re-reads on for this paper" if enabled else "No re-reads for this paper")
+
     def palette_commands(self):  # type: ignore[no-untyped-def]
         yield from super().palette_commands()
+        yield (
+            "Paper: re-reads off",
+            "keep this paper out of every re-read",
+            partial(self.set_review, False),
+        )
+        yield "Paper: re-reads on", "re-read this paper again", partial(self.set_review, True)
+        yield "Paper: copy citation key", "to the clipboard", partial(self.action_copy, "key")
         for n in range(1, 6):
             yield f"Paper: rate {n}★", "", lambda n=n: self.action_rate(n)
         for status in Status:

@@ -20,8 +20,9 @@ from textual.widgets.option_list import Option
 from reader.models import Paper, Status
 from reader.service import StoreError, Today
 
+from ..modals.choice import PromptScreen
 from ..text import clean, short_stars
-from .base import ReaderScreen
+from .base import ReaderScreen, list_bindings, rating_bindings, undo_binding
 
 SECTION_LIMIT = 50
 """Rows shown per section; the heading says how many there are in all."""
@@ -75,7 +76,16 @@ def paper_line(paper: Paper, note: str = "", width: int = 78) -> Text:
 class TodayScreen(ReaderScreen):
     HELP_TITLE = "Today"
     CHANGES_DATA = frozenset(
-        {"start_reading", "queue", "mark_read", "dismiss_suggestion", "snooze"}
+        {
+            "start_reading",
+            "queue",
+            "mark_read",
+            "dismiss_suggestion",
+            "snooze",
+            "snooze_for",
+            "rate",
+            "undo",
+        }
     )
     BINDINGS = [
         Binding("enter", "open", "Open", tooltip="Open the highlighted paper", id="today-open"),
@@ -108,6 +118,22 @@ class TodayScreen(ReaderScreen):
             id="today-snooze",
         ),
         Binding(
+            "Z",
+            "snooze_for",
+            "Later…",
+            show=False,
+            tooltip="Hide this suggestion for a period you choose (3 days, 2 months)",
+            id="today-snooze-for",
+        ),
+        Binding(
+            "N",
+            "new_suggestions",
+            "New list",
+            show=False,
+            tooltip="Make a new list of today's suggestions",
+            id="today-new-list",
+        ),
+        Binding(
             "d",
             "mark_read",
             "Done",
@@ -115,6 +141,21 @@ class TodayScreen(ReaderScreen):
             tooltip="Mark the highlighted paper read (it gets re-reads)",
             id="today-read",
         ),
+        *rating_bindings(
+            "today",
+            rate_tip="Rate the highlighted paper 1-5 stars",
+            clear_tip="Clear the highlighted paper's rating",
+        ),
+        undo_binding("today"),
+        Binding(
+            "h",
+            "hidden",
+            "Hidden",
+            show=False,
+            tooltip='Papers marked "not for me" or snoozed: take them back',
+            id="today-hidden",
+        ),
+        *list_bindings("today"),
         Binding(
             "ctrl+r",
             "refresh",
@@ -160,7 +201,7 @@ class TodayScreen(ReaderScreen):
     # Data -----------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="today-suggestions", exit_on_error=False)
-    def _load_suggestions(self) -> None:
+    def _load_suggestions(self, refresh: bool = False) -> None:
         reader = self.reader
 
         def progress(done: int, total: int | None) -> None:
@@ -169,7 +210,7 @@ class TodayScreen(ReaderScreen):
         try:
             with reader.suggester() as service:
                 service.features(progress=progress)
-                today = service.today()
+                today = service.today(refresh=refresh)
         except StoreError as error:
             reader.call_from_thread(self._suggestions_failed, str(error))
             return
@@ -292,12 +333,14 @@ class TodayScreen(ReaderScreen):
             "mark_read",
             "dismiss_suggestion",
             "snooze",
+            "snooze_for",
+            "rate",
         }:
             return True
         selected = self._selected()
         if selected is None:
             return False
-        if action in ("dismiss_suggestion", "snooze"):
+        if action in ("dismiss_suggestion", "snooze", "snooze_for"):
             return selected[0] in (SUGGESTIONS, STARTERS)
         return True
 
@@ -329,7 +372,7 @@ class TodayScreen(ReaderScreen):
             return
         paper = self.reader.attempt("set the status", self.service.set_status, selected[1], status)
         if paper is not None:
-            self.notify(f"{clean(paper.title, newlines=False)[:60]}: {status.value}", markup=False)
+            self.done(f"{clean(paper.title, newlines=False)[:60]}: {status.value}")
             self.action_refresh()
 
     def action_start_reading(self) -> None:
@@ -347,7 +390,7 @@ class TodayScreen(ReaderScreen):
             selected is not None
             and self.reader.attempt("dismiss", self.service.dismiss, selected[1]) is not None
         ):
-            self.notify("Not for me: it will not be suggested again.")
+            self.done("Not for me: it will not be suggested again.")
             self.action_refresh()
 
     def action_snooze(self) -> None:
@@ -356,5 +399,52 @@ class TodayScreen(ReaderScreen):
             selected is not None
             and self.reader.attempt("snooze", self.service.snooze, selected[1]) is not None
         ):
-            self.notify("Later: hidden from suggestions for two weeks.")
+            self.done("Later: hidden from suggestions for two weeks.")
             self.action_refresh()
+
+    def action_snooze_for(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        paper_id = selected[1]
+
+        def chosen(period: str | None) -> None:
+            if not period or not period.strip():
+                return
+            snoozed = self.reader.attempt("snooze", self.service.snooze, paper_id, period)
+            if snoozed is not None:
+                until = snoozed[1].astimezone(self.service.tz).date().isoformat()
+                self.done(f"Later: hidden from suggestions until {until}.")
+                self.action_refresh()
+
+        self.app.push_screen(
+            PromptScreen("Hide it from suggestions for…", "3 days, 2 weeks, 6 months"), chosen
+        )
+
+    def action_new_suggestions(self) -> None:
+        """A new list for today (the recommender runs again in the worker)."""
+        self.today = None
+        self._show_lists()
+        self._load_suggestions(refresh=True)
+        self.notify("Making a new list of suggestions…")
+
+    def action_rate(self, stars: int) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        paper = self.reader.attempt("rate", self.service.rate, selected[1], stars or None)
+        if paper is not None:
+            title = clean(paper.title, newlines=False)[:50]
+            self.done(f"{title}: {short_stars(paper.stars) or 'unrated'}")
+            self.action_refresh()
+
+    def undone(self, paper_id: int) -> None:
+        self.action_refresh()
+
+    def action_hidden(self) -> None:
+        from .hidden import HiddenScreen
+
+        self.app.push_screen(HiddenScreen())
+
+    def list_widget(self) -> OptionList:
+        return self.query_one("#today-list", OptionList)

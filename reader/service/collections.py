@@ -1,0 +1,74 @@
+"""Collections: named, ordered reading lists beside tags; exported to BibTeX in order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.export import to_bibtex
+from reader.models import Paper
+from reader.store import CollectionInfo
+
+from .context import Context, ServiceError
+from .exporting import write_text
+
+
+def clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise ServiceError("a collection needs a name")
+    return cleaned
+
+
+class Collecting:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+
+    def collections(self) -> list[CollectionInfo]:
+        return self.store.collections.all()
+
+    def create(self, name: str) -> str:
+        name = clean_name(name)
+        self.store.collections.create(name, now=self.ctx.clock())
+        return name
+
+    def add(self, name: str, ref: str | int) -> bool:
+        """Add a paper at the end of the collection, made if new; False if it was there."""
+        name = clean_name(name)
+        paper_id = self.store.papers.resolve_id(ref)
+        self.store.collections.ensure(name, now=self.ctx.clock())
+        return self.store.collections.add(name, paper_id)
+
+    def remove(self, name: str, ref: str | int) -> None:
+        self.store.collections.remove(name, self.store.papers.resolve_id(ref))
+
+    def papers(self, name: str) -> list[Paper]:
+        return self.store.papers.get_papers(self.store.collections.paper_ids(name))
+
+    def move(self, name: str, ref: str | int, by: int) -> list[Paper]:
+        """Move a paper ``by`` places (negative: up), kept within the list."""
+        paper_id = self.store.papers.resolve_id(ref)
+        order = self.store.collections.paper_ids(name)
+        if paper_id not in order:
+            raise ServiceError(f"paper {paper_id} is not in {name!r}")
+        old = order.index(paper_id)
+        new = max(0, min(len(order) - 1, old + by))
+        order.insert(new, order.pop(old))
+        self.store.collections.reorder(name, order)
+        return self.papers(name)
+
+    def delete(self, name: str) -> None:
+        self.store.collections.delete(name)
+
+    def of_paper(self, ref: str | int) -> list[str]:
+        return self.store.collections.of_paper(self.store.papers.resolve_id(ref))
+
+    def export_bibtex(self, name: str, output: Path, *, force: bool = False) -> Path:
+        """The collection's papers as BibTeX, in the collection's order."""
+        output = Path(output)
+        if output.is_dir():
+            raise ServiceError(f"{output}: is a folder; give a file name")
+        if output.exists() and not force:
+            raise ServiceError(f"{output}: already exists; choose another name")
+        write_text(output, [to_bibtex(self.papers(name))])
+        return output

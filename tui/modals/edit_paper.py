@@ -1,0 +1,99 @@
+"""Edit a paper's metadata: one box per field. The service checks what is typed; a mistake
+is shown under the boxes and the dialog stays open with what was typed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from reader.models import Paper
+
+FIELDS: list[tuple[str, str]] = [
+    ("title", "Title"),
+    ("authors", "Authors (a; b)"),
+    ("year", "Year"),
+    ("venue", "Venue"),
+    ("arxiv_id", "arXiv id"),
+    ("doi", "DOI"),
+    ("url", "Web page"),
+    ("code_url", "Code"),
+    ("pdf_path", "Local PDF"),
+]
+
+Save = Callable[[dict[str, str]], str | None]
+"""Stores the changed fields; returns an error message, or None when saved."""
+
+
+def field_values(paper: Paper) -> dict[str, str]:
+    """The paper's fields as the boxes show them."""
+    return {
+        "title": paper.title,
+        "authors": "; ".join(paper.authors),
+        "year": str(paper.year or ""),
+        "venue": paper.venue,
+        "arxiv_id": paper.arxiv_id or "",
+        "doi": paper.doi or "",
+        "url": paper.url or "",
+        "code_url": paper.code_url or "",
+        "pdf_path": paper.pdf_path or "",
+    }
+
+
+class EditPaperScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("escape", "dismiss(False)", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
+
+    def __init__(self, paper: Paper, save: Save) -> None:
+        super().__init__()
+        self.values = field_values(paper)
+        self.save = save
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="edit-paper"):
+            yield Static(Text("Edit the paper (Ctrl+S or Enter saves)", style="bold"))
+            yield Static("", id="edit-error", markup=False)
+            for key, label in FIELDS:
+                with Horizontal(classes="edit-row"):
+                    yield Label(label)
+                    yield Input(self.values[key], id=f"edit-{key}")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", id="save", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        blink = getattr(self.app, "cursor_blink", True)
+        for box in self.query(Input):
+            box.cursor_blink = blink
+        self.query_one("#edit-title", Input).focus()
+
+    def changes(self) -> dict[str, str]:
+        typed = {key: self.query_one(f"#edit-{key}", Input).value for key, _ in FIELDS}
+        return {k: v for k, v in typed.items() if v.strip() != self.values[k].strip()}
+
+    def action_save(self) -> None:
+        changes = self.changes()
+        if not changes:
+            self.dismiss(False)
+            return
+        error = self.save(changes)
+        if error is not None:
+            self.query_one("#edit-error", Static).update(Text(error, style="bold red"))
+            return
+        self.dismiss(True)
+
+    def on_input_submitted(self) -> None:
+        self.action_save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.dismiss(False)

@@ -1,0 +1,175 @@
+"""One collection: its papers in the user's order, to reorder, open, remove or export.
+
+Opened from the palette ("Collections: open…"); papers are added from a paper (``C``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from reader.service import StoreError
+
+from ..modals.choice import PromptScreen
+from ..text import clean
+from .base import ReaderScreen, list_bindings
+from .today import paper_line
+
+
+class CollectionScreen(ReaderScreen):
+    HELP_TITLE = "Collection"
+    CHANGES_DATA = frozenset({"move", "remove"})
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="collection-back"),
+        Binding(
+            "enter", "open", "Open", tooltip="Open the highlighted paper", id="collection-open"
+        ),
+        Binding("K", "move(-1)", "Move up", tooltip="Move the paper up", id="collection-up"),
+        Binding("J", "move(1)", "Move down", tooltip="Move the paper down", id="collection-down"),
+        Binding(
+            "delete",
+            "remove",
+            "Remove",
+            tooltip="Take the paper out of this collection (the paper stays)",
+            id="collection-remove",
+        ),
+        Binding(
+            "b",
+            "export",
+            "BibTeX",
+            tooltip="Export the collection to a BibTeX file, in this order",
+            id="collection-export",
+        ),
+        *list_bindings("collection"),
+    ]
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name_shown = name
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="collection"):
+            yield Static(Text(self.name_shown, style="bold"), id="collection-title", markup=False)
+            yield OptionList(id="collection-list", markup=False)
+            yield Static(
+                "Empty: open a paper and press C to add it here.",
+                id="collection-empty",
+                markup=False,
+            )
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "Collection"
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self.is_mounted:
+            self.load()
+
+    def load(self, highlight: int | None = None) -> None:
+        listing = self.query_one("#collection-list", OptionList)
+        current = listing.highlighted_option
+        keep = (
+            highlight
+            if highlight is not None
+            else (int(current.id) if current and current.id else None)
+        )
+        papers = (
+            self.reader.attempt(
+                "load the collection", self.service.collecting.papers, self.name_shown
+            )
+            or []
+        )
+        width = max(20, (listing.size.width or self.app.size.width - 2) - 10)
+        listing.clear_options()
+        for index, paper in enumerate(papers, 1):
+            line = Text(f"{index:>3}. ", style="dim")
+            line.append_text(paper_line(paper, width=width))
+            listing.add_option(Option(line, id=str(paper.id)))
+        listing.display = bool(papers)
+        self.query_one("#collection-empty").display = not papers
+        if papers:
+            ids = [p.id for p in papers]
+            listing.highlighted = ids.index(keep) if keep in ids else 0
+            listing.focus()
+        self.refresh_bindings()
+
+    def _selected(self) -> int | None:
+        option = self.query_one("#collection-list", OptionList).highlighted_option
+        return int(option.id) if option is not None and option.id else None
+
+    def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open", "move", "remove"):
+            return self.is_mounted and self._selected() is not None
+        return True
+
+    @on(OptionList.OptionHighlighted, "#collection-list")
+    def _highlighted(self) -> None:
+        self.refresh_bindings()
+
+    @on(OptionList.OptionSelected, "#collection-list")
+    def _chosen(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        from .paper import PaperScreen
+
+        paper_id = self._selected()
+        if paper_id is not None:
+            self.app.push_screen(PaperScreen(paper_id))
+
+    def action_move(self, by: int) -> None:
+        paper_id = self._selected()
+        if paper_id is None:
+            return
+        moved = self.reader.attempt(
+            "reorder", self.service.collecting.move, self.name_shown, paper_id, by
+        )
+        if moved is not None:
+            self.load(highlight=paper_id)
+
+    def action_remove(self) -> None:
+        paper_id = self._selected()
+        if paper_id is None:
+            return
+        try:
+            self.service.collecting.remove(self.name_shown, paper_id)
+        except StoreError as error:
+            self.notify(str(error), title="Could not remove", severity="error", markup=False)
+        else:
+            self.notify(f"Removed from {self.name_shown}", markup=False)
+        self.load()
+
+    def action_export(self) -> None:
+        default = Path.home() / f"{clean(self.name_shown, newlines=False).replace('/', '-')}.bib"
+
+        def entered(path: str | None) -> None:
+            if not path or not path.strip():
+                return
+            written = self.reader.attempt(
+                "export",
+                self.service.collecting.export_bibtex,
+                self.name_shown,
+                Path(path.strip()).expanduser(),
+            )
+            if written is not None:
+                self.notify(str(written), title="Exported BibTeX", markup=False)
+
+        self.app.push_screen(
+            PromptScreen("Export to BibTeX file", str(default), str(default)), entered
+        )
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def list_widget(self) -> OptionList:
+        return self.query_one("#collection-list", OptionList)
