@@ -3,6 +3,11 @@ exact formats arXiv serves (tests/data/arxiv_announce*.xml, tests/data/oai_*.xml
 
 from __future__ import annotations
 
+import io
+import sys
+from datetime import date
+from pathlib import Path
+
 import pytest
 from http_helpers import data
 
@@ -184,3 +189,28 @@ def test_oai_unusable_answers(body: bytes, message: str, code: str) -> None:
     assert str(info.value).startswith(message)
     assert info.value.code == code
     assert "\n" not in str(info.value)
+
+
+# --- the benchmark's generated day ---------------------------------------------------------
+
+
+def test_generated_day_parses_like_a_real_feed() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from gen_arxiv_day import generate
+
+    out = io.StringIO()
+    generate(120, date(2026, 3, 3), 7, out)
+    feed = parse_announcements(out.getvalue().encode("utf-8"))
+
+    assert feed.day == "2026-03-03"
+    assert len(feed.announcements) == 120
+    assert len({a.record.arxiv_id for a in feed.announcements}) == 120
+    assert {a.announce_type for a in feed.announcements} == {
+        "new",
+        "cross",
+        "replace",
+        "replace-cross",
+    }
+    assert all(a.record.abstract and a.record.authors for a in feed.announcements)
+    crosses = [a for a in feed.announcements if a.announce_type == "cross"]
+    assert all(a.categories[0] not in ("cs.LG", "cs.CV", "cs.CL") for a in crosses)
