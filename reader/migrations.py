@@ -372,3 +372,47 @@ def m007_title_hash(db: Database) -> None:
         END;
         """
     )
+
+
+@migrations()
+def m008_arxiv_inbox(db: Database) -> None:
+    """The daily arXiv inbox: what the user follows, how far each harvest got, and which
+    papers arrived on which announcement day.
+
+    ``arrivals`` has no unique constraint on purpose: merging two papers moves every row
+    that references the dropped one (:mod:`reader.store.merge`), and a constraint would
+    make such a merge fail; :class:`reader.store.feeds.FeedRepository` inserts an arrival
+    only when the same (paper, day, announce type) is not stored yet.
+    """
+    db.executescript(
+        """
+        CREATE TABLE feed_subscriptions (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('category', 'query', 'author')),
+            value TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            UNIQUE (kind, value)
+        );
+        -- One row per source: 'arxiv' (the day's harvest as a whole) and 'oai:<set>'
+        -- (an OAI-PMH catch-up, with the token of a listing left half-way).
+        CREATE TABLE harvest_state (
+            source TEXT PRIMARY KEY,
+            last_harvest TEXT,
+            resumption_token TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE arrivals (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            day TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('feed', 'oai', 'search')),
+            announce_type TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            categories TEXT NOT NULL DEFAULT '',
+            already_known INTEGER NOT NULL DEFAULT 0,
+            fetched_at TEXT NOT NULL
+        );
+        CREATE INDEX arrivals_day ON arrivals(day, paper_id);
+        CREATE INDEX arrivals_paper ON arrivals(paper_id);
+        """
+    )

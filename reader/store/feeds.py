@@ -1,0 +1,207 @@
+"""The arXiv inbox's tables (m008): subscriptions, harvest state, arrivals.
+
+A plain repository over one sqlite-utils :class:`~sqlite_utils.Database`: it is given the
+database, holds no other state, and writes only its own three tables. Papers themselves
+go in through the store's one insert path, never from here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, cast
+
+from sqlite_utils import Database
+
+from reader.harvest.plan import Subscription, SubscriptionKind
+
+# The store's one place that turns SQLite errors into one-line messages.
+from .base import _bad_text, _friendly, to_iso, write_transaction
+
+__all__ = ["Arrival", "FeedRepository", "NewArrival"]
+
+
+@dataclass(frozen=True)
+class NewArrival:
+    """An arrival to record: a stored paper announced on ``day``."""
+
+    paper_id: int
+    day: str
+    source: str
+    """``feed``, ``oai`` or ``search``."""
+    announce_type: str
+    version: int = 1
+    categories: tuple[str, ...] = ()
+    already_known: bool = False
+    """The paper was in the library before it arrived."""
+
+
+@dataclass(frozen=True)
+class Arrival:
+    paper_id: int
+    day: str
+    source: str
+    announce_type: str
+    version: int
+    categories: tuple[str, ...]
+    already_known: bool
+    fetched_at: str
+
+
+class FeedRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # --- subscriptions ---------------------------------------------------------------
+
+    def add_subscriptions(self, subs: Sequence[Subscription], *, now: datetime) -> list[bool]:
+        """Add each subscription; per subscription, False when it was there already."""
+        added = []
+        with self._write() as conn:
+            for sub in subs:
+                # Not INSERT OR IGNORE: that would also skip a CHECK failure in silence.
+                cursor = conn.execute(
+                    "INSERT INTO feed_subscriptions (kind, value, added_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (kind, value) DO NOTHING",
+                    [sub.kind, sub.value, to_iso(now)],
+                )
+                added.append(cursor.rowcount == 1)
+        return added
+
+    def remove_subscriptions(self, subs: Sequence[Subscription]) -> list[bool]:
+        """Remove each subscription; per subscription, False when it was not there."""
+        removed = []
+        with self._write() as conn:
+            for sub in subs:
+                cursor = conn.execute(
+                    "DELETE FROM feed_subscriptions WHERE kind = ? AND value = ?",
+                    [sub.kind, sub.value],
+                )
+                removed.append(cursor.rowcount > 0)
+        return removed
+
+    def subscriptions(self) -> list[Subscription]:
+        rows = self._rows("SELECT kind, value FROM feed_subscriptions ORDER BY kind, value")
+        return [Subscription(cast(SubscriptionKind, kind), value) for kind, value in rows]
+
+    # --- harvest state ---------------------------------------------------------------
+
+    def last_harvest(self, source: str = "arxiv") -> date | None:
+        rows = self._rows("SELECT last_harvest FROM harvest_state WHERE source = ?", [source])
+        return date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
+
+    def set_last_harvest(self, day: date, *, now: datetime, source: str = "arxiv") -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO harvest_state (source, last_harvest, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (source) DO UPDATE SET last_harvest = excluded.last_harvest, "
+                "updated_at = excluded.updated_at",
+                [source, day.isoformat(), to_iso(now)],
+            )
+
+    def resumption_tokens(self) -> dict[str, str]:
+        """OAI-PMH set -> token of a listing left half-way."""
+        rows = self._rows(
+            "SELECT source, resumption_token FROM harvest_state "
+            "WHERE source LIKE 'oai:%' AND resumption_token IS NOT NULL"
+        )
+        return {source.removeprefix("oai:"): token for source, token in rows}
+
+    def set_resumption_token(self, set_spec: str, token: str | None, *, now: datetime) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO harvest_state (source, resumption_token, updated_at) "
+                "VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE SET "
+                "resumption_token = excluded.resumption_token, updated_at = excluded.updated_at",
+                [f"oai:{set_spec}", token, to_iso(now)],
+            )
+
+    # --- arrivals --------------------------------------------------------------------
+
+    def record_arrivals(self, arrivals: Sequence[NewArrival], *, now: datetime) -> int:
+        """Store the arrivals not stored yet (same paper, day and announce type); returns
+        how many were new. One transaction: all or nothing."""
+        count = 0
+        with self._write() as conn:
+            for a in arrivals:
+                cursor = conn.execute(
+                    """INSERT INTO arrivals (paper_id, day, source, announce_type, version,
+                           categories, already_known, fetched_at)
+                       SELECT ?, ?, ?, ?, ?, ?, ?, ?
+                       WHERE NOT EXISTS (SELECT 1 FROM arrivals
+                           WHERE paper_id = ? AND day = ? AND announce_type = ?)""",
+                    [
+                        a.paper_id, a.day, a.source, a.announce_type, a.version,
+                        " ".join(a.categories), int(a.already_known), to_iso(now),
+                        a.paper_id, a.day, a.announce_type,
+                    ],
+                )  # fmt: skip
+                count += cursor.rowcount
+        return count
+
+    def arrivals(self, day: date | str) -> list[Arrival]:
+        """The arrivals of an announcement day, in the order they were fetched."""
+        rows = self._rows(
+            """SELECT paper_id, day, source, announce_type, version, categories,
+                      already_known, fetched_at
+               FROM arrivals WHERE day = ? ORDER BY id""",
+            [day.isoformat() if isinstance(day, date) else day],
+        )
+        return [
+            Arrival(r[0], r[1], r[2], r[3], r[4], tuple(r[5].split()), bool(r[6]), r[7])
+            for r in rows
+        ]
+
+    def known_versions(self, paper_ids: Sequence[int]) -> dict[int, int]:
+        """The highest arXiv version seen of each paper that has arrived before."""
+        if not paper_ids:
+            return {}
+        marks = ", ".join("?" * len(paper_ids))
+        rows = self._rows(
+            f"SELECT paper_id, max(version) FROM arrivals WHERE paper_id IN ({marks}) "
+            "GROUP BY paper_id",
+            list(paper_ids),
+        )
+        return {paper_id: version for paper_id, version in rows}
+
+    def paper_ids_by_arxiv_id(self, arxiv_ids: Sequence[str]) -> dict[str, int]:
+        """Stored papers with these arXiv ids (a read; papers are written elsewhere)."""
+        found: dict[str, int] = {}
+        unique = list(dict.fromkeys(arxiv_ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._rows(
+                f"SELECT arxiv_id, id FROM papers WHERE arxiv_id IN ({marks})", chunk
+            )
+            found.update({arxiv_id: paper_id for arxiv_id, paper_id in rows})
+        return found
+
+    # --- plumbing --------------------------------------------------------------------
+
+    @property
+    def _path(self) -> Path:
+        name = self.db.conn.execute("PRAGMA database_list").fetchone()[2]
+        return Path(name or ":memory:")
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        conn = self.db.conn
+        try:
+            with write_transaction(conn):
+                yield conn
+        except sqlite3.Error as error:
+            raise _friendly(self._path, error) from None
+        except UnicodeEncodeError as error:
+            raise _bad_text(self._path, error) from None
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        try:
+            return list(self.db.execute(sql, list(params)).fetchall())
+        except sqlite3.Error as error:
+            raise _friendly(self._path, error) from None
+
