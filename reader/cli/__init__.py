@@ -17,6 +17,7 @@ import click
 from reader.service import StoreError
 
 from .base import db_option
+from .feeds import COMMANDS as FEED_COMMANDS
 from .importing import COMMANDS as IMPORT_COMMANDS
 from .library import COMMANDS as LIBRARY_COMMANDS
 from .review import COMMANDS as REVIEW_COMMANDS
@@ -51,6 +52,7 @@ for command in [
     *SUGGEST_COMMANDS,
     *IMPORT_COMMANDS,
     *SAFETY_COMMANDS,
+    *FEED_COMMANDS,
 ]:
     cli.add_command(command)
 
