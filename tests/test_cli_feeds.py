@@ -122,3 +122,9 @@ def test_fetch_with_nothing_followed(capsys, db, server: ArxivServer) -> None:
     assert code == 1
     assert err.strip().endswith("nothing to fetch: follow a category first (reader feed add cs.LG)")
     assert server.seen == []
+
+
+def test_db_option_on_the_feed_group(capsys, db) -> None:
+    assert run(capsys, "feed", "--db", db, "add", "cs.CV")[0] == 0
+
+    assert "cs.CV (Computer Vision" in run(capsys, "feed", "list", "--db", db)[1]

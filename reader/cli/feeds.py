@@ -39,8 +39,12 @@ _author_option = click.option(
 
 
 @click.group()
-def feed() -> None:
+@db_option
+@click.pass_context
+def feed(ctx: click.Context, db_path: str | None) -> None:
     """What the daily arXiv inbox follows: categories, saved searches, authors."""
+    if db_path:
+        ctx.ensure_object(dict)["db_path"] = db_path
 
 
 @feed.command("add")
