@@ -133,11 +133,24 @@ def test_search_goes_to_the_query_api_newest_first(
     assert seen.query["max_results"] == ["25"]
 
 
-def test_search_api_error_feed_is_one_line(server: ArxivServer, client: ArxivClient) -> None:
-    server.api["bad"] = Reply(400, data("arxiv_error.xml"))
+@pytest.mark.parametrize("status", [400, 200])
+def test_search_api_error_feed_says_what_was_wrong(
+    server: ArxivServer, client: ArxivClient, status: int
+) -> None:
+    server.api["bad"] = Reply(status, data("arxiv_error.xml"))
 
-    with pytest.raises(HarvestError, match=r"^arXiv search 'bad': HTTP 400"):
+    with pytest.raises(HarvestError) as info:
         client.search(SearchRequest(Subscription("query", "bad"), "bad", 10))
+
+    assert str(info.value) == ("arXiv search 'bad': API error: incorrect id format for 1234.12345x")
+    assert info.value.kind == "bad_input"
+
+
+def test_search_server_error_is_one_line(server: ArxivServer, client: ArxivClient) -> None:
+    server.api["q"] = Reply(500, b"<html>oops</html>", "text/html")
+
+    with pytest.raises(HarvestError, match=r"^arXiv search 'q': HTTP 500 Internal Server Error$"):
+        client.search(SearchRequest(Subscription("query", "q"), "q", 10))
 
 
 def test_unreachable_server_is_one_line() -> None:

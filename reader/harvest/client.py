@@ -19,7 +19,7 @@ from reader.models import PaperRecord
 from reader.net import DEFAULT_USER_AGENT, FailureKind, HttpClient, HttpFailure, RateLimiter
 from reader.net import arxiv_limiter as shared_arxiv_limiter
 from reader.parse.announce import AnnouncementFeed, FeedError, parse_announcements
-from reader.parse.atom import AtomError, parse_arxiv_feed
+from reader.parse.atom import ArxivApiError, AtomError, parse_arxiv_feed
 from reader.parse.oai import OaiError, OaiPage, parse_oai_page
 
 __all__ = ["ArxivClient", "HarvestConfig", "HarvestError"]
@@ -124,9 +124,23 @@ class ArxivClient:
             "max_results": str(request.max_results),
         }
         label = f"search {request.subscription.value!r}"
-        body = self._get(label, f"{self.config.api}?{urlencode(params)}", "application/atom+xml")
+        url = f"{self.config.api}?{urlencode(params)}"
+        try:
+            body = self.http.get(url, accept="application/atom+xml", limiter=self.limiter)
+        except HttpFailure as failure:
+            # A query the API cannot read is answered with an error feed saying why.
+            reason, kind = failure.reason, failure.kind
+            try:
+                parse_arxiv_feed(failure.body)
+            except ArxivApiError as exc:
+                reason, kind = str(exc), "bad_input"
+            except AtomError:
+                pass
+            raise HarvestError(f"arXiv {label}: {reason}", kind=kind) from None
         try:
             return parse_arxiv_feed(body)
+        except ArxivApiError as exc:
+            raise HarvestError(f"arXiv {label}: {exc}", kind="bad_input") from None
         except AtomError as exc:
             raise HarvestError(f"arXiv {label}: {exc}", kind="bad_answer") from None
 
