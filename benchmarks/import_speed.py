@@ -148,7 +148,7 @@ def child_import(path: str, db: str) -> dict:
     start = time.perf_counter()
     report = service.import_files([Path(path)])
     seconds = time.perf_counter() - start
-    papers = service.store.paper_count()
+    papers = service.store.papers.paper_count()
     service.close()
     return {
         "seconds": seconds,

@@ -1,7 +1,7 @@
 """Crash and concurrency stress for the store: can a kill or a second process lose data?
 
 **Crash rounds.** A child process writes without pause (paper batches through both
-import paths, ``Store.ingest`` and ``Store.add_papers``, each paper tagged with its batch;
+import paths, ``Ingest.ingest`` and ``Ingest.add``, each paper tagged with its batch;
 ratings; notes, some of 100 KB), printing one line *after* each commit. The parent kills it
 with SIGKILL at a random moment, then opens the file afresh and checks: ``PRAGMA
 integrity_check`` is ok; the full-text index agrees with the tables; every write the child
@@ -53,10 +53,10 @@ def _digest(text: str) -> str:
 def _writer(db: Path, name: str, seconds: float | None, seed: int) -> int:
     """Write until killed (seconds=None) or for ``seconds``; one line per commit."""
     from reader.models import PaperRecord
-    from reader.store import StoreError, open_store
+    from reader.store import StoreError, open_db
 
     rng = random.Random(seed)
-    store = open_store(db)
+    store = open_db(db)
     ids = [row[0] for row in store.db.execute("SELECT id FROM papers")]
     errors = 0
     n = 0
@@ -83,21 +83,21 @@ def _writer(db: Path, name: str, seconds: float | None, seed: int) -> int:
                     for i in range(size)
                 ]
                 if rng.random() < 0.5:
-                    added = [pid for outcome, pid in store.ingest(records, now=now)]
+                    added = [pid for outcome, pid in store.ingest.ingest(records, now=now)]
                 else:
-                    added = store.add_papers(records, now=now).added
+                    added = store.ingest.add(records, now=now).added
                 ids.extend(added)
                 out.write(f"B {uid} {size}\n")
             elif op < 0.65:
                 paper_id = rng.choice(ids)
                 stars = rng.randint(1, 5)
-                store.rate(paper_id, stars, now=now)
+                store.reading.rate(paper_id, stars, now=now)
                 out.write(f"R {paper_id} {stars} {now.isoformat()}\n")
             else:
                 paper_id = rng.choice(ids)
                 big = rng.random() < 0.1
                 text = f"note {name}-{n} " + ("x" * 100_000 if big else "y" * rng.randint(0, 500))
-                note = store.add_note(paper_id, text, now=now)
+                note = store.reading.add_note(paper_id, text, now=now)
                 out.write(f"N {note.id} {_digest(text)}\n")
             out.flush()
         except StoreError as error:
@@ -112,21 +112,22 @@ def _writer(db: Path, name: str, seconds: float | None, seed: int) -> int:
 
 def _reader(db: Path, seconds: float) -> int:
     """Read what the app reads (lists, search, one paper) for ``seconds``."""
-    from reader.store import StoreError, open_store
+    from reader.models import PaperQuery
+    from reader.store import StoreError, open_db
 
-    store = open_store(db)
+    store = open_db(db)
     errors = reads = 0
     sys.stdout.write("ready\n")
     sys.stdout.flush()
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         try:
-            papers = store.list_papers(limit=50, sort="added", descending=True)
-            store.search("stress words")
+            papers = store.papers.list_papers(PaperQuery(limit=50, sort="added", order="desc"))
+            store.papers.search("stress words")
             if papers:
-                store.get_paper(papers[0].id)
-                store.notes(papers[0].id)
-            store.paper_count()
+                store.papers.get_paper(papers[0].id)
+                store.reading.notes(papers[0].id)
+            store.papers.paper_count()
             reads += 1
         except StoreError as error:
             errors += 1
@@ -180,7 +181,7 @@ class Reported:
 
 def lost_writes(db: Path, reported: Reported) -> list[str]:
     """Everything wrong with the database: damage, index drift, lost or half writes."""
-    from reader.store import open_store
+    from reader.store import open_db
 
     problems: list[str] = []
     conn = sqlite3.connect(db)
@@ -218,8 +219,8 @@ def lost_writes(db: Path, reported: Reported) -> list[str]:
         if row is None or _digest(row[0]) != digest:
             problems.append(f"note {note_id} lost or changed")
     conn.close()
-    store = open_store(db)
-    problems += [f"search index: {p}" for p in store.search_index_problems()]
+    store = open_db(db)
+    problems += [f"search index: {p}" for p in store.health.search_index_problems()]
     store.close()
     return problems
 

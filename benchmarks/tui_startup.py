@@ -75,10 +75,10 @@ def build_db(path: Path, n: int, seed: int = 7) -> None:
             )
         )
         if len(batch) == 5_000:
-            service.store.add_papers(batch, now=NOW)
+            service.store.ingest.add(batch, now=NOW)
             batch = []
     if batch:
-        service.store.add_papers(batch, now=NOW)
+        service.store.ingest.add(batch, now=NOW)
     ids = list(range(1, n + 1))
     rng.shuffle(ids)
     for paper_id in ids[: max(3, n // 50)]:

@@ -216,7 +216,7 @@ def m005_bulk_search_insert(db: Database) -> None:
     """Bulk imports index the full-text search per batch, not per row.
 
     The insert trigger of m001 now skips papers inserted while ``bulk_insert`` holds a row.
-    The importer (:meth:`reader.store.bulk.ImportStore.ingest`) puts that row in at the
+    The importer (:meth:`reader.store.bulk.Ingest.ingest`) puts that row in at the
     start of its batch transaction, inserts the papers, deletes the row, and indexes the
     batch with one ``INSERT INTO search ... SELECT`` before it commits; so the row never
     outlives a transaction (an interrupted one rolls it back with the papers), and every

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 
 class Status(StrEnum):
@@ -64,6 +65,35 @@ class Paper:
     status: Status = Status.UNREAD
     stars: int | None = None
     tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PaperQuery:
+    """Which papers, in what order, which page: the one shape of a selection, for the
+    library list, ``reader list``, the app's filters and search, and export.
+
+    ``query`` is words to search for (title, abstract, authors, notes); ``stars`` means
+    at least that many. ``sort`` is a column name (id, title, year, added, status, stars,
+    or relevance with a query); ``limit=None`` means every paper.
+    """
+
+    query: str | None = None
+    status: Status | None = None
+    tag: str | None = None
+    stars: int | None = None
+    sort: str = "id"
+    order: Literal["asc", "desc"] = "asc"
+    limit: int | None = None
+    offset: int = 0
+
+    @property
+    def filtered(self) -> bool:
+        """True when it selects by state (status, tag or stars), not only by words."""
+        return self.status is not None or self.tag is not None or self.stars is not None
+
+
+EVERY_PAPER = PaperQuery()
+"""Every paper, by id."""
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,13 @@ async def test_app_opens_on_seeded_db_and_shows_cli_changes(tmp_path: Path) -> N
 async def test_markup_in_titles_is_shown_as_text(tmp_path: Path) -> None:
     db = tmp_path / "hostile.db"
     service = open_service(db, seed=False)
-    service.store.add_papers(
-        [PaperRecord(title="[bold red]Not bold[/] [link=http://x]click[/link]",
-                     abstract="[i]literal[/i] abstract")],
+    service.store.ingest.add(
+        [
+            PaperRecord(
+                title="[bold red]Not bold[/] [link=http://x]click[/link]",
+                abstract="[i]literal[/i] abstract",
+            )
+        ],
         now=service.clock(),
     )
     service.close()

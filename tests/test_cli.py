@@ -111,14 +111,14 @@ def test_locked_database_is_one_clear_line(capsys, db, monkeypatch) -> None:
 def test_read_only_database_error_reads_clearly(db) -> None:
     # Root ignores file modes, so get SQLite's real read-only error from a read-only
     # connection and check the message the store turns it into.
-    from reader.store.base import _friendly
+    from reader.store.errors import user_error
 
     main(["--db", db, "list"])
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     with pytest.raises(sqlite3.OperationalError) as caught:
         conn.execute("INSERT INTO settings (key, value) VALUES ('x', '1')")
     conn.close()
-    message = str(_friendly(Path(db), caught.value))
+    message = str(user_error(Path(db), caught.value))
     assert message == f"{db}: the database is read-only; check the file's permissions"
 
 

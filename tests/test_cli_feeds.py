@@ -12,8 +12,7 @@ from arxiv_server import ArxivServer
 from http_helpers import Reply, data, running
 
 from reader.cli import main
-from reader.store import open_store
-from reader.store.feeds import FeedRepository
+from reader.store import open_db
 
 
 @pytest.fixture
@@ -91,10 +90,10 @@ def test_fetch_shows_progress_and_stores_the_day(capsys, db, server: ArxivServer
     assert out == "announced 2026-03-03: 5 listings, 3 new papers, 3 arrivals, 0 new versions\n"
     assert err.splitlines()[0] == "arXiv feed cs.LG+stat.ML ..."
     assert "arXiv feed cs.LG+stat.ML: 5 listings (2026-03-03)" in err
-    store = open_store(db)
+    store = open_db(db)
     try:
-        assert len(FeedRepository(store.db).arrivals("2026-03-03")) == 3
-        assert store.get_paper(store.resolve_id("2603.01234")).title.startswith("Grokking")
+        assert len(store.feeds.arrivals("2026-03-03")) == 3
+        assert store.papers.find("2603.01234").title.startswith("Grokking")
     finally:
         store.close()
 

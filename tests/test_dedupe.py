@@ -3,7 +3,10 @@ and log, feedback, suggestions."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+
+from review_helpers import review_log
 
 from reader.cli import main
 from reader.models import PaperRecord, Status
@@ -18,9 +21,12 @@ PUB = PaperRecord(
 
 
 def two_copies(svc: Service) -> tuple[int, int]:
-    """Stored twice through the old path that does not look at titles."""
-    a = svc.store.add_papers([PRE], now=svc.clock()).added[0]
-    b = svc.store.add_papers([PUB], now=svc.clock()).added[0]
+    """The same paper stored twice, as editing a title can make it (storing both as they
+    are would merge them at once)."""
+    a = svc.store.ingest.add([PRE], now=svc.clock()).added[0]
+    b = svc.store.ingest.add([replace(PUB, title="Not yet the same")], now=svc.clock()).added[0]
+    with svc.store.conn.write() as conn:
+        conn.execute("UPDATE papers SET title = ? WHERE id = ?", [PUB.title, b])
     return a, b
 
 
@@ -33,8 +39,8 @@ def user_data(svc: Service, a: int, b: int) -> None:
     svc.add_note(b, "note on the paper")
     svc.tag(a, ["vision"])
     svc.tag(b, ["classic"])
-    svc.store.add_feedback(a, "opened", now=svc.clock())
-    svc.store.save_suggestions(
+    svc.store.suggestions.add_feedback(a, "opened", now=svc.clock())
+    svc.store.suggestions.save_suggestions(
         date(2026, 3, 2), [StoredSuggestion(date(2026, 3, 2), 1, a, 0.5, "because", False)]
     )
 
@@ -50,7 +56,7 @@ def test_merge_keeps_everything(empty_service: Service) -> None:
     svc = empty_service
     a, b = two_copies(svc)
     user_data(svc, a, b)
-    log_b = len(svc.review_status(b).log)
+    log_b = len(review_log(svc, b))
 
     (group,) = svc.dedupe(apply=True)
 
@@ -65,11 +71,11 @@ def test_merge_keeps_everything(empty_service: Service) -> None:
     assert [s.status for s in statuses] == [Status.READING, Status.READ]
     assert sorted(n.text for n in svc.notes(a)) == ["note on the paper", "note on the preprint"]
     assert set(paper.tags) == {"vision", "classic"}
-    assert svc.store.feedback(now=svc.clock()).opened == {a}
-    assert svc.store.suggestions_for(date(2026, 3, 2))[0].paper_id == a
+    assert svc.store.suggestions.feedback(now=svc.clock()).opened == {a}
+    assert svc.store.suggestions.suggestions_for(date(2026, 3, 2))[0].paper_id == a
     # b was read, so it had a review card; it moves to a.
-    assert svc.store.card(a) is not None
-    assert len(svc.review_status(a).log) == log_b
+    assert svc.store.reviews.card(a) is not None
+    assert len(review_log(svc, a)) == log_b
     assert svc.search("paper")[0].id == a  # notes searchable under the kept paper
 
 
@@ -79,18 +85,18 @@ def test_card_with_more_history_wins(empty_service: Service) -> None:
     svc.set_status(a, "read")
     svc.set_status(b, "read")
     svc.grade(b, "good")
-    card_b = svc.store.card(b)
+    card_b = svc.store.reviews.card(b)
 
     svc.dedupe(apply=True)
 
-    assert svc.store.card(a) == type(card_b)(a, card_b.enabled, card_b.due, card_b.card)
-    assert len(svc.review_status(a).log) == 1
+    assert svc.store.reviews.card(a) == type(card_b)(a, card_b.enabled, card_b.due, card_b.card)
+    assert len(review_log(svc, a)) == 1
 
 
 def test_different_arxiv_ids_are_not_merged(empty_service: Service) -> None:
     svc = empty_service
-    svc.store.add_papers([PRE], now=svc.clock())
-    svc.store.add_papers(
+    svc.store.ingest.add([PRE], now=svc.clock())
+    svc.store.ingest.add(
         [PaperRecord(title=PRE.title, authors=PRE.authors, arxiv_id="1603.05027")], now=svc.clock()
     )
     assert svc.dedupe() == []
@@ -109,9 +115,9 @@ def test_cli_dedupe(empty_service: Service, db_path, capsys) -> None:
 
 def test_import_merges_preprint_into_published_and_never_duplicates(empty_service: Service) -> None:
     svc = empty_service
-    out = svc.store.ingest([PUB], now=svc.clock())
+    out = svc.store.ingest.ingest([PUB], now=svc.clock())
     assert out[0][0] == "added"
-    again = svc.store.ingest([PRE, PRE, PUB], now=svc.clock())
+    again = svc.store.ingest.ingest([PRE, PRE, PUB], now=svc.clock())
     assert [o for o, _ in again] == ["updated", "duplicate", "duplicate"]
     (paper,) = svc.papers()
     assert (paper.arxiv_id, paper.doi) == ("1512.03385", "10.1109/cvpr.2016.90")

@@ -32,10 +32,10 @@ def fill(svc: Service) -> None:
     svc.tag(ids[2], ["to read", "Vision"])
     svc.grade(ids[0], "hard")
     svc.set_review(ids[1], False)
-    svc.store.add_feedback(ids[3], "snooze", now=svc.clock(), until=svc.clock())
-    svc.store.add_interests(["graph neural networks"], now=svc.clock())
+    svc.store.suggestions.add_feedback(ids[3], "snooze", now=svc.clock(), until=svc.clock())
+    svc.store.suggestions.add_interests(["graph neural networks"], now=svc.clock())
     svc.set_setting("suggest.per_day", 7)
-    svc.store.save_suggestions(
+    svc.store.suggestions.save_suggestions(
         date(2026, 3, 2), [StoredSuggestion(date(2026, 3, 2), 1, ids[3], 0.25, "why", True)]
     )
 
@@ -95,7 +95,7 @@ def test_round_trip_any_library(tmp_path_factory, papers) -> None:
     for n, (title, authors, tags, stars, notes) in enumerate(papers):
         # Distinct ids so that generated look-alike titles stay separate papers.
         record = PaperRecord(title=title, authors=tuple(authors), tags=tuple(tags), doi=f"10.1/{n}")
-        ((_, pid),) = src.store.ingest([record], now=clock())
+        ((_, pid),) = src.store.ingest.ingest([record], now=clock())
         for s in stars:
             src.rate(pid, s)
         for note in notes:

@@ -10,25 +10,24 @@ import pytest
 
 from reader.harvest.plan import Subscription
 from reader.models import PaperRecord
-from reader.store import Store, open_store
-from reader.store.feeds import FeedRepository, NewArrival
+from reader.store import FeedRepository, NewArrival, Repositories, open_db
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    s = open_store(db_path)
+def store(db_path: Path) -> Iterator[Repositories]:
+    s = open_db(db_path)
     yield s
     s.close()
 
 
 @pytest.fixture
-def feeds(store: Store) -> FeedRepository:
-    return FeedRepository(store.db)
+def feeds(store: Repositories) -> FeedRepository:
+    return store.feeds
 
 
-def test_m008_tables(store: Store) -> None:
+def test_m008_tables(store: Repositories) -> None:
     db = store.db
     assert db["feed_subscriptions"].columns_dict == {
         "id": int, "kind": str, "value": str, "added_at": str,
@@ -75,8 +74,8 @@ def test_harvest_state(feeds: FeedRepository) -> None:
     assert feeds.resumption_tokens() == {"cs:cs:LG": "7261928|1001"}
 
 
-def test_arrivals_are_recorded_once(store: Store, feeds: FeedRepository) -> None:
-    (_, first), (_, second) = store.ingest(
+def test_arrivals_are_recorded_once(store: Repositories, feeds: FeedRepository) -> None:
+    (_, first), (_, second) = store.ingest.ingest(
         [PaperRecord("One", arxiv_id="2603.00001"), PaperRecord("Two", arxiv_id="2603.00002")],
         now=NOW,
     )
@@ -97,18 +96,18 @@ def test_arrivals_are_recorded_once(store: Store, feeds: FeedRepository) -> None
         (second, "cross", ("cs.CV",), True),
     ]
     assert feeds.known_versions([first, second]) == {first: 2, second: 1}
-    assert feeds.paper_ids_by_arxiv_id(["2603.00002", "2603.99999"]) == {"2603.00002": second}
+    assert store.papers.ids_by_arxiv_id(["2603.00002", "2603.99999"]) == {"2603.00002": second}
 
 
-def test_arrivals_follow_a_merged_paper(store: Store, feeds: FeedRepository) -> None:
+def test_arrivals_follow_a_merged_paper(store: Repositories, feeds: FeedRepository) -> None:
     """Merging two papers moves their arrivals to the kept one (no constraint to collide)."""
-    (_, a), (_, b) = store.ingest(
+    (_, a), (_, b) = store.ingest.ingest(
         [PaperRecord("Same paper", arxiv_id="2603.00001"), PaperRecord("Other", doi="10.1/x")],
         now=NOW,
     )
     arrival = NewArrival(a, "2026-03-03", "feed", "new")
     feeds.record_arrivals([arrival, NewArrival(b, "2026-03-03", "feed", "new")], now=NOW)
 
-    store.merge_papers(a, b)
+    store.merges.merge_papers(a, b)
 
     assert [x.paper_id for x in feeds.arrivals("2026-03-03")] == [a, a]

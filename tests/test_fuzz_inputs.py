@@ -259,17 +259,17 @@ def test_search_queries(shared, query: str) -> None:
     )
 )
 def test_star_values(shared, value) -> None:
-    count = shared.store._scalar("SELECT count(*) FROM rating_events")
+    count = shared.store.conn.scalar("SELECT count(*) FROM rating_events")
     try:
         expected = parse_stars(value)
     except ServiceError:
         with pytest.raises(ServiceError):
             shared.rate(2, value)
-        assert shared.store._scalar("SELECT count(*) FROM rating_events") == count
+        assert shared.store.conn.scalar("SELECT count(*) FROM rating_events") == count
         return
     assert expected is None or 1 <= expected <= 5
     assert shared.rate(2, value).stars == expected
-    assert shared.store._scalar("SELECT count(*) FROM rating_events") == count + 1
+    assert shared.store.conn.scalar("SELECT count(*) FROM rating_events") == count + 1
 
 
 @fuzz_db
@@ -283,7 +283,7 @@ def test_imports(tmp_path_factory, name: str, parts: list[str]) -> None:
     db = folder / "reader.db"
     service = open_service(db)
     try:
-        service.store.refresh_title_keys()  # derived; an import computes them first
+        service.store.merges.refresh_title_keys()  # derived; an import computes them first
         before = _snapshot(db)
         path = folder / name
         path.write_bytes("\n".join(parts).encode("utf-8", "surrogatepass"))
@@ -311,7 +311,7 @@ def test_notes_and_tags(shared, note: str, tag: str) -> None:
         assert "lone surrogate" in str(error) or "empty" in str(error)
         assert _snapshot(shared.path) == before
     else:
-        assert shared.store.get_note(saved.id).text == note
+        assert shared.store.reading.get_note(saved.id).text == note
         shared.delete_note(saved.id)
     before = _snapshot(shared.path)
     try:

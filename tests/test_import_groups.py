@@ -13,8 +13,9 @@ import pytest
 
 import reader.service.importing as importing
 import reader.store.bulk as bulk
+from reader.models import PaperQuery
 from reader.service import Service
-from reader.store import StoreError, open_store
+from reader.store import StoreError, open_db
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -81,7 +82,9 @@ def test_large_import_builds_title_index_at_the_end(
     )
     assert seen and not any(seen)  # dropped while the import ran
     assert _has_title_index(db_path)
-    sorted_titles = [p.title for p in empty_service.store.list_papers(sort="title", limit=5)]
+    sorted_titles = [
+        p.title for p in empty_service.store.papers.list_papers(PaperQuery(sort="title", limit=5))
+    ]
     assert sorted_titles == sorted(sorted_titles, key=str.lower)
 
 
@@ -99,13 +102,13 @@ def test_small_import_into_a_large_library_keeps_the_index(
 
 
 def test_opening_rebuilds_a_missing_title_index(db_path: Path) -> None:
-    open_store(db_path).close()
+    open_db(db_path).close()
     conn = sqlite3.connect(db_path)
     conn.execute("DROP INDEX papers_title")
     conn.commit()
     conn.close()
     assert not _has_title_index(db_path)
-    store = open_store(db_path)
+    store = open_db(db_path)
     try:
         assert _has_title_index(db_path)
     finally:
@@ -113,11 +116,11 @@ def test_opening_rebuilds_a_missing_title_index(db_path: Path) -> None:
 
 
 def test_opening_a_read_only_database_with_its_indexes_writes_nothing(db_path: Path) -> None:
-    open_store(db_path).close()
+    open_db(db_path).close()
     before = db_path.read_bytes()
     db_path.chmod(0o444)
     try:
-        open_store(db_path).close()
+        open_db(db_path).close()
     finally:
         db_path.chmod(0o644)
     assert db_path.read_bytes() == before

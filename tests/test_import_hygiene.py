@@ -41,3 +41,25 @@ def test_import_linter_contracts_hold() -> None:
         capture_output=True, text=True, timeout=300,
     )
     assert lint.returncode == 0, lint.stdout + lint.stderr
+
+
+PURE = [
+    "reader.models", "reader.when", "reader.match", "reader.ids", "reader.backups",
+    "reader.export", "reader.parse", "reader.schedule", "reader.units", "reader.recommend",
+]  # fmt: skip
+
+
+def test_pure_modules_load_neither_the_store_nor_the_network() -> None:
+    """What import-linter checks in the source, checked in a running interpreter too (an
+    import inside a function or through importlib would slip past the linter)."""
+    code = (
+        "import importlib, sys\n"
+        f"for name in {PURE!r}:\n"
+        "    importlib.import_module(name)\n"
+        "bad = sorted(m for m in sys.modules\n"
+        "             if m.startswith(('reader.store', 'reader.service', 'reader.fetch')))\n"
+        "print(','.join(bad))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

@@ -72,13 +72,13 @@ def test_sigkill_mid_import_then_rerun(tmp_path: Path, capsys) -> None:
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     count = conn.execute("SELECT count(*) FROM papers").fetchone()[0]
-    seeds = conn.execute("SELECT count(*) FROM papers WHERE arxiv_id IS NULL").fetchone()[0]
+    seeds = conn.execute("SELECT count(*) FROM papers WHERE source LIKE 'seed:%'").fetchone()[0]
     assert 0 < count - seeds < LINES
     assert (count - seeds) % 5000 == 0  # whole batches only
     # No half-written paper: each has its search row and its category tags.
     assert (
         conn.execute(
-            "SELECT count(*) FROM papers p WHERE arxiv_id IS NOT NULL AND ("
+            "SELECT count(*) FROM papers p WHERE p.source NOT LIKE 'seed:%' AND ("
             " NOT EXISTS (SELECT 1 FROM search WHERE rowid = p.id)"
             " OR NOT EXISTS (SELECT 1 FROM paper_tags WHERE paper_id = p.id))"
         ).fetchone()[0]
@@ -96,7 +96,7 @@ def test_sigkill_mid_import_then_rerun(tmp_path: Path, capsys) -> None:
     assert f"{count - seeds} already in the library" in out
     conn = sqlite3.connect(db)
     assert (
-        conn.execute("SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL").fetchone()[0]
+        conn.execute("SELECT count(*) FROM papers WHERE source NOT LIKE 'seed:%'").fetchone()[0]
         == LINES
     )
     assert (

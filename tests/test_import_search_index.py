@@ -69,7 +69,7 @@ def test_bulk_import_is_searchable_and_in_step(
     assert [p.arxiv_id for p in service.search("grokking modular")] == ["2401.00099"]
     assert [p.arxiv_id for p in service.search("word7")] == ["2401.00007"]
     assert _search_rows(db_path) == _expected_rows(db_path)
-    assert service.store.search_index_problems() == []
+    assert service.store.health.search_index_problems() == []
     assert _bulk_flag_rows(db_path) == 0
 
     # A note on an imported paper reaches the index through the notes triggers.
@@ -90,7 +90,7 @@ def test_rerun_adds_no_search_rows(service: Service, db_path: Path, tmp_path: Pa
 
 
 def test_single_inserts_still_index_themselves(service: Service, db_path: Path) -> None:
-    added = service.store.add_papers(
+    added = service.store.ingest.add(
         [PaperRecord(title="Single insert about axolotls", authors=("Ada Lovelace",))],
         now=NOW,
     ).added
@@ -109,7 +109,7 @@ def test_single_inserts_still_index_themselves(service: Service, db_path: Path) 
 
 def test_ingest_of_one_record_is_indexed(service: Service) -> None:
     """``reader add`` stores through the same batch path."""
-    [(outcome, paper_id)] = service.store.ingest(
+    [(outcome, paper_id)] = service.store.ingest.ingest(
         [PaperRecord(title="Okapi behaviour", arxiv_id="2402.00001", authors=("B. Okapi",))],
         now=NOW,
     )
@@ -119,19 +119,19 @@ def test_ingest_of_one_record_is_indexed(service: Service) -> None:
 
 def test_failed_batch_leaves_papers_and_index_unchanged(service: Service, db_path: Path) -> None:
     before_rows = _search_rows(db_path)
-    before_papers = service.store.paper_count()
+    before_papers = service.store.papers.paper_count()
     good = [
         PaperRecord(title=f"Fine paper {n}", arxiv_id=f"2403.{n:05d}", authors=("C. D",))
         for n in range(1, 50)
     ]
     bad = PaperRecord(title="Broken \ud800 text", arxiv_id="2403.09999", authors=("E. F",))
     with pytest.raises(StoreError):
-        service.store.ingest([*good, bad], now=NOW)
-    assert service.store.paper_count() == before_papers
+        service.store.ingest.ingest([*good, bad], now=NOW)
+    assert service.store.papers.paper_count() == before_papers
     assert _search_rows(db_path) == before_rows
     assert _bulk_flag_rows(db_path) == 0
     # The connection is usable and single inserts index themselves afterwards.
-    added = service.store.add_papers([PaperRecord(title="After the failure")], now=NOW)
+    added = service.store.ingest.add([PaperRecord(title="After the failure")], now=NOW)
     assert [p.id for p in service.search("after the failure")] == added.added
     assert _search_rows(db_path) == _expected_rows(db_path)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-import reader.service.importing as importing
+import reader.service.import_pipeline as pipeline
 from reader.service import open_service
 
 
@@ -88,17 +88,17 @@ def test_worker_gives_what_the_thread_gives(
     tmp_path: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch, options: dict
 ) -> None:
     started: list[Path] = []
-    real_start = importing._start_worker
+    real_start = pipeline.start_worker
 
     def counting_start(path, categories, since):
         started.append(path)
         return real_start(path, categories, since)
 
-    monkeypatch.setattr(importing, "_start_worker", counting_start)
-    monkeypatch.setattr(importing, "WORKER_MIN_BYTES", 10**12)
+    monkeypatch.setattr(pipeline, "start_worker", counting_start)
+    monkeypatch.setattr(pipeline, "WORKER_MIN_BYTES", 10**12)
     in_thread = _run(tmp_path, snapshot, "thread", **options)
     assert started == []
-    monkeypatch.setattr(importing, "WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "WORKER_MIN_BYTES", 0)
     in_worker = _run(tmp_path, snapshot, "worker", **options)
     assert started and all(p == snapshot for p in started)
     assert in_worker == in_thread
@@ -111,7 +111,7 @@ def test_worker_gives_what_the_thread_gives(
 def test_worker_path_is_searchable_and_rerun_adds_nothing(
     tmp_path: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importing, "WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "WORKER_MIN_BYTES", 0)
     db = tmp_path / "r.db"
     service = open_service(db, seed=False)
     try:
@@ -119,7 +119,7 @@ def test_worker_path_is_searchable_and_rerun_adds_nothing(
         again = service.import_files([snapshot], on_problem=lambda p: None)
         assert first.added > 0 and again.added == 0 and again.present == first.added
         assert [p.arxiv_id for p in service.search("thing7")] == ["2401.00007"]
-        assert service.store.search_index_problems() == []
+        assert service.store.health.search_index_problems() == []
     finally:
         service.close()
 
@@ -127,29 +127,29 @@ def test_worker_path_is_searchable_and_rerun_adds_nothing(
 def test_worker_that_cannot_start_falls_back_to_a_thread(
     tmp_path: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(importing, "WORKER_MIN_BYTES", 10**12)
+    monkeypatch.setattr(pipeline, "WORKER_MIN_BYTES", 10**12)
     expected = _run(tmp_path, snapshot, "thread")
 
     def no_processes(path, categories, since):
         raise OSError(11, "Resource temporarily unavailable")
 
-    monkeypatch.setattr(importing, "WORKER_MIN_BYTES", 0)
-    monkeypatch.setattr(importing, "_start_worker", no_processes)
+    monkeypatch.setattr(pipeline, "WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "start_worker", no_processes)
     assert _run(tmp_path, snapshot, "fallback") == expected
 
 
 def test_worker_missing_file_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The file vanishing between the format check and the read is reported, not raised."""
-    monkeypatch.setattr(importing, "WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "WORKER_MIN_BYTES", 0)
     data = tmp_path / "gone.jsonl"
     data.write_text(_line(1) + "\n")
-    real_start = importing._start_worker
+    real_start = pipeline.start_worker
 
     def delete_then_start(path, categories, since):
         path.unlink()
         return real_start(path, categories, since)
 
-    monkeypatch.setattr(importing, "_start_worker", delete_then_start)
+    monkeypatch.setattr(pipeline, "start_worker", delete_then_start)
     service = open_service(tmp_path / "m.db", seed=False)
     try:
         report = service.import_files([data])
@@ -163,7 +163,7 @@ def test_a_child_that_is_not_the_worker_falls_back(
     tmp_path: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Say a frozen app whose executable is not Python: it prints something else."""
-    monkeypatch.setattr(importing, "WORKER_MIN_BYTES", 10**12)
+    monkeypatch.setattr(pipeline, "WORKER_MIN_BYTES", 10**12)
     expected = _run(tmp_path, snapshot, "thread")
 
     def wrong_program(path, categories, since):
@@ -172,6 +172,6 @@ def test_a_child_that_is_not_the_worker_falls_back(
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )  # fmt: skip
 
-    monkeypatch.setattr(importing, "WORKER_MIN_BYTES", 0)
-    monkeypatch.setattr(importing, "_start_worker", wrong_program)
+    monkeypatch.setattr(pipeline, "WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "start_worker", wrong_program)
     assert _run(tmp_path, snapshot, "wrong") == expected

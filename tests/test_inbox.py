@@ -15,8 +15,9 @@ from reader.harvest.client import ArxivClient
 from reader.harvest.plan import Subscription
 from reader.models import PaperRecord
 from reader.net import RateLimiter
-from reader.service.inbox import Inbox, InboxError, open_inbox
-from reader.store import Store, open_store
+from reader.service.context import Context
+from reader.service.inbox import Inbox, InboxError
+from reader.store import Repositories, open_db
 
 NOW = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
 
@@ -28,8 +29,8 @@ def server() -> Iterator[ArxivServer]:
 
 
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    s = open_store(db_path)
+def store(db_path: Path) -> Iterator[Repositories]:
+    s = open_db(db_path)
     yield s
     s.close()
 
@@ -40,19 +41,19 @@ def fake() -> FakeTime:
 
 
 @pytest.fixture
-def inbox(server: ArxivServer, store: Store, fake: FakeTime) -> Inbox:
+def inbox(server: ArxivServer, store: Repositories, fake: FakeTime) -> Inbox:
     server.clock = fake.clock
     limiter = RateLimiter(3.0, clock=fake.clock, sleep=fake.sleep)
     client = ArxivClient(server.config(max_oai_pages=5), limiter=limiter)
-    return open_inbox(store, clock=lambda: NOW, tz=UTC, client=client)
+    return Inbox(Context(store, lambda: NOW, UTC), client=client)
 
 
 def follow(inbox: Inbox, *categories: str, authors: tuple[str, ...] = ()) -> None:
     inbox.add(inbox.subscriptions_from(categories, (), authors))
 
 
-def by_arxiv(store: Store, arxiv_id: str):  # type: ignore[no-untyped-def]
-    return store.get_paper(store.resolve_id(arxiv_id))
+def by_arxiv(store: Repositories, arxiv_id: str):  # type: ignore[no-untyped-def]
+    return store.papers.get_paper(store.papers.resolve_id(arxiv_id))
 
 
 # --- subscriptions -------------------------------------------------------------------------
@@ -89,11 +90,11 @@ def test_fetch_with_nothing_followed_says_what_to_do(inbox: Inbox, server: Arxiv
 
 
 def test_fetch_reads_one_feed_for_all_categories_and_stores_new_and_cross(
-    inbox: Inbox, server: ArxivServer, store: Store
+    inbox: Inbox, server: ArxivServer, store: Repositories
 ) -> None:
     follow(inbox, "stat.ML", "cs.LG")
     server.feeds["cs.LG+stat.ML"] = [Reply(body=data("arxiv_announce.xml"))]
-    before = store.paper_count()
+    before = store.papers.paper_count()
     messages: list[str] = []
 
     report = inbox.fetch(messages.append)
@@ -103,10 +104,10 @@ def test_fetch_reads_one_feed_for_all_categories_and_stores_new_and_cross(
         "2026-03-03", 5, 3, 3,
     )  # fmt: skip
     assert report.errors == [] and report.new_versions == 0
-    assert store.paper_count() == before + 3
+    assert store.papers.paper_count() == before + 3
     # Replacements of papers the library does not hold are not papers to add.
     with pytest.raises(Exception, match="2511.04567"):
-        store.resolve_id("2511.04567")
+        store.papers.resolve_id("2511.04567")
     arrivals = inbox.arrivals(date(2026, 3, 3))
     assert [(a.announce_type, a.source, a.already_known) for a in arrivals] == [
         ("new", "feed", False), ("new", "feed", False), ("cross", "feed", False),
@@ -121,25 +122,25 @@ def test_fetch_reads_one_feed_for_all_categories_and_stores_new_and_cross(
 
 
 def test_fetching_the_same_day_again_adds_nothing(
-    inbox: Inbox, server: ArxivServer, store: Store
+    inbox: Inbox, server: ArxivServer, store: Repositories
 ) -> None:
     follow(inbox, "cs.LG", "stat.ML")
     server.feeds["cs.LG+stat.ML"] = [Reply(body=data("arxiv_announce.xml"))]
     inbox.fetch()
-    count = store.paper_count()
+    count = store.papers.paper_count()
 
     again = inbox.fetch()
 
     assert (again.listed, again.added, again.arrivals, again.new_versions) == (5, 0, 0, 0)
-    assert store.paper_count() == count
+    assert store.papers.paper_count() == count
     assert len(inbox.arrivals("2026-03-03")) == 3
 
 
 def test_a_paper_already_in_the_library_arrives_but_is_not_added_again(
-    inbox: Inbox, server: ArxivServer, store: Store
+    inbox: Inbox, server: ArxivServer, store: Repositories
 ) -> None:
     follow(inbox, "cs.LG", "stat.ML")
-    ((_, mine),) = store.ingest(
+    ((_, mine),) = store.ingest.ingest(
         [PaperRecord("Grokking as a phase transition (my copy)", arxiv_id="2603.01234")], now=NOW
     )
     server.feeds["cs.LG+stat.ML"] = [Reply(body=data("arxiv_announce.xml"))]
@@ -149,16 +150,16 @@ def test_a_paper_already_in_the_library_arrives_but_is_not_added_again(
     assert report.added == 2
     first = inbox.arrivals("2026-03-03")[0]
     assert (first.paper_id, first.already_known) == (mine, True)
-    stored = store.get_paper(mine)
+    stored = store.papers.get_paper(mine)
     assert stored.title == "Grokking as a phase transition (my copy)"  # the user's, kept
     assert stored.abstract.startswith("We show that grokking")  # an empty field, filled
 
 
 def test_a_replacement_updates_the_stored_version_once(
-    inbox: Inbox, server: ArxivServer, store: Store
+    inbox: Inbox, server: ArxivServer, store: Repositories
 ) -> None:
     follow(inbox, "cs.LG")
-    ((_, paper_id),) = store.ingest(
+    ((_, paper_id),) = store.ingest.ingest(
         [PaperRecord("Scaling Laws for Sparse Mixtures of Experts", "Old abstract.",
                      arxiv_id="2511.04567")],
         now=NOW,
@@ -168,43 +169,44 @@ def test_a_replacement_updates_the_stored_version_once(
     report = inbox.fetch()
 
     assert report.new_versions == 1
-    updated = store.get_paper(paper_id)
+    updated = store.papers.get_paper(paper_id)
     assert updated.title == "Scaling Laws for Sparse Mixtures of Experts (revised)"
     assert updated.abstract.endswith("This version adds experiments at the largest scale.")
     assert (updated.doi, updated.venue) == ("10.5555/iclr.2026.1234", "Proceedings of ICLR 2026")
     replaced = [a for a in inbox.arrivals("2026-03-03") if a.announce_type == "replace"]
     assert [(a.paper_id, a.version) for a in replaced] == [(paper_id, 3)]
 
-    store.update_paper(paper_id, title="My own title")
+    with store.conn.write() as conn:  # the user's own edit of the title
+        conn.execute("UPDATE papers SET title = 'My own title' WHERE id = ?", [paper_id])
     assert inbox.fetch().new_versions == 0  # v3 is known: not applied twice
-    assert store.get_paper(paper_id).title == "My own title"
+    assert store.papers.get_paper(paper_id).title == "My own title"
 
 
 def test_weekend_feed_stores_nothing_and_counts_as_a_harvest(
-    inbox: Inbox, server: ArxivServer, store: Store
+    inbox: Inbox, server: ArxivServer, store: Repositories
 ) -> None:
     follow(inbox, "cs.LG")
-    count = store.paper_count()
+    count = store.papers.paper_count()
 
     report = inbox.fetch()
 
     assert (report.announced, report.listed, report.added, report.errors) == (None, 0, 0, [])
-    assert store.paper_count() == count
+    assert store.papers.paper_count() == count
     assert inbox.feeds.last_harvest() == date(2026, 3, 3)
 
 
 def test_malformed_feed_is_one_line_and_stores_nothing(
-    inbox: Inbox, server: ArxivServer, store: Store
+    inbox: Inbox, server: ArxivServer, store: Repositories
 ) -> None:
     follow(inbox, "cs.LG")
     inbox.feeds.set_last_harvest(date(2026, 3, 2), now=NOW)
     server.feeds["cs.LG"] = [Reply(body=data("arxiv_announce.xml")[:2500])]
-    count = store.paper_count()
+    count = store.papers.paper_count()
 
     report = inbox.fetch()
 
     assert report.errors == ["arXiv feed cs.LG: answer is not valid XML (line 35: unclosed token)"]
-    assert store.paper_count() == count
+    assert store.papers.paper_count() == count
     assert inbox.arrivals("2026-03-03") == []
     assert inbox.feeds.last_harvest() == date(2026, 3, 2)  # tried again next time
 
@@ -229,7 +231,7 @@ def test_feed_503_retry_after_is_honoured(
 
 
 def test_missed_days_are_caught_up_through_oai_pmh_with_the_token(
-    inbox: Inbox, server: ArxivServer, store: Store
+    inbox: Inbox, server: ArxivServer, store: Repositories
 ) -> None:
     follow(inbox, "cs.LG")
     inbox.feeds.set_last_harvest(date(2026, 2, 27), now=NOW)
@@ -252,7 +254,7 @@ def test_missed_days_are_caught_up_through_oai_pmh_with_the_token(
 
 
 def test_an_interrupted_catch_up_resumes_from_its_token(
-    inbox: Inbox, server: ArxivServer, store: Store
+    inbox: Inbox, server: ArxivServer, store: Repositories
 ) -> None:
     follow(inbox, "cs.LG")
     inbox.feeds.set_last_harvest(date(2026, 2, 27), now=NOW)
@@ -281,7 +283,7 @@ def test_an_interrupted_catch_up_resumes_from_its_token(
 
 
 def test_followed_author_goes_through_the_query_api(
-    inbox: Inbox, server: ArxivServer, store: Store
+    inbox: Inbox, server: ArxivServer, store: Repositories
 ) -> None:
     follow(inbox, authors=("Vaswani, Ashish",))
     inbox.feeds.set_last_harvest(date(2026, 3, 2), now=NOW)
@@ -297,7 +299,9 @@ def test_followed_author_goes_through_the_query_api(
     assert by_arxiv(store, "1706.03762").title == "Attention Is All You Need"
 
 
-def test_unreachable_arxiv_is_reported_and_nothing_moves(store: Store, fake: FakeTime) -> None:
+def test_unreachable_arxiv_is_reported_and_nothing_moves(
+    store: Repositories, fake: FakeTime
+) -> None:
     from http_helpers import closed_port
 
     from reader.harvest.client import HarvestConfig
@@ -305,7 +309,7 @@ def test_unreachable_arxiv_is_reported_and_nothing_moves(store: Store, fake: Fak
     port = closed_port()
     config = HarvestConfig(rss=f"http://127.0.0.1:{port}", timeout=2.0)
     client = ArxivClient(config, limiter=RateLimiter(0.0))
-    inbox = open_inbox(store, clock=lambda: NOW, tz=UTC, client=client)
+    inbox = Inbox(Context(store, lambda: NOW, UTC), client=client)
     follow(inbox, "cs.LG")
 
     report = inbox.fetch()

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from reader.migrations import MIGRATION_SET, migrations
 from reader.models import Status
-from reader.store import open_store
+from reader.store import open_db
 
 
 def make_v1_database(path: Path) -> None:
@@ -39,7 +39,7 @@ def make_v1_database(path: Path) -> None:
 
 
 def test_blank_database_gets_every_migration(db_path: Path) -> None:
-    store = open_store(db_path)
+    store = open_db(db_path)
     applied = [m.name for m in migrations.applied(store.db)]
     assert applied == [m.name for m in migrations._migrations]
     assert store.db["review_cards"].columns_dict == {
@@ -53,8 +53,8 @@ def test_blank_database_gets_every_migration(db_path: Path) -> None:
 
 def test_v1_database_upgrades_with_nothing_lost(db_path: Path) -> None:
     make_v1_database(db_path)
-    store = open_store(db_path)
-    paper = store.get_paper(7)
+    store = open_db(db_path)
+    paper = store.papers.get_paper(7)
     assert (paper.title, paper.authors, paper.year, paper.arxiv_id, paper.doi) == (
         "Old paper",
         ("Ada Lovelace",),
@@ -63,19 +63,19 @@ def test_v1_database_upgrades_with_nothing_lost(db_path: Path) -> None:
         "10.1/old",
     )
     assert paper.status is Status.READ and paper.stars == 4 and paper.tags == ("Theory",)
-    assert [n.text for n in store.notes(7)] == ["my old note"]
-    assert [p.id for p in store.search("grokking")] == [7]
-    assert [p.id for p in store.search("old note")] == [7]
+    assert [n.text for n in store.reading.notes(7)] == ["my old note"]
+    assert [p.id for p in store.papers.search("grokking")] == [7]
+    assert [p.id for p in store.papers.search("old note")] == [7]
     assert "review_cards" in store.db.table_names()
     store.close()
     # Opening again applies nothing new and changes nothing.
-    again = open_store(db_path)
+    again = open_db(db_path)
     assert len(migrations.applied(again.db)) == len(migrations._migrations)
     again.close()
 
 
 def test_migrations_are_recorded_under_the_reader_set(db_path: Path) -> None:
-    open_store(db_path).close()
+    open_db(db_path).close()
     conn = sqlite3.connect(db_path)
     sets = {row[0] for row in conn.execute("SELECT migration_set FROM _sqlite_migrations")}
     conn.close()
@@ -84,17 +84,17 @@ def test_migrations_are_recorded_under_the_reader_set(db_path: Path) -> None:
 
 def test_an_upgrade_keeps_a_copy_of_the_old_file(db_path: Path) -> None:
     make_v1_database(db_path)
-    open_store(db_path).close()
+    open_db(db_path).close()
     copies = list((db_path.parent / "backups").glob("reader-before-upgrade-*.db"))
     assert len(copies) == 1
     old = Database(copies[0])
     assert [m.name for m in migrations.applied(old)] == ["m001_initial"]
     assert old.execute("SELECT title FROM papers").fetchall() == [("Old paper",)]
     old.close()
-    open_store(db_path).close()  # nothing pending: no second copy
+    open_db(db_path).close()  # nothing pending: no second copy
     assert len(list((db_path.parent / "backups").glob("*.db"))) == 1
 
 
 def test_a_new_database_gets_no_upgrade_copy(db_path: Path) -> None:
-    open_store(db_path).close()
+    open_db(db_path).close()
     assert not (db_path.parent / "backups").exists()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from review_helpers import review_card, review_log
 
 from reader.cli import cli
 from reader.service import Service, ServiceError
@@ -28,32 +29,32 @@ def read(svc: Service, *ids: int) -> None:
 
 def test_marking_read_schedules_a_first_reread_at_least_a_day_later(svc: Service) -> None:
     read(svc, 1)
-    status = svc.review_status(1)
-    assert status.enabled and status.card is not None
-    assert status.card.due >= START + timedelta(days=1)
+    stored, card = svc.store.reviews.card(1), review_card(svc, 1)
+    assert stored is not None and stored.enabled and card is not None
+    assert card.due >= START + timedelta(days=1)
     assert svc.due() == []
 
 
 def test_low_rated_and_turned_off_papers_get_no_schedule(svc: Service) -> None:
     svc.rate(2, 2)
     read(svc, 2)
-    assert svc.review_status(2).card is None
+    assert review_card(svc, 2) is None
     svc.set_review(3, False)
     read(svc, 3)
-    assert svc.review_status(3).card is None
+    assert review_card(svc, 3) is None
     svc.set_review(3, True)
-    assert svc.review_status(3).card is not None
+    assert review_card(svc, 3) is not None
 
 
 def test_due_grade_and_the_log(svc: Service, clock: TickingClock) -> None:
     read(svc, 1)
-    first_due = svc.review_status(1).card.due
+    first_due = review_card(svc, 1).due
     clock.now = first_due + timedelta(hours=1)
     assert [item.paper.id for item in svc.due()] == [1]
     card, entry = svc.grade(1, "good")
     assert card.due > clock.now + timedelta(days=1)
     assert svc.due() == []
-    log = svc.review_status(1).log
+    log = review_log(svc, 1)
     assert len(log) == 1 and log[0].grade == 3 and log[0].state_after == card.to_dict()
     assert log[0].state_before["due"] == first_due.isoformat()
     with pytest.raises(ServiceError, match="unknown grade"):
@@ -76,7 +77,7 @@ def test_daily_limit_holds_and_the_rest_rolls_over(svc: Service, clock: TickingC
 def test_schedule_phrases_and_errors(svc: Service) -> None:
     moment = svc.schedule_at(4, "2027-01-10")
     assert moment == datetime(2027, 1, 10, tzinfo=UTC)
-    assert svc.review_status(4).card.due == moment
+    assert review_card(svc, 4).due == moment
     with pytest.raises(ServiceError, match="did not understand"):
         svc.schedule_at(4, "when pigs fly")
 
@@ -85,7 +86,7 @@ def test_vacation_moves_everything_out_of_the_period(svc: Service, clock: Tickin
     read(svc, 1, 2, 3, 4)
     end, moved = svc.vacation("2 weeks")
     assert moved == 4
-    assert all(svc.review_status(i).card.due >= end for i in (1, 2, 3, 4))
+    assert all(review_card(svc, i).due >= end for i in (1, 2, 3, 4))
     clock.now = end - timedelta(days=1)
     assert svc.due() == [] and svc.overdue_count() == 0
 
@@ -132,7 +133,7 @@ def test_settings_drive_the_schedule(svc: Service, clock: TickingClock) -> None:
     svc.set_setting("review.skip_stars_at_most", 0)
     svc.rate(1, 1)
     read(svc, 1, 2)
-    assert svc.review_status(1).card is not None  # 0: even 1-star papers get re-reads
+    assert review_card(svc, 1) is not None  # 0: even 1-star papers get re-reads
     clock.now += timedelta(days=30)
     assert len(svc.due()) == 1
     with pytest.raises(ServiceError, match="0.7 to 0.97"):

@@ -251,9 +251,9 @@ def test_cli_dry_run_then_repair(seeded: Path, capsys) -> None:
 @pytest.mark.parametrize(
     "call",
     [
-        lambda s: s.integrity_check(),
-        lambda s: s.search_index_problems(),
-        lambda s: s.check_health(),
+        lambda s: s.health.integrity_check(),
+        lambda s: s.health.search_index_problems(),
+        lambda s: s.health.check_health(),
     ],
 )
 def test_checks_leave_no_transaction_open(seeded: Path, call: Callable) -> None:

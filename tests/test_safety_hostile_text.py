@@ -40,7 +40,7 @@ def service(db_path: Path, clock):
 @pytest.mark.parametrize("text", list(HOSTILE.values()), ids=list(HOSTILE))
 def test_notes_round_trip_exactly(service, db_path: Path, text: str) -> None:
     note = service.add_note(1, text)
-    assert service.store.get_note(note.id).text == text
+    assert service.store.reading.get_note(note.id).text == text
     # Byte for byte, from a connection that is not ours.
     conn = sqlite3.connect(db_path)
     stored = conn.execute(
@@ -57,7 +57,7 @@ def test_titles_abstracts_and_authors_round_trip_exactly(service, text: str) -> 
     record = PaperRecord(
         title="T " + text, abstract=text, authors=(text, "Plain Name"), venue=text, tags=("ok",)
     )
-    for store_it in (service.store.add_papers, service.store.ingest):
+    for store_it in (service.store.ingest.add, service.store.ingest.ingest):
         result = store_it([record], now=FIXED_NOW)
         paper_id = result.added[0] if hasattr(result, "added") else result[0][1]
         paper = service.paper(paper_id)
@@ -82,20 +82,23 @@ def test_searching_hostile_text_is_safe(service) -> None:
 @pytest.mark.parametrize("where", ["note", "title", "tag", "search"])
 def test_lone_surrogates_are_refused_with_one_line(service, db_path: Path, where: str) -> None:
     bad = "half a pair: \ud800 here"
-    count = service.store._scalar("SELECT count(*) FROM notes") + service.store.paper_count()
+    count = (
+        service.store.conn.scalar("SELECT count(*) FROM notes") + service.store.papers.paper_count()
+    )
     with pytest.raises(StoreError) as caught:
         if where == "note":
             service.add_note(1, bad)
         elif where == "title":
-            service.store.add_papers([PaperRecord(title=bad)], now=FIXED_NOW)
+            service.store.ingest.add([PaperRecord(title=bad)], now=FIXED_NOW)
         elif where == "tag":
             service.tag(1, [bad])
         else:
-            service.store._query("SELECT id FROM papers WHERE title = ?", [bad])
+            service.store.conn.query("SELECT id FROM papers WHERE title = ?", [bad])
     message = str(caught.value)
     assert "lone surrogate" in message and "\n" not in message and str(db_path) in message
     assert (
-        service.store._scalar("SELECT count(*) FROM notes") + service.store.paper_count() == count
+        service.store.conn.scalar("SELECT count(*) FROM notes") + service.store.papers.paper_count()
+        == count
     )
     assert not service.store.db.conn.in_transaction
 
@@ -114,7 +117,8 @@ def test_lone_surrogate_in_an_import_is_one_clean_line(tmp_path: Path, db_path: 
 
 
 def test_the_cli_shows_escapes_as_text(service, db_path: Path, capsys) -> None:
-    service.store.update_paper(1, title="Evil " + HOSTILE["ansi"])
+    with service.store.conn.write() as conn:  # an edit, as another program could make
+        conn.execute("UPDATE papers SET title = ? WHERE id = ?", ["Evil " + HOSTILE["ansi"], 1])
     service.add_note(1, HOSTILE["ansi"])
     capsys.readouterr()
     for command in (["show", "1"], ["list", "--limit", "3"], ["search", "cleared"]):

@@ -13,7 +13,7 @@ from sqlite_utils.migrations import Migrations
 import reader.store.base as store_base
 from reader.migrations import MIGRATION_SET, migrations
 from reader.models import Status
-from reader.store import StoreError, open_store
+from reader.store import StoreError, open_db
 
 NAMES = [m.name for m in migrations._migrations]
 T = "2026-01-0{}T00:00:00+00:00"
@@ -70,25 +70,25 @@ def _make(path: Path, stop_before: str | None) -> None:
 )
 def test_every_version_upgrades_with_nothing_lost(db_path: Path, stop_before: str | None) -> None:
     _make(db_path, stop_before)
-    store = open_store(db_path)
+    store = open_db(db_path)
     assert [m.name for m in migrations.applied(store.db)] == NAMES
-    paper = store.get_paper(7)
+    paper = store.papers.get_paper(7)
     assert (paper.title, paper.authors, paper.year, paper.arxiv_id, paper.doi) == (
         "Old paper", ("Ada Lovelace",), 2019, "1901.00001", "10.1/old"
     )  # fmt: skip
     assert paper.status is Status.READ and paper.stars == 4 and paper.tags == ("Theory",)
-    assert [n.text for n in store.notes(7)] == ["my note"]
-    assert [p.id for p in store.search("grokking")] == [7]
-    assert [p.id for p in store.search("my note")] == [7]
+    assert [n.text for n in store.reading.notes(7)] == ["my note"]
+    assert [p.id for p in store.papers.search("grokking")] == [7]
+    assert [p.id for p in store.papers.search("my note")] == [7]
     if stop_before is None or NAMES.index(stop_before) > NAMES.index("m002_review"):
-        card = store.card(7)
+        card = store.reviews.card(7)
         assert card is not None and card.card == {"s": 1}
     if stop_before is None or NAMES.index(stop_before) > NAMES.index("m003_recommender"):
-        assert store.get_setting("review.daily_limit") == 5
-        assert store.interests() == ["grokking"]
-    assert store.integrity_check() == ["ok"]
-    assert store.foreign_key_check() == []
-    assert store.search_index_problems() == []
+        assert store.settings.get("review.daily_limit") == 5
+        assert store.suggestions.interests() == ["grokking"]
+    assert store.health.integrity_check() == ["ok"]
+    assert store.health.foreign_key_check() == []
+    assert store.health.search_index_problems() == []
     store.close()
 
 
@@ -125,13 +125,13 @@ def test_a_failed_migration_leaves_the_file_as_it_was(
     before = _digest(db_path)
     monkeypatch.setattr(store_base, "migrations", _with_broken_last(body))
     with pytest.raises(StoreError) as caught:
-        open_store(db_path)
+        open_db(db_path)
     assert str(db_path) in str(caught.value) and "\n" not in str(caught.value)
     assert _digest(db_path) == before
     assert not Path(f"{db_path}-wal").exists() or Path(f"{db_path}-wal").stat().st_size == 0
     monkeypatch.undo()
-    store = open_store(db_path)  # and the old version still opens it, all there
-    assert store.get_paper(7).title == "Old paper"
-    assert [n.text for n in store.notes(7)] == ["my note"]
+    store = open_db(db_path)  # and the old version still opens it, all there
+    assert store.papers.get_paper(7).title == "Old paper"
+    assert [n.text for n in store.reading.notes(7)] == ["my note"]
     assert "extra" not in store.db["papers"].columns_dict
     store.close()

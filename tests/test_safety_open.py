@@ -170,7 +170,7 @@ def test_database_full(db_path: Path) -> None:
     service = open_service(db_path)
     service.rate(1, 4)
     note = service.add_note(1, "kept")
-    pages = service.store._scalar("PRAGMA page_count")
+    pages = service.store.conn.scalar("PRAGMA page_count")
     service.store.db.execute(f"PRAGMA max_page_count = {pages + 2}")
     with pytest.raises(StoreError) as caught:
         service.add_note(2, "x" * 1_000_000)
@@ -178,9 +178,9 @@ def test_database_full(db_path: Path) -> None:
     assert str(db_path) in message and "disk is full" in message and "\n" not in message
     assert not service.store.db.conn.in_transaction
     # Nothing half-written; what was there is there; small writes still work.
-    assert service.notes(2) == [] and service.store.get_note(note.id).text == "kept"
+    assert service.notes(2) == [] and service.store.reading.get_note(note.id).text == "kept"
     service.rate(2, 5)
-    assert service.store.integrity_check() == ["ok"]
+    assert service.store.health.integrity_check() == ["ok"]
     service.close()
 
 
@@ -212,6 +212,6 @@ def test_disk_full_at_the_os_level(db_path: Path) -> None:
     )
     assert str(db_path) in child.stderr and "Traceback" not in child.stderr
     service = open_service(db_path)
-    assert service.store.integrity_check() == ["ok"]
+    assert service.store.health.integrity_check() == ["ok"]
     assert service.paper(1).stars == 4 and service.notes(2) == []
     service.close()

@@ -17,19 +17,19 @@ from search_index_helpers import index_contents, rebuilt_contents
 from sqlite_utils import Database
 
 from reader.migrations import migrations
-from reader.models import PaperRecord
+from reader.models import PaperQuery, PaperRecord
 from reader.service import Service
-from reader.store import Store, StoreError, open_store
+from reader.store import Repositories, StoreError, open_db
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 # Few words, so papers share them, with accents the tokenizer folds.
 WORDS = ["grokking", "café", "naïve", "bayes", "attention", "graph", "Zürich", "lasso"]
 
 
-def assert_index_in_step(store: Store) -> None:
+def assert_index_in_step(store: Repositories) -> None:
     conn = store.db.conn
     assert index_contents(conn) == rebuilt_contents(conn)
-    assert store.search_index_problems() == []
+    assert store.health.search_index_problems() == []
     for paper_id, title in conn.execute("SELECT id, title FROM papers"):
         word = title.split()[0]
         hits = conn.execute(
@@ -69,40 +69,40 @@ def _pick(conn: sqlite3.Connection, table: str, index: int) -> int | None:
     return ids[index % len(ids)] if ids else None
 
 
-def _apply(store: Store, kind: str, a: int, b: int, words: str) -> None:
+def _apply(store: Repositories, kind: str, a: int, b: int, words: str) -> None:
     conn = store.db.conn
     paper, other = _pick(conn, "papers", a), _pick(conn, "papers", b)
     note = _pick(conn, "notes", a)
     if kind == "add_paper":
-        store.add_papers([PaperRecord(title=words, abstract=words * 2)], now=NOW)
+        store.ingest.add([PaperRecord(title=words, abstract=words * 2)], now=NOW)
     elif kind == "add_papers":
         # The importer's batch path: the insert trigger is skipped, the batch indexed.
         records = [PaperRecord(title=f"{words} {n}", authors=("Ada Lovelace",)) for n in range(3)]
-        store.ingest(records, now=NOW)
+        store.ingest.ingest(records, now=NOW)
     elif paper is None:
         return
     elif kind.startswith("edit_"):
         column = kind.removeprefix("edit_")
         if column == "note":
             if note is not None:
-                store.update_note(note, words, now=NOW)
+                store.reading.update_note(note, words, now=NOW)
             return
         value = json.dumps(words.split()) if column == "authors" else words
-        with store.transaction() as db:
+        with store.conn.transaction() as db:
             db.execute(f"UPDATE papers SET {column} = ? WHERE id = ?", [value, paper])
     elif kind == "delete_paper":
-        with store.transaction() as db:
+        with store.conn.transaction() as db:
             db.execute("DELETE FROM papers WHERE id = ?", [paper])
     elif kind == "add_note":
-        store.add_note(paper, words, now=NOW)
+        store.reading.add_note(paper, words, now=NOW)
     elif kind == "delete_note" and note is not None:
-        store.delete_note(note)
+        store.reading.delete_note(note)
     elif kind == "move_note" and note is not None:
-        with store.transaction() as db:
+        with store.conn.transaction() as db:
             db.execute("UPDATE notes SET paper_id = ? WHERE id = ?", [paper, note])
     elif kind == "merge" and other is not None and other != paper:
         try:
-            store.merge_papers(paper, other)
+            store.merges.merge_papers(paper, other)
         except StoreError:
             pass  # papers with different ids are not merged; nothing changed
 
@@ -116,12 +116,12 @@ def _apply(store: Store, kind: str, a: int, b: int, words: str) -> None:
 def test_any_sequence_of_changes_keeps_the_index_as_a_rebuild_would(
     tmp_path: Path, steps: list[tuple[int, int, int, str]]
 ) -> None:
-    store = open_store(tmp_path / f"seq{next(_files)}.db")
+    store = open_db(tmp_path / f"seq{next(_files)}.db")
     try:
-        store.add_papers(
+        store.ingest.add(
             [PaperRecord(title=f"{w} paper", abstract=f"about {w}") for w in WORDS[:4]], now=NOW
         )
-        store.add_note(1, "grokking again", now=NOW)
+        store.reading.add_note(1, "grokking again", now=NOW)
         for kind, a, b, words in steps:
             _apply(store, kind, a, b, words)
         assert_index_in_step(store)
@@ -133,17 +133,17 @@ def test_moving_several_notes_at_once_and_deleting_a_paper(empty_service: Servic
     """merge.py's ``UPDATE notes SET paper_id = keep WHERE paper_id = drop`` moves many
     notes in one statement; a deleted paper's notes go with it (ON DELETE CASCADE)."""
     store = empty_service.store
-    ids = store.add_papers(
+    ids = store.ingest.add(
         [PaperRecord(title=f"{w} study") for w in ("lasso", "graph", "bayes")], now=NOW
     ).added
     for n, paper in enumerate(ids * 2):
-        store.add_note(paper, f"note {n} {WORDS[n]}", now=NOW)
-    with store.transaction() as db:
+        store.reading.add_note(paper, f"note {n} {WORDS[n]}", now=NOW)
+    with store.conn.transaction() as db:
         db.execute("UPDATE notes SET paper_id = ? WHERE paper_id = ?", [ids[0], ids[1]])
     assert_index_in_step(store)
     # Notes 1 and 4 were on ids[1].
     assert [p.id for p in empty_service.search("cafe attention")] == [ids[0]]
-    with store.transaction() as db:
+    with store.conn.transaction() as db:
         db.execute("DELETE FROM papers WHERE id = ?", [ids[0]])
     assert_index_in_step(store)
     assert empty_service.search("cafe") == [] and empty_service.search("lasso") == []
@@ -151,23 +151,23 @@ def test_moving_several_notes_at_once_and_deleting_a_paper(empty_service: Servic
 
 def test_dedupe_merges_keep_the_index_in_step(empty_service: Service) -> None:
     store = empty_service.store
-    ids = store.add_papers(
+    ids = store.ingest.add(
         [
             PaperRecord(title="Grokking in the wild", authors=("Ada Lovelace",)),
             PaperRecord(title="Graph lasso", authors=("Grace Hopper",)),
         ],
         now=NOW,
     ).added
-    with store.transaction() as db:  # a copy the importer did not catch, with more text
+    with store.conn.transaction() as db:  # a copy the importer did not catch, with more text
         db.execute(
             "INSERT INTO papers (title, abstract, authors, added_at) "
             "VALUES ('Grokking in the wild', 'an abstract about café', ?, ?)",
             ['["Ada Lovelace"]', NOW.isoformat()],
         )
     dup = int(store.db.execute("SELECT max(id) FROM papers").fetchone()[0])
-    store.add_note(dup, "note on the copy about Zürich", now=NOW)
-    store.add_note(ids[0], "note on the original", now=NOW)
-    store.refresh_title_keys()
+    store.reading.add_note(dup, "note on the copy about Zürich", now=NOW)
+    store.reading.add_note(ids[0], "note on the original", now=NOW)
+    store.merges.refresh_title_keys()
     done = empty_service.dedupe(apply=True)
     assert [(g.keep, g.drop, g.merged) for g in done] == [(ids[0], (dup,), True)]
     assert_index_in_step(store)
@@ -235,16 +235,16 @@ def test_m005_database_upgrades_with_the_same_results_in_less_space(
     size_before = _vacuumed_size(db_path, tmp_path, "before")
     assert all(before.values())
 
-    store = open_store(db_path)
+    store = open_db(db_path)
     try:
         conn = store.db.conn
         assert {q: _old_search(conn, q) for q in QUERIES[:-1]} == before
-        assert [p.id for p in store.search("remember")] == before["remember"]
-        assert sorted(p.id for p in store.list_papers(tag="theory")) == [3, 5]
+        assert [p.id for p in store.papers.search("remember")] == before["remember"]
+        assert sorted(p.id for p in store.papers.list_papers(PaperQuery(tag="theory"))) == [3, 5]
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         assert "search_content" not in tables and "search_source" in tables
         assert index_contents(conn) == rebuilt_contents(conn)
-        assert store.search_index_problems() == []
+        assert store.health.search_index_problems() == []
     finally:
         store.close()
     assert _vacuumed_size(db_path, tmp_path, "after") < 0.8 * size_before
@@ -253,7 +253,7 @@ def test_m005_database_upgrades_with_the_same_results_in_less_space(
 def test_a_write_by_another_program_keeps_the_index_in_step(db_path: Path) -> None:
     """The triggers do the work, so any program writing to the file keeps the index right."""
     _make_m005_database(db_path)
-    open_store(db_path).close()
+    open_db(db_path).close()
     conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("UPDATE papers SET title = title || ' again', authors = '[]' WHERE id < 50")
@@ -261,7 +261,7 @@ def test_a_write_by_another_program_keeps_the_index_in_step(db_path: Path) -> No
     conn.execute("UPDATE notes SET paper_id = 2 WHERE paper_id = 8")
     conn.commit()
     conn.close()
-    store = open_store(db_path)
+    store = open_db(db_path)
     try:
         assert_index_in_step(store)
     finally:

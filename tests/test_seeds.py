@@ -1,17 +1,29 @@
-"""The seed page parser, the shipped catalog built from it, and seeding a database."""
+"""The seed page parser, its id mapping, the shipped catalog built from both, and seeding."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from reader import seedcatalog
-from reader.parse.seeds import extract_links, parse_seed_page
+from reader.models import PaperRecord
+from reader.parse.seeds import (
+    MAPPING_COLUMNS,
+    IdMappingResult,
+    apply_id_mapping,
+    extract_links,
+    parse_id_mapping,
+    parse_seed_page,
+    wellformed_arxiv_id,
+)
 from reader.service import open_service
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "seeds" / "daily-papers-generalization.txt"
+MAPPING = ROOT / "seeds" / "daily-papers-generalization.ids.tsv"
+HEADER = "\t".join(MAPPING_COLUMNS)
 
 ABSTRACT = (
     "We study how models generalize out of distribution. Our method improves robustness "
@@ -124,20 +136,258 @@ def test_empty_page_gives_nothing() -> None:
     assert result.records == [] and result.problems == []
 
 
-def test_shipped_catalog_matches_the_page(tmp_path: Path) -> None:
-    """The JSONL in seeds/ is what the documented command builds from the page."""
+def test_shipped_catalog_matches_the_page_and_mapping(tmp_path: Path) -> None:
+    """The JSONL in seeds/ is what the documented command builds from the page + mapping."""
     output = tmp_path / "rebuilt.jsonl"
-    assert seedcatalog.main([str(PAGE), "-o", str(output)]) == 0
+    assert seedcatalog.main([str(PAGE), "-o", str(output)]) == 0  # finds the mapping itself
     shipped = PAGE.with_suffix(".jsonl").read_text("utf-8")
     assert output.read_text("utf-8") == shipped
-    assert [r.title for r in seedcatalog.seed_records()] == [
-        r.title for r in parse_seed_page(PAGE.read_text("utf-8")).records
+    # Titles and abstracts stay the page's, verbatim and in order; the mapping only adds.
+    page_records = parse_seed_page(PAGE.read_text("utf-8")).records
+    catalog = seedcatalog.seed_records()
+    assert [(r.title, r.abstract) for r in catalog] == [(r.title, r.abstract) for r in page_records]
+    rows = {row.title: row for row in _real_mapping().rows}
+    for record in catalog:
+        row = rows.get(record.title)
+        if row is None:
+            assert record.arxiv_id is None and record.authors == () and record.year is None
+        else:
+            assert record.arxiv_id == row.arxiv_id
+            assert record.url == f"https://arxiv.org/abs/{row.arxiv_id}"
+            assert record.authors == row.authors and record.year == row.year
+
+
+def test_catalog_without_a_mapping_is_the_bare_page(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE.read_text("utf-8"), "utf-8")  # no page.ids.tsv beside it
+    assert seedcatalog.main([str(page)]) == 0
+    lines = (tmp_path / "page.jsonl").read_text("utf-8").splitlines()
+    assert len(lines) == 52
+    assert not any("arxiv_id" in json.loads(line) for line in lines)
+
+
+def _real_mapping() -> IdMappingResult:
+    titles = [r.title for r in parse_seed_page(PAGE.read_text("utf-8")).records]
+    return parse_id_mapping(MAPPING.read_text("utf-8"), titles=titles, source=str(MAPPING))
+
+
+def test_real_mapping_ids_are_wellformed_unique_sourced_and_titles_exact() -> None:
+    result = _real_mapping()
+    assert [str(p) for p in result.problems] == []
+    page_titles = {r.title for r in parse_seed_page(PAGE.read_text("utf-8")).records}
+    ids = [row.arxiv_id for row in result.rows]
+    assert len(result.rows) == 50
+    assert all(wellformed_arxiv_id(i) == i for i in ids)
+    assert len(set(ids)) == len(ids)
+    assert len({row.title for row in result.rows}) == len(result.rows)
+    assert all(row.title in page_titles for row in result.rows)
+    assert all(row.source.startswith(("http://", "https://")) for row in result.rows)
+    # Every data line of the file became a row: none was dropped for a problem.
+    data_lines = [
+        line
+        for line in MAPPING.read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
     ]
+    assert len(data_lines) == len(result.rows) + 1  # + the header
+    # The two papers without a citable source are bare, and the file says why.
+    bare = page_titles - {row.title for row in result.rows}
+    assert bare == {
+        "Learning Hierarchical Polynomials with Three-Layer Neural Networks",
+        "Learning to Reweight for Graph Neural Network",
+    }
+    comments = "\n".join(
+        line for line in MAPPING.read_text("utf-8").splitlines() if line.startswith("#")
+    )
+    assert all(title in comments for title in bare)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2406.12345", "2406.12345"),
+        ("2406.12345v2", "2406.12345"),
+        ("0704.0001", "0704.0001"),
+        ("1412.9999", "1412.9999"),
+        ("1501.00001", "1501.00001"),
+        ("hep-th/9901001", "hep-th/9901001"),
+        ("hep-th/9901001v3", "hep-th/9901001"),
+        ("math.GT/0309136", "math.GT/0309136"),
+        ("2406.1234", None),  # five digits since 1501
+        ("1412.12345", None),  # four digits before 1501
+        ("2413.12345", None),  # no 13th month
+        ("0612.1234", None),  # new-style ids start in 0704
+        ("2406.12345v0", None),
+        ("2406.12345.", None),
+        ("arXiv:2406.12345", None),  # the cell holds the bare id, not a citation
+        ("https://arxiv.org/abs/2406.12345", None),
+        ("hep-th/9913001", None),
+        ("hep-th/990100", None),
+        ("", None),
+    ],
+)
+def test_wellformed_arxiv_id(text: str, expected: str | None) -> None:
+    assert wellformed_arxiv_id(text) == expected
+
+
+TITLES = ["First Title", "Second Title", "Third Title"]
+GOOD = "First Title\t2406.12345\tAda Lovelace; Alan Turing\t2024\thttps://example.org/p (authors)"
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (
+            [HEADER, "First Title\t24O6.12345\t\t2024\thttps://example.org/p"],
+            "ids.tsv:2: arxiv_id: not a well-formed arXiv id: '24O6.12345'",
+        ),
+        (
+            [HEADER, "first title\t2406.12345\t\t2024\thttps://example.org/p"],
+            "ids.tsv:2: title: no paper on the page has exactly this title: 'first title'",
+        ),
+        (
+            [HEADER, GOOD, "Second Title\t2406.12345v2\t\t2024\thttps://example.org/q"],
+            "ids.tsv:3: arxiv_id: arXiv id 2406.12345 already used on line 2",
+        ),
+        (
+            [HEADER, GOOD, "First Title\t2406.54321\t\t2024\thttps://example.org/q"],
+            "ids.tsv:3: title: title already mapped on line 2",
+        ),
+        (
+            ["# a comment", HEADER, "", "First Title\t2406.12345\t2024\thttps://example.org/p"],
+            "ids.tsv:4: expected 5 tab-separated cells, found 4",
+        ),
+        (
+            [HEADER, "First Title\t2406.12345\t\t2023\thttps://example.org/p"],
+            "ids.tsv:2: year: 2023 is not the year of arXiv:2406.12345's first version (2024)",
+        ),
+        (
+            [HEADER, "First Title\t2406.12345\t\t24\thttps://example.org/p"],
+            "ids.tsv:2: year: not a four-digit year: '24'",
+        ),
+        (
+            [HEADER, "First Title\t2406.12345\tAda;;Alan\t2024\thttps://example.org/p"],
+            "ids.tsv:2: authors: an empty name between separators",
+        ),
+        (
+            [HEADER, "First Title\t2406.12345\t\t2024\tfound it somewhere"],
+            "ids.tsv:2: source: each source must be a URL or owner/repo:path",
+        ),
+        (
+            [HEADER, "First Title\t2406.12345\t\t2024\t"],
+            "ids.tsv:2: source: each source must be a URL or owner/repo:path",
+        ),
+        (
+            ["title\tid\tauthors\tyear\tsource", GOOD],
+            "ids.tsv:1: header must be the columns title, arxiv_id, authors, year, source",
+        ),
+        (["# only comments"], "ids.tsv:1: no header line (title, arxiv_id, authors, year, source)"),
+    ],
+    ids=[
+        "malformed-id",
+        "title-not-on-page",
+        "duplicate-id",
+        "duplicate-title",
+        "cell-count",
+        "year-not-first-version",
+        "year-not-four-digits",
+        "empty-author",
+        "source-not-a-url",
+        "source-missing",
+        "bad-header",
+        "no-header",
+    ],
+)
+def test_bad_mapping_rows_are_reported_by_line(lines: list[str], expected: str) -> None:
+    result = parse_id_mapping("\n".join(lines), titles=TITLES, source="ids.tsv")
+    assert [str(p) for p in result.problems] == [expected]
+    assert all(row.line != int(expected.split(":")[1]) for row in result.rows)
+
+
+def test_good_rows_survive_a_bad_neighbour_and_sources_can_be_repository_files() -> None:
+    text = "\n".join(
+        [
+            HEADER,
+            GOOD,
+            "Second Title\tnot-an-id\t\t\thttps://example.org/q",
+            "Third Title\thep-th/9901001\t\t1999\towner/repo:papers/list.md (cites it)",
+        ]
+    )
+    result = parse_id_mapping(text, titles=TITLES, source="ids.tsv")
+    assert [(r.title, r.arxiv_id, r.authors, r.year, r.line) for r in result.rows] == [
+        ("First Title", "2406.12345", ("Ada Lovelace", "Alan Turing"), 2024, 2),
+        ("Third Title", "hep-th/9901001", (), 1999, 4),
+    ]
+    assert [p.line for p in result.problems] == [3]
+
+
+def test_apply_mapping_fills_ids_and_keeps_what_the_page_knew() -> None:
+    records = [
+        PaperRecord("First Title", "a", url="https://project.example/"),
+        PaperRecord("Second Title", "b", authors=("Known Author",)),
+        PaperRecord("Third Title", "c", arxiv_id="2401.00001"),
+    ]
+    text = "\n".join(
+        [
+            HEADER,
+            GOOD,
+            "Second Title\t2406.54321\t\t\thttps://example.org/q",
+            "Third Title\t2402.00002\t\t2024\thttps://example.org/r",
+        ]
+    )
+    mapped = parse_id_mapping(text, titles=TITLES, source="ids.tsv")
+    result = apply_id_mapping(records, mapped.rows, source="ids.tsv")
+    first, second, third = result.records
+    assert first.arxiv_id == "2406.12345" and first.year == 2024
+    assert first.url == "https://arxiv.org/abs/2406.12345" and first.abstract == "a"
+    assert second.authors == ("Known Author",) and second.year is None  # empty cells add nothing
+    assert third == records[2]  # the page's own id wins, and the clash is reported
+    assert [str(p) for p in result.problems] == [
+        "ids.tsv:4: arxiv_id: maps to 2402.00002 but the abstract names 2401.00001"
+    ]
+
+
+def test_bad_mapping_fails_the_build_with_one_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(PAGE.read_text("utf-8"), "utf-8")
+    output = tmp_path / "page.jsonl"
+    output.write_text("the previous catalog\n", "utf-8")
+    rows = MAPPING.read_text("utf-8").splitlines()
+    header_at = rows.index(HEADER)
+    title = rows[header_at + 1].split("\t")[0]
+    rows[header_at + 1] = "\t".join([title, "25o6.18880", "", "2025", "https://example.org/x"])
+    mapping = tmp_path / "page.ids.tsv"
+    mapping.write_text("\n".join(rows) + "\n", "utf-8")
+
+    assert seedcatalog.main([str(page)]) == 1
+
+    err = capsys.readouterr().err.splitlines()
+    assert (
+        err[0] == f"{mapping}:{header_at + 2}: arxiv_id: not a well-formed arXiv id: '25o6.18880'"
+    )
+    assert len(err) == 2 and "not written" in err[1]
+    assert output.read_text("utf-8") == "the previous catalog\n"
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_missing_explicit_mapping_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nope.tsv"
+    assert seedcatalog.main([str(PAGE), "--ids", str(missing), "-o", str(tmp_path / "o")]) == 1
+    assert capsys.readouterr().err == f"{missing}: no such id mapping\n"
+    assert not (tmp_path / "o").exists()
 
 
 def test_new_database_gets_seeds_once_and_seed_is_idempotent(db_path: Path) -> None:
     service = open_service(db_path)
     assert service.count() == 52
+    # The mapped ids, authors and years reach the database: a seed opens by its arXiv id.
+    omega = service.paper("2506.18880")
+    assert omega.title.startswith("OMEGA: Can LLMs Reason Outside the Box in Math?")
+    assert omega.authors[0] == "Yiyou Sun" and omega.year == 2025
+    assert omega.url == "https://arxiv.org/abs/2506.18880"
     again = service.seed()
     assert again.added == [] and len(again.existing) == 52
     assert service.count() == 52

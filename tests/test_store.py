@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from reader.migrations import migrations
-from reader.models import PaperRecord, Status
-from reader.store import NotFound, Store, StoreError, fts_query, open_store
+from reader.models import PaperQuery, PaperRecord, Status
+from reader.store import NotFound, Repositories, StoreError, fts_query, open_db
 
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 
@@ -25,17 +25,17 @@ def at(minutes: int) -> datetime:
 
 @pytest.fixture
 def store(db_path: Path):
-    s = open_store(db_path)
+    s = open_db(db_path)
     yield s
     s.close()
 
 
-def add(store: Store, **fields) -> int:
+def add(store: Repositories, **fields) -> int:
     fields.setdefault("title", "A paper")
-    return store.add_papers([PaperRecord(**fields)], now=T0).added[0]
+    return store.ingest.add([PaperRecord(**fields)], now=T0).added[0]
 
 
-def test_new_database_has_the_schema_and_pragmas(store: Store) -> None:
+def test_new_database_has_the_schema_and_pragmas(store: Repositories) -> None:
     db = store.db
     assert {
         "papers",
@@ -75,7 +75,7 @@ def test_new_database_has_the_schema_and_pragmas(store: Store) -> None:
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
 
 
-def test_paper_round_trip_keeps_every_field(store: Store) -> None:
+def test_paper_round_trip_keeps_every_field(store: Repositories) -> None:
     record = PaperRecord(
         title="Attention [bold]Is[/bold] All You Need",
         abstract="We propose the Transformer.\nSecond line.",
@@ -91,8 +91,8 @@ def test_paper_round_trip_keeps_every_field(store: Store) -> None:
         source="test",
         tags=("Transformers", "nlp"),
     )
-    paper_id = store.add_papers([record], now=T0).added[0]
-    paper = store.get_paper(paper_id)
+    paper_id = store.ingest.add([record], now=T0).added[0]
+    paper = store.papers.get_paper(paper_id)
     for name in (
         "title",
         "abstract",
@@ -113,9 +113,9 @@ def test_paper_round_trip_keeps_every_field(store: Store) -> None:
     assert paper.status is Status.UNREAD and paper.stars is None
 
 
-def test_same_arxiv_id_or_doi_is_not_inserted_twice(store: Store) -> None:
+def test_same_arxiv_id_or_doi_is_not_inserted_twice(store: Repositories) -> None:
     first = add(store, title="One", arxiv_id="2401.00001", doi="10.1/abc")
-    result = store.add_papers(
+    result = store.ingest.add(
         [
             PaperRecord(title="One again", arxiv_id="2401.00001"),
             PaperRecord(title="Published", doi="10.1/abc"),
@@ -125,33 +125,33 @@ def test_same_arxiv_id_or_doi_is_not_inserted_twice(store: Store) -> None:
     )
     assert result.existing == [first, first]
     assert len(result.added) == 1
-    assert store.paper_count() == 2
+    assert store.papers.paper_count() == 2
 
 
-def test_status_history_is_kept_and_latest_wins(store: Store) -> None:
+def test_status_history_is_kept_and_latest_wins(store: Repositories) -> None:
     pid = add(store)
-    store.set_status(pid, Status.QUEUED, now=at(1))
-    store.set_status(pid, Status.READING, now=at(2))
-    store.set_status(pid, Status.READ, now=at(3))
-    assert store.get_paper(pid).status is Status.READ
-    assert [(e.status, e.at) for e in store.status_history(pid)] == [
+    store.reading.set_status(pid, Status.QUEUED, now=at(1))
+    store.reading.set_status(pid, Status.READING, now=at(2))
+    store.reading.set_status(pid, Status.READ, now=at(3))
+    assert store.papers.get_paper(pid).status is Status.READ
+    assert [(e.status, e.at) for e in store.reading.status_history(pid)] == [
         (Status.QUEUED, at(1)),
         (Status.READING, at(2)),
         (Status.READ, at(3)),
     ]
-    assert store.current_statuses() == {pid: Status.READ}
+    assert store.reading.current_statuses() == {pid: Status.READ}
 
 
-def test_rating_history_rerate_and_clear(store: Store) -> None:
+def test_rating_history_rerate_and_clear(store: Repositories) -> None:
     pid = add(store)
-    store.rate(pid, 3, now=at(1))
-    store.rate(pid, 5, now=at(2))
-    assert store.get_paper(pid).stars == 5
-    assert store.current_ratings() == {pid: 5}
-    store.rate(pid, None, now=at(3))
-    assert store.get_paper(pid).stars is None
-    assert store.current_ratings() == {}
-    assert [(e.stars, e.at) for e in store.rating_history(pid)] == [
+    store.reading.rate(pid, 3, now=at(1))
+    store.reading.rate(pid, 5, now=at(2))
+    assert store.papers.get_paper(pid).stars == 5
+    assert store.reading.current_ratings() == {pid: 5}
+    store.reading.rate(pid, None, now=at(3))
+    assert store.papers.get_paper(pid).stars is None
+    assert store.reading.current_ratings() == {}
+    assert [(e.stars, e.at) for e in store.reading.rating_history(pid)] == [
         (3, at(1)),
         (5, at(2)),
         (None, at(3)),
@@ -161,66 +161,75 @@ def test_rating_history_rerate_and_clear(store: Store) -> None:
 @pytest.mark.parametrize(
     "stars", [0, 6, -1, 2.5, "4"], ids=["zero", "six", "negative", "float", "str"]
 )
-def test_bad_stars_are_refused_and_nothing_written(store: Store, stars) -> None:
+def test_bad_stars_are_refused_and_nothing_written(store: Repositories, stars) -> None:
     pid = add(store)
     with pytest.raises(StoreError):
-        store.rate(pid, stars, now=at(1))
-    assert store.rating_history(pid) == []
+        store.reading.rate(pid, stars, now=at(1))
+    assert store.reading.rating_history(pid) == []
 
 
-def test_notes_round_trip_update_and_delete(store: Store) -> None:
+def test_notes_round_trip_update_and_delete(store: Repositories) -> None:
     pid = add(store)
     text = "# Key idea\n\n- **bold** claim\n- `code` and [link](http://x)\n\x1b[31m raw escape"
-    note = store.add_note(pid, text, now=at(1))
-    second = store.add_note(pid, "second", now=at(2))
-    assert [n.text for n in store.notes(pid)] == [text, "second"]
-    updated = store.update_note(note.id, "changed", now=at(5))
+    note = store.reading.add_note(pid, text, now=at(1))
+    second = store.reading.add_note(pid, "second", now=at(2))
+    assert [n.text for n in store.reading.notes(pid)] == [text, "second"]
+    updated = store.reading.update_note(note.id, "changed", now=at(5))
     assert updated.created_at == at(1) and updated.updated_at == at(5)
-    store.delete_note(second.id)
-    assert [n.text for n in store.notes(pid)] == ["changed"]
+    store.reading.delete_note(second.id)
+    assert [n.text for n in store.reading.notes(pid)] == ["changed"]
     with pytest.raises(NotFound):
-        store.update_note(second.id, "gone", now=at(6))
+        store.reading.update_note(second.id, "gone", now=at(6))
 
 
-def test_tags_are_case_insensitive_and_renamable(store: Store) -> None:
+def test_tags_are_case_insensitive_and_renamable(store: Repositories) -> None:
     a, b = add(store, title="A"), add(store, title="B")
-    store.tag(a, ["ML", "  causal   inference "])
-    store.tag(b, ["ml"])
-    assert store.get_paper(b).tags == ("ML",)  # the existing spelling is kept
-    assert [p.id for p in store.list_papers(tag="mL")] == [a, b]
-    store.rename_tag("ml", "machine-learning")
-    assert store.all_tags() == [("causal inference", 1), ("machine-learning", 2)]
+    store.tags.tag(a, ["ML", "  causal   inference "])
+    store.tags.tag(b, ["ml"])
+    assert store.papers.get_paper(b).tags == ("ML",)  # the existing spelling is kept
+    assert [p.id for p in store.papers.list_papers(PaperQuery(tag="mL"))] == [a, b]
+    store.tags.rename_tag("ml", "machine-learning")
+    assert store.tags.all_tags() == [("causal inference", 1), ("machine-learning", 2)]
     # Renaming onto an existing tag merges them.
-    store.rename_tag("causal inference", "Machine-Learning")
-    assert store.all_tags() == [("machine-learning", 2)]
-    store.untag(a, ["MACHINE-LEARNING"])
-    assert store.get_paper(a).tags == ()
+    store.tags.rename_tag("causal inference", "Machine-Learning")
+    assert store.tags.all_tags() == [("machine-learning", 2)]
+    store.tags.untag(a, ["MACHINE-LEARNING"])
+    assert store.papers.get_paper(a).tags == ()
 
 
-def test_list_filters_and_sorting(store: Store) -> None:
+def test_list_filters_and_sorting(store: Repositories) -> None:
     ids = [add(store, title=t, year=y) for t, y in [("b", 2020), ("a", 2018), ("c", 2022)]]
-    store.rate(ids[0], 4, now=at(1))
-    store.rate(ids[2], 2, now=at(1))
-    store.set_status(ids[2], Status.READ, now=at(1))
-    assert [p.title for p in store.list_papers(sort="title")] == ["a", "b", "c"]
-    assert [p.title for p in store.list_papers(sort="year", descending=True)] == ["c", "b", "a"]
-    assert [p.id for p in store.list_papers(min_stars=3)] == [ids[0]]
-    assert [p.id for p in store.list_papers(status=Status.READ)] == [ids[2]]
-    assert [p.id for p in store.list_papers(status=Status.UNREAD)] == ids[:2]
-    assert store.count_papers(status=Status.UNREAD) == 2
-    assert [p.title for p in store.list_papers(sort="title", limit=1, offset=1)] == ["b"]
+    store.reading.rate(ids[0], 4, now=at(1))
+    store.reading.rate(ids[2], 2, now=at(1))
+    store.reading.set_status(ids[2], Status.READ, now=at(1))
+    assert [p.title for p in store.papers.list_papers(PaperQuery(sort="title"))] == ["a", "b", "c"]
+    assert [p.title for p in store.papers.list_papers(PaperQuery(sort="year", order="desc"))] == [
+        "c",
+        "b",
+        "a",
+    ]
+    assert [p.id for p in store.papers.list_papers(PaperQuery(stars=3))] == [ids[0]]
+    assert [p.id for p in store.papers.list_papers(PaperQuery(status=Status.READ))] == [ids[2]]
+    assert [p.id for p in store.papers.list_papers(PaperQuery(status=Status.UNREAD))] == ids[:2]
+    assert store.papers.count_papers(PaperQuery(status=Status.UNREAD)) == 2
+    assert [
+        p.title for p in store.papers.list_papers(PaperQuery(sort="title", limit=1, offset=1))
+    ] == ["b"]
 
 
-def test_search_ranks_title_matches_first_and_covers_notes(store: Store) -> None:
+def test_search_ranks_title_matches_first_and_covers_notes(store: Repositories) -> None:
     in_abstract = add(store, title="Something else", abstract="about grokking in passing")
     in_title = add(store, title="Grokking explained", abstract="")
     by_author = add(store, title="Third", authors=("Ada Lovelace",))
     noted = add(store, title="Fourth")
-    store.add_note(noted, "reminds me of zebrafish", now=at(1))
-    assert [p.id for p in store.search("grokking")] == [in_title, in_abstract]
-    assert [p.id for p in store.search("lovelace")] == [by_author]
-    assert [p.id for p in store.search("zebrafish")] == [noted]
-    assert [p.id for p in store.search("grok")] == [in_title, in_abstract]  # prefix as you type
+    store.reading.add_note(noted, "reminds me of zebrafish", now=at(1))
+    assert [p.id for p in store.papers.search("grokking")] == [in_title, in_abstract]
+    assert [p.id for p in store.papers.search("lovelace")] == [by_author]
+    assert [p.id for p in store.papers.search("zebrafish")] == [noted]
+    assert [p.id for p in store.papers.search("grok")] == [
+        in_title,
+        in_abstract,
+    ]  # prefix as you type
 
 
 @pytest.mark.parametrize(
@@ -249,16 +258,16 @@ def test_search_ranks_title_matches_first_and_covers_notes(store: Store) -> None
         "🙂",
     ],
 )
-def test_search_never_raises(store: Store, query: str) -> None:
+def test_search_never_raises(store: Repositories, query: str) -> None:
     add(store, title="x-y paper about a and title foo")
-    assert isinstance(store.search(query), list)
-    assert store.paper_count() == 1
+    assert isinstance(store.papers.search(query), list)
+    assert store.papers.paper_count() == 1
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text())
-def test_search_takes_any_text(store: Store, query: str) -> None:
-    assert isinstance(store.search(query), list)
+def test_search_takes_any_text(store: Repositories, query: str) -> None:
+    assert isinstance(store.papers.search(query), list)
 
 
 def test_fts_query_quotes_every_word() -> None:
@@ -269,25 +278,25 @@ def test_fts_query_quotes_every_word() -> None:
     assert fts_query("graph neu") == '"graph" "neu"*'
 
 
-def test_failing_batch_leaves_database_unchanged(store: Store) -> None:
+def test_failing_batch_leaves_database_unchanged(store: Repositories) -> None:
     add(store, title="kept")
     good = PaperRecord(title="would be added")
-    bad = PaperRecord(title=None)  # type: ignore[arg-type]  # NOT NULL violation mid-batch
+    bad = PaperRecord(title="lone \ud800 surrogate")  # SQLite cannot store it: fails mid-batch
     with pytest.raises(StoreError):
-        store.add_papers([good, bad], now=T0)
-    assert [p.title for p in store.list_papers()] == ["kept"]
+        store.ingest.add([good, bad], now=T0)
+    assert [p.title for p in store.papers.list_papers()] == ["kept"]
 
 
-def test_unknown_ids_raise_not_found(store: Store) -> None:
+def test_unknown_ids_raise_not_found(store: Repositories) -> None:
     with pytest.raises(NotFound):
-        store.get_paper(42)
+        store.papers.get_paper(42)
     with pytest.raises(NotFound):
-        store.set_status(42, Status.READ, now=T0)
+        store.reading.set_status(42, Status.READ, now=T0)
     with pytest.raises(NotFound, match="not a paper id"):
-        store.resolve_id("banana")
+        store.papers.resolve_id("banana")
 
 
-def test_resolve_id_accepts_number_and_arxiv_forms(store: Store) -> None:
+def test_resolve_id_accepts_number_and_arxiv_forms(store: Repositories) -> None:
     pid = add(store, arxiv_id="2406.12345")
     for ref in (
         str(pid),
@@ -296,30 +305,44 @@ def test_resolve_id_accepts_number_and_arxiv_forms(store: Store) -> None:
         "arXiv:2406.12345",
         "https://arxiv.org/abs/2406.12345v2",
     ):
-        assert store.resolve_id(ref) == pid
+        assert store.papers.resolve_id(ref) == pid
 
 
-def test_deleting_a_paper_cascades(store: Store) -> None:
+def test_deleting_a_paper_cascades(store: Repositories) -> None:
     pid = add(store)
-    store.rate(pid, 4, now=T0)
-    store.add_note(pid, "n", now=T0)
-    store.tag(pid, ["t"])
+    store.reading.rate(pid, 4, now=T0)
+    store.reading.add_note(pid, "n", now=T0)
+    store.tags.tag(pid, ["t"])
     store.db.execute("DELETE FROM papers WHERE id = ?", [pid])
     for table in ("rating_events", "notes", "paper_tags"):
         assert store.db[table].count == 0, table
-    assert store.search("paper") == []
+    assert store.papers.search("paper") == []
 
 
-def test_backup_is_a_consistent_copy(store: Store, tmp_path: Path) -> None:
+def test_backup_is_a_consistent_copy(store: Repositories, tmp_path: Path) -> None:
     pid = add(store, title="backed up")
-    store.rate(pid, 5, now=T0)
+    store.reading.rate(pid, 5, now=T0)
     target = tmp_path / "copy" / "backup.db"
-    store.backup(target)
-    copy = open_store(target)
-    assert copy.get_paper(pid).stars == 5
+    store.files.backup(target)
+    copy = open_db(target)
+    assert copy.papers.get_paper(pid).stars == 5
     copy.close()
     with pytest.raises(StoreError, match="already exists"):
-        store.backup(target)
+        store.files.backup(target)
+
+
+def test_backup_is_one_self_contained_file(store: Repositories, tmp_path: Path) -> None:
+    """`reader backup` goes through the one copy routine: a rollback-journal file (no -wal
+    to carry along), written under a temporary name that does not outlive it."""
+    add(store, title="backed up")
+    target = tmp_path / "backups" / "backup.db"
+    store.files.backup(target)
+    assert [p.name for p in target.parent.iterdir()] == ["backup.db"]
+    copy = sqlite3.connect(target)
+    try:
+        assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    finally:
+        copy.close()
 
 
 def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path) -> None:
@@ -327,7 +350,7 @@ def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path: Path) -> N
     path.write_bytes(b"just some text, not SQLite\n" * 100)
     before = path.read_bytes()
     with pytest.raises(StoreError, match="not a reader database"):
-        open_store(path)
+        open_db(path)
     assert path.read_bytes() == before
 
 
@@ -338,11 +361,11 @@ def test_another_programs_sqlite_file_is_refused(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     with pytest.raises(StoreError, match="not a reader database"):
-        open_store(path)
+        open_db(path)
 
 
 def test_database_from_a_newer_version_is_refused(db_path: Path) -> None:
-    open_store(db_path).close()
+    open_db(db_path).close()
     conn = sqlite3.connect(db_path)
     conn.execute(
         "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) "
@@ -351,48 +374,62 @@ def test_database_from_a_newer_version_is_refused(db_path: Path) -> None:
     conn.commit()
     conn.close()
     with pytest.raises(StoreError, match="newer version"):
-        open_store(db_path)
+        open_db(db_path)
 
 
 def test_a_folder_is_not_a_database(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="folder"):
-        open_store(tmp_path)
+        open_db(tmp_path)
 
 
-def test_catalog_version_changes_on_add_and_edit(store: Store) -> None:
-    v0 = store.catalog_version()
+def test_catalog_version_changes_on_add_and_edit(store: Repositories) -> None:
+    v0 = store.papers.catalog_version()
     pid = add(store)
-    v1 = store.catalog_version()
-    store.update_paper(pid, title="renamed")
-    v2 = store.catalog_version()
-    store.rate(pid, 5, now=T0)  # the user's state is not catalog text
-    assert len({v0, v1, v2}) == 3 and store.catalog_version() == v2
+    v1 = store.papers.catalog_version()
+    with store.conn.write() as conn:  # an edit, as another program could make
+        conn.execute("UPDATE papers SET title = ? WHERE id = ?", ["renamed", pid])
+    v2 = store.papers.catalog_version()
+    store.reading.rate(pid, 5, now=T0)  # the user's state is not catalog text
+    assert len({v0, v1, v2}) == 3 and store.papers.catalog_version() == v2
 
 
-def test_list_combines_search_filters_sorting_and_paging(store: Store) -> None:
+def test_list_combines_search_filters_sorting_and_paging(store: Repositories) -> None:
     strong = add(store, title="Grokking explained", year=2021)
     weak = add(store, title="Other", abstract="mentions grokking once", year=2023)
     add(store, title="Unrelated", year=2022)
-    store.rate(weak, 5, now=T0)
-    assert [p.id for p in store.list_papers(query="grokking", sort="relevance")] == [strong, weak]
-    assert [p.id for p in store.list_papers(query="grokking", sort="year", descending=True)] == [
+    store.reading.rate(weak, 5, now=T0)
+    assert [
+        p.id for p in store.papers.list_papers(PaperQuery(query="grokking", sort="relevance"))
+    ] == [
+        strong,
+        weak,
+    ]
+    assert [
+        p.id
+        for p in store.papers.list_papers(PaperQuery(query="grokking", sort="year", order="desc"))
+    ] == [
         weak,
         strong,
     ]
-    assert [p.id for p in store.list_papers(query="grokking", min_stars=4)] == [weak]
-    assert [p.id for p in store.list_papers(query="grok", sort="relevance", limit=1, offset=1)] == [
-        weak
-    ]
-    assert store.count_papers(query="grokking") == 2
-    assert store.count_papers(query="grokking", min_stars=4) == 1
-    assert [p.id for p in store.list_papers(sort="stars", descending=True, limit=1)] == [weak]
+    assert [p.id for p in store.papers.list_papers(PaperQuery(query="grokking", stars=4))] == [weak]
+    assert [
+        p.id
+        for p in store.papers.list_papers(
+            PaperQuery(query="grok", sort="relevance", limit=1, offset=1)
+        )
+    ] == [weak]
+    assert store.papers.count_papers(PaperQuery(query="grokking")) == 2
+    assert store.papers.count_papers(PaperQuery(query="grokking", stars=4)) == 1
+    assert [
+        p.id for p in store.papers.list_papers(PaperQuery(sort="stars", order="desc", limit=1))
+    ] == [weak]
 
 
 @pytest.mark.parametrize("query", ["", "  ", '"', "AND (", "*", "title:"])
-def test_list_with_any_query_text_never_raises(store: Store, query: str) -> None:
+def test_list_with_any_query_text_never_raises(store: Repositories, query: str) -> None:
     add(store, title="title and more")
-    assert isinstance(store.list_papers(query=query, sort="relevance"), list)
-    assert store.count_papers(query=query) >= 0
+    assert isinstance(store.papers.list_papers(PaperQuery(query=query, sort="relevance")), list)
+    assert store.papers.count_papers(PaperQuery(query=query)) >= 0
 
 
 def test_an_existing_database_keeps_its_page_size(db_path: Path) -> None:
@@ -401,28 +438,28 @@ def test_an_existing_database_keeps_its_page_size(db_path: Path) -> None:
     conn.execute("PRAGMA page_size = 4096")
     conn.close()
     migrations.apply(Database(old))  # a database made before 16 KiB pages
-    store = open_store(old)
+    store = open_db(old)
     try:
         assert store.db.execute("PRAGMA page_size").fetchone()[0] == 4096
         add(store, title="Still works")
-        assert [p.title for p in store.list_papers()] == ["Still works"]
+        assert [p.title for p in store.papers.list_papers()] == ["Still works"]
     finally:
         store.close()
 
 
-def _count(store: Store, title: str) -> int:
+def _count(store: Repositories, title: str) -> int:
     return store.db.execute("SELECT count(*) FROM papers WHERE title = ?", [title]).fetchone()[0]
 
 
-@pytest.mark.parametrize("helper", ["transaction", "_write"])
+@pytest.mark.parametrize("helper", ["transaction", "write"])
 def test_a_failure_inside_a_nested_write_takes_back_only_its_own_work(
-    store: Store, helper: str
+    store: Repositories, helper: str
 ) -> None:
     add(store, title="Outer paper")
-    with getattr(store, helper)():
+    with getattr(store.conn, helper)():
         store.db.execute("UPDATE papers SET venue = 'kept' WHERE title = 'Outer paper'")
         with pytest.raises(StoreError, match="UNIQUE"):
-            with getattr(store, helper)():
+            with getattr(store.conn, helper)():
                 store.db.execute("UPDATE papers SET venue = 'gone' WHERE title = 'Outer paper'")
                 store.db.execute("INSERT INTO tags (name) VALUES ('x'), ('X')")  # NOCASE
         add(store, title="After the inner failure")
@@ -433,21 +470,21 @@ def test_a_failure_inside_a_nested_write_takes_back_only_its_own_work(
     assert store.db.execute("SELECT count(*) FROM tags").fetchone() == (0,)
 
 
-@pytest.mark.parametrize("helper", ["transaction", "_write"])
+@pytest.mark.parametrize("helper", ["transaction", "write"])
 def test_a_failed_commit_rolls_back_and_leaves_no_transaction_open(
-    store: Store, helper: str
+    store: Repositories, helper: str
 ) -> None:
     """A deferred foreign-key violation fails at COMMIT, which leaves SQLite's transaction
     open; the helper must end it, or the next write would nest inside it unseen."""
     with pytest.raises(StoreError, match="FOREIGN KEY"):
-        with getattr(store, helper)():
+        with getattr(store.conn, helper)():
             store.db.execute("PRAGMA defer_foreign_keys = ON")
             store.db.execute("INSERT INTO paper_tags (paper_id, tag_id) VALUES (999, 999)")
             add(store, title="Taken back with the commit")
     assert not store.db.conn.in_transaction
     assert _count(store, "Taken back with the commit") == 0
     add(store, title="Written afterwards")
-    reopened = open_store(store.path)
+    reopened = open_db(store.path)
     try:
         assert _count(reopened, "Written afterwards") == 1
     finally:

@@ -86,15 +86,15 @@ def test_dismissed_and_snoozed_papers_leave_and_snooze_ends(
 def test_feature_cache_is_kept_and_extended_when_papers_are_added(svc: Service) -> None:
     features = svc.features()
     assert len(features.ids) == 52
-    version, _ = svc.store.cached_features("catalog")
-    svc.store.add_papers(
+    version, _ = svc.store.suggestions.cached_features("catalog")
+    svc.store.ingest.add(
         [PaperRecord(title="Grokking modular arithmetic, again", abstract="A new grokking study.")],
         now=svc.clock(),
     )
-    svc._features = None  # as after a restart: only the database cache is left
+    svc.suggesting.forget_features()  # as after a restart: only the database cache is left
     grown = svc.features()
     assert len(grown.ids) == 53
-    assert svc.store.cached_features("catalog")[0] != version
+    assert svc.store.suggestions.cached_features("catalog")[0] != version
 
 
 def test_eval_needs_likes_then_reports(svc: Service) -> None:
@@ -136,11 +136,11 @@ def test_features_live_in_one_file_beside_the_database(svc: Service, db_path: Pa
     svc.features()
     files = list(db_path.parent.glob("reader.catalog-*.features"))
     assert len(files) == 1
-    svc.store.add_papers([PaperRecord(title="Another paper")], now=svc.clock())
+    svc.store.ingest.add([PaperRecord(title="Another paper")], now=svc.clock())
     svc.features()
     newer = list(db_path.parent.glob("reader.catalog-*.features"))
     assert len(newer) == 1 and newer != files  # the earlier build's file is gone
     newer[0].unlink()  # lost (or a database restored from a backup): rebuilt on demand
-    svc._features = None
+    svc.suggesting.forget_features()
     assert len(svc.features().ids) == 53
     assert len(list(db_path.parent.glob("reader.catalog-*.features"))) == 1

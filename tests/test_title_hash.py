@@ -15,7 +15,7 @@ from reader.match import title_hash, title_key
 from reader.migrations import migrations
 from reader.models import PaperRecord
 from reader.service import Service
-from reader.store import open_store
+from reader.store import open_db
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 GROKKING = PaperRecord(title="Grokking: Generalization Beyond Overfitting", authors=("A. Power",))
@@ -38,7 +38,7 @@ def _hashes(conn: sqlite3.Connection) -> list[tuple]:
 
 
 def test_imports_store_the_hash_of_the_key(empty_service: Service) -> None:
-    empty_service.store.ingest([GROKKING], now=NOW)
+    empty_service.store.ingest.ingest([GROKKING], now=NOW)
     rows = _hashes(empty_service.store.db.conn)
     assert [(key, h) for _, key, h in rows] == [
         ("grokking generalization beyond overfitting|power",
@@ -49,19 +49,20 @@ def test_imports_store_the_hash_of_the_key(empty_service: Service) -> None:
 def test_an_edit_resets_the_hash_and_the_next_import_recomputes_it(
     empty_service: Service,
 ) -> None:
-    [(_, paper_id)] = empty_service.store.ingest([GROKKING], now=NOW)
-    empty_service.store.update_paper(paper_id, title="Grokking, revisited")
+    [(_, paper_id)] = empty_service.store.ingest.ingest([GROKKING], now=NOW)
+    with empty_service.store.conn.write() as conn:  # an edit, as another program could make
+        conn.execute("UPDATE papers SET title = ? WHERE id = ?", ["Grokking, revisited", paper_id])
     assert _hashes(empty_service.store.db.conn)[0][1:] == (None, None)
-    empty_service.store.refresh_title_keys()
+    empty_service.store.merges.refresh_title_keys()
     key = "grokking revisited|power"
     assert _hashes(empty_service.store.db.conn)[0][1:] == (key, title_hash(key))
     # ... and the edited paper is found by its new title.
     again = PaperRecord(title="Grokking — revisited", authors=("Alethea Power",))
-    assert empty_service.store.ingest([again], now=NOW) == [("present", paper_id)]
+    assert empty_service.store.ingest.ingest([again], now=NOW) == [("present", paper_id)]
 
 
 def test_a_hash_collision_is_not_a_match(empty_service: Service) -> None:
-    [(_, stored)] = empty_service.store.ingest([GROKKING], now=NOW)
+    [(_, stored)] = empty_service.store.ingest.ingest([GROKKING], now=NOW)
     other = PaperRecord(title="Deep residual learning", authors=("K. He",))
     # Pretend the stored paper's key hashes like the other's (a collision).
     conn = empty_service.store.db.conn
@@ -70,7 +71,7 @@ def test_a_hash_collision_is_not_a_match(empty_service: Service) -> None:
         [title_hash(title_key(other.title, other.authors)), stored],
     )
     conn.commit()
-    [(outcome, paper_id)] = empty_service.store.ingest([other], now=NOW)
+    [(outcome, paper_id)] = empty_service.store.ingest.ingest([other], now=NOW)
     assert outcome == "added" and paper_id != stored
 
 
@@ -97,7 +98,7 @@ def _make_m006_database(path: Path) -> None:
 
 def test_m006_database_upgrades_with_hashes_and_the_small_index(db_path: Path) -> None:
     _make_m006_database(db_path)
-    store = open_store(db_path)
+    store = open_db(db_path)
     try:
         conn = store.db.conn
         assert _hashes(conn) == [
@@ -117,6 +118,6 @@ def test_m006_database_upgrades_with_hashes_and_the_small_index(db_path: Path) -
         assert "papers_title_hash" in plan
         # Duplicates are still found through the key.
         again = PaperRecord(title="Grokking!", authors=("Alethea Power",))
-        assert store.ingest([again], now=NOW) == [("present", 1)]
+        assert store.ingest.ingest([again], now=NOW) == [("present", 1)]
     finally:
         store.close()

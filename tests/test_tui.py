@@ -148,15 +148,16 @@ async def test_status_tags_and_open_url(db: Path) -> None:
         await pilot.pause()
         assert "#ml #theory" in screen_text(app)
         assert isinstance(app.opener, Opened)
-        await pilot.press("o")  # paper 1 has no link: said, nothing opened
+        await pilot.press("o")  # paper 1 opens on its arXiv abstract page
         await pilot.pause()
-        assert app.opener == [] and "no url" in notifications(app)
+        assert app.opener == [app.service.paper(1).url] == ["https://arxiv.org/abs/2506.18880"]
         await pilot.press("escape")
-        app.push_screen(PaperScreen(3))
+        app.push_screen(PaperScreen(10))  # a seed left without an id or any link
         await settle(pilot)
-        await pilot.press("o")
+        await pilot.press("o")  # said, nothing opened
         await pilot.pause()
-        assert app.opener == [app.service.paper(3).url] == ["https://hamster-robot.github.io/"]
+        assert app.opener == ["https://arxiv.org/abs/2506.18880"]
+        assert "no url" in notifications(app)
         paper = app.service.paper(screen.paper_id)
     service = open_db(db)
     paper = service.paper(paper.id)

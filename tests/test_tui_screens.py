@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from review_helpers import review_log
 from test_fetch import RecordingServer, Reply, data, server  # noqa: F401  (fixture)
 from textual.widgets import Input, Select
 from tui_helpers import make_test_app, notifications, open_db, screen_text, settle
@@ -98,7 +99,7 @@ async def test_review_title_first_reveal_grade_note_next(due_db: Path) -> None:
         assert screen.current is not None and screen.current.paper.id != first.id
 
     service = open_db(due_db, seed=False)
-    log = service.review_status(first.id).log
+    log = review_log(service, first.id)
     assert [entry.grade for entry in log] == [Grade.GOOD]
     assert service.reviewed_today() == 1
     assert [n.text for n in service.notes(first.id)][-1] == "Recalled the path idea"
@@ -119,7 +120,7 @@ async def test_review_until_done_then_says_when_the_next_is(due_db: Path) -> Non
         assert "No re-reads left today" in text and "3 done today" in text
         assert "The next one is due on" in text
     service = open_db(due_db, seed=False)
-    grades = sorted(e.grade for p in READ for e in service.review_status(p).log)
+    grades = sorted(e.grade for p in READ for e in review_log(service, p))
     assert grades == [Grade.HARD, Grade.GOOD, Grade.EASY]
     assert service.due() == []
     service.close()
@@ -167,7 +168,7 @@ async def test_grade_refused_by_the_database_is_shown_and_kept(
         await pilot.pause()
         assert screen.phase == GRADED
     service = open_db(due_db, seed=False)
-    assert len(service.review_status(paper_id).log) == 1
+    assert len(review_log(service, paper_id)) == 1
     service.close()
 
 

@@ -30,7 +30,7 @@ def open_db(path: Path, *, seed: bool = True) -> Service:
 def add_papers(path: Path, records: Sequence[PaperRecord]) -> list[int]:
     service = open_db(path, seed=False)
     try:
-        return service.store.add_papers(records, now=FIXED_NOW).added
+        return service.store.ingest.add(records, now=FIXED_NOW).added
     finally:
         service.close()
 

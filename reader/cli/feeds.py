@@ -5,19 +5,13 @@ from __future__ import annotations
 import click
 
 from reader.service import ServiceError
-from reader.service.inbox import FetchReport, Inbox, InboxError, open_inbox
+from reader.service.inbox import FetchReport, Inbox, InboxError
 
 from .base import db_option, echo_json, json_option, open_from, printable
 
 
 def _inbox(ctx: click.Context, db_path: str | None) -> Inbox:
-    obj = ctx.ensure_object(dict)
-    inbox: Inbox | None = obj.get("inbox")
-    if inbox is None:
-        service = open_from(ctx, db_path)
-        inbox = open_inbox(service.store, clock=service.clock, tz=service.tz)
-        obj["inbox"] = inbox
-    return inbox
+    return open_from(ctx, db_path).inbox
 
 
 def _subscriptions(inbox: Inbox, categories, queries, authors):  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from reader.models import ParseProblem, Status
-from reader.service import ImportReport, Service, ServiceError, open_service
+from reader.service import ImportReport, Service, ServiceError, open_service, paper_query
 
 from .base import _default_clock, db_option, echo_json, json_option, open_from, printable
 
@@ -225,14 +225,14 @@ def export(ctx, fmt, status, tag, min_stars, output, force, db_path):
     """Export papers as BibTeX, RIS, CSV, JSON (everything, re-importable) or Markdown
     notes (one file per paper, with YAML front matter; needs -o FOLDER)."""
     service = open_from(ctx, db_path)
-    filters = {"status": status, "tag": tag, "min_stars": min_stars}
+    selection = paper_query(status=status, tag=tag, min_stars=min_stars)
     if output is None:
         if fmt == "markdown":
             raise click.UsageError("markdown export writes a folder of files: give -o FOLDER")
-        for chunk in service.export_chunks(fmt, **filters):
+        for chunk in service.export_chunks(fmt, selection):
             click.echo(chunk, nl=False)
         return
-    written = service.export_to(fmt, Path(output), force=force, **filters)
+    written = service.export_to(fmt, Path(output), selection, force=force)
     where = output if fmt != "markdown" else f"{len(written)} files in {output}"
     click.echo(f"Exported to {where}", err=True)
 

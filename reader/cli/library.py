@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from reader.models import Status
-from reader.service import ServiceError
+from reader.service import ServiceError, paper_query
 
 from .base import (
     db_option,
@@ -38,21 +38,22 @@ STATUS_CHOICES = [s.value for s in Status]
 def list_cmd(ctx, status, tag, min_stars, sort, desc, limit, as_json, db_path):
     """List papers, with their status, stars and tags."""
     service = open_from(ctx, db_path)
-    papers = service.papers(
+    selection = paper_query(
         status=status, tag=tag, min_stars=min_stars, sort=sort, descending=desc, limit=limit
     )
+    papers = service.papers(selection)
     if as_json:
         echo_json(papers)
         return
     if not papers:
         click.echo(
             "No papers match."
-            if (status or tag or min_stars)
+            if selection.filtered
             else "No papers yet: try `reader seed`."
         )
         return
     paper_table(papers)
-    total = service.count(status=status, tag=tag, min_stars=min_stars)
+    total = service.count(selection)
     noun = "paper" if total == 1 else "papers"
     click.echo(f"({len(papers)} of {total} {noun})" if len(papers) < total else f"({total} {noun})")
 

@@ -1,38 +1,247 @@
 """Use cases: what the CLI and the TUI call. Loads from the store, runs the pure logic,
-saves the results. Neither front end talks to the store directly."""
+saves the results. Neither front end talks to the store directly.
+
+Each group of use cases is a class in its own module that receives a :class:`Context`
+(the repositories, the clock, the time zone) and the other use cases it calls.
+:class:`Service` builds them once and passes each call through: the one object the front
+ends hold.
+"""
 
 from __future__ import annotations
 
 import sys
-from datetime import tzinfo
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from reader.fetch import FetchConfig
+from reader.models import Note, Paper, PaperQuery, RatingEvent, Status, StatusEvent
 from reader.paths import resolve_db_path
-from reader.store import NotFound, Store, StoreError, open_store, utc_now
+from reader.schedule import Grade, ReviewCard, ReviewLogEntry
+from reader.store import AddResult, NotFound, Repositories, StoreError, open_db, utc_now
 
-from .importing import AddOutcome, DuplicateGroup, ImportReport, ImportService
-from .library import Clock, LibraryService, ServiceError, parse_stars, parse_status
-from .review import DueItem, ReviewService, ReviewStatus, local_tz, parse_grade
-from .safety import SafetyService, Warn
-from .settings import SETTINGS, SettingsService
-from .stats import ReadingStats, StatsService
-from .suggest import SuggestionView, SuggestService, Today
+from .context import Clock, Context, ServiceError, local_tz
+from .exporting import Exporting
+from .importing import AddOutcome, DuplicateGroup, Importing, ImportReport
+from .inbox import FetchReport, Inbox, InboxError
+from .library import Library, paper_query, parse_stars, parse_status
+from .review import DueItem, Reviewing, parse_grade
+from .safety import BackupFile, DoctorReport, Safety, Warn
+from .settings import SETTINGS, Preferences
+from .stats import ReadingStats, Stats
+from .suggest import DEFAULT_SNOOZE, Progress, Suggesting, SuggestionView, Today
+
+if TYPE_CHECKING:
+    from reader import recommend as rec
 
 
-class Service(
-    SuggestService,
-    ReviewService,
-    SettingsService,
-    ImportService,
-    SafetyService,
-    StatsService,
-    LibraryService,
-):
-    """Every use case, over one store. Each part is a mixin in its own module."""
+class Service:
+    """Every use case over one open database: a thin facade, each method passed to the
+    use case that owns it."""
 
-    def __init__(self, store: Store, *, clock: Clock = utc_now, tz: tzinfo | None = None) -> None:
-        super().__init__(store, clock=clock)
-        self.tz = tz or local_tz()
+    def __init__(
+        self, store: Repositories, *, clock: Clock = utc_now, tz: tzinfo | None = None
+    ) -> None:
+        self.ctx = Context(store, clock, tz or local_tz())
+        self.preferences = Preferences(self.ctx)
+        self.reviewing = Reviewing(self.ctx, self.preferences)
+        self.library = Library(self.ctx, self.reviewing)
+        self.suggesting = Suggesting(self.ctx, self.preferences)
+        self.importing = Importing(self.ctx)
+        self.exporting = Exporting(self.ctx)
+        self.safety = Safety(self.ctx, self.suggesting)
+        self.stats = Stats(self.ctx)
+        self.inbox = Inbox(self.ctx)
+        self.store = store
+        self.clock = self.ctx.clock
+        self.tz = self.ctx.tz
+        self.path = store.path
+
+    def close(self) -> None:
+        self.ctx.store.close()
+
+    # Library ------------------------------------------------------------------------------
+
+    def seed(self) -> AddResult:
+        return self.library.seed()
+
+    def seed_if_new(self) -> AddResult | None:
+        return self.library.seed_if_new()
+
+    def paper(self, ref: str | int) -> Paper:
+        return self.library.paper(ref)
+
+    def papers(self, where: PaperQuery | None = None, **keywords: Any) -> list[Paper]:
+        """The papers ``where`` selects, or the same selection given as the keywords of
+        :func:`paper_query` (``status="read", min_stars=4, ...``)."""
+        return self.library.papers(where or paper_query(**keywords))
+
+    def count(self, where: PaperQuery | None = None, **keywords: Any) -> int:
+        return self.library.count(where or paper_query(**keywords))
+
+    def search(self, query: str, *, limit: int = 50) -> list[Paper]:
+        return self.library.search(query, limit=limit)
+
+    def rate(self, ref: str | int, stars: str | int | None) -> Paper:
+        return self.library.rate(ref, stars)
+
+    def set_status(self, ref: str | int, status: str | Status) -> Paper:
+        return self.library.set_status(ref, status)
+
+    def history(self, ref: str | int) -> tuple[list[StatusEvent], list[RatingEvent]]:
+        return self.library.history(ref)
+
+    def notes(self, ref: str | int) -> list[Note]:
+        return self.library.notes(ref)
+
+    def add_note(self, ref: str | int, text: str) -> Note:
+        return self.library.add_note(ref, text)
+
+    def save_note(self, ref: str | int, note_id: int | None, text: str) -> Note | None:
+        return self.library.save_note(ref, note_id, text)
+
+    def delete_note(self, note_id: int) -> None:
+        return self.library.delete_note(note_id)
+
+    def tag(self, ref: str | int, tags: list[str]) -> Paper:
+        return self.library.tag(ref, tags)
+
+    def untag(self, ref: str | int, tags: list[str]) -> Paper:
+        return self.library.untag(ref, tags)
+
+    def rename_tag(self, old: str, new: str) -> None:
+        return self.library.rename_tag(old, new)
+
+    def tags(self) -> list[tuple[str, int]]:
+        return self.library.tags()
+
+    def backup(self, destination: Path | None = None) -> Path:
+        return self.library.backup(destination)
+
+    # Reviewing ----------------------------------------------------------------------------
+
+    def set_review(self, ref: str | int, enabled: bool) -> Paper:
+        return self.reviewing.set_review(ref, enabled)
+
+    def reviewed_today(self) -> int:
+        return self.reviewing.reviewed_today()
+
+    def due(self, *, limit: int | None = None) -> list[DueItem]:
+        return self.reviewing.due(limit=limit)
+
+    def overdue_count(self) -> int:
+        return self.reviewing.overdue_count()
+
+    def grade(self, ref: str | int, grade: str | int | Grade) -> tuple[ReviewCard, ReviewLogEntry]:
+        return self.reviewing.grade(ref, grade)
+
+    def schedule_at(self, ref: str | int, when: str) -> datetime:
+        return self.reviewing.schedule_at(ref, when)
+
+    def vacation(self, period: str, *, start: datetime | None = None) -> tuple[datetime, int]:
+        return self.reviewing.vacation(period, start=start)
+
+    def forecast(self, days: int = 30) -> list[tuple[date, int]]:
+        return self.reviewing.forecast(days)
+
+    def next_due_after_today(self) -> datetime | None:
+        return self.reviewing.next_due_after_today()
+
+    # Preferences --------------------------------------------------------------------------
+
+    def settings(self) -> dict[str, Any]:
+        return self.preferences.settings()
+
+    def set_setting(self, key: str, value: str | int | float) -> Any:
+        return self.preferences.set_setting(key, value)
+
+    # Suggesting ---------------------------------------------------------------------------
+
+    def features(self, *, progress: Progress | None = None, rebuild: bool = False) -> rec.Features:
+        return self.suggesting.features(progress=progress, rebuild=rebuild)
+
+    def today(self, *, refresh: bool = False, n: int | None = None) -> Today:
+        return self.suggesting.today(refresh=refresh, n=n)
+
+    def starters(self, n: int = 5) -> list[Paper]:
+        return self.suggesting.starters(n)
+
+    def dismiss(self, ref: str | int) -> Paper:
+        return self.suggesting.dismiss(ref)
+
+    def snooze(self, ref: str | int, period: str = DEFAULT_SNOOZE) -> tuple[Paper, datetime]:
+        return self.suggesting.snooze(ref, period)
+
+    def opened(self, ref: str | int) -> None:
+        return self.suggesting.opened(ref)
+
+    def add_interests(self, terms: list[str]) -> list[str]:
+        return self.suggesting.add_interests(terms)
+
+    def remove_interests(self, terms: list[str]) -> list[str]:
+        return self.suggesting.remove_interests(terms)
+
+    def interests(self) -> list[str]:
+        return self.suggesting.interests()
+
+    def evaluate(self) -> rec.EvalReport:
+        return self.suggesting.evaluate()
+
+    # Importing ----------------------------------------------------------------------------
+
+    def add_things(
+        self, things: Sequence[str], *, config: FetchConfig | None = None
+    ) -> list[AddOutcome]:
+        return self.importing.add_things(things, config=config)
+
+    def import_files(self, paths: Sequence[Path | str], **options: Any) -> ImportReport:
+        """See :meth:`Importing.import_files` for the options."""
+        return self.importing.import_files(paths, **options)
+
+    def find_duplicates(self) -> list[DuplicateGroup]:
+        return self.importing.find_duplicates()
+
+    def dedupe(self, *, apply: bool = False) -> list[DuplicateGroup]:
+        return self.importing.dedupe(apply=apply)
+
+    # Exporting ----------------------------------------------------------------------------
+
+    def export_chunks(
+        self, fmt: str, where: PaperQuery | None = None, **keywords: Any
+    ) -> Iterator[str]:
+        """The export as text; ``where`` (or :func:`paper_query`'s keywords) selects."""
+        return self.exporting.export_chunks(fmt, where or paper_query(**keywords))
+
+    def export_to(
+        self,
+        fmt: str,
+        output: Path,
+        where: PaperQuery | None = None,
+        *,
+        force: bool = False,
+        **keywords: Any,
+    ) -> list[Path]:
+        selection = where or paper_query(**keywords)
+        return self.exporting.export_to(fmt, output, force=force, selection=selection)
+
+    # Safety -------------------------------------------------------------------------------
+
+    def auto_backup(self) -> Path | None:
+        return self.safety.auto_backup()
+
+    def backups(self) -> list[BackupFile]:
+        return self.safety.backups()
+
+    def doctor(
+        self, *, repair: bool = False, progress: Callable[[str], None] | None = None
+    ) -> DoctorReport:
+        return self.safety.doctor(repair=repair, progress=progress)
+
+    # Stats --------------------------------------------------------------------------------
+
+    def reading_stats(self, *, weeks: int = 12) -> ReadingStats:
+        return self.stats.reading_stats(weeks=weeks)
 
 
 def open_service(
@@ -46,10 +255,10 @@ def open_service(
     """Open the database (``--db``, ``$READER_DB`` or the data dir); a new one gets the seeds.
 
     An existing database gets its automatic backup of the day first (see
-    :meth:`SafetyService.auto_backup`); a backup that fails is reported through ``warn``
+    :meth:`Safety.auto_backup`); a backup that fails is reported through ``warn``
     (default: one line on stderr) and never stops the app.
     """
-    service = Service(open_store(resolve_db_path(db)), clock=clock, tz=tz)
+    service = Service(open_db(resolve_db_path(db)), clock=clock, tz=tz)
     try:
         service.auto_backup()
     except (StoreError, OSError) as error:
@@ -68,17 +277,23 @@ __all__ = [
     "DuplicateGroup",
     "ImportReport",
     "DueItem",
+    "FetchReport",
+    "Inbox",
+    "InboxError",
     "SETTINGS",
     "ReadingStats",
     "SuggestionView",
     "Today",
-    "ReviewStatus",
+    "ReviewCard",
+    "ReviewLogEntry",
     "parse_grade",
     "NotFound",
     "Service",
     "ServiceError",
     "StoreError",
     "open_service",
+    "paper_query",
+    "PaperQuery",
     "parse_stars",
     "parse_status",
 ]

@@ -1,39 +1,29 @@
 """The daily arXiv inbox as a use case: follow categories, searches and authors; fetch
 the day's announcements (and what was missed) into the library; list a day's arrivals.
 
-:class:`Inbox` is given everything it uses: the feed repository, the library's one insert
-path (``ingest``) and its one metadata update (``update_paper``) as plain functions, the
-arXiv client (which holds the HTTP client and the app's one arXiv limiter) and the clock.
-Nothing here writes SQL or opens a connection.
+:class:`Inbox` works over the :class:`Context`: the feed repository (``store.feeds``), the
+library's one insert path (``store.ingest``) and the one update of a stored paper to a
+newer version (``store.papers.update_version``); it is handed the arXiv client (which
+holds the HTTP client and the app's one arXiv limiter), or builds one from the
+environment on first use. Nothing here writes SQL or opens a connection.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
-from typing import Any, Protocol
+from datetime import date, datetime, timedelta
 
 from reader.harvest.client import ArxivClient, HarvestConfig, HarvestError
 from reader.harvest.plan import OaiRequest, Subscription, plan_harvest
 from reader.harvest.taxonomy import Taxonomy, UnknownCategory, load_taxonomy
 from reader.models import Announcement, PaperRecord
 from reader.parse.oai import OaiRecord
-from reader.store import Store
-from reader.store.feeds import Arrival, FeedRepository, NewArrival
+from reader.store import Arrival, NewArrival, Outcome
 
-__all__ = ["FetchReport", "Inbox", "InboxError", "Ingest", "UpdatePaper", "open_inbox"]
+from .context import Context, ServiceError
 
-Ingest = Callable[[Sequence[PaperRecord]], Sequence[tuple[str, int]]]
-"""Store records through the library's one insert path (today ``Store.ingest``, with
-``now`` bound); returns (outcome, paper id) per record: added, updated, present, duplicate."""
-
-
-class UpdatePaper(Protocol):
-    """Overwrite stored metadata of one paper (today ``Store.update_paper``)."""
-
-    def __call__(self, paper_id: int, **fields: Any) -> None: ...
-
+__all__ = ["FetchReport", "Inbox", "InboxError"]
 
 Progress = Callable[[str], None]
 
@@ -41,7 +31,7 @@ _SUBMISSION_TO_ANNOUNCEMENT_DAYS = 7
 """How long before its announcement a paper can have been submitted (holidays included)."""
 
 
-class InboxError(ValueError):
+class InboxError(ServiceError):
     """Something the user can fix (a bad category, nothing subscribed); one line."""
 
 
@@ -67,26 +57,35 @@ class FetchReport:
 class Inbox:
     def __init__(
         self,
-        feeds: FeedRepository,
-        ingest: Ingest,
-        update_paper: UpdatePaper,
-        client: ArxivClient,
+        ctx: Context,
         *,
-        clock: Callable[[], datetime],
-        tz: tzinfo | None = None,
+        client: ArxivClient | None = None,
         taxonomy: Taxonomy | None = None,
         max_catchup_days: int = 7,
         max_search_results: int = 100,
     ) -> None:
-        self.feeds = feeds
-        self.ingest = ingest
-        self.update_paper = update_paper
-        self.client = client
-        self.clock = clock
-        self.tz = tz
+        self.ctx = ctx
+        self.store = ctx.store
+        self.feeds = ctx.store.feeds
+        self._client = client
         self.taxonomy = taxonomy or load_taxonomy()
         self.max_catchup_days = max_catchup_days
         self.max_search_results = max_search_results
+
+    @property
+    def client(self) -> ArxivClient:
+        """arXiv at the URLs of ``READER_ARXIV_RSS``, ``READER_ARXIV_OAI`` and
+        ``READER_ARXIV_API`` (or arXiv's own), read when first needed, through the app's
+        one arXiv limiter."""
+        if self._client is None:
+            self._client = ArxivClient(HarvestConfig.from_env())
+        return self._client
+
+    def clock(self) -> datetime:
+        return self.ctx.clock()
+
+    def _ingest(self, records: Sequence[PaperRecord]) -> list[tuple[Outcome, int]]:
+        return self.store.ingest.ingest(records, now=self.clock())
 
     # --- subscriptions ---------------------------------------------------------------
 
@@ -152,7 +151,7 @@ class Inbox:
         if not subs:
             raise InboxError("nothing to fetch: follow a category first (reader feed add cs.LG)")
         now = self.clock()
-        today = (now.astimezone(self.tz) if self.tz else now).date()
+        today = now.astimezone(self.ctx.tz).date()
         plan = plan_harvest(
             subs,
             today=today,
@@ -253,10 +252,10 @@ class Inbox:
         if not listed:
             return
         ids = [a.record.arxiv_id for a in listed if a.record.arxiv_id]
-        known_before = self.feeds.paper_ids_by_arxiv_id(ids)
+        known_before = self.store.papers.ids_by_arxiv_id(ids)
         fresh = [a for a in listed if a.is_new]
         arrivals: list[NewArrival] = []
-        outcomes = self.ingest([a.record for a in fresh]) if fresh else []
+        outcomes = self._ingest([a.record for a in fresh]) if fresh else []
         for a, (outcome, paper_id) in zip(fresh, outcomes, strict=True):
             report.added += outcome == "added"
             arrivals.append(
@@ -275,8 +274,10 @@ class Inbox:
         versions = self.feeds.known_versions([paper_id for _, paper_id in replaced])
         for a, paper_id in replaced:
             if a.version > versions.get(paper_id, 1):
-                self.ingest([a.record])  # fills what the stored paper lacks (DOI, venue)
-                self.update_paper(paper_id, title=a.record.title, abstract=a.record.abstract)
+                self._ingest([a.record])  # fills what the stored paper lacks (DOI, venue)
+                self.store.papers.update_version(
+                    paper_id, title=a.record.title, abstract=a.record.abstract
+                )
                 report.new_versions += 1
             arrivals.append(
                 NewArrival(
@@ -310,29 +311,3 @@ def _oai_announcement(r: OaiRecord, request: OaiRequest, followed: set[str]) -> 
 
 def _silent(_message: str) -> None:
     pass
-
-
-def open_inbox(
-    store: Store,
-    *,
-    clock: Callable[[], datetime],
-    tz: tzinfo | None = None,
-    client: ArxivClient | None = None,
-) -> Inbox:
-    """Wire an :class:`Inbox` onto a store: its database, its insert path and update.
-
-    The client defaults to arXiv at the URLs of ``READER_ARXIV_RSS``, ``READER_ARXIV_OAI``
-    and ``READER_ARXIV_API`` (or arXiv's own), through the app's one arXiv limiter.
-    """
-
-    def ingest(records: Sequence[PaperRecord]) -> Sequence[tuple[str, int]]:
-        return store.ingest(records, now=clock())
-
-    return Inbox(
-        FeedRepository(store.db),
-        ingest,
-        store.update_paper,
-        client or ArxivClient(HarvestConfig.from_env()),
-        clock=clock,
-        tz=tz,
-    )

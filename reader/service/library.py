@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
-from reader.models import Note, Paper, RatingEvent, Status, StatusEvent
+from reader.backups import BACKUP_DIR, manual_name
+from reader.models import EVERY_PAPER, Note, Paper, PaperQuery, RatingEvent, Status, StatusEvent
 from reader.seedcatalog import seed_records
-from reader.store import AddResult, Store, StoreError, utc_now
+from reader.store import AddResult
 
-Clock = Callable[[], datetime]
-
-
-class ServiceError(StoreError):
-    """A user mistake or an impossible request; the text is one clear line."""
+from .context import Context, ServiceError
+from .review import Reviewing
 
 
 def parse_status(text: str) -> Status:
@@ -40,106 +36,104 @@ def parse_stars(value: str | int) -> int | None:
     return stars
 
 
-class LibraryService:
-    """The library use cases. ``clock`` is injectable so tests can fix "now"."""
+def paper_query(
+    *,
+    query: str | None = None,
+    status: str | Status | None = None,
+    tag: str | None = None,
+    min_stars: int | None = None,
+    sort: str = "id",
+    descending: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> PaperQuery:
+    """A :class:`PaperQuery` from the keywords the CLI and older callers use (a status
+    may be typed text)."""
+    return PaperQuery(
+        query=query,
+        status=parse_status(status) if isinstance(status, str) else status,
+        tag=tag,
+        stars=min_stars,
+        sort=sort,
+        order="desc" if descending else "asc",
+        limit=limit,
+        offset=offset,
+    )
 
-    def __init__(self, store: Store, *, clock: Clock = utc_now) -> None:
-        self.store = store
-        self.clock = clock
 
-    @property
-    def path(self) -> Path:
-        return self.store.path
+class Library:
+    """Papers, reading state, ratings, notes, tags, the seed catalog and backups."""
 
-    def close(self) -> None:
-        self.store.close()
+    def __init__(self, ctx: Context, reviewing: Reviewing) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+        self.reviewing = reviewing
 
     # Seed catalog ---------------------------------------------------------------------
 
     def seed(self) -> AddResult:
         """Load the shipped seed catalog; papers already present are not added again."""
         records = seed_records()
-        known = self.store.ids_with_titles(r.title for r in records)
+        # Seed papers carry no ids and no authors, so ingest has no key to match them by:
+        # a title already stored means the paper is there.
+        known = self.store.papers.ids_with_titles(r.title for r in records)
         fresh = [r for r in records if r.title not in known]
-        result = self.store.add_papers(fresh, now=self.clock())
+        result = self.store.ingest.add(fresh, now=self.ctx.clock())
         result.existing.extend(known.values())
-        self.store.set_setting("seeded", True)
+        self.store.settings.set("seeded", True)
         return result
 
     def seed_if_new(self) -> AddResult | None:
         """A brand-new database gets the seed catalog once, on first run."""
-        if self.store.get_setting("seeded") or self.store.paper_count() > 0:
+        if self.store.settings.get("seeded") or self.store.papers.paper_count() > 0:
             return None
         return self.seed()
 
     # Reading --------------------------------------------------------------------------
 
     def paper(self, ref: str | int) -> Paper:
-        return self.store.get_paper(self.store.resolve_id(ref))
+        return self.store.papers.find(ref)
 
-    def papers(
-        self,
-        *,
-        query: str | None = None,
-        status: str | Status | None = None,
-        tag: str | None = None,
-        min_stars: int | None = None,
-        sort: str = "id",
-        descending: bool = False,
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> list[Paper]:
-        return self.store.list_papers(
-            query=query,
-            status=parse_status(status) if isinstance(status, str) else status,
-            tag=tag,
-            min_stars=min_stars,
-            sort=sort,
-            descending=descending,
-            limit=limit,
-            offset=offset,
-        )
+    def papers(self, selection: PaperQuery = EVERY_PAPER) -> list[Paper]:
+        return self.store.papers.list_papers(selection)
 
-    def count(
-        self,
-        *,
-        query: str | None = None,
-        status: str | Status | None = None,
-        tag: str | None = None,
-        min_stars: int | None = None,
-    ) -> int:
-        return self.store.count_papers(
-            query=query,
-            status=parse_status(status) if isinstance(status, str) else status,
-            tag=tag,
-            min_stars=min_stars,
-        )
+    def count(self, selection: PaperQuery = EVERY_PAPER) -> int:
+        """How many papers the selection holds on all its pages."""
+        return self.store.papers.count_papers(selection)
 
     def search(self, query: str, *, limit: int = 50) -> list[Paper]:
-        return self.store.search(query, limit=limit)
+        return self.store.papers.search(query, limit=limit)
 
     def rate(self, ref: str | int, stars: str | int | None) -> Paper:
-        paper_id = self.store.resolve_id(ref)
-        self.store.rate(paper_id, None if stars is None else parse_stars(stars), now=self.clock())
-        return self.store.get_paper(paper_id)
+        paper_id = self.store.papers.resolve_id(ref)
+        self.store.reading.rate(
+            paper_id, None if stars is None else parse_stars(stars), now=self.ctx.clock()
+        )
+        return self.store.papers.get_paper(paper_id)
 
     def set_status(self, ref: str | int, status: str | Status) -> Paper:
-        paper_id = self.store.resolve_id(ref)
+        paper_id = self.store.papers.resolve_id(ref)
         new = parse_status(status) if isinstance(status, str) else status
-        self.store.set_status(paper_id, new, now=self.clock())
-        return self.store.get_paper(paper_id)
+        self.store.reading.set_status(paper_id, new, now=self.ctx.clock())
+        paper = self.store.papers.get_paper(paper_id)
+        if paper.status is Status.READ:
+            self.reviewing.schedule_after_reading(paper)
+        return paper
 
     def history(self, ref: str | int) -> tuple[list[StatusEvent], list[RatingEvent]]:
-        paper_id = self.store.resolve_id(ref)
-        return self.store.status_history(paper_id), self.store.rating_history(paper_id)
+        paper_id = self.store.papers.resolve_id(ref)
+        reading = self.store.reading
+        return reading.status_history(paper_id), reading.rating_history(paper_id)
 
     def notes(self, ref: str | int) -> list[Note]:
-        return self.store.notes(self.store.resolve_id(ref))
+        return self.store.reading.notes(self.store.papers.resolve_id(ref))
 
     def add_note(self, ref: str | int, text: str) -> Note:
         if not text.strip():
             raise ServiceError("the note is empty; nothing saved")
-        return self.store.add_note(self.store.resolve_id(ref), text, now=self.clock())
+        return self.store.reading.add_note(
+            self.store.papers.resolve_id(ref), text, now=self.ctx.clock()
+        )
 
     def save_note(self, ref: str | int, note_id: int | None, text: str) -> Note | None:
         """Create or update a note from an editor; an empty new note is not created, and an
@@ -147,36 +141,36 @@ class LibraryService:
         if note_id is None:
             return self.add_note(ref, text) if text.strip() else None
         if not text.strip():
-            self.store.delete_note(note_id)
+            self.store.reading.delete_note(note_id)
             return None
-        current = self.store.get_note(note_id)
+        current = self.store.reading.get_note(note_id)
         if current.text == text:
             return current
-        return self.store.update_note(note_id, text, now=self.clock())
+        return self.store.reading.update_note(note_id, text, now=self.ctx.clock())
 
     def delete_note(self, note_id: int) -> None:
-        self.store.delete_note(note_id)
+        self.store.reading.delete_note(note_id)
 
     def tag(self, ref: str | int, tags: list[str]) -> Paper:
-        paper_id = self.store.resolve_id(ref)
-        self.store.tag(paper_id, tags)
-        return self.store.get_paper(paper_id)
+        paper_id = self.store.papers.resolve_id(ref)
+        self.store.tags.tag(paper_id, tags)
+        return self.store.papers.get_paper(paper_id)
 
     def untag(self, ref: str | int, tags: list[str]) -> Paper:
-        paper_id = self.store.resolve_id(ref)
-        self.store.untag(paper_id, tags)
-        return self.store.get_paper(paper_id)
+        paper_id = self.store.papers.resolve_id(ref)
+        self.store.tags.untag(paper_id, tags)
+        return self.store.papers.get_paper(paper_id)
 
     def rename_tag(self, old: str, new: str) -> None:
-        self.store.rename_tag(old, new)
+        self.store.tags.rename_tag(old, new)
 
     def tags(self) -> list[tuple[str, int]]:
-        return self.store.all_tags()
+        return self.store.tags.all_tags()
 
     def backup(self, destination: Path | None = None) -> Path:
         """A consistent copy of the database; by default beside it, named by the time."""
         if destination is None:
-            stamp = self.clock().strftime("%Y%m%d-%H%M%S")
-            destination = self.path.parent / "backups" / f"{self.path.stem}-{stamp}.db"
-        self.store.backup(destination)
+            name = manual_name(self.store.path.stem, self.ctx.clock())
+            destination = self.store.path.parent / BACKUP_DIR / name
+        self.store.files.backup(destination)
         return destination

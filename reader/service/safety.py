@@ -1,16 +1,16 @@
 """Data safety: automatic daily backups, listing and restoring them, and the doctor.
 
 The rule for which automatic backups to keep is the pure :func:`reader.backups.backups_to_keep`;
-the SQL and the file copies are in :mod:`reader.store.maintenance`. Restoring and listing
-work on paths, without opening the current database, because the usual reason to restore
-is a database that no longer opens.
+the SQL is in :mod:`reader.store.maintenance` and the file copies in
+:mod:`reader.store.files`. Restoring and listing work on paths, without opening the current
+database, because the usual reason to restore is a database that no longer opens.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,14 +21,15 @@ from reader.backups import (
     before_name,
     parse_name,
 )
-from reader.store import Store, StoreError
-from reader.store.maintenance import Finding, check_backup, copy_aside, restore_database
+from reader.store import Finding, StoreError
+from reader.store.files import check_backup, copy_aside, restore_database
 from reader.when import local_date
 
 if TYPE_CHECKING:
-    from reader import recommend as rec
+    pass
 
-from .library import LibraryService
+from .context import Context
+from .suggest import Suggesting
 
 Warn = Callable[[str], None]
 
@@ -105,31 +106,33 @@ def restore(db_path: Path, ref: str, *, now: datetime) -> tuple[Path, Path | Non
     return source, before
 
 
-class SafetyService(LibraryService):
-    """Automatic backups and the doctor, over the open store."""
+class Safety:
+    """Automatic backups and the doctor, over the open database. A repair that resets the
+    feature cache also makes ``suggesting`` forget the features it holds."""
 
-    store: Store
-    _features: rec.Features | None
-    """The suggestions' cached features (SuggestService); a repair drops them."""
+    def __init__(self, ctx: Context, suggesting: Suggesting) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+        self.suggesting = suggesting
 
     def auto_backup(self) -> Path | None:
         """Today's automatic backup, unless it exists or the database holds nothing yet;
         then delete automatic backups the retention rule no longer keeps."""
-        today = local_date(self.clock(), getattr(self, "tz", None) or UTC)
-        folder = backup_dir(self.path)
-        target = folder / auto_name(self.path.stem, today)
+        today = local_date(self.ctx.clock(), self.ctx.tz)
+        folder = backup_dir(self.store.path)
+        target = folder / auto_name(self.store.path.stem, today)
         if target.exists():  # the cheap check, first
             return None
-        if self.store.paper_count() == 0:
+        if self.store.papers.paper_count() == 0:
             return None
-        self.store.save_copy(target)
+        self.store.files.backup(target)
         self._prune_auto_backups()
         return target
 
     def _prune_auto_backups(self) -> list[Path]:
         autos = {
             b.when.date(): b.path
-            for b in list_backups(self.path)
+            for b in list_backups(self.store.path)
             if b.kind == "auto" and b.when is not None
         }
         keep = backups_to_keep(autos)
@@ -141,7 +144,7 @@ class SafetyService(LibraryService):
         return removed
 
     def backups(self) -> list[BackupFile]:
-        return list_backups(self.path)
+        return list_backups(self.store.path)
 
     def doctor(
         self, *, repair: bool = False, progress: Callable[[str], None] | None = None
@@ -157,27 +160,29 @@ class SafetyService(LibraryService):
         if not needed:
             return DoctorReport(findings, [], None)
         step("copying the database aside")
-        copy = backup_dir(self.path) / before_name(self.path.stem, "repair", self.clock())
-        self.store.save_copy(copy)
+        copy = backup_dir(self.store.path) / before_name(
+            self.store.path.stem, "repair", self.ctx.clock()
+        )
+        self.store.files.backup(copy)
         done: list[str] = []
         names = {f.check for f in needed}
         if "search_index" in names:
             step("rebuilding the search index")
-            rows = self.store.rebuild_search_index()
+            rows = self.store.health.rebuild_search_index()
             done.append(f"rebuilt the search index ({rows} papers)")
         if names & {"orphans", "unused_tags"}:
             step("removing dangling links")
-            rows = self.store.remove_derived_orphans()
+            rows = self.store.health.remove_derived_orphans()
             done.append(f"removed {rows} dangling tag link(s), suggestion(s) or unused tag(s)")
         if "feature_cache" in names:
             step("resetting the feature cache")
-            rows = self.store.reset_feature_cache()
+            rows = self.store.health.reset_feature_cache()
             done.append(f"reset the recommender's feature cache ({rows} entry(ies))")
-        self._features = None
+        self.suggesting.forget_features()
         return DoctorReport(self._check(step), done, copy)
 
     def _check(self, step: Callable[[str], None]) -> list[Finding]:
-        findings = self.store.check_health(lambda name: step(f"checking {name}"))
+        findings = self.store.health.check_health(lambda name: step(f"checking {name}"))
         step("checking feature_cache")
         findings.append(self._feature_cache_finding())
         return findings
@@ -186,8 +191,8 @@ class SafetyService(LibraryService):
         from reader.recommend import Features  # the recommender is heavy: load on demand
 
         bad: list[str] = []
-        for name in self.store.feature_cache_names():
-            cached = self.store.cached_features(name)
+        for name in self.store.health.feature_cache_names():
+            cached = self.store.suggestions.cached_features(name)
             if cached is None:
                 continue
             try:
@@ -201,7 +206,7 @@ class SafetyService(LibraryService):
 __all__ = [
     "BackupFile",
     "DoctorReport",
-    "SafetyService",
+    "Safety",
     "Warn",
     "backup_dir",
     "find_backup",

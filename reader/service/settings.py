@@ -6,7 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .library import LibraryService, ServiceError
+from reader.schedule import ReviewSettings
+
+from .context import Context, ServiceError
 
 
 @dataclass(frozen=True)
@@ -74,14 +76,28 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
-class SettingsService(LibraryService):
+class Preferences:
+    """The user's settings, read with their defaults and checked when set."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+
     def settings(self) -> dict[str, Any]:
-        return {key: self.store.get_setting(key, s.default) for key, s in SETTINGS.items()}
+        return {key: self.store.settings.get(key, s.default) for key, s in SETTINGS.items()}
 
     def set_setting(self, key: str, value: str | int | float) -> Any:
         setting = SETTINGS.get(key)
         if setting is None:
             raise ServiceError(f"unknown setting {key!r}; known: {', '.join(SETTINGS)}")
         parsed = setting.parse(str(value))
-        self.store.set_setting(key, parsed)
+        self.store.settings.set(key, parsed)
         return parsed
+
+    def review_settings(self) -> ReviewSettings:
+        values = self.settings()
+        return ReviewSettings(
+            desired_retention=float(values["review.desired_retention"]),
+            daily_limit=int(values["review.daily_limit"]),
+            skip_stars_at_most=int(values["review.skip_stars_at_most"]),
+        )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta, tzinfo
+from datetime import date, timedelta
 
 from reader.when import local_date
 
-from .library import LibraryService
+from .context import Context
 
 
 @dataclass(frozen=True)
@@ -35,18 +35,22 @@ def reads_per_week(read_days: list[date], today: date, weeks: int) -> list[tuple
     return [(start, counts.get(start, 0)) for start in starts]
 
 
-class StatsService(LibraryService):
-    tz: tzinfo  # set by Service
+class Stats:
+    """Reading statistics."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
 
     def reading_stats(self, *, weeks: int = 12) -> ReadingStats:
-        today = local_date(self.clock(), self.tz)
-        read_days = [local_date(t, self.tz) for t in self.store.read_times()]
-        ratings = Counter(self.store.current_ratings().values())
+        today = local_date(self.ctx.clock(), self.ctx.tz)
+        read_days = [local_date(t, self.ctx.tz) for t in self.store.reading.read_times()]
+        ratings = Counter(self.store.reading.current_ratings().values())
         return ReadingStats(
             weeks=reads_per_week(read_days, today, weeks),
             ratings={stars: ratings.get(stars, 0) for stars in range(1, 6)},
-            total=self.store.paper_count(),
+            total=self.store.papers.paper_count(),
             read=len(read_days),
             rated=sum(ratings.values()),
-            notes=self.store.note_count(),
+            notes=self.store.reading.note_count(),
         )

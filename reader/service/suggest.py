@@ -5,15 +5,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from reader.models import Paper, Status
 from reader.store import FeedbackSets, StoredSuggestion
 from reader.when import WhenError, local_date, parse_period
 
-from .library import ServiceError
-from .settings import SettingsService
+from .context import Context, ServiceError
+from .settings import Preferences
 
 if TYPE_CHECKING:
     from reader import recommend as rec
@@ -71,24 +71,36 @@ def _parse_version(version: str) -> tuple[int, int, int] | None:
     return count, max_id, edits
 
 
-class SuggestService(SettingsService):
-    tz: tzinfo
-    _features: rec.Features | None = None
-    _features_version: str | None = None
+class Suggesting:
+    """Today's suggestions, feedback on them, interests, and the catalog's features (kept
+    in memory between calls; :meth:`forget_features` drops them)."""
+
+    def __init__(self, ctx: Context, preferences: Preferences) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+        self.preferences = preferences
+
+        self._features: rec.Features | None = None
+        self._features_version: str | None = None
+
+    def forget_features(self) -> None:
+        """Drop the features kept in memory (after the doctor reset their cache)."""
+        self._features = None
+        self._features_version = None
 
     # Features -------------------------------------------------------------------------
 
     def _items(self, after_id: int = 0) -> Iterator[rec.CatalogItem]:
-        for row in self.store.iter_catalog(after_id=after_id):
+        for row in self.store.suggestions.iter_catalog(after_id=after_id):
             yield _recommender().CatalogItem(row.id, row.title, row.abstract, row.authors, row.tags)
 
     def features(self, *, progress: Progress | None = None, rebuild: bool = False) -> rec.Features:
         """The catalog's features: from memory, from the cache in the database, updated
         cheaply when papers were only added, or rebuilt (with progress) when text changed."""
-        version = self.store.catalog_version()
+        version = self.store.papers.catalog_version()
         if not rebuild and self._features is not None and self._features_version == version:
             return self._features
-        cached = None if rebuild else self.store.cached_features(FEATURES_NAME)
+        cached = None if rebuild else self.store.suggestions.cached_features(FEATURES_NAME)
         features: rec.Features | None = None
         if cached is not None:
             cached_version, path = cached
@@ -102,7 +114,9 @@ class SuggestService(SettingsService):
         if features is None:
             features = _recommender().build_features(self._items, progress=progress)
         if cached is None or cached[0] != version:
-            self.store.save_features(FEATURES_NAME, version, features.save, now=self.clock())
+            self.store.suggestions.save_features(
+                FEATURES_NAME, version, features.save, now=self.ctx.clock()
+            )
         self._features, self._features_version = features, version
         return features
 
@@ -120,9 +134,9 @@ class SuggestService(SettingsService):
 
     def _signals(self) -> _Signals:
         return _Signals(
-            self.store.current_ratings(),
-            self.store.current_statuses(),
-            self.store.feedback(now=self.clock()),
+            self.store.reading.current_ratings(),
+            self.store.reading.current_statuses(),
+            self.store.suggestions.feedback(now=self.ctx.clock()),
         )
 
     def _weights(self, signals: _Signals | None = None) -> dict[int, float]:
@@ -149,27 +163,27 @@ class SuggestService(SettingsService):
     def today(self, *, refresh: bool = False, n: int | None = None) -> Today:
         """Today's suggestions: made once a day and kept, so they are stable across
         restarts; papers acted on since drop out. ``refresh`` makes a new list."""
-        day = local_date(self.clock(), self.tz)
-        count = n or int(self.settings()["suggest.per_day"])
+        day = local_date(self.ctx.clock(), self.ctx.tz)
+        count = n or int(self.preferences.settings()["suggest.per_day"])
         signals = self._signals()  # read once: the list, the filter and the cold check
-        saved = None if refresh else self.store.suggestions_for(day)
+        saved = None if refresh else self.store.suggestions.suggestions_for(day)
         if saved is None:
             saved = self._make_list(day, count, signals)
         excluded = self._excluded(signals)
         rows = [row for row in saved if row.paper_id not in excluded][:count]
-        papers = {p.id: p for p in self.store.get_papers([row.paper_id for row in rows])}
+        papers = {p.id: p for p in self.store.papers.get_papers([row.paper_id for row in rows])}
         views = [
             SuggestionView(row.rank, papers[row.paper_id], row.reason, row.exploration, row.score)
             for row in rows
             if row.paper_id in papers
         ]
-        cold = not views and not self._weights(signals) and not self.store.interests()
+        cold = not views and not self._weights(signals) and not self.store.suggestions.interests()
         starters = self.starters(count) if cold else []
         return Today(day, views, cold, starters)
 
     def _make_list(self, day: date, count: int, signals: _Signals) -> list[StoredSuggestion]:
         weights = self._weights(signals)
-        interests = self.store.interests()
+        interests = self.store.suggestions.interests()
         if not weights and not interests:
             # A cold start is not saved: the first rating today should bring a real list.
             return []
@@ -183,7 +197,7 @@ class SuggestService(SettingsService):
             interests=interests,
             seed=day.toordinal(),
         )
-        titles = self.store.paper_titles({pid for s in picks for pid in s.because_of})
+        titles = self.store.papers.paper_titles({pid for s in picks for pid in s.because_of})
         stars = signals.ratings
         rows = [
             StoredSuggestion(
@@ -196,51 +210,53 @@ class SuggestService(SettingsService):
             )
             for rank, s in enumerate(picks, start=1)
         ]
-        self.store.save_suggestions(day, rows)
-        self.store.mark_suggested(day)
+        self.store.suggestions.save_suggestions(day, rows)
+        self.store.suggestions.mark_suggested(day)
         return rows
 
     def starters(self, n: int = 5) -> list[Paper]:
         """Papers that cover the catalog, for a user with nothing rated yet."""
         ids = _recommender().starter_picks(self.features(), n, exclude=self._excluded())
-        return self.store.get_papers(ids)
+        return self.store.papers.get_papers(ids)
 
     # Feedback -------------------------------------------------------------------------
 
     def dismiss(self, ref: str | int) -> Paper:
         """ "Not for me": never suggest it again, and learn from it."""
-        paper = self.paper(ref)
-        self.store.add_feedback(paper.id, "not_for_me", now=self.clock())
+        paper = self.store.papers.find(ref)
+        self.store.suggestions.add_feedback(paper.id, "not_for_me", now=self.ctx.clock())
         return paper
 
     def snooze(self, ref: str | int, period: str = DEFAULT_SNOOZE) -> tuple[Paper, datetime]:
         """ "Later": keep it out of suggestions for ``period``; it may come back after."""
-        paper = self.paper(ref)
+        paper = self.store.papers.find(ref)
         try:
             length = parse_period(period)
         except WhenError as error:
             raise ServiceError(str(error)) from None
-        until = self.clock() + length
-        self.store.add_feedback(paper.id, "snooze", now=self.clock(), until=until)
+        until = self.ctx.clock() + length
+        self.store.suggestions.add_feedback(paper.id, "snooze", now=self.ctx.clock(), until=until)
         return paper, until
 
     def opened(self, ref: str | int) -> None:
         """The user opened a suggested paper: a mild positive signal."""
-        self.store.add_feedback(self.store.resolve_id(ref), "opened", now=self.clock())
+        self.store.suggestions.add_feedback(
+            self.store.papers.resolve_id(ref), "opened", now=self.ctx.clock()
+        )
 
     def add_interests(self, terms: list[str]) -> list[str]:
         cleaned = [" ".join(t.split()) for t in terms if t.strip()]
         if not cleaned:
             raise ServiceError('give at least one interest, e.g. "causal inference"')
-        self.store.add_interests(cleaned, now=self.clock())
-        return self.store.interests()
+        self.store.suggestions.add_interests(cleaned, now=self.ctx.clock())
+        return self.store.suggestions.interests()
 
     def remove_interests(self, terms: list[str]) -> list[str]:
-        self.store.remove_interests(terms)
-        return self.store.interests()
+        self.store.suggestions.remove_interests(terms)
+        return self.store.suggestions.interests()
 
     def interests(self) -> list[str]:
-        return self.store.interests()
+        return self.store.suggestions.interests()
 
     # How well is it doing? ------------------------------------------------------------
 

@@ -1,60 +1,108 @@
 """The store: the only code that reads or writes SQL.
 
-``open_store(path)`` opens (creating and migrating as needed) one SQLite file and returns a
-:class:`Store` whose methods take and return :mod:`reader.models` values.
+``open_db(path)`` opens (creating and migrating as needed) one SQLite file and returns its
+repositories, one small class per aggregate, all over the one :class:`Connection`. Their
+methods take and return :mod:`reader.models` values. A repository that needs another is
+handed it (:class:`Ingest` gets :class:`Merges`); none inherits from another.
 """
 
 from __future__ import annotations
 
-import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
-from .archive import ArchiveStore
-from .base import NotFound, StoreError, connect, from_iso, to_iso, utc_now
-from .bulk import Incoming
-from .maintenance import MaintenanceStore
-from .papers import AddResult, PaperStore, fts_query
-from .recommend import FeedbackSets, RecommendStore, StoredSuggestion
-from .review import ReviewStore, StoredCard
+from sqlite_utils import Database
+
+from .archive import Archive
+from .base import Connection, connect, from_iso, to_iso, utc_now
+from .bulk import AddResult, BulkLoad, Incoming, Ingest, Outcome
+from .errors import NotFound, StoreError, user_error
+from .feeds import Arrival, FeedRepository, NewArrival
+from .files import Files
+from .maintenance import Finding, Health
+from .merge import Merges, StoredIds
+from .papers import Papers, fts_query
+from .reading import Reading
+from .recommend import CatalogRow, FeedbackSets, StoredSuggestion, Suggestions
+from .review import Reviews, StoredCard
+from .settings import Settings
+from .tags import Tags
 
 
-class Store(PaperStore, ReviewStore, RecommendStore, ArchiveStore, MaintenanceStore):
-    """Every part of the store over one connection."""
+@dataclass(frozen=True)
+class Repositories:
+    """Every repository over one open database."""
 
-    def backup(self, destination: Path) -> None:
-        """A consistent copy through SQLite's online backup API, safe while others write."""
-        destination = Path(destination)
-        if destination.exists():
-            raise StoreError(f"{destination}: already exists; choose another name")
-        try:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            target = sqlite3.connect(str(destination))
-            try:
-                self.db.conn.backup(target)
-            finally:
-                target.close()
-        except (sqlite3.Error, OSError) as error:
-            destination.unlink(missing_ok=True)
-            raise StoreError(f"{destination}: backup failed ({error})") from None
+    conn: Connection
+    papers: Papers
+    reading: Reading
+    tags: Tags
+    reviews: Reviews
+    settings: Settings
+    suggestions: Suggestions
+    merges: Merges
+    ingest: Ingest
+    archive: Archive
+    health: Health
+    files: Files
+    feeds: FeedRepository
+
+    @property
+    def path(self) -> Path:
+        return self.conn.path
+
+    @property
+    def db(self) -> Database:
+        return self.conn.db
+
+    def close(self) -> None:
+        self.conn.close()
 
 
-def open_store(path: Path | str) -> Store:
+def open_db(path: Path | str) -> Repositories:
     path = Path(path)
-    return Store(connect(path), path)
+    conn = Connection(connect(path), path)
+    settings = Settings(conn)
+    merges = Merges(conn)
+    return Repositories(
+        conn=conn,
+        papers=Papers(conn),
+        reading=Reading(conn),
+        tags=Tags(conn),
+        reviews=Reviews(conn),
+        settings=settings,
+        suggestions=Suggestions(conn, settings),
+        merges=merges,
+        ingest=Ingest(conn, merges),
+        archive=Archive(conn),
+        health=Health(conn),
+        files=Files(conn),
+        feeds=FeedRepository(conn),
+    )
 
 
 __all__ = [
     "AddResult",
+    "Arrival",
+    "FeedRepository",
+    "NewArrival",
+    "BulkLoad",
+    "CatalogRow",
+    "Connection",
     "FeedbackSets",
+    "Finding",
     "Incoming",
     "NotFound",
-    "Store",
+    "Outcome",
+    "Repositories",
     "StoreError",
     "StoredCard",
+    "StoredIds",
     "StoredSuggestion",
     "from_iso",
     "fts_query",
-    "open_store",
+    "open_db",
     "to_iso",
+    "user_error",
     "utc_now",
 ]

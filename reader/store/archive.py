@@ -1,7 +1,7 @@
 """The project's own JSON export: read everything a paper carries, and restore it.
 
 Rows are exchanged as plain dicts in the export's own shape (see
-:mod:`reader.service.importing` for the file format). Restoring skips rows that are
+:mod:`reader.service.archive_format` for the file format). Restoring skips rows that are
 already there (same time and value), so importing one export twice changes nothing.
 """
 
@@ -11,8 +11,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from .base import dumps
-from .bulk import ImportStore
+from .base import Connection, dumps
 
 _PAPER_FIELDS = (
     "id", "title", "abstract", "authors", "year", "date", "venue", "arxiv_id", "doi", "url",
@@ -20,22 +19,15 @@ _PAPER_FIELDS = (
 )  # fmt: skip
 
 
-class ArchiveStore(ImportStore):
-    def lookup_ids(self, arxiv_id: str | None, doi: str | None) -> int | None:
-        """The stored paper with this arXiv id or DOI, if any."""
-        for column, value in (("arxiv_id", arxiv_id), ("doi", doi)):
-            if value:
-                found = self._scalar(f"SELECT id FROM papers WHERE {column} = ?", [value])
-                if found is not None:
-                    return int(found)
-        return None
+class Archive:
+    """Everything a paper carries, read for the JSON export and restored from it."""
 
-    def all_paper_ids(self) -> list[int]:
-        return [row[0] for row in self.db.conn.execute("SELECT id FROM papers ORDER BY id")]
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
 
     def iter_archive_papers(self, ids: Sequence[int], *, batch: int = 2000) -> Iterator[dict]:
         """Each paper in ``ids`` order with everything attached to it."""
-        conn = self.db.conn
+        conn = self.conn.db.conn
         for start in range(0, len(ids), batch):
             chunk = list(ids[start : start + batch])
             marks = json.dumps(chunk)
@@ -124,13 +116,15 @@ class ArchiveStore(ImportStore):
         return {
             "interests": [
                 {"term": t, "added_at": a}
-                for t, a in self.db.conn.execute(
+                for t, a in self.conn.db.conn.execute(
                     "SELECT term, added_at FROM interests ORDER BY added_at, term"
                 )
             ],
             "settings": {
                 k: json.loads(v)
-                for k, v in self.db.conn.execute("SELECT key, value FROM settings ORDER BY key")
+                for k, v in self.conn.db.conn.execute(
+                    "SELECT key, value FROM settings ORDER BY key"
+                )
             },
             "suggestions": [
                 {
@@ -141,7 +135,7 @@ class ArchiveStore(ImportStore):
                     "reason": why,
                     "exploration": bool(e),
                 }
-                for d, r, p, s, why, e in self.db.conn.execute(
+                for d, r, p, s, why, e in self.conn.db.conn.execute(
                     "SELECT day, rank, paper_id, score, reason, exploration FROM suggestions"
                     " ORDER BY day, rank"
                 )
@@ -152,7 +146,7 @@ class ArchiveStore(ImportStore):
     def restore_history(self, items: Iterable[tuple[int, dict]]) -> None:
         """Add each exported paper's history to the stored paper ``paper_id``, in one
         transaction, skipping rows it already has."""
-        with self._write() as conn:
+        with self.conn.write() as conn:
             for paper_id, item in items:
                 self._restore_one(conn, paper_id, item)
 
@@ -229,7 +223,7 @@ class ArchiveStore(ImportStore):
     def restore_globals(self, data: dict[str, Any], id_map: dict[int, int]) -> None:
         """Interests and suggestions are added; a setting is restored only where this
         database has none (the user's current choices win)."""
-        with self._write() as conn:
+        with self.conn.write() as conn:
             for interest in data.get("interests") or []:
                 conn.execute(
                     "INSERT OR IGNORE INTO interests (term, added_at) VALUES (?, ?)",

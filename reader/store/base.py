@@ -15,13 +15,13 @@ from sqlite_utils import Database
 from reader.backups import BACKUP_DIR, before_name
 from reader.migrations import MIGRATION_SET, migrations
 
+from .errors import NotFound, StoreError, user_error
+
 BUSY_TIMEOUT_S = 10.0
 """How long a write waits for another process's write to finish before giving up."""
 PAGE_SIZE = 16384
-"""Page size of new databases (SQLite's default is 4,096). Rows here are large (an
-abstract is ~1 KB) and an import writes gigabytes a page at a time: 16 KiB pages took a
-million-paper import's commits from 13.4 s to 8.2 s and the whole from 48.9 s to 43.6 s
-(32 KiB: no better)."""
+"""Page size of new databases (SQLite's default is 4,096): rows are large (an abstract is
+~1 KB), and larger pages make a big import's commits cheaper (docs/benchmarks.md)."""
 DEFERRABLE_INDEXES = {
     "papers_title": "CREATE INDEX papers_title ON papers(title COLLATE NOCASE)",
 }
@@ -29,14 +29,6 @@ DEFERRABLE_INDEXES = {
 one sort instead of a random-order insert per paper. Only the library's sort by title
 uses this one; nothing an import looks up depends on it. :func:`connect` builds any
 that are missing, so an import killed half-way leaves nothing lasting behind."""
-
-
-class StoreError(Exception):
-    """A problem with the database a user can act on; its text is one clear line."""
-
-
-class NotFound(StoreError):
-    pass
 
 
 def to_iso(moment: datetime) -> str:
@@ -58,43 +50,6 @@ def utc_now() -> datetime:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
-
-
-def _friendly(path: Path, error: sqlite3.Error) -> StoreError:
-    message = str(error)
-    if "not a database" in message or "malformed" in message:
-        return StoreError(
-            f"{path}: not a reader database (the file is not SQLite or is damaged); "
-            "point --db at another file or restore a backup"
-        )
-    if "locked" in message or "busy" in message:
-        return StoreError(f"{path}: the database is locked by another program; try again")
-    if "readonly" in message or "read-only" in message:
-        return StoreError(f"{path}: the database is read-only; check the file's permissions")
-    if "unable to open" in message:
-        return StoreError(
-            f"{path}: cannot open the database file (a missing or read-only folder? "
-            "SQLite needs to create files beside it); check the folder's permissions"
-        )
-    if "full" in message:
-        return StoreError(
-            f"{path}: the disk is full (or the database reached its size limit); "
-            "nothing was saved: free some space and try again"
-        )
-    if "disk I/O" in message:
-        return StoreError(
-            f"{path}: the disk failed to read or write ({message}); "
-            "check the disk, then run `reader doctor`"
-        )
-    return StoreError(f"{path}: database error: {message}")
-
-
-def _bad_text(path: Path, error: UnicodeEncodeError) -> StoreError:
-    """Python strings can hold lone surrogates (e.g. from JSON "\\ud800"); UTF-8 cannot."""
-    return StoreError(
-        f"{path}: text holds invalid Unicode (a lone surrogate at position {error.start}) "
-        "that cannot be stored; nothing was saved"
-    )
 
 
 def connect(path: Path) -> Database:
@@ -120,7 +75,7 @@ def connect(path: Path) -> Database:
         db = Database(conn)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        _check_ours(db, path)
+        check_ours(db, path)
         new = not db.table_names()
         if new:
             # Only a new file can take it (an existing one would need a VACUUM).
@@ -132,7 +87,7 @@ def connect(path: Path) -> Database:
         migrations.apply(db)
         ensure_indexes(conn)
     except sqlite3.Error as error:
-        raise _friendly(path, error) from None
+        raise user_error(path, error) from None
     return db
 
 
@@ -154,7 +109,7 @@ def ensure_indexes(conn: sqlite3.Connection) -> list[str]:
 
 @contextmanager
 def write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction on ``conn`` (see :meth:`StoreBase._write`, which adds the
+    """One write transaction on ``conn`` (see :meth:`Connection.write`, which adds the
     error messages): BEGIN IMMEDIATE, or a savepoint when one is open already. Any
     exception, KeyboardInterrupt and a failed COMMIT included, rolls back what it covers.
     """
@@ -182,21 +137,18 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
 def _backup_before_upgrade(conn: sqlite3.Connection, path: Path) -> None:
     """Each migration rolls back on failure, but a copy of the old file also guards
     against a migration that succeeds and is wrong."""
+    from .files import copy_database  # files checks backups with check_ours, below
+
     folder = path.parent / BACKUP_DIR
     try:
-        folder.mkdir(exist_ok=True)
-        target = sqlite3.connect(str(folder / before_name(path.stem, "upgrade", datetime.now())))
-        try:
-            conn.backup(target)
-        finally:
-            target.close()
-    except (OSError, sqlite3.Error) as error:
+        copy_database(conn, folder / before_name(path.stem, "upgrade", datetime.now()))
+    except StoreError as error:
         raise StoreError(
             f"{path}: not upgraded: could not keep a copy of it first in {folder} ({error})"
         ) from None
 
 
-def _check_ours(db: Database, path: Path) -> None:
+def check_ours(db: Database, path: Path) -> None:
     tables = set(db.table_names())
     if not tables:
         return
@@ -219,8 +171,14 @@ def _check_ours(db: Database, path: Path) -> None:
         )
 
 
-class StoreBase:
-    """The connection and transaction helpers the store's parts share."""
+def require_paper(db: Database, paper_id: int) -> None:
+    if not db.execute("SELECT 1 FROM papers WHERE id = ?", [paper_id]).fetchone():
+        raise NotFound(f"no paper with id {paper_id}")
+
+
+class Connection:
+    """The open database and its path, with the transaction and error handling every
+    repository shares (each repository takes one of these)."""
 
     def __init__(self, db: Database, path: Path) -> None:
         self.db = db
@@ -230,18 +188,16 @@ class StoreBase:
         self.db.close()
 
     @contextmanager
-    def _errors(self) -> Iterator[None]:
+    def errors(self) -> Iterator[None]:
         """Database errors (and text SQLite cannot store) inside become one-line
-        StoreErrors."""
+        StoreErrors (see :func:`reader.store.errors.user_error`)."""
         try:
             yield
-        except sqlite3.Error as error:
-            raise _friendly(self.path, error) from None
-        except UnicodeEncodeError as error:
-            raise _bad_text(self.path, error) from None
+        except (sqlite3.Error, UnicodeEncodeError) as error:
+            raise user_error(self.path, error) from None
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
+    def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; database errors become StoreError.
 
         It takes the write lock up front (BEGIN IMMEDIATE): a deferred transaction that
@@ -253,28 +209,20 @@ class StoreBase:
         """
         conn = self.db.conn
         # The rollback happens inside, before a lone surrogate's error is mapped here.
-        with self._errors(), write_transaction(conn):
+        with self.errors(), write_transaction(conn):
             yield conn
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """:meth:`_write` for code that writes through sqlite-utils' table helpers."""
-        with self._write():
+        """:meth:`write` for code that writes through sqlite-utils' table helpers."""
+        with self.write():
             yield self.db
 
-    def _query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        try:
+    def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        with self.errors():
             return list(self.db.query(sql, params))
-        except sqlite3.Error as error:
-            raise _friendly(self.path, error) from None
-        except UnicodeEncodeError as error:
-            raise _bad_text(self.path, error) from None
 
-    def _scalar(self, sql: str, params: Any = ()) -> Any:
-        try:
+    def scalar(self, sql: str, params: Any = ()) -> Any:
+        with self.errors():
             row = self.db.execute(sql, params).fetchone()
-        except sqlite3.Error as error:
-            raise _friendly(self.path, error) from None
-        except UnicodeEncodeError as error:
-            raise _bad_text(self.path, error) from None
         return None if row is None else row[0]

@@ -1,6 +1,6 @@
 """Bulk import: many records per transaction, matched against what is stored.
 
-:meth:`ImportStore.ingest` takes a batch (a few thousand records), folds duplicates
+:meth:`Ingest.ingest` takes a batch (a few thousand records), folds duplicates
 inside it together, looks the rest up by arXiv id, DOI and title key with three indexed
 queries, fills the empty fields of papers already stored, and inserts the new ones with
 ``executemany``. A batch is one transaction, or part of a :class:`BulkLoad`'s, which
@@ -15,7 +15,7 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -23,8 +23,9 @@ from reader.ids import normalize_arxiv_id
 from reader.match import normalize_title, title_hash, title_key
 from reader.models import PaperRecord
 
-from .base import DEFERRABLE_INDEXES, StoreError, dumps, ensure_indexes, index_names, to_iso
-from .merge import FILL_FIELDS, MergeStore, compatible
+from .base import DEFERRABLE_INDEXES, Connection, dumps, ensure_indexes, index_names, to_iso
+from .errors import StoreError
+from .merge import FILL_FIELDS, Merges, compatible
 from .tags import clean_tag
 
 Outcome = Literal["added", "updated", "present", "duplicate"]
@@ -50,22 +51,19 @@ IMPORT_CACHE_KIB = 262_144
 transaction's index pages stay in memory until its commit instead of spilling into the
 WAL mid-way. A fixed size, so memory stays flat however large the file."""
 IMPORT_AUTOMERGE = 16
-"""FTS5 merges index segments once this many share a level (default 4). A bulk import
-writes one large segment per transaction, so it merges them a quarter as often: at a
-million papers the index statement took 7 s per 500,000 papers instead of 9. Put back
-afterwards, so everyday single inserts merge as before; left at 16 by a killed import,
-it costs searches a few more segments to read until the next merge."""
+"""FTS5 merges index segments once this many share a level (default 4); a bulk import
+writes one large segment per transaction, so it merges a quarter as often (the numbers
+are in docs/benchmarks.md). Put back afterwards; left at 16 by a killed import, it only
+costs searches a few more segments until the next merge."""
 FTS_DEFAULT_AUTOMERGE = 4
 SEARCH_INSERT_TRIGGER = "papers_search_insert"
 """m006's trigger that indexes a paper inserted alone."""
 GROUP_RECORDS = 50_000
 GROUP_SECONDS = 2.0
 """A bulk import commits once it has this many records or has held the write lock this
-long, whichever comes first. Every commit writes each index page the transaction
-touched; the title, title-key and DOI indexes are in random order, so a 5,000-paper
-transaction over a million-paper catalog dirtied a page per paper in each, and at that
-size commits took half the import's time. The time cap bounds what an
-interrupt takes back and how long another program waits for the lock."""
+long, whichever comes first: fewer commits write fewer random-order index pages
+(docs/benchmarks.md), and the time cap bounds what an interrupt takes back and how long
+another program waits for the lock."""
 
 
 def _nocase(name: str) -> str:
@@ -155,16 +153,16 @@ def _without_search_trigger(conn: Any) -> Iterator[None]:
 
 
 class BulkLoad:
-    """A long run of :meth:`ImportStore.ingest` batches, several to a transaction.
+    """A long run of :meth:`Ingest.ingest` batches, several to a transaction.
 
-    Pass it to :meth:`ImportStore.ingest` as ``within`` and call :meth:`commit_if_due`
+    Pass it to :meth:`Ingest.ingest` as ``within`` and call :meth:`commit_if_due`
     after each batch: it commits once the open transaction
     holds :data:`GROUP_RECORDS` records or is :data:`GROUP_SECONDS` old, and returns
     True when it did. Until then, an interrupt takes the batches back together.
     """
 
-    def __init__(self, store: ImportStore) -> None:
-        self._store = store
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
         self._records = 0
         self._began = 0.0
         self._automerge: int | None | Literal["unset"] = "unset"
@@ -174,16 +172,16 @@ class BulkLoad:
 
     @property
     def open(self) -> bool:
-        return self._store.db.conn.in_transaction
+        return self._conn.db.conn.in_transaction
 
     def begin(self) -> None:
-        """Take the write lock for the next batches (:meth:`ImportStore.ingest` calls
+        """Take the write lock for the next batches (:meth:`Ingest.ingest` calls
         this), unless a transaction is open. The
         first one also sets :data:`IMPORT_AUTOMERGE`, so a load that writes nothing
         changes nothing."""
         if not self.open:
-            conn = self._store.db.conn
-            with self._store._errors():
+            conn = self._conn.db.conn
+            with self._conn.errors():
                 conn.execute("BEGIN IMMEDIATE")
                 if self._automerge == "unset":
                     row = conn.execute(
@@ -198,7 +196,7 @@ class BulkLoad:
         """Put the automerge setting back as it was (the row removed if there was none)."""
         if self._automerge == "unset":
             return
-        with self._store._write() as conn:
+        with self._conn.write() as conn:
             _set_automerge(conn, self._automerge or FTS_DEFAULT_AUTOMERGE)
             if self._automerge is None:
                 # Setting it updated FTS5's in-memory copy; the row goes, as before.
@@ -218,14 +216,14 @@ class BulkLoad:
         """Commit what is open; True when there was something to commit."""
         if not self.open:
             return False
-        with self._store._errors():
-            self._store.db.conn.execute("COMMIT")
+        with self._conn.errors():
+            self._conn.db.conn.execute("COMMIT")
         self._automerge_committed = self._automerge != "unset"
         return True
 
     def rollback(self) -> None:
         if self.open:
-            self._store.db.conn.execute("ROLLBACK")
+            self._conn.db.conn.execute("ROLLBACK")
         if not self._automerge_committed:
             # The setting went with the transaction (SQLite may have rolled it back
             # itself), and FTS5 rereads it; putting it "back" would write the index's
@@ -233,7 +231,30 @@ class BulkLoad:
             self._automerge = "unset"
 
 
-class ImportStore(MergeStore):
+@dataclass
+class AddResult:
+    """What :meth:`Ingest.add` did: new paper ids, and records that matched a stored paper."""
+
+    added: list[int] = field(default_factory=list)
+    existing: list[int] = field(default_factory=list)
+
+
+class Ingest:
+    """The only way papers get into the database: seeding, ``reader add``, imports and
+    restores all come through :meth:`ingest`, so one set of rules says what is the same
+    paper. A record that proves two stored papers one merges them through ``merges``."""
+
+    def __init__(self, conn: Connection, merges: Merges) -> None:
+        self.conn = conn
+        self.merges = merges
+
+    def add(self, records: Sequence[PaperRecord], *, now: datetime) -> AddResult:
+        """:meth:`ingest` in one transaction, told as new ids and ids already stored."""
+        result = AddResult()
+        for outcome, paper_id in self.ingest(records, now=now):
+            (result.added if outcome == "added" else result.existing).append(paper_id)
+        return result
+
     @contextmanager
     def bulk_import(self, *, defer_indexes: bool = False) -> Iterator[BulkLoad]:
         """A long run of :meth:`ingest` batches, grouped into larger transactions by the
@@ -243,10 +264,10 @@ class ImportStore(MergeStore):
         again at its end; worth it when the run adds many papers for its size.
         On leaving, the open transaction is committed, or rolled back on an exception.
         """
-        conn = self.db.conn
+        conn = self.conn.db.conn
         before = conn.execute("PRAGMA cache_size").fetchone()[0]
         conn.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
-        load = BulkLoad(self)
+        load = BulkLoad(self.conn)
         dropped: list[str] = []
         try:
             if defer_indexes:
@@ -273,17 +294,17 @@ class ImportStore(MergeStore):
                     pass  # a setting for speed only; never hide the import's own error
 
     def _drop_deferrable_indexes(self) -> list[str]:
-        present = index_names(self.db.conn)
+        present = index_names(self.conn.db.conn)
         dropped = [name for name in DEFERRABLE_INDEXES if name in present]
-        with self._write() as conn:
+        with self.conn.write() as conn:
             for name in dropped:
                 conn.execute(f"DROP INDEX {name}")
         return dropped
 
     def ensure_indexes(self) -> list[str]:
         """Build any of :data:`DEFERRABLE_INDEXES` that is missing; returns their names."""
-        with self._errors():
-            return ensure_indexes(self.db.conn)
+        with self.conn.errors():
+            return ensure_indexes(self.conn.db.conn)
 
     def ingest(
         self,
@@ -397,15 +418,15 @@ class ImportStore(MergeStore):
     @contextmanager
     def _batch_transaction(self, within: BulkLoad | None, records: int) -> Iterator[Any]:
         if within is None:
-            with self._write() as conn:
+            with self.conn.write() as conn:
                 yield conn
             return
         within.begin()
         # No savepoint inside a bulk load's transaction: FTS5 writes out its pending index
         # data as a new segment at every savepoint, which undid most of what grouping
         # batches saves. A failure here rolls back the whole group (bulk_import).
-        with self._errors():
-            yield self.db.conn
+        with self.conn.errors():
+            yield self.conn.db.conn
         within.counted(records)
 
     def _match_stored(
@@ -413,7 +434,7 @@ class ImportStore(MergeStore):
     ) -> list[int | None]:
         """The stored paper each slot is, or None; merges stored papers a slot proves
         to be one."""
-        conn = self.db.conn
+        conn = self.conn.db.conn
         info: dict[int, tuple[str | None, str | None]] = {}
 
         def lookup(column: str, values: list[Any], keyed: str = "") -> dict[str, list[int]]:
@@ -464,7 +485,7 @@ class ImportStore(MergeStore):
             for other in found[1:]:
                 a, b = info[keep], info[other]
                 if compatible(a[0], a[1], b[0], b[1]):
-                    self._merge_into(keep, other)
+                    self.merges.merge_into(keep, other)
                     merged_into[other] = keep
                     info[keep] = (a[0] or b[0], a[1] or b[1])
             result.append(keep)
@@ -478,7 +499,7 @@ class ImportStore(MergeStore):
         for i, extra in enumerate(extras):
             if matches[i] is not None or extra is None or extra.paper_id is None:
                 continue
-            row = self.db.conn.execute(
+            row = self.conn.db.conn.execute(
                 "SELECT title FROM papers WHERE id = ?", [extra.paper_id]
             ).fetchone()
             if row and normalize_title(row[0]) == normalize_title(slots[i].title):
@@ -549,7 +570,7 @@ class ImportStore(MergeStore):
             sets = ", ".join(f"{name} = ?" for name in fills)
             conn.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*fills.values(), paper_id])
             if "authors" in fills:
-                self._rekey(conn, paper_id)
+                self.merges.rekey(conn, paper_id)
             changed.add(paper_id)
         return changed
 

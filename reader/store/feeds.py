@@ -1,26 +1,20 @@
 """The arXiv inbox's tables (m008): subscriptions, harvest state, arrivals.
 
-A plain repository over one sqlite-utils :class:`~sqlite_utils.Database`: it is given the
-database, holds no other state, and writes only its own three tables. Papers themselves
-go in through the store's one insert path, never from here.
+A repository over the one :class:`~reader.store.base.Connection`: it writes only its own
+three tables. Papers themselves go in through the store's one insert path
+(:class:`~reader.store.bulk.Ingest`), never from here.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any, cast
-
-from sqlite_utils import Database
 
 from reader.harvest.plan import Subscription, SubscriptionKind
 
-# The store's one place that turns SQLite errors into one-line messages.
-from .base import _bad_text, _friendly, to_iso, write_transaction
+from .base import Connection, to_iso
 
 __all__ = ["Arrival", "FeedRepository", "NewArrival"]
 
@@ -53,15 +47,15 @@ class Arrival:
 
 
 class FeedRepository:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
 
     # --- subscriptions ---------------------------------------------------------------
 
     def add_subscriptions(self, subs: Sequence[Subscription], *, now: datetime) -> list[bool]:
         """Add each subscription; per subscription, False when it was there already."""
         added = []
-        with self._write() as conn:
+        with self.conn.write() as conn:
             for sub in subs:
                 # Not INSERT OR IGNORE: that would also skip a CHECK failure in silence.
                 cursor = conn.execute(
@@ -75,7 +69,7 @@ class FeedRepository:
     def remove_subscriptions(self, subs: Sequence[Subscription]) -> list[bool]:
         """Remove each subscription; per subscription, False when it was not there."""
         removed = []
-        with self._write() as conn:
+        with self.conn.write() as conn:
             for sub in subs:
                 cursor = conn.execute(
                     "DELETE FROM feed_subscriptions WHERE kind = ? AND value = ?",
@@ -95,7 +89,7 @@ class FeedRepository:
         return date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
 
     def set_last_harvest(self, day: date, *, now: datetime, source: str = "arxiv") -> None:
-        with self._write() as conn:
+        with self.conn.write() as conn:
             conn.execute(
                 "INSERT INTO harvest_state (source, last_harvest, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (source) DO UPDATE SET last_harvest = excluded.last_harvest, "
@@ -112,7 +106,7 @@ class FeedRepository:
         return {source.removeprefix("oai:"): token for source, token in rows}
 
     def set_resumption_token(self, set_spec: str, token: str | None, *, now: datetime) -> None:
-        with self._write() as conn:
+        with self.conn.write() as conn:
             conn.execute(
                 "INSERT INTO harvest_state (source, resumption_token, updated_at) "
                 "VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE SET "
@@ -126,7 +120,7 @@ class FeedRepository:
         """Store the arrivals not stored yet (same paper, day and announce type); returns
         how many were new. One transaction: all or nothing."""
         count = 0
-        with self._write() as conn:
+        with self.conn.write() as conn:
             for a in arrivals:
                 cursor = conn.execute(
                     """INSERT INTO arrivals (paper_id, day, source, announce_type, version,
@@ -168,40 +162,8 @@ class FeedRepository:
         )
         return {paper_id: version for paper_id, version in rows}
 
-    def paper_ids_by_arxiv_id(self, arxiv_ids: Sequence[str]) -> dict[str, int]:
-        """Stored papers with these arXiv ids (a read; papers are written elsewhere)."""
-        found: dict[str, int] = {}
-        unique = list(dict.fromkeys(arxiv_ids))
-        for start in range(0, len(unique), 500):
-            chunk = unique[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            rows = self._rows(
-                f"SELECT arxiv_id, id FROM papers WHERE arxiv_id IN ({marks})", chunk
-            )
-            found.update({arxiv_id: paper_id for arxiv_id, paper_id in rows})
-        return found
-
     # --- plumbing --------------------------------------------------------------------
 
-    @property
-    def _path(self) -> Path:
-        name = self.db.conn.execute("PRAGMA database_list").fetchone()[2]
-        return Path(name or ":memory:")
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        conn = self.db.conn
-        try:
-            with write_transaction(conn):
-                yield conn
-        except sqlite3.Error as error:
-            raise _friendly(self._path, error) from None
-        except UnicodeEncodeError as error:
-            raise _bad_text(self._path, error) from None
-
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        try:
-            return list(self.db.execute(sql, list(params)).fetchall())
-        except sqlite3.Error as error:
-            raise _friendly(self._path, error) from None
-
+        with self.conn.errors():
+            return list(self.conn.db.execute(sql, list(params)).fetchall())

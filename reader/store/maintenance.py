@@ -7,19 +7,14 @@ ratings, notes, reading history) is reported, never deleted.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from urllib.parse import quote
-
-from sqlite_utils import Database
 
 from reader.migrations import SEARCH_TOKENIZE
 
-from .base import BUSY_TIMEOUT_S, StoreBase, StoreError, _check_ours, _friendly
+from .base import Connection
+from .errors import StoreError
 
 # Rows that belong to a paper, by table: (table, column). Orphans here are the user's data
 # (a rating of a paper that no longer exists): reported, never deleted.
@@ -74,22 +69,25 @@ def _clip(lines: list[str]) -> list[str]:
     return [*lines[:_MAX_DETAILS], f"... and {len(lines) - _MAX_DETAILS} more"]
 
 
-class MaintenanceStore(StoreBase):
+class Health:
+    """The doctor's checks (read only) and its repairs of derived data."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
     # Checks (read only) ----------------------------------------------------------------
 
     def integrity_check(self) -> list[str]:
         """SQLite's own check of every page and index; ``["ok"]`` when healthy."""
         try:
-            return [row[0] for row in self.db.execute("PRAGMA integrity_check")]
+            return [row[0] for row in self.conn.db.execute("PRAGMA integrity_check")]
         except sqlite3.DatabaseError as error:
             return [str(error)]
 
     def foreign_key_check(self) -> list[tuple[str, int, str]]:
         """Rows whose reference points at nothing: (table, rowid, referenced table)."""
-        try:
-            rows = self.db.execute("PRAGMA foreign_key_check").fetchall()
-        except sqlite3.Error as error:
-            raise _friendly(self.path, error) from None
+        with self.conn.errors():
+            rows = self.conn.db.execute("PRAGMA foreign_key_check").fetchall()
         return [(row[0], row[1], row[2]) for row in rows]
 
     def search_index_problems(self) -> list[str]:
@@ -109,21 +107,21 @@ class MaintenanceStore(StoreBase):
         try:
             # FTS5's own check of the index's structure; it writes nothing, but sqlite3
             # opens a transaction for any INSERT, so end it.
-            self.db.execute("INSERT INTO search(search) VALUES ('integrity-check')")
+            self.conn.db.execute("INSERT INTO search(search) VALUES ('integrity-check')")
         except sqlite3.DatabaseError as error:
             problems.append(f"the index's own check failed: {error}")
         finally:
-            if self.db.conn.in_transaction:
-                self.db.conn.rollback()
-        if "bulk_insert" in self.db.table_names() and self._scalar(
+            if self.conn.db.conn.in_transaction:
+                self.conn.db.conn.rollback()
+        if "bulk_insert" in self.conn.db.table_names() and self.conn.scalar(
             "SELECT count(*) FROM bulk_insert"
         ):
             # The importer's marker outlived its transaction: new papers go unindexed.
             problems.append("a bulk import's marker row was left behind")
-        missing = self._scalar(
+        missing = self.conn.scalar(
             "SELECT count(*) FROM papers WHERE id NOT IN (SELECT id FROM search_docsize)"
         )
-        extra = self._scalar(
+        extra = self.conn.scalar(
             "SELECT count(*) FROM search_docsize WHERE id NOT IN (SELECT id FROM papers)"
         )
         stale = len(self._stale_search_entries(compare_all=not extra))
@@ -141,7 +139,7 @@ class MaintenanceStore(StoreBase):
         ``compare_all`` says the index has no entry for a paper that does not exist, so
         its terms need no filtering (the filter costs a lookup per word occurrence).
         """
-        conn = self.db.conn
+        conn = self.conn.db.conn
         self._drop_search_twin()
         try:
             conn.executescript(
@@ -188,7 +186,7 @@ class MaintenanceStore(StoreBase):
             self._drop_search_twin()
 
     def _drop_search_twin(self) -> None:
-        self.db.conn.executescript(
+        self.conn.db.conn.executescript(
             f"""
             DROP TABLE IF EXISTS temp.{_LIVE_TERMS};
             DROP TABLE IF EXISTS temp.{_TWIN_TERMS};
@@ -200,16 +198,16 @@ class MaintenanceStore(StoreBase):
         """Rows pointing at a paper or tag that does not exist, counted by table (only
         possible if something wrote with foreign keys off)."""
         found: dict[str, int] = {}
-        tables = set(self.db.table_names())
+        tables = set(self.conn.db.table_names())
         for table, column in (*_USER_ROWS, *_DERIVED_ROWS):
             if table not in tables:
                 continue
-            count = self._scalar(
+            count = self.conn.scalar(
                 f"SELECT count(*) FROM {table} WHERE {column} NOT IN (SELECT id FROM papers)"
             )
             if count:
                 found[table] = int(count)
-        dangling_tags = self._scalar(
+        dangling_tags = self.conn.scalar(
             "SELECT count(*) FROM paper_tags WHERE tag_id NOT IN (SELECT id FROM tags)"
         )
         if dangling_tags:
@@ -219,7 +217,7 @@ class MaintenanceStore(StoreBase):
     def unused_tags(self) -> list[str]:
         return [
             row["name"]
-            for row in self._query(
+            for row in self.conn.query(
                 "SELECT name FROM tags WHERE id NOT IN (SELECT tag_id FROM paper_tags) "
                 "ORDER BY name COLLATE NOCASE"
             )
@@ -228,14 +226,16 @@ class MaintenanceStore(StoreBase):
     def same_title_groups(self) -> list[list[int]]:
         """Papers whose titles are equal ignoring case and surrounding spaces: likely
         duplicates, left for the user to merge."""
-        groups = self._query(
+        groups = self.conn.query(
             "SELECT group_concat(id) AS ids FROM papers "
             "GROUP BY lower(trim(title)) HAVING count(*) > 1 ORDER BY min(id)"
         )
         return [sorted(int(i) for i in row["ids"].split(",")) for row in groups]
 
     def feature_cache_names(self) -> list[str]:
-        return [row["name"] for row in self._query("SELECT name FROM feature_cache ORDER BY name")]
+        return [
+            row["name"] for row in self.conn.query("SELECT name FROM feature_cache ORDER BY name")
+        ]
 
     def check_health(self, progress: Callable[[str], None] | None = None) -> list[Finding]:
         """Every check, in the order a user would want to read them. A check that cannot
@@ -296,32 +296,28 @@ class MaintenanceStore(StoreBase):
         details = [f"papers {', '.join(map(str, g))} share a title" for g in groups]
         return Finding("duplicates", not groups, _clip(details))
 
-    def save_copy(self, destination: Path) -> None:
-        """A consistent single-file copy of this database (see :func:`copy_database`)."""
-        copy_database(self.db.conn, destination)
-
     # Repairs (derived data only) --------------------------------------------------------
 
     def rebuild_search_index(self) -> int:
         """Rebuild the full-text index from the papers and notes (FTS5's ``'rebuild'``
         reads them through ``search_source``); returns the number of papers indexed."""
-        with self.transaction() as db:
+        with self.conn.transaction() as db:
             if "bulk_insert" in db.table_names():
                 db.execute("DELETE FROM bulk_insert")
             db.execute("INSERT INTO search(search) VALUES ('rebuild')")
             db.execute("INSERT INTO search(search) VALUES ('optimize')")
-            return int(self._scalar("SELECT count(*) FROM search_docsize"))
+            return int(self.conn.scalar("SELECT count(*) FROM search_docsize"))
 
     def reset_feature_cache(self) -> int:
         """Drop the recommender's cached features; they are rebuilt on the next use."""
-        with self.transaction() as db:
+        with self.conn.transaction() as db:
             return int(db.execute("DELETE FROM feature_cache").rowcount)
 
     def remove_derived_orphans(self) -> int:
         """Delete tag links and saved suggestions that point at nothing, and tags on no
         paper; returns rows deleted."""
         deleted = 0
-        with self.transaction() as db:
+        with self.conn.transaction() as db:
             for table, column in _DERIVED_ROWS:
                 deleted += db.execute(
                     f"DELETE FROM {table} WHERE {column} NOT IN (SELECT id FROM papers)"
@@ -352,144 +348,3 @@ def _differing_terms(live: Iterator[tuple], twin: Iterator[tuple]) -> list[str]:
                 found.append(a[0])
             a, b = next(live, None), next(twin, None)
     return found
-
-
-# Whole files: copies, checks and restores -----------------------------------------------
-
-
-def copy_database(source: sqlite3.Connection, destination: Path) -> None:
-    """A consistent copy of ``source`` through SQLite's online backup API (safe while
-    other processes write), as one self-contained file (rollback journal, no -wal).
-
-    It is written under a temporary name and renamed at the end, so a crash never leaves
-    a half-written file under the real name. ``destination`` must not exist.
-    """
-    if destination.exists():
-        raise StoreError(f"{destination}: already exists; choose another name")
-    partial = destination.with_name(destination.name + ".partial")
-    try:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        partial.unlink(missing_ok=True)
-        target = sqlite3.connect(str(partial))
-        try:
-            source.backup(target)
-            target.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            target.close()
-        with open(partial, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial, destination)
-    except (sqlite3.Error, OSError) as error:
-        partial.unlink(missing_ok=True)
-        raise StoreError(f"{destination}: backup failed ({error})") from None
-
-
-def _open_read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
-
-
-def check_backup(path: Path) -> None:
-    """Raise :class:`StoreError` unless ``path`` is a healthy reader database that this
-    version can open. Reads only."""
-    if not path.is_file():
-        raise StoreError(f"{path}: no such backup file")
-    try:
-        conn = _open_read_only(path)
-    except sqlite3.Error as error:
-        raise _friendly(path, error) from None
-    try:
-        db = Database(conn)
-        if not db.table_names():
-            raise StoreError(f"{path}: empty, not a reader database; not restored")
-        _check_ours(db, path)
-        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-        if problems != ["ok"]:
-            raise StoreError(f"{path}: the backup is damaged ({problems[0]}); pick another")
-    except sqlite3.Error as error:
-        raise _friendly(path, error) from None
-    finally:
-        conn.close()
-
-
-def database_state(path: Path) -> str:
-    """``missing``, ``healthy`` (a reader database SQLite can read), ``damaged`` (not
-    SQLite, or failing its quick check) or ``foreign`` (another program's database)."""
-    if not path.exists():
-        return "missing"
-    try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
-    except sqlite3.Error:
-        return "damaged"
-    try:
-        db = Database(conn)
-        if not db.table_names():
-            return "missing"
-        try:
-            _check_ours(db, path)
-        except StoreError as error:
-            return "foreign" if "not a reader database" in str(error) else "healthy"
-        quick = conn.execute("PRAGMA quick_check").fetchone()[0]
-        return "healthy" if quick == "ok" else "damaged"
-    except sqlite3.Error:
-        return "damaged"
-    finally:
-        conn.close()
-
-
-def copy_aside(path: Path, destination: Path) -> None:
-    """Keep a copy of the database at ``path`` as it is, before it is replaced: through
-    the backup API when SQLite can read it, else the raw files (with its -wal)."""
-    if database_state(path) == "healthy":
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
-        try:
-            copy_database(conn, destination)
-        finally:
-            conn.close()
-        return
-    try:
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, destination)
-        wal = path.with_name(path.name + "-wal")
-        if wal.exists():
-            shutil.copy2(wal, destination.with_name(destination.name + "-wal"))
-    except OSError as error:
-        raise StoreError(
-            f"{destination}: cannot keep a copy of the current database ({error})"
-        ) from None
-
-
-def restore_database(backup: Path, target: Path) -> None:
-    """Replace the database at ``target`` with ``backup`` (checked first).
-
-    A healthy target is overwritten page by page through the backup API, under SQLite's
-    locks, so another process that has it open (the app) sees the restored data on its
-    next read. A damaged one is replaced as a file: close other programs first. The
-    caller keeps a copy of the current state before calling this.
-    """
-    check_backup(backup)
-    state = database_state(target)
-    if state == "foreign":
-        raise StoreError(
-            f"{target}: this SQLite file is not a reader database; refusing to replace it"
-        )
-    source = _open_read_only(backup)
-    try:
-        if state == "healthy":
-            conn = sqlite3.connect(str(target), timeout=BUSY_TIMEOUT_S)
-            try:
-                source.backup(conn)
-            finally:
-                conn.close()
-            return
-        fresh = target.with_name(target.name + ".restoring")
-        fresh.unlink(missing_ok=True)
-        copy_database(source, fresh)
-        for suffix in ("-wal", "-shm", "-journal"):
-            target.with_name(target.name + suffix).unlink(missing_ok=True)
-        os.replace(fresh, target)
-    except sqlite3.Error as error:
-        raise _friendly(target, error) from None
-    except OSError as error:
-        raise StoreError(f"{target}: restore failed ({error})") from None
-    finally:
-        source.close()

@@ -15,7 +15,8 @@ from typing import Any
 
 from reader.match import title_hash, title_key
 
-from .base import NotFound, StoreBase, StoreError
+from .base import Connection
+from .errors import NotFound, StoreError
 
 FILL_FIELDS = (
     "abstract", "authors", "year", "date", "venue", "arxiv_id", "doi", "url", "code_url",
@@ -47,7 +48,12 @@ def compatible(a_arxiv: Any, a_doi: Any, b_arxiv: Any, b_doi: Any) -> bool:
     return not (a_doi and b_doi and a_doi != b_doi)
 
 
-class MergeStore(StoreBase):
+class Merges:
+    """Title keys, merging two stored papers, and finding stored duplicates."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
     # Title keys --------------------------------------------------------------------------
 
     def refresh_title_keys(self, *, batch: int = 5000) -> int:
@@ -55,7 +61,7 @@ class MergeStore(StoreBase):
         or edited since); returns how many were computed."""
         done = 0
         while True:
-            with self._write() as conn:
+            with self.conn.write() as conn:
                 rows = conn.execute(
                     "SELECT id, title, authors FROM papers WHERE title_hash IS NULL LIMIT ?",
                     [batch],
@@ -75,12 +81,12 @@ class MergeStore(StoreBase):
         """Merge paper ``drop`` into paper ``keep`` in one transaction."""
         if keep == drop:
             raise StoreError(f"cannot merge paper {keep} with itself")
-        with self._write():
-            self._merge_into(keep, drop)
+        with self.conn.write():
+            self.merge_into(keep, drop)
 
-    def _merge_into(self, keep: int, drop: int) -> None:
+    def merge_into(self, keep: int, drop: int) -> None:
         """The merge itself; the caller holds a write transaction."""
-        conn = self.db.conn
+        conn = self.conn.db.conn
         rows = {
             row[0]: row
             for row in conn.execute(
@@ -127,9 +133,9 @@ class MergeStore(StoreBase):
             conn.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*fills.values(), keep])
         conn.execute("DELETE FROM papers WHERE id = ?", [drop])
         if "authors" in fills:
-            self._rekey(conn, keep)
+            self.rekey(conn, keep)
 
-    def _rekey(self, conn: sqlite3.Connection, paper_id: int) -> None:
+    def rekey(self, conn: sqlite3.Connection, paper_id: int) -> None:
         """Compute the title key and its hash of a paper whose authors were just filled
         in (m007's trigger reset both), for the next lookups in the same transaction."""
         title, authors = conn.execute(
@@ -161,12 +167,12 @@ class MergeStore(StoreBase):
     def _paper_references(self) -> list[tuple[str, str]]:
         """Every (table, column) with a foreign key to papers, except those moved by hand."""
         found = []
-        for (table,) in self.db.conn.execute(
+        for (table,) in self.conn.db.conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%REFERENCES%'"
         ):
             if table in _SPECIAL:
                 continue
-            for fk in self.db.conn.execute(f'PRAGMA foreign_key_list("{table}")'):
+            for fk in self.conn.db.conn.execute(f'PRAGMA foreign_key_list("{table}")'):
                 if fk[2] == "papers":
                     found.append((table, fk[3]))
         return found
@@ -182,7 +188,7 @@ class MergeStore(StoreBase):
         """
         self.refresh_title_keys()
         groups: list[list[StoredIds]] = []
-        cursor = self.db.conn.execute(
+        cursor = self.conn.db.conn.execute(
             "SELECT id, title, arxiv_id, doi, title_key FROM papers WHERE title_hash IN ("
             " SELECT title_hash FROM papers WHERE title_hash != 0"
             " GROUP BY title_hash HAVING count(*) > 1) ORDER BY title_key, id"
@@ -195,7 +201,7 @@ class MergeStore(StoreBase):
                 current = []
             current.append(item)
         groups.extend(_split_compatible(current))
-        for row in self.db.conn.execute(
+        for row in self.conn.db.conn.execute(
             "SELECT a.id, a.title, a.arxiv_id, a.doi, a.title_key,"
             " b.id, b.title, b.arxiv_id, b.doi, b.title_key"
             " FROM papers a JOIN papers b ON b.arxiv_id = substr(a.doi, 16)"

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from reader.ids import normalize_arxiv_id
-from reader.models import Paper, PaperRecord, Status
+from reader.models import EVERY_PAPER, Paper, PaperQuery, Status
 
-from .base import NotFound, _friendly, dumps, from_iso, to_iso
-from .reading import ReadingStore
+from .base import Connection, from_iso
+from .errors import NotFound
 
 # The user's current state of each paper, as columns next to the paper's own.
 _PAPER_COLUMNS = """
@@ -50,14 +47,6 @@ SORT_COLUMNS = {
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MIN_PREFIX = 3
-
-
-@dataclass
-class AddResult:
-    """What a batch insert did: new paper ids, and records that matched a stored paper."""
-
-    added: list[int] = field(default_factory=list)
-    existing: list[int] = field(default_factory=list)
 
 
 def fts_query(text: str, *, prefix_last: bool = True) -> str | None:
@@ -99,63 +88,17 @@ def _paper_from_row(row: dict[str, Any]) -> Paper:
     )
 
 
-def _record_row(record: PaperRecord) -> dict[str, Any]:
-    return {
-        "title": record.title,
-        "abstract": record.abstract,
-        "authors": dumps(list(record.authors)),
-        "year": record.year,
-        "date": record.date,
-        "venue": record.venue,
-        "arxiv_id": record.arxiv_id,
-        "doi": record.doi,
-        "url": record.url,
-        "code_url": record.code_url,
-        "pdf_path": record.pdf_path,
-        "source": record.source,
-    }
+class Papers:
+    """Reading papers with the user's state: one, a page, a count, a search."""
 
-
-class PaperStore(ReadingStore):
-    def add_papers(self, records: Iterable[PaperRecord], *, now: datetime) -> AddResult:
-        """Insert records in one transaction; a record whose arXiv id or DOI is already
-        stored is not inserted again (its id goes to ``existing``)."""
-        result = AddResult()
-        added_at = to_iso(now)
-        with self.transaction() as db:
-            for record in records:
-                found = self._find_by_ids(record.arxiv_id, record.doi)
-                if found is not None:
-                    result.existing.append(found)
-                    continue
-                row = _record_row(record)
-                row["added_at"] = added_at
-                cursor = db.execute(
-                    f"INSERT INTO papers ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
-                    list(row.values()),
-                )
-                paper_id = int(cursor.lastrowid or 0)
-                if record.tags:
-                    self._attach_tags(paper_id, record.tags)
-                result.added.append(paper_id)
-        return result
-
-    def _find_by_ids(self, arxiv_id: str | None, doi: str | None) -> int | None:
-        if arxiv_id:
-            row = self.db.execute("SELECT id FROM papers WHERE arxiv_id = ?", [arxiv_id]).fetchone()
-            if row:
-                return int(row[0])
-        if doi:
-            row = self.db.execute("SELECT id FROM papers WHERE doi = ?", [doi]).fetchone()
-            if row:
-                return int(row[0])
-        return None
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
 
     def ids_with_titles(self, titles: Iterable[str]) -> dict[str, int]:
         """Stored papers whose title equals one of ``titles``, ignoring case."""
         found: dict[str, int] = {}
         for title in titles:
-            row = self.db.execute(
+            row = self.conn.db.execute(
                 "SELECT id FROM papers WHERE title = ? COLLATE NOCASE", [title]
             ).fetchone()
             if row:
@@ -163,18 +106,18 @@ class PaperStore(ReadingStore):
         return found
 
     def paper_count(self) -> int:
-        return int(self._scalar("SELECT count(*) FROM papers"))
+        return int(self.conn.scalar("SELECT count(*) FROM papers"))
 
     def resolve_id(self, ref: str | int) -> int:
         """A paper's numeric id from what a user typed: ``12`` or an arXiv id/URL."""
         text = str(ref).strip()
         if text.isdigit():
-            if self._scalar("SELECT 1 FROM papers WHERE id = ?", [int(text)]):
+            if self.conn.scalar("SELECT 1 FROM papers WHERE id = ?", [int(text)]):
                 return int(text)
             raise NotFound(f"no paper with id {text}")
         arxiv_id = normalize_arxiv_id(text)
         if arxiv_id:
-            found = self._scalar("SELECT id FROM papers WHERE arxiv_id = ?", [arxiv_id])
+            found = self.conn.scalar("SELECT id FROM papers WHERE arxiv_id = ?", [arxiv_id])
             if found is not None:
                 return int(found)
             raise NotFound(f"no paper with arXiv id {arxiv_id}")
@@ -182,8 +125,12 @@ class PaperStore(ReadingStore):
             f"not a paper id: {text!r} (use the number from `reader list` or an arXiv id)"
         )
 
+    def find(self, ref: str | int) -> Paper:
+        """The paper a user referred to (see :meth:`resolve_id`)."""
+        return self.get_paper(self.resolve_id(ref))
+
     def get_paper(self, paper_id: int) -> Paper:
-        rows = self._query(f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.id = ?", [paper_id])
+        rows = self.conn.query(f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.id = ?", [paper_id])
         if not rows:
             raise NotFound(f"no paper with id {paper_id}")
         return _paper_from_row(rows[0])
@@ -196,85 +143,61 @@ class PaperStore(ReadingStore):
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            for row in self._query(
+            for row in self.conn.query(
                 f"SELECT {_PAPER_COLUMNS} FROM papers p WHERE p.id IN ({marks})", chunk
             ):
                 by_id[row["id"]] = _paper_from_row(row)
         return [by_id[i] for i in ids if i in by_id]
 
-    def _filters(
-        self,
-        status: Status | None,
-        tag: str | None,
-        min_stars: int | None,
-        query: str | None = None,
-    ) -> tuple[str, str, list[Any]]:
+    def _filters(self, selection: PaperQuery) -> tuple[str, str, list[Any]]:
         """(FROM clause, WHERE clause, parameters) selecting papers by state and words."""
         source = "papers p"
         clauses: list[str] = []
         params: list[Any] = []
-        if query is not None:
-            match = fts_query(query)
+        if selection.query is not None:
+            match = fts_query(selection.query)
             # No words at all matches nothing, like a search for nothing.
             source = (
                 "papers p JOIN (SELECT rowid AS id, bm25(search, 10.0, 2.0, 4.0, 3.0) AS score"
                 " FROM search WHERE search MATCH ?) hits ON hits.id = p.id"
             )
             params.append(match or '""')
-        if status is not None:
+        if selection.status is not None:
             clauses.append(f"{_CURRENT_STATUS} = ?")
-            params.append(str(status))
-        if tag is not None:
+            params.append(str(selection.status))
+        if selection.tag is not None:
             clauses.append(
                 "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id"
                 " WHERE t.name = ? COLLATE NOCASE)"
             )
-            params.append(tag)
-        if min_stars is not None:
+            params.append(selection.tag)
+        if selection.stars is not None:
             clauses.append(f"coalesce({_CURRENT_STARS}, 0) >= ?")
-            params.append(min_stars)
+            params.append(selection.stars)
         return source, (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    def list_papers(
-        self,
-        *,
-        query: str | None = None,
-        status: Status | None = None,
-        tag: str | None = None,
-        min_stars: int | None = None,
-        sort: str = "id",
-        descending: bool = False,
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> list[Paper]:
-        """One page of papers. With ``query``, only papers matching its words (title,
+    def list_papers(self, selection: PaperQuery = EVERY_PAPER) -> list[Paper]:
+        """One page of papers. With a ``query``, only papers matching its words (title,
         abstract, authors, notes); sort "relevance" then puts the best match first."""
-        source, where, params = self._filters(status, tag, min_stars, query)
-        if sort == "relevance" and query is None:
+        source, where, params = self._filters(selection)
+        sort = selection.sort
+        if sort == "relevance" and selection.query is None:
             sort = "id"
-        order = SORT_COLUMNS.get(sort, "p.id") + (" DESC" if descending else "")
+        order = SORT_COLUMNS.get(sort, "p.id") + (" DESC" if selection.order == "desc" else "")
         sql = f"SELECT p.id FROM {source}{where} ORDER BY {order}, p.id"
-        if limit is not None:
+        if selection.limit is not None:
             sql += " LIMIT ? OFFSET ?"
-            params += [limit, offset]
-        try:
-            ids = [row[0] for row in self.db.execute(sql, params).fetchall()]
-        except sqlite3.Error as error:
-            raise _friendly(self.path, error) from None
+            params += [selection.limit, selection.offset]
+        with self.conn.errors():
+            ids = [row[0] for row in self.conn.db.execute(sql, params).fetchall()]
         return self.get_papers(ids)
 
-    def count_papers(
-        self,
-        *,
-        query: str | None = None,
-        status: Status | None = None,
-        tag: str | None = None,
-        min_stars: int | None = None,
-    ) -> int:
-        source, where, params = self._filters(status, tag, min_stars, query)
+    def count_papers(self, selection: PaperQuery = EVERY_PAPER) -> int:
+        """How many papers ``selection`` holds on all its pages."""
+        source, where, params = self._filters(selection)
         if source == "papers p" and not where:
             return self.paper_count()
-        return int(self._scalar(f"SELECT count(*) FROM {source}{where}", params))
+        return int(self.conn.scalar(f"SELECT count(*) FROM {source}{where}", params))
 
     def search(self, text: str, *, limit: int = 50) -> list[Paper]:
         """Papers matching every word of ``text`` in title, abstract, authors or notes,
@@ -282,7 +205,7 @@ class PaperStore(ReadingStore):
         query = fts_query(text)
         if query is None:
             return []
-        rows = self._query(
+        rows = self.conn.query(
             f"""SELECT {_PAPER_COLUMNS} FROM search
                 JOIN papers p ON p.id = search.rowid
                 WHERE search MATCH ?
@@ -292,21 +215,59 @@ class PaperStore(ReadingStore):
         )
         return [_paper_from_row(row) for row in rows]
 
-    def update_paper(self, paper_id: int, **fields: Any) -> None:
-        allowed = {"title", "abstract", "venue", "year", "date", "url", "code_url", "pdf_path"}
-        unknown = set(fields) - allowed
-        if unknown:
-            raise ValueError(f"cannot update {sorted(unknown)}")
-        if not fields:
-            return
-        sets = ", ".join(f"{name} = ?" for name in fields)
-        with self.transaction() as db:
-            db.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*fields.values(), paper_id])
-
     def catalog_version(self) -> str:
         """Changes whenever a paper's text is added, edited or removed."""
-        count, max_id = self.db.execute(
+        count, max_id = self.conn.db.execute(
             "SELECT count(*), coalesce(max(id), 0) FROM papers"
         ).fetchone()
-        edits = self._scalar("SELECT edits FROM catalog_state WHERE id = 1") or 0
+        edits = self.conn.scalar("SELECT edits FROM catalog_state WHERE id = 1") or 0
         return f"{count}:{max_id}:{edits}"
+
+    def lookup_ids(self, arxiv_id: str | None, doi: str | None) -> int | None:
+        """The stored paper with this arXiv id or DOI, if any."""
+        for column, value in (("arxiv_id", arxiv_id), ("doi", doi)):
+            if value:
+                found = self.conn.scalar(f"SELECT id FROM papers WHERE {column} = ?", [value])
+                if found is not None:
+                    return int(found)
+        return None
+
+    def ids_by_arxiv_id(self, arxiv_ids: Sequence[str]) -> dict[str, int]:
+        """Stored papers with these arXiv ids (chunked: SQLite caps a statement's values)."""
+        found: dict[str, int] = {}
+        unique = list(dict.fromkeys(arxiv_ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row in self.conn.query(
+                f"SELECT arxiv_id, id FROM papers WHERE arxiv_id IN ({marks})", chunk
+            ):
+                found[row["arxiv_id"]] = row["id"]
+        return found
+
+    def update_version(self, paper_id: int, *, title: str, abstract: str | None) -> None:
+        """A newer arXiv version's title and abstract replace the stored ones (the
+        search index and the catalog's edit count follow through triggers). An empty
+        abstract never replaces a stored one."""
+        with self.conn.write() as conn:
+            cursor = conn.execute(
+                "UPDATE papers SET title = ?, abstract = coalesce(?, abstract) WHERE id = ?",
+                [title, abstract or None, paper_id],
+            )
+            if cursor.rowcount == 0:
+                raise NotFound(f"no paper with id {paper_id}")
+
+    def all_paper_ids(self) -> list[int]:
+        return [row[0] for row in self.conn.db.conn.execute("SELECT id FROM papers ORDER BY id")]
+
+    def paper_titles(self, ids: Iterable[int]) -> dict[int, str]:
+        found: dict[int, str] = {}
+        wanted = list(ids)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.query(
+                f"SELECT id, title FROM papers WHERE id IN ({marks})", chunk
+            ):
+                found[row["id"]] = row["title"]
+        return found

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from reader.models import Note, RatingEvent, Status, StatusEvent
 
-from .base import NotFound, StoreError, from_iso, to_iso
-from .tags import TagStore
+from .base import Connection, from_iso, require_paper, to_iso
+from .errors import NotFound, StoreError
 
 
 def _note(row: dict) -> Note:
@@ -17,11 +17,16 @@ def _note(row: dict) -> Note:
     return Note(row["id"], row["paper_id"], row["text"], created, updated)
 
 
-class ReadingStore(TagStore):
+class Reading:
+    """The user's reading: status and rating histories, and notes."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
     def set_status(self, paper_id: int, status: Status, *, now: datetime) -> None:
         """Record a status change; the history keeps every change, the latest is current."""
-        with self.transaction() as db:
-            self._require_paper(paper_id)
+        with self.conn.transaction() as db:
+            require_paper(self.conn.db, paper_id)
             db.execute(
                 "INSERT INTO status_events (paper_id, status, at) VALUES (?, ?, ?)",
                 [paper_id, str(Status(status)), to_iso(now)],
@@ -30,7 +35,7 @@ class ReadingStore(TagStore):
     def status_history(self, paper_id: int) -> list[StatusEvent]:
         return [
             StatusEvent(row["paper_id"], Status(row["status"]), from_iso(row["at"]))  # type: ignore[arg-type]
-            for row in self._query(
+            for row in self.conn.query(
                 "SELECT * FROM status_events WHERE paper_id = ? ORDER BY id", [paper_id]
             )
         ]
@@ -39,8 +44,8 @@ class ReadingStore(TagStore):
         """Rate 1-5 stars, or clear the rating with ``None``; earlier ratings stay in history."""
         if stars is not None and not (isinstance(stars, int) and 1 <= stars <= 5):
             raise StoreError(f"stars must be 1 to 5 (or 0 to clear), not {stars!r}")
-        with self.transaction() as db:
-            self._require_paper(paper_id)
+        with self.conn.transaction() as db:
+            require_paper(self.conn.db, paper_id)
             db.execute(
                 "INSERT INTO rating_events (paper_id, stars, at) VALUES (?, ?, ?)",
                 [paper_id, stars, to_iso(now)],
@@ -49,14 +54,14 @@ class ReadingStore(TagStore):
     def rating_history(self, paper_id: int) -> list[RatingEvent]:
         return [
             RatingEvent(row["paper_id"], row["stars"], from_iso(row["at"]))  # type: ignore[arg-type]
-            for row in self._query(
+            for row in self.conn.query(
                 "SELECT * FROM rating_events WHERE paper_id = ? ORDER BY id", [paper_id]
             )
         ]
 
     def current_ratings(self) -> dict[int, int]:
         """Every paper's latest rating, leaving out cleared ones."""
-        rows = self._query(
+        rows = self.conn.query(
             "SELECT paper_id, stars FROM rating_events r WHERE id = ("
             " SELECT max(id) FROM rating_events WHERE paper_id = r.paper_id)"
         )
@@ -64,26 +69,26 @@ class ReadingStore(TagStore):
 
     def current_statuses(self) -> dict[int, Status]:
         """Papers whose status is anything but the default ``unread``."""
-        rows = self._query(
+        rows = self.conn.query(
             "SELECT paper_id, status FROM status_events s WHERE id = ("
             " SELECT max(id) FROM status_events WHERE paper_id = s.paper_id)"
         )
         return {row["paper_id"]: Status(row["status"]) for row in rows if row["status"] != "unread"}
 
     def note_count(self) -> int:
-        return int(self._scalar("SELECT count(*) FROM notes"))
+        return int(self.conn.scalar("SELECT count(*) FROM notes"))
 
     def read_times(self) -> list[datetime]:
         """When each paper was (last) marked read, for reading statistics."""
-        rows = self._query(
+        rows = self.conn.query(
             "SELECT max(at) AS at FROM status_events WHERE status = 'read' GROUP BY paper_id"
         )
         return [from_iso(row["at"]) for row in rows]  # type: ignore[misc]
 
     def add_note(self, paper_id: int, text: str, *, now: datetime) -> Note:
         stamp = to_iso(now)
-        with self.transaction() as db:
-            self._require_paper(paper_id)
+        with self.conn.transaction() as db:
+            require_paper(self.conn.db, paper_id)
             cursor = db.execute(
                 "INSERT INTO notes (paper_id, text, created_at, updated_at) VALUES (?, ?, ?, ?)",
                 [paper_id, text, stamp, stamp],
@@ -91,7 +96,7 @@ class ReadingStore(TagStore):
         return self.get_note(int(cursor.lastrowid or 0))
 
     def update_note(self, note_id: int, text: str, *, now: datetime) -> Note:
-        with self.transaction() as db:
+        with self.conn.transaction() as db:
             cursor = db.execute(
                 "UPDATE notes SET text = ?, updated_at = ? WHERE id = ?",
                 [text, to_iso(now), note_id],
@@ -101,12 +106,12 @@ class ReadingStore(TagStore):
         return self.get_note(note_id)
 
     def delete_note(self, note_id: int) -> None:
-        with self.transaction() as db:
+        with self.conn.transaction() as db:
             if db.execute("DELETE FROM notes WHERE id = ?", [note_id]).rowcount == 0:
                 raise NotFound(f"no note with id {note_id}")
 
     def get_note(self, note_id: int) -> Note:
-        rows = self._query("SELECT * FROM notes WHERE id = ?", [note_id])
+        rows = self.conn.query("SELECT * FROM notes WHERE id = ?", [note_id])
         if not rows:
             raise NotFound(f"no note with id {note_id}")
         return _note(rows[0])
@@ -114,7 +119,7 @@ class ReadingStore(TagStore):
     def notes(self, paper_id: int) -> list[Note]:
         return [
             _note(row)
-            for row in self._query(
+            for row in self.conn.query(
                 "SELECT * FROM notes WHERE paper_id = ? ORDER BY created_at, id", [paper_id]
             )
         ]

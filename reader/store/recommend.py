@@ -1,5 +1,5 @@
 """What the recommender keeps: feedback on suggestions, daily lists, interests, feature
-cache, and the user's settings."""
+cache (settings are in :mod:`reader.store.settings`)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ import glob
 import json
 import os
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-from .base import StoreBase, StoreError, dumps, from_iso, to_iso
+from .base import Connection, from_iso, to_iso
+from .errors import StoreError
+from .settings import Settings
 
 FEEDBACK_KINDS = ("not_for_me", "snooze", "opened")
 
@@ -47,11 +49,17 @@ class CatalogRow:
     tags: tuple[str, ...]
 
 
-class RecommendStore(StoreBase):
+class Suggestions:
+    """What the recommender keeps: feedback, daily lists, interests, feature cache."""
+
+    def __init__(self, conn: Connection, settings: Settings) -> None:
+        self.conn = conn
+        self.settings = settings
+
     def iter_catalog(self, *, after_id: int = 0, batch: int = 5000) -> Iterator[CatalogRow]:
         """Every paper's text in id order (those with id > ``after_id``), streamed so a
         million papers never sit in memory at once."""
-        cursor = self.db.conn.execute(
+        cursor = self.conn.db.conn.execute(
             "SELECT p.id, p.title, p.abstract, p.authors, ("
             " SELECT json_group_array(t.name) FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id"
             " WHERE pt.paper_id = p.id) FROM papers p WHERE p.id > ? ORDER BY p.id",
@@ -63,22 +71,12 @@ class RecommendStore(StoreBase):
                     paper_id, title, abstract, tuple(json.loads(authors)), tuple(json.loads(tags))
                 )
 
-    def paper_titles(self, ids: Iterable[int]) -> dict[int, str]:
-        found: dict[int, str] = {}
-        wanted = list(ids)
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self._query(f"SELECT id, title FROM papers WHERE id IN ({marks})", chunk):
-                found[row["id"]] = row["title"]
-        return found
-
     def add_feedback(
         self, paper_id: int, kind: str, *, now: datetime, until: datetime | None = None
     ) -> None:
         if kind not in FEEDBACK_KINDS:
             raise StoreError(f"unknown feedback {kind!r}")
-        with self.transaction() as db:
+        with self.conn.transaction() as db:
             db.execute(
                 "INSERT INTO feedback_events (paper_id, kind, at, until) VALUES (?, ?, ?, ?)",
                 [paper_id, kind, to_iso(now), to_iso(until) if until else None],
@@ -86,7 +84,7 @@ class RecommendStore(StoreBase):
 
     def feedback(self, *, now: datetime) -> FeedbackSets:
         sets: dict[str, set[int]] = {kind: set() for kind in FEEDBACK_KINDS}
-        for row in self._query("SELECT paper_id, kind, until FROM feedback_events ORDER BY id"):
+        for row in self.conn.query("SELECT paper_id, kind, until FROM feedback_events ORDER BY id"):
             if row["kind"] == "snooze":
                 until = from_iso(row["until"])
                 if until is not None and until > now:
@@ -99,7 +97,7 @@ class RecommendStore(StoreBase):
 
     def save_suggestions(self, day: date, rows: list[StoredSuggestion]) -> None:
         """Replace the day's list."""
-        with self.transaction() as db:
+        with self.conn.transaction() as db:
             db.execute("DELETE FROM suggestions WHERE day = ?", [day.isoformat()])
             for row in rows:
                 db.execute(
@@ -117,10 +115,10 @@ class RecommendStore(StoreBase):
 
     def suggestions_for(self, day: date) -> list[StoredSuggestion] | None:
         """The day's saved list, or None when none was made that day."""
-        rows = self._query(
+        rows = self.conn.query(
             "SELECT * FROM suggestions WHERE day = ? ORDER BY rank", [day.isoformat()]
         )
-        made = self._scalar(
+        made = self.conn.scalar(
             "SELECT value FROM settings WHERE key = ?", [f"suggested:{day.isoformat()}"]
         )
         if not rows and made is None:
@@ -133,10 +131,10 @@ class RecommendStore(StoreBase):
         ]
 
     def mark_suggested(self, day: date) -> None:
-        self.set_setting(f"suggested:{day.isoformat()}", True)
+        self.settings.set(f"suggested:{day.isoformat()}", True)
 
     def add_interests(self, terms: list[str], *, now: datetime) -> None:
-        with self.transaction() as db:
+        with self.conn.transaction() as db:
             for term in terms:
                 db.execute(
                     "INSERT OR IGNORE INTO interests (term, added_at) VALUES (?, ?)",
@@ -144,17 +142,18 @@ class RecommendStore(StoreBase):
                 )
 
     def remove_interests(self, terms: list[str]) -> None:
-        with self.transaction() as db:
+        with self.conn.transaction() as db:
             for term in terms:
                 db.execute("DELETE FROM interests WHERE term = ?", [term])
 
     def interests(self) -> list[str]:
         return [
-            row["term"] for row in self._query("SELECT term FROM interests ORDER BY added_at, term")
+            row["term"]
+            for row in self.conn.query("SELECT term FROM interests ORDER BY added_at, term")
         ]
 
     def _features_file(self, name: str, token: str) -> Path:
-        return self.path.with_name(f"{self.path.stem}.{name}-{token}.features")
+        return self.conn.path.with_name(f"{self.conn.path.stem}.{name}-{token}.features")
 
     def cached_features(self, name: str) -> tuple[str, Path] | None:
         """(catalog version, file) of the saved features, or None when there are none.
@@ -163,7 +162,7 @@ class RecommendStore(StoreBase):
         gigabyte, more than SQLite stores in one value); the row names the file by a random
         token, so a database restored from a backup never picks up another state's file.
         """
-        rows = self._query("SELECT version, data FROM feature_cache WHERE name = ?", [name])
+        rows = self.conn.query("SELECT version, data FROM feature_cache WHERE name = ?", [name])
         if not rows:
             return None
         token = bytes(rows[0]["data"]).decode("ascii", "replace")
@@ -191,26 +190,16 @@ class RecommendStore(StoreBase):
             raise StoreError(
                 f"{path.parent}: cannot save the recommender's index ({error})"
             ) from None
-        with self.transaction() as db:
+        with self.conn.transaction() as db:
             db.execute(
                 "INSERT INTO feature_cache (name, version, built_at, data) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(name) DO UPDATE SET version = excluded.version, "
                 "built_at = excluded.built_at, data = excluded.data",
                 [name, version, to_iso(now), token.encode("ascii")],
             )
-        for old in self.path.parent.glob(f"{glob.escape(self.path.stem)}.{name}-*.features*"):
+        for old in self.conn.path.parent.glob(
+            f"{glob.escape(self.conn.path.stem)}.{name}-*.features*"
+        ):
             if old != path:
                 old.unlink(missing_ok=True)
         return path
-
-    def get_setting(self, key: str, default: Any = None) -> Any:
-        value = self._scalar("SELECT value FROM settings WHERE key = ?", [key])
-        return default if value is None else json.loads(value)
-
-    def set_setting(self, key: str, value: Any) -> None:
-        with self.transaction() as db:
-            db.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [key, dumps(value)],
-            )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .base import StoreBase, dumps, from_iso, to_iso
+from .base import Connection, dumps, from_iso, to_iso
 
 
 @dataclass(frozen=True)
@@ -24,11 +24,16 @@ def _stored(row: dict[str, Any]) -> StoredCard:
     )
 
 
-class ReviewStore(StoreBase):
+class Reviews:
+    """Each paper's re-read schedule card and the log of its reviews."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
     def save_card(
         self, paper_id: int, card: dict[str, Any], due: datetime | None, *, enabled: bool = True
     ) -> None:
-        with self.transaction() as db:
+        with self.conn.transaction() as db:
             db.execute(
                 "INSERT INTO review_cards (paper_id, enabled, due, card) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(paper_id) DO UPDATE SET enabled = excluded.enabled, "
@@ -38,7 +43,7 @@ class ReviewStore(StoreBase):
 
     def save_cards(self, cards: list[tuple[int, dict[str, Any], datetime | None]]) -> None:
         """Update many cards' schedules at once (vacations, rescheduling), all or nothing."""
-        with self.transaction() as db:
+        with self.conn.transaction() as db:
             for paper_id, card, due in cards:
                 db.execute(
                     "UPDATE review_cards SET card = ?, due = ? WHERE paper_id = ?",
@@ -46,7 +51,7 @@ class ReviewStore(StoreBase):
                 )
 
     def set_review_enabled(self, paper_id: int, enabled: bool) -> None:
-        with self.transaction() as db:
+        with self.conn.transaction() as db:
             db.execute(
                 "INSERT INTO review_cards (paper_id, enabled) VALUES (?, ?) "
                 "ON CONFLICT(paper_id) DO UPDATE SET enabled = excluded.enabled",
@@ -54,20 +59,21 @@ class ReviewStore(StoreBase):
             )
 
     def card(self, paper_id: int) -> StoredCard | None:
-        rows = self._query("SELECT * FROM review_cards WHERE paper_id = ?", [paper_id])
+        rows = self.conn.query("SELECT * FROM review_cards WHERE paper_id = ?", [paper_id])
         return _stored(rows[0]) if rows else None
 
     def cards(self, *, enabled_only: bool = True) -> list[StoredCard]:
         where = "WHERE enabled = 1 AND due IS NOT NULL" if enabled_only else ""
         return [
-            _stored(row) for row in self._query(f"SELECT * FROM review_cards {where} ORDER BY due")
+            _stored(row)
+            for row in self.conn.query(f"SELECT * FROM review_cards {where} ORDER BY due")
         ]
 
     def record_review(
         self, paper_id: int, card: dict[str, Any], due: datetime | None, log: dict[str, Any]
     ) -> None:
         """Save the card after a review and its log entry in one transaction."""
-        with self.transaction() as db:
+        with self.conn.transaction() as db:
             db.execute(
                 "UPDATE review_cards SET card = ?, due = ? WHERE paper_id = ?",
                 [dumps(card), to_iso(due) if due else None, paper_id],
@@ -87,7 +93,7 @@ class ReviewStore(StoreBase):
 
     def review_log(self, paper_id: int | None = None) -> list[dict[str, Any]]:
         where, params = ("WHERE paper_id = ?", [paper_id]) if paper_id is not None else ("", [])
-        rows = self._query(f"SELECT * FROM review_log {where} ORDER BY reviewed_at, id", params)
+        rows = self.conn.query(f"SELECT * FROM review_log {where} ORDER BY reviewed_at, id", params)
         for row in rows:
             row["state_before"] = json.loads(row["state_before"])
             row["state_after"] = json.loads(row["state_after"])

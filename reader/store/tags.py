@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .base import NotFound, StoreBase, StoreError
+from .base import Connection, require_paper
+from .errors import NotFound, StoreError
 
 
 def clean_tag(name: str) -> str:
@@ -12,24 +13,31 @@ def clean_tag(name: str) -> str:
     return " ".join(name.split())
 
 
-class TagStore(StoreBase):
+class Tags:
+    """Tags on papers."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
     def _tag_id(self, name: str, *, create: bool) -> int | None:
-        row = self.db.execute(
+        row = self.conn.db.execute(
             "SELECT id FROM tags WHERE name = ? COLLATE NOCASE", [name]
         ).fetchone()
         if row:
             return int(row[0])
         if not create:
             return None
-        return int(self.db.execute("INSERT INTO tags (name) VALUES (?)", [name]).lastrowid or 0)
+        return int(
+            self.conn.db.execute("INSERT INTO tags (name) VALUES (?)", [name]).lastrowid or 0
+        )
 
-    def _attach_tags(self, paper_id: int, names: Iterable[str]) -> None:
+    def _attach(self, paper_id: int, names: Iterable[str]) -> None:
         for raw in names:
             name = clean_tag(raw)
             if not name:
                 continue
             tag_id = self._tag_id(name, create=True)
-            self.db.execute(
+            self.conn.db.execute(
                 "INSERT OR IGNORE INTO paper_tags (paper_id, tag_id) VALUES (?, ?)",
                 [paper_id, tag_id],
             )
@@ -38,13 +46,13 @@ class TagStore(StoreBase):
         names = list(names)
         if not any(clean_tag(n) for n in names):
             raise StoreError("give at least one non-empty tag")
-        with self.transaction():
-            self._require_paper(paper_id)
-            self._attach_tags(paper_id, names)
+        with self.conn.transaction():
+            require_paper(self.conn.db, paper_id)
+            self._attach(paper_id, names)
 
     def untag(self, paper_id: int, names: Iterable[str]) -> None:
-        with self.transaction() as db:
-            self._require_paper(paper_id)
+        with self.conn.transaction() as db:
+            require_paper(self.conn.db, paper_id)
             for raw in names:
                 tag_id = self._tag_id(clean_tag(raw), create=False)
                 if tag_id is not None:
@@ -60,7 +68,7 @@ class TagStore(StoreBase):
         new = clean_tag(new)
         if not new:
             raise StoreError("the new tag name is empty")
-        with self.transaction() as db:
+        with self.conn.transaction() as db:
             old_id = self._tag_id(clean_tag(old), create=False)
             if old_id is None:
                 raise NotFound(f"no tag named {old!r}")
@@ -79,13 +87,9 @@ class TagStore(StoreBase):
         """Every tag with how many papers carry it, by name."""
         return [
             (row["name"], row["n"])
-            for row in self._query(
+            for row in self.conn.query(
                 "SELECT t.name, count(pt.paper_id) AS n FROM tags t "
                 "LEFT JOIN paper_tags pt ON pt.tag_id = t.id "
                 "GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
             )
         ]
-
-    def _require_paper(self, paper_id: int) -> None:
-        if not self.db.execute("SELECT 1 FROM papers WHERE id = ?", [paper_id]).fetchone():
-            raise NotFound(f"no paper with id {paper_id}")

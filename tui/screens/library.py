@@ -20,7 +20,7 @@ from textual.containers import Horizontal
 from textual.events import Resize
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from reader.models import Paper, Status
+from reader.models import Paper, PaperQuery, Status
 from reader.service import StoreError
 
 from ..modals.filter import Filters, FilterScreen
@@ -227,21 +227,20 @@ class LibraryScreen(ReaderScreen):
                     return  # typed on: a newer query replaces this one
                 f = query.filters
                 words = query.text if query.text.strip() else None
-                papers = service.papers(
+                selection = PaperQuery(
                     query=words,
                     status=f.status,
                     tag=f.tag,
-                    min_stars=f.min_stars,
+                    stars=f.min_stars,
                     sort=service_sort(query),
-                    descending=query.descending,
+                    order="desc" if query.descending else "asc",
                     limit=PAGE,
                     offset=offset,
                 )
+                papers = service.papers(selection)
                 total: int | None = None
                 if offset == 0:
-                    total = service.count(
-                        query=words, status=f.status, tag=f.tag, min_stars=f.min_stars
-                    )
+                    total = service.count(selection)
         except StoreError as error:
             reader.call_from_thread(self._failed, generation, str(error))
             return

@@ -16,8 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from reader.models import Note
-from reader.schedule import ReviewCard, ReviewLogEntry
-from reader.service import DueItem
+from reader.service import DueItem, ReviewCard, ReviewLogEntry
 
 from ..modals.note import NoteScreen
 from ..text import clean, safe, stars_label

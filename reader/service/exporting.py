@@ -1,0 +1,131 @@
+"""Getting papers out: ``reader export`` as BibTeX, RIS, CSV, our own JSON, or a folder of
+Markdown notes. A file is written under a temporary name and renamed into place."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from reader.export import PaperWithNotes, to_bibtex, to_csv, to_markdown_files, to_ris
+from reader.models import EVERY_PAPER, PaperQuery
+from reader.store import to_iso
+
+from .archive_format import archive_chunks
+from .context import Context, ServiceError
+
+EXPORT_FORMATS = ("bibtex", "ris", "csv", "json", "markdown")
+
+
+class Exporting:
+    """``reader export``: the papers a :class:`PaperQuery` selects (its filters only)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.store = ctx.store
+
+    def _export_ids(self, selection: PaperQuery) -> list[int] | None:
+        """Ids of the papers the filters select, or None for every paper."""
+        if not selection.filtered:
+            return None
+        return [p.id for p in self.store.papers.list_papers(selection)]
+
+    def export_chunks(
+        self,
+        fmt: str,
+        selection: PaperQuery = EVERY_PAPER,
+    ) -> Iterator[str]:
+        """The export as text pieces (bibtex, ris, csv, json); join or write them."""
+        if fmt not in EXPORT_FORMATS or fmt == "markdown":
+            raise ServiceError(
+                f"cannot export {fmt!r} as text; use one of: bibtex, ris, csv, json"
+                + (" (markdown needs -o FOLDER)" if fmt == "markdown" else "")
+            )
+        ids = self._export_ids(selection)
+        if fmt == "json":
+            yield from self._json_chunks(ids)
+            return
+        papers = (
+            self.store.papers.list_papers() if ids is None else self.store.papers.get_papers(ids)
+        )
+        writer = {"bibtex": to_bibtex, "ris": to_ris, "csv": to_csv}[fmt]
+        yield writer(papers)
+
+    def _json_chunks(self, ids: list[int] | None) -> Iterator[str]:
+        paper_ids = self.store.papers.all_paper_ids() if ids is None else ids
+        glob = self.store.archive.archive_globals(None if ids is None else paper_ids)
+        head = {"exported_at": to_iso(self.ctx.clock()), **glob}
+        yield from archive_chunks(head, self.store.archive.iter_archive_papers(paper_ids))
+
+    def export_to(
+        self,
+        fmt: str,
+        output: Path,
+        *,
+        force: bool = False,
+        selection: PaperQuery = EVERY_PAPER,
+    ) -> list[Path]:
+        """Write the export to ``output`` (a folder for markdown); never replaces an
+        existing file unless ``force``. Returns the files written."""
+        output = Path(output)
+        if fmt == "markdown":
+            return self._export_markdown(output, force, selection)
+        if output.is_dir():
+            raise ServiceError(f"{output}: is a folder; give a file name")
+        if output.exists() and not force:
+            raise ServiceError(f"{output}: already exists; use --force to replace it")
+        chunks = self.export_chunks(fmt, selection)
+        _write_atomic(output, chunks)
+        return [output]
+
+    def _export_markdown(
+        self,
+        folder: Path,
+        force: bool,
+        selection: PaperQuery,
+    ) -> list[Path]:
+        if folder.exists() and not folder.is_dir():
+            raise ServiceError(f"{folder}: is a file; markdown export needs a folder")
+        ids = self._export_ids(selection)
+        papers = (
+            self.store.papers.list_papers() if ids is None else self.store.papers.get_papers(ids)
+        )
+        files = to_markdown_files(
+            PaperWithNotes(p, tuple(n.text for n in self.store.reading.notes(p.id))) for p in papers
+        )
+        clashes = [name for name in files if (folder / name).exists()]
+        if clashes and not force:
+            more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
+            raise ServiceError(
+                f"{folder / clashes[0]}: already exists{more}; use --force to replace"
+            )
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ServiceError(f"{folder}: cannot create the folder ({error.strerror})") from None
+        written = []
+        for name, content in files.items():
+            _write_atomic(folder / name, [content])
+            written.append(folder / name)
+        return written
+
+
+def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
+    """Write through a temporary file beside ``path`` and rename it into place, so a
+    failed export never leaves half a file where a good one was."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as error:
+        raise ServiceError(f"{path}: cannot write ({error.strerror or error})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            for chunk in chunks:
+                out.write(chunk)
+        os.replace(tmp, path)
+    except BaseException as error:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise ServiceError(f"{path}: cannot write ({error.strerror or error})") from None
+        raise
