@@ -416,3 +416,16 @@ def m008_arxiv_inbox(db: Database) -> None:
         CREATE INDEX arrivals_paper ON arrivals(paper_id);
         """
     )
+
+
+@migrations()
+def m009_arrival_triage(db: Database) -> None:
+    """What the user decided about an arrival in the inbox (queued, not_for_me, skipped):
+    an arrival with none is still waiting, so the inbox can be emptied."""
+    db.executescript(
+        """
+        ALTER TABLE arrivals ADD COLUMN triage TEXT
+            CHECK (triage IS NULL OR triage IN ('queued', 'not_for_me', 'skipped'));
+        ALTER TABLE arrivals ADD COLUMN triaged_at TEXT;
+        """
+    )

@@ -17,6 +17,8 @@ class ArxivServer(LocalServer):
         """By resumption token, else by set."""
         self.api: dict[str, Reply] = {}
         """By search_query."""
+        self.pdfs: dict[str, Reply] = {}
+        """By arXiv id (``/pdf/<id>``)."""
 
     def config(self, **changes: object) -> HarvestConfig:
         return HarvestConfig(
@@ -39,4 +41,6 @@ class ArxivServer(LocalServer):
         if path == "/api/query":
             key = query.get("search_query", [""])[0]
             return self.api.get(key, Reply(body=data("arxiv_empty.xml")))
+        if path.startswith("/pdf/"):
+            return self.pdfs.get(path.removeprefix("/pdf/"), Reply(404, b"Not found", "text/plain"))
         return super().route(path, query)

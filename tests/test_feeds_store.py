@@ -10,7 +10,7 @@ import pytest
 
 from reader.harvest.plan import Subscription
 from reader.models import PaperRecord
-from reader.store import FeedRepository, NewArrival, Repositories, open_db
+from reader.store import FeedRepository, NewArrival, Repositories, StoreError, open_db
 
 NOW = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
 
@@ -38,7 +38,18 @@ def test_m008_tables(store: Repositories) -> None:
     assert db["arrivals"].columns_dict == {
         "id": int, "paper_id": int, "day": str, "source": str, "announce_type": str,
         "version": int, "categories": str, "already_known": int, "fetched_at": str,
+        "triage": str, "triaged_at": str,  # m009
     }  # fmt: skip
+
+
+def test_m009_refuses_an_unknown_triage(store: Repositories, feeds: FeedRepository) -> None:
+    ((_, pid),) = store.ingest.ingest([PaperRecord("One", arxiv_id="2603.00001")], now=NOW)
+    feeds.record_arrivals([NewArrival(pid, "2026-03-03", "feed", "new")], now=NOW)
+    with pytest.raises(StoreError, match="CHECK constraint failed"):
+        feeds.set_triage(pid, "2026-03-03", "later", now=NOW)
+    assert feeds.set_triage(pid, "2026-03-03", "skipped", now=NOW) == 1
+    assert feeds.set_triage(pid, "2026-03-04", "skipped", now=NOW) == 0
+    assert [a.triage for a in feeds.arrivals("2026-03-03")] == ["skipped"]
 
 
 def test_subscriptions_add_list_remove(feeds: FeedRepository) -> None:

@@ -15,7 +15,7 @@ from reader.harvest.client import ArxivClient
 from reader.harvest.plan import Subscription
 from reader.models import PaperRecord
 from reader.net import RateLimiter
-from reader.service.context import Context
+from reader.service import Service
 from reader.service.inbox import Inbox, InboxError
 from reader.store import Repositories, open_db
 
@@ -45,7 +45,7 @@ def inbox(server: ArxivServer, store: Repositories, fake: FakeTime) -> Inbox:
     server.clock = fake.clock
     limiter = RateLimiter(3.0, clock=fake.clock, sleep=fake.sleep)
     client = ArxivClient(server.config(max_oai_pages=5), limiter=limiter)
-    return Inbox(Context(store, lambda: NOW, UTC), client=client)
+    return Service(store, clock=lambda: NOW, tz=UTC, arxiv_client=client).inbox
 
 
 def follow(inbox: Inbox, *categories: str, authors: tuple[str, ...] = ()) -> None:
@@ -309,7 +309,7 @@ def test_unreachable_arxiv_is_reported_and_nothing_moves(
     port = closed_port()
     config = HarvestConfig(rss=f"http://127.0.0.1:{port}", timeout=2.0)
     client = ArxivClient(config, limiter=RateLimiter(0.0))
-    inbox = Inbox(Context(store, lambda: NOW, UTC), client=client)
+    inbox = Service(store, clock=lambda: NOW, tz=UTC, arxiv_client=client).inbox
     follow(inbox, "cs.LG")
 
     report = inbox.fetch()

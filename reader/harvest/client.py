@@ -10,6 +10,7 @@ Every failure is one :class:`HarvestError` line; a broken answer yields nothing.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
@@ -23,6 +24,10 @@ from reader.parse.atom import ArxivApiError, AtomError, parse_arxiv_feed
 from reader.parse.oai import OaiError, OaiPage, parse_oai_page
 
 __all__ = ["ArxivClient", "HarvestConfig", "HarvestError"]
+
+
+_TITLE_WORD = re.compile(r"\w+")
+"""The API reads quotes, colons and parentheses in a query as syntax: only words go in."""
 
 
 class HarvestError(Exception):
@@ -123,7 +128,30 @@ class ArxivClient:
             "sortOrder": "descending",
             "max_results": str(request.max_results),
         }
-        label = f"search {request.subscription.value!r}"
+        return self._query(f"search {request.subscription.value!r}", params)
+
+    def title_search(self, title: str, *, max_results: int = 5) -> list[PaperRecord]:
+        """Papers whose title holds the words of ``title`` as a phrase, best match first
+        (the API's relevance order)."""
+        words = " ".join(_TITLE_WORD.findall(title))
+        if not words:
+            return []
+        params = {"search_query": f'ti:"{words}"', "max_results": str(max_results)}
+        return self._query(f"title search {words[:60]!r}", params)
+
+    def pdf(self, url: str, label: str) -> bytes:
+        """A PDF's bytes, through the limiter like every arXiv request.
+
+        Raises:
+            HarvestError: the request failed, or the answer is not a PDF (arXiv serves
+                an HTML page while a PDF is being built).
+        """
+        body = self._get(label, url, "application/pdf")
+        if not body.startswith(b"%PDF"):
+            raise HarvestError(f"arXiv {label}: the answer is not a PDF", kind="bad_answer")
+        return body
+
+    def _query(self, label: str, params: dict[str, str]) -> list[PaperRecord]:
         url = f"{self.config.api}?{urlencode(params)}"
         try:
             body = self.http.get(url, accept="application/atom+xml", limiter=self.limiter)

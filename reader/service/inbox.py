@@ -17,13 +17,22 @@ from datetime import date, datetime, timedelta
 from reader.harvest.client import ArxivClient, HarvestConfig, HarvestError
 from reader.harvest.plan import OaiRequest, Subscription, plan_harvest
 from reader.harvest.taxonomy import Taxonomy, UnknownCategory, load_taxonomy
-from reader.models import Announcement, PaperRecord
+from reader.models import Announcement, Paper, PaperRecord, Status
 from reader.parse.oai import OaiRecord
 from reader.store import Arrival, NewArrival, Outcome
+from reader.when import local_date
 
 from .context import Context, ServiceError
+from .library import Library
+from .suggest import Suggesting, SuggestionView, Today
 
-__all__ = ["FetchReport", "Inbox", "InboxError"]
+__all__ = ["ArrivalView", "FetchReport", "Inbox", "InboxDay", "InboxError", "TRIAGE"]
+
+TRIAGE = {"queue": "queued", "not-for-me": "not_for_me", "skip": "skipped"}
+"""The inbox's one-key decisions, by the name a user types, and how each is stored."""
+RECENT_DAYS = 4
+"""Today leads with the latest announcement day's picks while it is this recent (a
+weekend and a holiday); older arrivals are only in the inbox."""
 
 Progress = Callable[[str], None]
 
@@ -33,6 +42,53 @@ _SUBMISSION_TO_ANNOUNCEMENT_DAYS = 7
 
 class InboxError(ServiceError):
     """Something the user can fix (a bad category, nothing subscribed); one line."""
+
+
+@dataclass(frozen=True)
+class ArrivalView:
+    """One paper of a day's arrivals, placed by the user's taste."""
+
+    paper: Paper
+    score: float
+    reason: str
+    """Why it scores as it does (only for the best few); empty otherwise."""
+    for_you: bool
+    """One of the day's picks (see :data:`reader.recommend.FOR_YOU_SCORE`)."""
+    categories: tuple[str, ...]
+    announce_type: str
+    triage: str | None
+    """queued, not_for_me or skipped; None while it waits."""
+
+
+@dataclass(frozen=True)
+class InboxDay:
+    """A day's arrivals, ranked: what ``reader inbox`` and the Inbox screen show."""
+
+    day: str | None
+    """The announcement day (ISO), None before anything arrived."""
+    today: date
+    followed: tuple[str, ...]
+    """The followed categories, as arXiv writes them."""
+    arrivals: list[ArrivalView]
+
+    @property
+    def waiting(self) -> list[ArrivalView]:
+        return [a for a in self.arrivals if a.triage is None]
+
+    @property
+    def picks(self) -> list[ArrivalView]:
+        return [a for a in self.arrivals if a.for_you]
+
+    @property
+    def headline(self) -> str:
+        """"New today in cs.LG, stat.ML: 143 papers, 8 for you"."""
+        if self.day is None:
+            return "Nothing has arrived yet: follow a category (reader feed add cs.LG)"
+        when = "today" if self.day == self.today.isoformat() else f"on {self.day}"
+        where = f" in {', '.join(self.followed)}" if self.followed else ""
+        count = len(self.arrivals)
+        papers = f"{count} paper{'s' if count != 1 else ''}"
+        return f"New {when}{where}: {papers}, {len(self.picks)} for you"
 
 
 @dataclass
@@ -58,6 +114,8 @@ class Inbox:
     def __init__(
         self,
         ctx: Context,
+        suggesting: Suggesting,
+        library: Library,
         *,
         client: ArxivClient | None = None,
         taxonomy: Taxonomy | None = None,
@@ -67,6 +125,8 @@ class Inbox:
         self.ctx = ctx
         self.store = ctx.store
         self.feeds = ctx.store.feeds
+        self.suggesting = suggesting
+        self.library = library
         self._client = client
         self.taxonomy = taxonomy or load_taxonomy()
         self.max_catchup_days = max_catchup_days
@@ -204,6 +264,120 @@ class Inbox:
         """What arrived for an announcement day (ISO date or date)."""
         return self.feeds.arrivals(day)
 
+    # --- the day's arrivals, ranked, and triage ---------------------------------------
+
+    def _today(self) -> date:
+        return local_date(self.clock(), self.ctx.tz)
+
+    def latest_day(self) -> str | None:
+        return self.feeds.latest_day()
+
+    def day(self, day: date | str | None = None, *, picks: int | None = None) -> InboxDay:
+        """The arrivals of ``day`` (default: the latest day anything arrived for), new
+        and cross listings only, best first; at most ``picks`` (default: the
+        ``suggest.per_day`` setting) are the user's picks."""
+        wanted = day.isoformat() if isinstance(day, date) else day or self.feeds.latest_day()
+        followed = tuple(s.value for s in self.feeds.subscriptions() if s.kind == "category")
+        if wanted is None:
+            return InboxDay(None, self._today(), followed, [])
+        return self._ranked(wanted, self.feeds.arrivals(wanted), followed, picks)
+
+    def days(self, first: date, last: date, *, picks: int | None = None) -> list[InboxDay]:
+        """:meth:`day` for every announcement day from ``first`` to ``last`` that has
+        arrivals, oldest first."""
+        followed = tuple(s.value for s in self.feeds.subscriptions() if s.kind == "category")
+        by_day: dict[str, list[Arrival]] = {}
+        for a in self.feeds.arrivals_between(first, last):
+            by_day.setdefault(a.day, []).append(a)
+        return [self._ranked(d, rows, followed, picks) for d, rows in by_day.items()]
+
+    def _ranked(
+        self, day: str, rows: Sequence[Arrival], followed: tuple[str, ...], picks: int | None
+    ) -> InboxDay:
+        listed: dict[int, Arrival] = {}
+        for a in rows:
+            if a.announce_type != "replace":
+                listed.setdefault(a.paper_id, a)
+        ranked = self.suggesting.rank_papers(list(listed))
+        papers = {p.id: p for p in self.store.papers.get_papers([r.paper_id for r in ranked])}
+        if picks is None:
+            picks = int(self.suggesting.preferences.settings()["suggest.per_day"])
+        room = picks
+        views = []
+        for r in ranked:
+            a = listed[r.paper_id]
+            pick = r.for_you and a.triage is None and room > 0
+            room -= pick
+            views.append(
+                ArrivalView(
+                    papers[r.paper_id], r.score, r.reason, pick, a.categories,
+                    a.announce_type, a.triage,
+                )
+            )  # fmt: skip
+        return InboxDay(day, self._today(), followed, views)
+
+    def triage(self, ref: str | int, action: str, *, day: str | None = None) -> Paper:
+        """One decision on a paper of a day's arrivals (default: the latest day):
+        ``queue`` puts it in the reading list, ``not-for-me`` dismisses it (and the
+        recommender learns from it), ``skip`` only takes it out of the inbox.
+
+        Raises:
+            InboxError: an unknown action, or the paper did not arrive that day.
+        """
+        decision = TRIAGE.get(action)
+        if decision is None:
+            raise InboxError(f"unknown action {action!r}: use {', '.join(TRIAGE)}")
+        paper = self.store.papers.find(ref)
+        wanted = day or self.feeds.latest_day()
+        if wanted is None or not any(a.paper_id == paper.id for a in self.feeds.arrivals(wanted)):
+            raise InboxError(f"paper {paper.id} did not arrive on {wanted or 'any day'}")
+        if decision == "queued":
+            paper = self.library.set_status(paper.id, Status.QUEUED)
+        elif decision == "not_for_me":
+            self.suggesting.dismiss(paper.id)
+        self.feeds.set_triage(paper.id, wanted, decision, now=self.clock())
+        return paper
+
+    def skip_rest(self, *, day: str | None = None) -> int:
+        """Skip every arrival of the day still waiting: the inbox is empty; returns how
+        many were skipped."""
+        wanted = day or self.feeds.latest_day()
+        if wanted is None:
+            return 0
+        waiting = {a.paper_id for a in self.feeds.arrivals(wanted) if a.triage is None}
+        for paper_id in waiting:
+            self.feeds.set_triage(paper_id, wanted, "skipped", now=self.clock())
+        return len(waiting)
+
+    def today(self, *, refresh: bool = False, n: int | None = None) -> Today:
+        """Today's list built on arrivals: the picks of the latest announcement day
+        (while recent), with their reasons, then the rest of the day's suggestions."""
+        base = self.suggesting.today(refresh=refresh, n=n)
+        latest = self.feeds.latest_day()
+        if latest is None or date.fromisoformat(latest) < self._today() - timedelta(
+            days=RECENT_DAYS
+        ):
+            return base
+        view = self.day(latest, picks=n)
+        head = [
+            SuggestionView(0, a.paper, a.reason or f"New in {_first(a.categories)}", False, a.score)
+            for a in view.picks
+        ]
+        chosen = {v.paper.id for v in head}
+        rest = [v for v in base.suggestions if v.paper.id not in chosen]
+        listed = [
+            SuggestionView(rank, v.paper, v.reason, v.exploration, v.score)
+            for rank, v in enumerate(head + rest, start=1)
+        ]
+        return Today(
+            base.day,
+            listed,
+            base.cold_start and not head,
+            base.starters if not head else [],
+            view.headline,
+            len(head),
+        )
+
     def _catch_up(
         self,
         request: OaiRequest,
@@ -307,6 +481,10 @@ def _oai_announcement(r: OaiRecord, request: OaiRequest, followed: set[str]) -> 
         kind = "new" if _follows([primary], followed) else "cross"
         return Announcement(r.record, kind, 1, r.categories, r.datestamp)
     return Announcement(r.record, "replace", 0, r.categories, r.datestamp)
+
+
+def _first(categories: Sequence[str]) -> str:
+    return categories[0] if categories else "your feed"
 
 
 def _silent(_message: str) -> None:

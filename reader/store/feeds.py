@@ -44,6 +44,8 @@ class Arrival:
     categories: tuple[str, ...]
     already_known: bool
     fetched_at: str
+    triage: str | None = None
+    """queued, not_for_me or skipped; None while it waits in the inbox."""
 
 
 class FeedRepository:
@@ -139,16 +141,41 @@ class FeedRepository:
 
     def arrivals(self, day: date | str) -> list[Arrival]:
         """The arrivals of an announcement day, in the order they were fetched."""
+        return self.arrivals_between(day, day)
+
+    def arrivals_between(self, first: date | str, last: date | str) -> list[Arrival]:
+        """The arrivals of the announcement days from ``first`` to ``last`` (inclusive),
+        by day, then in the order they were fetched."""
         rows = self._rows(
             """SELECT paper_id, day, source, announce_type, version, categories,
-                      already_known, fetched_at
-               FROM arrivals WHERE day = ? ORDER BY id""",
-            [day.isoformat() if isinstance(day, date) else day],
+                      already_known, fetched_at, triage
+               FROM arrivals WHERE day BETWEEN ? AND ? ORDER BY day, id""",
+            [_iso(first), _iso(last)],
         )
         return [
-            Arrival(r[0], r[1], r[2], r[3], r[4], tuple(r[5].split()), bool(r[6]), r[7])
+            Arrival(r[0], r[1], r[2], r[3], r[4], tuple(r[5].split()), bool(r[6]), r[7], r[8])
             for r in rows
         ]
+
+    def latest_day(self) -> str | None:
+        """The most recent announcement day anything arrived for."""
+        rows = self._rows("SELECT max(day) FROM arrivals")
+        return rows[0][0] if rows else None
+
+    def last_fetched_at(self) -> datetime | None:
+        """When arrivals were last recorded (None before the first fetch)."""
+        rows = self._rows("SELECT max(updated_at) FROM harvest_state WHERE source = 'arxiv'")
+        return datetime.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
+
+    def set_triage(self, paper_id: int, day: date | str, triage: str, *, now: datetime) -> int:
+        """Record the user's decision on a paper's arrivals of ``day``; returns how many
+        arrivals it covered (0: the paper did not arrive that day)."""
+        with self.conn.write() as conn:
+            cursor = conn.execute(
+                "UPDATE arrivals SET triage = ?, triaged_at = ? WHERE paper_id = ? AND day = ?",
+                [triage, to_iso(now), paper_id, _iso(day)],
+            )
+        return cursor.rowcount
 
     def known_versions(self, paper_ids: Sequence[int]) -> dict[int, int]:
         """The highest arXiv version seen of each paper that has arrived before."""
@@ -167,3 +194,7 @@ class FeedRepository:
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self.conn.errors():
             return list(self.conn.db.execute(sql, list(params)).fetchall())
+
+
+def _iso(day: date | str) -> str:
+    return day.isoformat() if isinstance(day, date) else day

@@ -11,7 +11,7 @@ from reader.ids import normalize_arxiv_id
 from reader.models import EVERY_PAPER, Paper, PaperQuery, Status
 
 from .base import Connection, from_iso
-from .errors import NotFound
+from .errors import NotFound, StoreError
 
 # The user's current state of each paper, as columns next to the paper's own.
 _PAPER_COLUMNS = """
@@ -256,6 +256,63 @@ class Papers:
             )
             if cursor.rowcount == 0:
                 raise NotFound(f"no paper with id {paper_id}")
+
+    def set_pdf_path(self, paper_id: int, path: str | None) -> None:
+        """Where the paper's PDF was saved (None: forget it)."""
+        with self.conn.write() as conn:
+            conn.execute("UPDATE papers SET pdf_path = ? WHERE id = ?", [path, paper_id])
+
+    def fill_identity(
+        self,
+        paper_id: int,
+        *,
+        arxiv_id: str | None,
+        doi: str | None,
+        authors: Sequence[str],
+        year: int | None,
+        url: str | None,
+    ) -> list[str]:
+        """Fill the identifiers, authors, year and link a paper lacks (never overwriting
+        what is stored); returns the names of the fields filled.
+
+        Raises:
+            StoreError: another stored paper carries this arXiv id or DOI already.
+        """
+        row = self.conn.query(
+            "SELECT arxiv_id, doi, authors, year, url FROM papers WHERE id = ?", [paper_id]
+        )
+        if not row:
+            raise NotFound(f"no paper with id {paper_id}")
+        stored = row[0]
+        fills: dict[str, Any] = {}
+        for name, value in (("arxiv_id", arxiv_id), ("doi", doi), ("year", year), ("url", url)):
+            if value and not stored[name]:
+                fills[name] = value
+        if authors and stored["authors"] in (None, "", "[]"):
+            fills["authors"] = json.dumps(list(authors), ensure_ascii=False)
+        for column in ("arxiv_id", "doi"):
+            if column in fills:
+                other = self.conn.scalar(
+                    f"SELECT id FROM papers WHERE {column} = ? AND id != ?",
+                    [fills[column], paper_id],
+                )
+                if other is not None:
+                    raise StoreError(
+                        f"paper {other} already carries {column} {fills[column]}: "
+                        f"the same paper as {paper_id}? run `reader dedupe`"
+                    )
+        if fills:
+            sets = ", ".join(f"{name} = ?" for name in fills)
+            with self.conn.write() as conn:
+                conn.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*fills.values(), paper_id])
+        return list(fills)
+
+    def ids_without_identity(self) -> list[int]:
+        """Papers with neither an arXiv id nor a DOI (``reader enrich`` looks them up)."""
+        rows = self.conn.query(
+            "SELECT id FROM papers WHERE arxiv_id IS NULL AND doi IS NULL ORDER BY id"
+        )
+        return [row["id"] for row in rows]
 
     def all_paper_ids(self) -> list[int]:
         return [row[0] for row in self.conn.db.conn.execute("SELECT id FROM papers ORDER BY id")]
