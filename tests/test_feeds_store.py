@@ -122,3 +122,19 @@ def test_arrivals_follow_a_merged_paper(store: Repositories, feeds: FeedReposito
     store.merges.merge_papers(a, b)
 
     assert [x.paper_id for x in feeds.arrivals("2026-03-03")] == [a, a]
+
+
+def test_a_new_version_updates_search_but_keeps_the_index_valid(store: Repositories) -> None:
+    """The recommender's index is extended, not rebuilt, after a replacement (a moved
+    catalog version would force a rebuild of every paper's features)."""
+    ((_, pid),) = store.ingest.ingest(
+        [PaperRecord("Old title", "Old abstract.", arxiv_id="2603.00001")], now=NOW
+    )
+    before = store.papers.catalog_version()
+
+    store.papers.update_version(pid, title="Sparse grokking, revised", abstract=None)
+
+    assert store.papers.catalog_version() == before
+    paper = store.papers.get_paper(pid)
+    assert (paper.title, paper.abstract) == ("Sparse grokking, revised", "Old abstract.")
+    assert [p.id for p in store.papers.search("grokking")] == [pid]

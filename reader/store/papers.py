@@ -247,15 +247,24 @@ class Papers:
 
     def update_version(self, paper_id: int, *, title: str, abstract: str | None) -> None:
         """A newer arXiv version's title and abstract replace the stored ones (the
-        search index and the catalog's edit count follow through triggers). An empty
-        abstract never replaces a stored one."""
+        search index follows through its triggers). An empty abstract never replaces a
+        stored one.
+
+        The catalog's edit count is left as it was: a count that moves makes the
+        recommender rebuild its whole index (minutes at 100k papers) instead of adding
+        the day's papers, and the daily feed replaces some stored paper most days. A new
+        version keeps its paper's topic; its row is refreshed at the next rebuild
+        (``reader index --rebuild``)."""
         with self.conn.write() as conn:
+            edits = conn.execute("SELECT edits FROM catalog_state WHERE id = 1").fetchone()
             cursor = conn.execute(
                 "UPDATE papers SET title = ?, abstract = coalesce(?, abstract) WHERE id = ?",
                 [title, abstract or None, paper_id],
             )
             if cursor.rowcount == 0:
                 raise NotFound(f"no paper with id {paper_id}")
+            if edits is not None:
+                conn.execute("UPDATE catalog_state SET edits = ? WHERE id = 1", [edits[0]])
 
     def set_pdf_path(self, paper_id: int, path: str | None) -> None:
         """Where the paper's PDF was saved (None: forget it)."""
