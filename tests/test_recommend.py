@@ -410,3 +410,17 @@ if __name__ == "__main__":
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "59"
+
+
+def test_rank_among_orders_only_the_candidates(feats: Features) -> None:
+    from reader.recommend import rank_among
+
+    candidates = [205, 102, 303, 104, 9999]  # 9999: not in the catalog
+    out = rank_among(feats, {100: 1.0, 101: 1.0}, candidates, explain=1)
+
+    assert [s.paper_id for s in out][:2] in ([102, 104], [104, 102])  # the liked topic first
+    assert {s.paper_id for s in out} == {205, 102, 303, 104}
+    assert [s.score for s in out] == sorted((s.score for s in out), reverse=True)
+    assert out[0].because_of and out[0].terms  # explained
+    assert out[1].because_of == () and out[1].terms == ()  # past `explain`: not explained
+    assert rank_among(feats, {100: -1.0}, candidates) == []  # nothing liked: nothing to go on
