@@ -6,7 +6,10 @@
    appears (suggestions come from a worker; the first launch on a new catalog also builds
    the recommender's features). Each size is launched twice: cold (features not cached
    yet) and warm.
-2. Keystroke latency in library search at the largest size, in the same real pty: the
+2. Screen switches and quitting, at the smallest size: each destination key in turn, from
+   the key to the new screen's text on the terminal (a first visit builds the screen, a
+   later one only shows it), then Ctrl+Q to the end of the process.
+3. Keystroke latency in library search at the largest size, in the same real pty: the
    search box gets one character at a time, and for each key we time (a) until the
    terminal receives the first repaint ("echo") and (b) until the new result count
    ("N found") is written (the search runs in a worker on a second connection).
@@ -21,6 +24,7 @@ Databases are built through the service/store API with synthetic, arXiv-shaped t
 
     /work/venv/bin/python benchmarks/tui_startup.py                 # 50, 10,000, 100,000
     /work/venv/bin/python benchmarks/tui_startup.py --sizes 50 --keys 5
+    /work/venv/bin/python benchmarks/tui_startup.py --sizes 50 10000 --keys 0   # no search
 """
 
 from __future__ import annotations
@@ -162,6 +166,55 @@ class Terminal:
         os.close(self.fd)
 
 
+SCREENS = [
+    (b"l", "Library", b"Search papers"),
+    (b",", "Settings", b"Suggestions per day"),
+    (b"g", "Stats", b"Papers read per week"),
+    (b"i", "Import", b"arXiv ids or DOIs"),
+    (b"\x1b", "", b""),  # Escape: leave Import's path box, so the next letter is a key
+    (b"v", "Review", b"re-read"),
+    (b"t", "Today", b"Suggestions"),
+    (b",", "Settings", b"Suggestions per day"),
+    (b"l", "Library", b"Search papers"),
+]
+"""Keys pressed in turn, the screen each brings and text only that screen writes."""
+
+
+def switches_and_quit(db: Path) -> tuple[list[tuple[str, float]], float]:
+    """Seconds from a key to the new screen's text on the terminal, for each screen (the
+    first visit mounts it; later ones only show it), then from Ctrl+Q to the end of the
+    process."""
+    term = Terminal(db)
+    rows = []
+    try:
+        term.wait_for(b"Today")
+        term.drain(1.5)  # let the suggestions worker finish its first paint
+        seen = {"Today"}  # the start screen
+        for key, name, marker in SCREENS:
+            sent = term.send(key)
+            if not marker:
+                term.drain()
+                continue
+            shown = term.wait_for(marker, timeout=60) - sent
+            rows.append((f"{name} ({'again' if name in seen else 'first'})", shown))
+            seen.add(name)
+            term.drain()
+        sent = term.send(b"\x11")  # ctrl+q
+        while not os.waitpid(term.pid, os.WNOHANG)[0]:
+            try:
+                if select.select([term.fd], [], [], 0.005)[0]:
+                    os.read(term.fd, 65536)
+            except OSError:
+                time.sleep(0.005)
+        quit_s = time.perf_counter() - sent
+    finally:
+        try:
+            os.close(term.fd)
+        except OSError:
+            pass
+    return rows, quit_s
+
+
 def launch(db: Path, *, patience: float = 600.0) -> tuple[float, float | None]:
     """Seconds from exec to the Today header on the terminal, and to the Suggestions
     (None if they took longer than ``patience``)."""
@@ -284,6 +337,18 @@ def main() -> None:
             later = f"{suggest:10.2f} s" if suggest is not None else "  > 600 s"
             ratio = paint / baseline
             print(f"{n:>8,} {run:>5} {paint:10.2f} s {ratio:7.2f} {later}", flush=True)
+    smallest = database(args.dir, min(args.sizes))
+    print(
+        f"\nScreen switches and quit at {min(args.sizes):,} papers"
+        " (key to the screen on the terminal; goal 0.3 s)"
+    )
+    rows_s, quit_s = switches_and_quit(smallest)
+    for name, seconds in rows_s:
+        print(f"  {name:<20} {seconds:6.2f} s")
+    print(f"  {'quit (Ctrl+Q)':<20} {quit_s:6.2f} s")
+    if args.keys == 0:
+        print(f"\nload average after: {load_average()}")
+        return
     largest = database(args.dir, max(args.sizes))
     print(f"\nLibrary search at {max(args.sizes):,} papers, one key at a time (real pty)")
     print(f"{'typed':<32} {'echo ms':>8} {'results ms':>11} {'service ms':>11} {'ratio':>6}")

@@ -34,6 +34,21 @@ def test_cold_start_offers_papers_to_rate(svc: Service) -> None:
     assert len(ids) == 5 and len(set(ids)) == 5
 
 
+def test_saved_today_is_the_list_made_today_and_nothing_before(svc: Service) -> None:
+    svc.rate(GROKKING[0], 5)
+    assert svc.saved_today() is None  # not made yet today: no recommender work here
+    made = svc.today()
+    assert made.suggestions
+    saved = svc.saved_today()
+    assert saved is not None
+    assert [s.paper.id for s in saved.suggestions] == [s.paper.id for s in made.suggestions]
+    svc.dismiss(made.suggestions[0].paper.id)  # acted on since: drops out of both
+    again = svc.saved_today()
+    assert again is not None
+    assert [s.paper.id for s in again.suggestions] == [s.paper.id for s in svc.today().suggestions]
+    assert made.suggestions[0].paper.id not in {s.paper.id for s in again.suggestions}
+
+
 def test_interests_alone_give_suggestions(svc: Service) -> None:
     svc.add_interests(["grokking"])
     today = svc.today()

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from textual import events
 from textual.pilot import Pilot
 
 from reader.models import PaperRecord
@@ -43,8 +44,25 @@ class Opened(list[str]):
         return None
 
 
-def make_test_app(path: Path, *, seed: bool = True) -> ReaderApp:
-    return ReaderApp(open_db(path, seed=seed), opener=Opened(), cursor_blink=False)
+def make_test_app(path: Path, *, seed: bool = True, typeahead_s: float = 0.0) -> ReaderApp:
+    """The app on ``path``. ``typeahead_s`` 0: a key is refused only when it was sent before
+    the screen it acts on appeared (Pilot's keys come after a pause; see ``type_ahead``)."""
+    return ReaderApp(
+        open_db(path, seed=seed), opener=Opened(), cursor_blink=False, typeahead_s=typeahead_s
+    )
+
+
+async def type_ahead(pilot: Pilot[None], *keys: str) -> None:
+    """Send ``keys`` the way a fast typist or a paste does: all queued before the app has
+    handled the first (Pilot's ``press`` waits for the app between keys)."""
+    app = pilot.app
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        driver.send_message(event)
+    await settle(pilot)
 
 
 async def settle(pilot: Pilot[None]) -> None:

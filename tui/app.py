@@ -11,12 +11,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from importlib import import_module
 from pathlib import Path
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
-from textual.app import App
+from textual import events
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
 from reader.service import Service, StoreError, open_service
 
@@ -24,18 +31,92 @@ from .commands import ReaderCommands
 from .modals.confirm import ConfirmScreen
 from .modals.help import HelpScreen
 from .opener import Opener, system_open
-from .screens.importing import ImportScreen
-from .screens.library import LibraryScreen
-from .screens.paper import PaperScreen
-from .screens.review import ReviewScreen
-from .screens.settings import SettingsScreen
-from .screens.stats import StatsScreen
-from .screens.today import TodayScreen
+from .screens.base import typing_in
 
 T = TypeVar("T")
 
 Flusher = Callable[[], bool]
 """Saves pending edits; returns False when they could not be saved (kept for a retry)."""
+
+TYPEAHEAD_S = 0.4
+"""Keys that change data are refused this long after what they act on appeared (a screen,
+or a list moved under the cursor): they were typed before the user could see it."""
+
+
+@dataclass(frozen=True)
+class Destination:
+    """A screen reached by one key from everywhere: its mode, key, name and what it is for.
+    The app's modes, key bindings, help sections and palette entries are all made from
+    ``DESTINATIONS``. ``screen`` is "module:Class" under ``tui.screens``: a screen's
+    module is imported when it is first shown, not at start-up (start-up is compared with
+    a bare Textual app in benchmarks/tui_startup.py)."""
+
+    mode: str
+    key: str
+    name: str
+    screen: str
+    about: str
+    in_footer: bool = False
+
+    def screen_class(self) -> type[Screen[Any]]:
+        return load_screen(self.screen)
+
+    def make(self) -> Screen[Any]:
+        return self.screen_class()()
+
+
+def load_screen(where: str) -> type[Screen[Any]]:
+    """The screen class named "module:Class" under ``tui.screens``."""
+    module, _, name = where.partition(":")
+    screen: type[Screen[Any]] = getattr(import_module(f"tui.screens.{module}"), name)
+    return screen
+
+
+DESTINATIONS = (
+    Destination(
+        "today",
+        "t",
+        "Today",
+        "today:TodayScreen",
+        "Today: re-reads due, papers in progress, the reading queue",
+        in_footer=True,
+    ),
+    Destination(
+        "library",
+        "l",
+        "Library",
+        "library:LibraryScreen",
+        "Every paper: sort, filter, search",
+        in_footer=True,
+    ),
+    Destination(
+        "review", "v", "Review", "review:ReviewScreen", "Review: today's re-reads, one at a time"
+    ),
+    Destination(
+        "stats",
+        "g",
+        "Stats",
+        "stats:StatsScreen",
+        "Stats: reading per week, ratings, re-read forecast, recommender quality",
+    ),
+    Destination(
+        "import",
+        "i",
+        "Import",
+        "importing:ImportScreen",
+        "Import a file (BibTeX, RIS, arXiv JSON) or add arXiv ids / DOIs",
+    ),
+    Destination(
+        "settings",
+        "comma",
+        "Settings",
+        "settings:SettingsScreen",
+        "Settings: suggestions and re-reads per day, retention, theme, data",
+    ),
+)
+HELP_ALSO = {"library": "paper:PaperScreen"}
+"""Screens with keys of their own that are not destinations, listed in the help after
+the destination they are opened from."""
 
 
 class ReaderApp(App[None]):
@@ -44,66 +125,28 @@ class ReaderApp(App[None]):
     CSS_PATH = "reader.tcss"
     TITLE = "reader"
     COMMANDS = App.COMMANDS | {ReaderCommands}
-    MODES = {
-        "today": TodayScreen,
-        "library": LibraryScreen,
-        "review": ReviewScreen,
-        "stats": StatsScreen,
-        "import": ImportScreen,
-        "settings": SettingsScreen,
-    }
+    MODES = {d.mode: d.make for d in DESTINATIONS}
     DEFAULT_MODE = "today"
     BINDINGS = [
-        Binding(
-            "t",
-            "go('today')",
-            "Today",
-            id="today",
-            tooltip="Today: re-reads due, papers in progress, the reading queue",
-        ),
-        Binding(
-            "l",
-            "go('library')",
-            "Library",
-            id="library",
-            tooltip="Every paper: sort, filter, search",
-        ),
-        Binding(
-            "v",
-            "go('review')",
-            "Review",
-            show=False,
-            id="review",
-            tooltip="Review: today's re-reads, one paper at a time",
-        ),
-        Binding(
-            "g",
-            "go('stats')",
-            "Stats",
-            show=False,
-            id="stats",
-            tooltip="Stats: reading per week, ratings, re-read forecast, recommender quality",
-        ),
-        Binding(
-            "i",
-            "go('import')",
-            "Import",
-            show=False,
-            id="import",
-            tooltip="Import a file (BibTeX, RIS, arXiv JSON) or add arXiv ids / DOIs",
-        ),
-        Binding(
-            "comma",
-            "go('settings')",
-            "Settings",
-            show=False,
-            id="settings",
-            tooltip="Settings: suggestions and re-reads per day, retention, theme, data",
+        *(
+            Binding(d.key, f"go('{d.mode}')", d.name, show=d.in_footer, id=d.mode, tooltip=d.about)
+            for d in DESTINATIONS
         ),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key, on one screen"),
-        Binding("f1", "help", "Help", show=False, id="help-f1"),
+        # F1 and Ctrl+Q also work while typing in a box, where ? and q are text.
+        Binding(
+            "f1", "help('f1')", "Help", show=False, id="help-f1", tooltip="Every key, on one screen"
+        ),
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit (notes are saved first)"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit-ctrl"),
+        Binding(
+            "ctrl+q",
+            "quit('ctrl')",
+            "Quit",
+            show=False,
+            priority=True,
+            id="quit-ctrl",
+            tooltip="Quit (notes are saved first)",
+        ),
     ]
 
     def __init__(
@@ -112,6 +155,7 @@ class ReaderApp(App[None]):
         *,
         opener: Opener = system_open,
         cursor_blink: bool = True,
+        typeahead_s: float = TYPEAHEAD_S,
     ) -> None:
         super().__init__()
         _start_resource_tracker()
@@ -120,6 +164,16 @@ class ReaderApp(App[None]):
         """Opens a URL or a file with the system's program; injectable for tests."""
         self.cursor_blink = cursor_blink
         """False in snapshot tests, so screenshots do not depend on the blink phase."""
+        self.typeahead_s = typeahead_s
+        """See ``TYPEAHEAD_S``; tests use 0 (only keys sent before a screen appeared)."""
+        self.front_screen: Screen[Any] | None = None
+        """The reader screen last brought to the front (see ``ReaderScreen``)."""
+        self._typed_on: WeakKeyDictionary[events.Key, tuple[Screen[Any], Widget | None]] = (
+            WeakKeyDictionary()
+        )
+        """The screen and the focused widget each key in flight was typed on (``on_event``)."""
+        self.key_time: float | None = None
+        """When the key being handled was typed (None outside a key press)."""
         self._reads: Service | None = None
         self._reads_lock = threading.Lock()
         self._suggest: Service | None = None
@@ -200,7 +254,8 @@ class ReaderApp(App[None]):
             ok = flush() and ok
         return ok
 
-    async def action_quit(self) -> None:
+    async def action_quit(self, key: str = "") -> None:
+        """Save every note, then quit (``key`` only tells Ctrl+Q's binding apart)."""
         if self.flush_all():
             self.exit()
             return
@@ -222,10 +277,64 @@ class ReaderApp(App[None]):
     # Screens --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No "go to Today" key in the footer while on Today (and the same for Library)."""
-        if action == "go" and parameters and parameters[0] == self.current_mode:
-            return len(self.screen_stack) > 1
+        """Which app keys act (and show in the footer) now.
+
+        While a box takes text, ``?``, ``q`` and the destination letters are text: they
+        are hidden from the footer (F1 and Ctrl+Q still work). (Dialogs keep the app's
+        keys out by themselves: Textual stops the binding chain at a modal screen.)
+        No "go to Today" key while on Today (and the same for every destination)."""
+        typing = typing_in(self.focused)
+        if action in ("help", "quit") and not parameters:
+            return not typing
+        if action == "go":
+            if typing:
+                return False
+            if parameters and parameters[0] == self.current_mode:
+                return len(self.screen_stack) > 1
         return True
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys act only on the screen they were typed on.
+
+        Textual sends a key to the widget focused when it arrives and runs bindings when it
+        comes back unused; keys typed quickly after one that changes the screen (``t``,
+        Enter on a paper, ``n`` for a note) would otherwise act on a screen the user has
+        not seen yet. Such a key is dropped, and said; but a character typed right after
+        the key that opened a text box (``n``, ``/``) goes into that box, never to a
+        command. The key's time is noted for ``ReaderScreen.typed_ahead`` while it is
+        handled."""
+        if not isinstance(event, events.Key):
+            await super().on_event(event)
+            return
+        if not event.is_forwarded:
+            self._typed_on[event] = (self.screen, self.focused)
+        else:
+            screen, focused = self._typed_on.pop(event, (self.screen, self.focused))
+            box = self.focused
+            if box is not focused and event.character and event.is_printable:
+                # A key typed right after the one that opened a text box (n, e) is text.
+                if isinstance(box, TextArea) and not box.read_only:
+                    box.insert(event.character)
+                    return
+                if isinstance(box, Input):
+                    box.insert_text_at_cursor(event.character)
+                    return
+            if screen is not self.screen:
+                self._ignored(event)
+                return
+        self.key_time = event.time
+        try:
+            await super().on_event(event)
+        finally:
+            self.key_time = None
+
+    def _ignored(self, event: events.Key) -> None:
+        self.notify(
+            f"{self.get_key_display(Binding(event.key, ''))}: typed before this screen "
+            "was shown, so not used; press it again.",
+            title="Key ignored",
+            severity="warning",
+        )
 
     async def start_review(self, paper_id: int | None = None) -> None:
         """Open Review, with ``paper_id`` (if due) as the first paper."""
@@ -233,6 +342,8 @@ class ReaderApp(App[None]):
         if self.current_mode == "review":
             while len(self.screen_stack) > 1:
                 self.pop_screen()
+            from .screens.review import ReviewScreen  # loaded: its mode is current
+
             screen = self.screen
             if isinstance(screen, ReviewScreen):
                 screen.load()
@@ -252,45 +363,37 @@ class ReaderApp(App[None]):
         if back is not None and len(self.screen_stack) > 1:
             back()
 
-    def action_help(self) -> None:
+    def action_help(self, key: str = "") -> None:
+        """Every key: the current screen's first (``key`` only tells F1's binding apart)."""
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
         current = type(self.screen)
-        screens = [current] + [
-            s
-            for s in (
-                TodayScreen,
-                LibraryScreen,
-                PaperScreen,
-                ReviewScreen,
-                StatsScreen,
-                ImportScreen,
-                SettingsScreen,
-            )
-            if s is not current
-        ]
+        every: list[type[Screen[Any]]] = []
+        for d in DESTINATIONS:
+            every.append(d.screen_class())
+            if d.mode in HELP_ALSO:
+                every.append(load_screen(HELP_ALSO[d.mode]))
+        screens = [current] + [s for s in every if s is not current]
         sections = [(getattr(s, "HELP_TITLE", s.__name__), s.BINDINGS) for s in screens]
         sections.append(("Everywhere", self.BINDINGS))
         self.push_screen(HelpScreen(sections))
 
     def palette_commands(self, screen: Screen[Any]) -> Iterator[tuple[str, str, Callable[[], Any]]]:
         """Commands for the palette: the app's own, then the screen's (see commands.py)."""
-        yield "Go to Today", "Re-reads due, reading, queued", lambda: self.action_go("today")
-        yield "Go to Library", "Every paper", lambda: self.action_go("library")
-        yield "Go to Review", "Today's re-reads, one at a time", lambda: self.action_go("review")
-        yield "Go to Stats", "Reading, ratings, forecast, quality", lambda: self.action_go("stats")
-        yield "Go to Import", "A file, or arXiv ids / DOIs", lambda: self.action_go("import")
-        yield (
-            "Go to Settings",
-            "Per-day numbers, retention, theme",
-            lambda: self.action_go("settings"),
-        )
+        for d in DESTINATIONS:
+            yield f"Go to {d.name}", d.about, partial(self.action_go, d.mode)
         yield "Help: keys", "Every key on one screen", self.action_help
         yield "Quit", "Save notes and quit", self.action_quit
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
             yield from commands()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterator[SystemCommand]:
+        """Textual's own palette entries, without its "Quit" (ours says notes are saved)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
 
     def on_unmount(self) -> None:
         self.flush_all()

@@ -12,6 +12,8 @@ import re
 
 from rich.text import Text
 
+from reader.models import Note
+
 # C0 controls except tab and newline, DEL, C1 controls, and the Unicode bidi embeddings,
 # overrides and isolates (the "Trojan Source" characters). Plain right-to-left letters
 # (Hebrew, Arabic) are not controls and are left alone.
@@ -50,3 +52,13 @@ def stars_label(stars: int | None) -> str:
 
 def short_stars(stars: int | None) -> str:
     return "★" * stars if stars else ""
+
+
+def note_label(note: Note) -> Text:
+    """The note's date, then its first line: one line, cut with "…" by the list (the
+    date first, so a long first line never pushes it out of sight)."""
+    first = note.text.strip().partition("\n")[0].strip()
+    first = clean(first.lstrip("#").strip(), newlines=False)[:300] or "(empty)"
+    label = Text(f"{note.updated_at:%Y-%m-%d}  ", style="dim")
+    label.append(first)
+    return label

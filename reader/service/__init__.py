@@ -178,6 +178,9 @@ class Service:
         :meth:`Inbox.today`)."""
         return self.inbox.today(refresh=refresh, n=n)
 
+    def saved_today(self) -> Today | None:
+        return self.suggesting.saved_today()
+
     def starters(self, n: int = 5) -> list[Paper]:
         return self.suggesting.starters(n)
 

@@ -184,6 +184,27 @@ class Suggesting:
         saved = None if refresh else self.store.suggestions.suggestions_for(day)
         if saved is None:
             saved = self._make_list(day, count, signals)
+        return self._today_from(day, saved, count, signals)
+
+    def saved_today(self) -> Today | None:
+        """Today's list if it was already made today, without any recommender work (None
+        if not): quick enough to show at start-up while ``today()`` runs in a worker."""
+        day = local_date(self.ctx.clock(), self.ctx.tz)
+        saved = self.store.suggestions.suggestions_for(day)
+        if not saved:
+            return None
+        count = int(self.preferences.settings()["suggest.per_day"])
+        return self._today_from(day, saved, count, self._signals(), starters=False)
+
+    def _today_from(
+        self,
+        day: date,
+        saved: list[StoredSuggestion],
+        count: int,
+        signals: _Signals,
+        *,
+        starters: bool = True,
+    ) -> Today:
         excluded = self._excluded(signals)
         rows = [row for row in saved if row.paper_id not in excluded][:count]
         papers = {p.id: p for p in self.store.papers.get_papers([row.paper_id for row in rows])}
@@ -193,8 +214,8 @@ class Suggesting:
             if row.paper_id in papers
         ]
         cold = not views and not self._weights(signals) and not self.store.suggestions.interests()
-        starters = self.starters(count) if cold else []
-        return Today(day, views, cold, starters)
+        picks = self.starters(count) if cold and starters else []
+        return Today(day, views, cold, picks)
 
     def _make_list(self, day: date, count: int, signals: _Signals) -> list[StoredSuggestion]:
         weights = self._weights(signals)

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select
 
-from reader.models import Paper, Status
+from reader.models import Status
 
 from ..text import clean
 
@@ -33,15 +33,6 @@ class Filters:
         if self.min_stars is not None:
             parts.append(f"≥{self.min_stars}★")
         return ", ".join(parts)
-
-    def accepts(self, paper: Paper) -> bool:
-        """For search results only: the service's search has no filters yet (see the
-        TUI report), so the same three conditions are applied to the ranked hits."""
-        if self.status is not None and paper.status is not self.status:
-            return False
-        if self.tag is not None and self.tag.casefold() not in {t.casefold() for t in paper.tags}:
-            return False
-        return self.min_stars is None or (paper.stars or 0) >= self.min_stars
 
 
 class FilterScreen(ModalScreen[Filters | None]):

@@ -53,6 +53,9 @@ class NoteScreen(ModalScreen[Note | None]):
         self.paper_id = paper_id
         self.paper_title = title
         self.saved: Note | None = None
+        self.typed_text = ""
+        """The editor's text, kept here too: it is saved even when the app is closed and
+        the editor already taken down."""
 
     @property
     def reader(self) -> ReaderApp:
@@ -77,9 +80,14 @@ class NoteScreen(ModalScreen[Note | None]):
     def on_unmount(self) -> None:
         self.reader.unregister_flusher(self.flush)
 
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self.typed_text = event.text_area.text
+
     def flush(self) -> bool:
         """Save what is typed (once); False when the database refused it."""
-        text = self.query_one("#quick-note", TextArea).text
+        text = self.typed_text
+        if self.saved is None and not text.strip():
+            return True  # nothing written
         try:
             self.saved = self.reader.service.save_note(
                 self.paper_id, self.saved.id if self.saved else None, text

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from textual._time import get_time
 from textual.binding import Binding
+from textual.keys import Keys, format_key, key_to_character
 from textual.screen import Screen
+from textual.widgets import Input, TextArea
 
 from reader.service import Service
 
@@ -40,8 +43,83 @@ def rating_bindings(id_prefix: str, *, rate_tip: str, clear_tip: str) -> list[Bi
     ]
 
 
+def types_text(key: str) -> bool:
+    """True for a key a text box takes as a character: a letter, a digit, +, space."""
+    character = key_to_character(key)
+    if character is not None:
+        return character.isprintable()
+    return key not in SPECIAL_KEYS and len(format_key(key)) == 1
+
+
+SPECIAL_KEYS = frozenset(k.value for k in Keys)
+
+
+def typing_in(widget: object) -> bool:
+    """True when ``widget`` takes printable keys as text (a single-letter key is text there)."""
+    if isinstance(widget, TextArea):
+        return not widget.read_only
+    return isinstance(widget, Input)
+
+
 class ReaderScreen(Screen[None]):
     HELP_TITLE = "Screen"
+    CHANGES_DATA: ClassVar[frozenset[str]] = frozenset()
+    """Actions that change stored data: refused when their key was typed before what they
+    act on was on screen (see ``typed_ahead``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown_at = 0.0
+
+    def on_screen_resume(self) -> None:
+        """A screen coming to the front (not back from a dialog over it) is new to the eye."""
+        reader = self.reader
+        if reader.front_screen is not self:
+            reader.front_screen = self
+            self.moved_under_cursor()
+
+    def moved_under_cursor(self) -> None:
+        """What the data keys act on changed without the user asking (a new screen, a
+        list rebuilt with another paper highlighted): hold those keys back for a moment."""
+        self._shown_at = get_time()
+
+    def typed_ahead(self, action: str) -> bool:
+        """True (and said) when the key running ``action`` was typed before the user could
+        see what it acts on."""
+        typed = self.reader.key_time
+        if typed is None or typed >= self._shown_at + self.reader.typeahead_s:
+            return False
+        self.notify(
+            "A key typed before this screen was shown was not used; press it again.",
+            title="Key ignored",
+            severity="warning",
+        )
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        typing = typing_in(self.focused)
+        if action == "leave_field":  # shown, and useful, only while a box takes the keys
+            return typing
+        if typing and action in self._text_key_actions():
+            return False  # its key is text in the box: not shown, never run from there
+        if action in self.CHANGES_DATA and self.typed_ahead(action):
+            return False
+        return self.can_run(action, parameters)
+
+    @classmethod
+    def _text_key_actions(cls) -> frozenset[str]:
+        """Actions whose every key is a character (``s``, ``+``, ``3``)."""
+        keys: dict[str, list[str]] = {}
+        for b in Binding.make_bindings(cls.BINDINGS):
+            keys.setdefault(b.action.partition("(")[0], []).append(b.key)
+        return frozenset(a for a, ks in keys.items() if all(types_text(k) for k in ks))
+
+    def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A screen's own rule for when an action shows and works (``check_action``)."""
+        return True
+
+    def action_leave_field(self) -> None:
+        self.set_focus(None)
 
     @property
     def reader(self) -> ReaderApp:

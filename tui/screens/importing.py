@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -32,7 +32,7 @@ from textual.widgets import (
 from reader.service import AddOutcome, ImportReport, StoreError
 
 from ..text import clean, safe
-from .base import ReaderScreen
+from .base import ReaderScreen, types_text
 
 SUFFIXES = {".bib", ".bibtex", ".ris", ".json", ".jsonl", ".txt"}
 """Files the folder tree lists (any path can still be typed)."""
@@ -42,7 +42,18 @@ PROBLEMS_SHOWN = 20
 
 
 class ImportTree(DirectoryTree):
-    """Folders and importable files; hidden ones left out."""
+    """Folders and importable files; hidden ones left out. A character typed here goes
+    to the path box: someone typing a path or an id in the tree must not set off a
+    one-letter key of another screen."""
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character is None or not types_text(event.key) or event.key == "space":
+            return
+        event.stop()
+        event.prevent_default()
+        field = self.screen.query_one("#import-path", Input)
+        field.focus()
+        field.insert_text_at_cursor(event.character)
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         shown = []
@@ -137,8 +148,7 @@ class ImportScreen(ReaderScreen):
         Binding(
             "escape",
             "leave_field",
-            "Leave field",
-            show=False,
+            "Leave box",
             tooltip="Leave the text box so keys like t and l work again",
             id="import-leave",
         ),
@@ -155,7 +165,9 @@ class ImportScreen(ReaderScreen):
         yield Header()
         with Horizontal(id="import"):
             with Vertical(id="import-file-pane", classes="panel"):
-                yield Input(placeholder="path/to/library.bib", id="import-path")
+                yield Input(
+                    placeholder="path/to/library.bib", id="import-path", select_on_focus=False
+                )
                 yield ImportTree(self.root, id="import-tree")
                 yield Button("Import file  ^O", id="import-file-button", compact=True)
             with Vertical(id="import-ids-pane", classes="panel"):
@@ -179,9 +191,6 @@ class ImportScreen(ReaderScreen):
         self.query_one("#import-progress").display = False
         self.query_one("#import-summary-box").display = False
         self.query_one("#import-path", Input).focus()
-
-    def action_leave_field(self) -> None:
-        self.set_focus(None)
 
     # Picking ----------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ PAGE = 200
 PREFETCH = 40
 """Fetch the next page when the cursor is this close to the last loaded row."""
 NARROW = 140
-"""Below this width the detail pane is hidden (toggle it with d)."""
+"""Below this width the detail pane starts hidden (d shows it anyway)."""
 
 # (column key, label, fixed width or None for "the rest", the service's sort key or None)
 COLUMNS: list[tuple[str, str, int | None, str | None]] = [
@@ -85,6 +85,7 @@ def row_cells(paper: Paper) -> list[Text]:
 
 
 class LibraryScreen(ReaderScreen):
+    CHANGES_DATA = frozenset({"rate"})
     HELP_TITLE = "Library"
     BINDINGS = [
         Binding(
@@ -93,6 +94,13 @@ class LibraryScreen(ReaderScreen):
             "Search",
             tooltip="Search title, abstract, authors, notes",
             id="lib-search",
+        ),
+        Binding(
+            "escape",
+            "leave_field",
+            "Leave search",
+            tooltip="Leave the search box (Escape again clears it first if it has text)",
+            id="lib-leave",
         ),
         Binding("enter", "open", "Open", tooltip="Open the highlighted paper", id="lib-open"),
         Binding(
@@ -141,7 +149,8 @@ class LibraryScreen(ReaderScreen):
         self._papers: dict[int, Paper] = {}
         self._order: list[int] = []
         self._opened: int | None = None
-        self._detail_wanted = True
+        self._detail_wanted: bool | None = None
+        """The detail pane as the user set it with d; None: shown when wide enough."""
         self._data_version = 0
 
     def compose(self) -> ComposeResult:
@@ -170,13 +179,18 @@ class LibraryScreen(ReaderScreen):
         widths = {key: w for key, _, w, _ in COLUMNS if w}
         if width < 100:
             widths.update(authors=10, tags=8)
+        for key, label, _, sort in COLUMNS:
+            if sort is not None and key in widths:  # room for the sort arrow: "Year ▼"
+                widths[key] = max(widths[key], len(label) + 2)
         table_width = width * 3 // 5 if self._detail_visible(width) else width
         fixed = sum(widths.values()) + 2 * len(COLUMNS) + 2
         widths["title"] = max(20, table_width - fixed)
         return widths
 
     def _detail_visible(self, width: int) -> bool:
-        return self._detail_wanted and width >= NARROW
+        if self._detail_wanted is None:
+            return width >= NARROW
+        return self._detail_wanted
 
     def _build_columns(self, width: int) -> None:
         table = self.query_one("#papers", DataTable)
@@ -258,6 +272,9 @@ class LibraryScreen(ReaderScreen):
             return
         table = self.query_one("#papers", DataTable)
         if offset == 0:
+            before = self._selected()
+            if before is not None and (not papers or papers[0].id != before.id):
+                self.moved_under_cursor()  # a new list under the cursor: keys wait for it
             table.clear()
             self._papers.clear()
             self._order.clear()
@@ -400,7 +417,8 @@ class LibraryScreen(ReaderScreen):
     # Actions --------------------------------------------------------------------------
 
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # At once, not after the queued messages: what is typed next goes into the box.
+        self.set_focus(self.query_one("#search", Input))
 
     def action_open(self) -> None:
         from .paper import PaperScreen
@@ -434,9 +452,8 @@ class LibraryScreen(ReaderScreen):
         self._set_query(replace(self.query_state, descending=not self.query_state.descending))
 
     def action_toggle_detail(self) -> None:
-        self._detail_wanted = not self._detail_wanted
-        if self.app.size.width < NARROW and self._detail_wanted:
-            self.notify("The detail pane needs a wider terminal; Enter opens the paper.")
+        """Show the detail pane if it is hidden (at any width), hide it if shown."""
+        self._detail_wanted = not self._detail_visible(self.app.size.width)
         self._relayout()
         self._show_selected()
 

@@ -8,6 +8,7 @@ editor, says so, and retries; leaving or quitting then asks first (see ``ReaderA
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 
 from rich.text import Text
 from textual import on
@@ -31,7 +32,7 @@ from reader.models import Note, Paper, Status
 from reader.service import StoreError
 
 from ..modals.choice import ChoiceScreen, PromptScreen
-from ..text import clean
+from ..text import clean, note_label
 from ..widgets.paper_detail import paper_links, paper_text
 from .base import ReaderScreen, rating_bindings
 
@@ -42,19 +43,12 @@ RETRY_AFTER_S = 5.0
 NEW_NOTE = "new"
 
 
-def note_label(note: Note) -> Text:
-    first = next((line.strip() for line in note.text.splitlines() if line.strip()), "")
-    first = clean(first.lstrip("#").strip(), newlines=False)[:60] or "(empty)"
-    label = Text(first, no_wrap=True, overflow="ellipsis")
-    label.append(f"  {note.updated_at:%Y-%m-%d}", style="dim")
-    return label
-
-
 def split_tags(text: str) -> list[str]:
     return [t for t in re.split(r"[,\s]+", text) if t]
 
 
 class PaperScreen(ReaderScreen):
+    CHANGES_DATA = frozenset({"rate"})
     HELP_TITLE = "Paper"
     BINDINGS = [
         Binding(
@@ -110,6 +104,9 @@ class PaperScreen(ReaderScreen):
         """The note in the editor; None for a new note not yet saved."""
         self.saved_text = ""
         """What the database holds for the note in the editor."""
+        self.typed_text = ""
+        """What the editor holds, kept here too: when the app is closed other than by q
+        (the terminal closes), the editor is taken down before the last save runs."""
         self._save_timer: Timer | None = None
         self._retry_timer: Timer | None = None
         self._last_error: str | None = None
@@ -172,7 +169,7 @@ class PaperScreen(ReaderScreen):
 
     def _load_note(self, note: Note | None) -> None:
         self.note_id = note.id if note else None
-        self.saved_text = note.text if note else ""
+        self.saved_text = self.typed_text = note.text if note else ""
         editor = self.query_one("#editor", TextArea)
         editor.load_text(self.saved_text)
         self._update_preview()
@@ -186,10 +183,11 @@ class PaperScreen(ReaderScreen):
 
     @property
     def dirty(self) -> bool:
-        return self.query_one("#editor", TextArea).text != self.saved_text
+        return self.typed_text != self.saved_text
 
     @on(TextArea.Changed, "#editor")
-    def _typed(self) -> None:
+    def _typed(self, event: TextArea.Changed) -> None:
+        self.typed_text = event.text_area.text
         if self._save_timer is not None:
             self._save_timer.stop()
         if self.dirty:
@@ -198,10 +196,7 @@ class PaperScreen(ReaderScreen):
     def save_note(self) -> bool:
         """Save the editor's text through the service. False if it could not be saved;
         the text stays in the editor and a retry is scheduled."""
-        try:
-            text = self.query_one("#editor", TextArea).text
-        except NoMatches:  # not composed yet, or already taken down
-            return True
+        text = self.typed_text
         if text == self.saved_text:
             return True
         try:
@@ -234,7 +229,8 @@ class PaperScreen(ReaderScreen):
             self.notes = (
                 self.reader.attempt("load notes", self.service.notes, self.paper_id) or self.notes
             )
-        self._list_notes()
+        with suppress(NoMatches):  # saved while the app closes: nothing left to show
+            self._list_notes()
         return True
 
     def _retry(self) -> None:
@@ -264,16 +260,17 @@ class PaperScreen(ReaderScreen):
     def action_edit(self) -> None:
         switcher = self.query_one("#note-switcher", ContentSwitcher)
         switcher.current = "editor"
-        self.query_one("#editor", TextArea).focus()
+        # At once, not after the queued messages: what is typed next goes into the note.
+        self.set_focus(self.query_one("#editor", TextArea))
 
     def action_preview(self) -> None:
+        """Toggle the preview. The keys stay with the notes list either way: only e, n or
+        Enter put them in the editor, so a key pressed after p is never typed into the
+        note."""
         switcher = self.query_one("#note-switcher", ContentSwitcher)
         switcher.current = "preview" if switcher.current == "editor" else "editor"
         self._update_preview()
-        if switcher.current == "editor":
-            self.query_one("#editor", TextArea).focus()
-        else:
-            self.query_one("#note-list", OptionList).focus()
+        self.query_one("#note-list", OptionList).focus()
 
     def action_save(self) -> None:
         if self.dirty and self.save_note():

@@ -9,6 +9,7 @@ it respects the daily limit and what was already reviewed today.
 
 from __future__ import annotations
 
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,7 +20,7 @@ from reader.models import Note
 from reader.service import DueItem, ReviewCard, ReviewLogEntry
 
 from ..modals.note import NoteScreen
-from ..text import clean, safe, stars_label
+from ..text import clean, note_label, safe, stars_label
 from .base import ReaderScreen
 
 GRADES = [(1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy")]
@@ -37,6 +38,7 @@ GRADED = "graded"
 
 class ReviewScreen(ReaderScreen):
     HELP_TITLE = "Review"
+    CHANGES_DATA = frozenset({"grade"})
     BINDINGS = [
         Binding(
             "space",
@@ -146,6 +148,8 @@ class ReviewScreen(ReaderScreen):
         self._draw()
 
     def _show_next(self) -> None:
+        if self.current is not None:
+            self.moved_under_cursor()  # another paper: a grade typed ahead is not for it
         self.current = self.items[0] if self.items else None
         self.phase = RECALL
         self.result = None
@@ -219,17 +223,22 @@ class ReviewScreen(ReaderScreen):
         text.append(f" · recall estimated at {item.recall:.0%}", style="dim")
         return text
 
-    def _notes_text(self) -> Text:
-        text = Text()
+    def _notes_text(self) -> RenderableType:
         if not self.notes:
-            text.append("Your notes: none yet", style="bold")
+            text = Text("Your notes: none yet", style="bold")
             text.append(" (n adds one)\n", style="dim")
             return text
-        text.append(f"Your notes ({len(self.notes)})\n", style="bold")
-        for n, note in enumerate(self.notes):
-            text.append(("\n" if n else "") + f"{note.updated_at:%Y-%m-%d}\n", style="dim")
-            text.append_text(safe(note.text.strip()))
-        return text
+        parts: list[RenderableType] = [Text(f"Your notes ({len(self.notes)})", style="bold")]
+        for note in self.notes:
+            # One line per note's date and first line (cut with "…"), then the rest.
+            heading = note_label(note)
+            heading.no_wrap = True
+            heading.overflow = "ellipsis"
+            parts += [Text(""), heading]
+            rest = note.text.strip().partition("\n")[2].strip()
+            if rest:
+                parts.append(safe(rest))
+        return Group(*parts)
 
     def _abstract_text(self) -> Text:
         assert self.current is not None
@@ -273,7 +282,7 @@ class ReviewScreen(ReaderScreen):
 
     # Keys -----------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not self.is_mounted:
             return True
         if action == "grade":

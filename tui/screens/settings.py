@@ -44,7 +44,6 @@ class SettingsScreen(ReaderScreen):
             "escape",
             "leave_field",
             "Leave field",
-            show=False,
             tooltip="Leave the field (its value is saved) so keys like t and l work again",
             id="settings-leave",
         ),
@@ -98,9 +97,6 @@ class SettingsScreen(ReaderScreen):
             self.query_one(f"#{field_id(key)}", Input).cursor_blink = self.reader.cursor_blink
         self.action_refresh()
 
-    def action_leave_field(self) -> None:
-        self.set_focus(None)
-
     def on_screen_resume(self) -> None:
         self.query_one(f"#{field_id(THEME)}", Select).value = self.app.theme
 
@@ -119,10 +115,16 @@ class SettingsScreen(ReaderScreen):
     def _show_location(self) -> None:
         path = self.service.path
         text = Text(clean(str(path), newlines=False), style="bold")
-        try:
-            text.append(f"  ({human_size(path.stat().st_size)})", style="dim")
-        except OSError:
-            pass
+        sizes = []
+        # SQLite keeps recent writes in the write-ahead log beside the file until a
+        # checkpoint: the file alone can be a fraction of what the data takes.
+        for part, label in ((path, ""), (path.with_name(path.name + "-wal"), " write-ahead log")):
+            try:
+                sizes.append(human_size(part.stat().st_size) + label)
+            except OSError:
+                pass
+        if sizes:
+            text.append(f"  ({' + '.join(sizes)})", style="dim")
         text.append(
             "\nSet with --db or the READER_DB variable. Backups (one a day, automatic) go to "
             "the backups folder beside it; `reader backup` makes one now.",

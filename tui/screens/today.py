@@ -39,6 +39,8 @@ EMPTY_MESSAGE = (
     "• Press i to import a library (BibTeX, RIS, arXiv) or add papers by arXiv id or DOI."
 )
 
+PREPARING = "Preparing today's list…"
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -50,7 +52,7 @@ class Entry:
 def paper_line(paper: Paper, note: str = "", width: int = 78) -> Text:
     """A paper in a list: its title, then authors, year and stars, dimmed; ``note`` on a
     second line. Each line is cut to ``width`` (the list would wrap it otherwise)."""
-    line = Text(clean(paper.title, newlines=False)[:width])
+    line = Text(clean(paper.title, newlines=False)[: width + 1])  # + 1: cut shows "…"
     extra = []
     if paper.authors:
         first = clean(paper.authors[0], newlines=False)[:40]
@@ -72,6 +74,9 @@ def paper_line(paper: Paper, note: str = "", width: int = 78) -> Text:
 
 class TodayScreen(ReaderScreen):
     HELP_TITLE = "Today"
+    CHANGES_DATA = frozenset(
+        {"start_reading", "queue", "mark_read", "dismiss_suggestion", "snooze"}
+    )
     BINDINGS = [
         Binding("enter", "open", "Open", tooltip="Open the highlighted paper", id="today-open"),
         Binding(
@@ -140,6 +145,8 @@ class TodayScreen(ReaderScreen):
     def on_mount(self) -> None:
         self.sub_title = "Today"
         self.query_one("#today-progress").display = False
+        # The list made earlier today is stored: shown at once, not after the worker.
+        self.today = self.reader.attempt("load today's suggestions", self.service.saved_today)
         self._show_lists()
         # Loading a large catalog's features holds the GIL for a while: ask for
         # suggestions only once the lists are on the terminal.
@@ -180,13 +187,13 @@ class TodayScreen(ReaderScreen):
     def _suggestions_failed(self, message: str) -> None:
         self.query_one("#today-progress").display = False
         self._suggestion_error = message
+        self._show_lists()
         self.notify(message, title="Could not make suggestions", severity="error", markup=False)
 
     def _suggestions_ready(self, today: Today) -> None:
         self.query_one("#today-progress").display = False
-        first = self.today is None
         self.today = today
-        self._show_lists(keep_place=not first)
+        self._show_lists()
 
     def on_resize(self) -> None:
         self._show_lists()
@@ -226,7 +233,7 @@ class TodayScreen(ReaderScreen):
         self._show_lists()
         self._load_suggestions()
 
-    def _show_lists(self, *, keep_place: bool = True) -> None:
+    def _show_lists(self) -> None:
         listing = self.query_one("#today-list", OptionList)
         highlighted = listing.highlighted_option.id if listing.highlighted_option else None
         width = max(20, (listing.size.width or self.app.size.width - 2) - 6)
@@ -252,11 +259,17 @@ class TodayScreen(ReaderScreen):
         listing.add_options(options)
         ids = [o.id for o in options if o is not None and not o.disabled and o.id is not None]
         listing.display = bool(ids)
-        self.query_one("#today-empty").display = not ids
+        empty = self.query_one("#today-empty", Static)
+        empty.display = not ids
+        # Until the suggestions worker has answered, "nothing for today" may not be true.
+        waiting = self.today is None and self._suggestion_error is None
+        empty.update(PREPARING if waiting else EMPTY_MESSAGE)
         if ids:
-            target = highlighted if keep_place and highlighted in ids else ids[0]
+            target = highlighted if highlighted in ids else ids[0]
             listing.highlighted = listing.get_option_index(target)
             listing.focus()
+            if target != highlighted and highlighted is not None:
+                self.moved_under_cursor()  # the paper the user was on left the list
         self.refresh_bindings()
 
     # Actions --------------------------------------------------------------------------
@@ -269,7 +282,7 @@ class TodayScreen(ReaderScreen):
         section, paper_id = option.id.rsplit(":", 1)
         return section, int(paper_id)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Paper actions only show (and work) when a paper is highlighted; "not for me"
         and "later" only on a suggestion."""
         if not self.is_mounted or action not in {

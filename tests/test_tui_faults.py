@@ -1,0 +1,166 @@
+"""Small faults of the terminal UI a new user met (issue 13), each driven through the real
+app on a real database file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from textual.widgets import OptionList, Static
+from tui_helpers import make_test_app, open_db, screen_text, settle
+
+from tui.screens.library import LibraryScreen
+from tui.screens.paper import PaperScreen
+from tui.screens.settings import SettingsScreen
+from tui.screens.today import TodayScreen
+
+LONG_TITLE_ID = 1
+"""A seed paper whose title is far longer than an 80-column line."""
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "reader.db"
+    open_db(path).close()
+    return path
+
+
+async def test_d_shows_the_detail_pane_below_140_columns(db: Path) -> None:
+    app = make_test_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        detail = screen.query_one("#detail")
+        assert not detail.display  # narrow: hidden at first
+        await pilot.press("d")
+        await settle(pilot)
+        assert detail.display
+        await pilot.press("d")
+        await settle(pilot)
+        assert not detail.display
+
+
+@pytest.mark.parametrize("width", [80, 120])
+async def test_sort_arrows_are_not_cut_off(db: Path, width: int) -> None:
+    app = make_test_app(db)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        for label in ("Title", "Year", "Status", "Stars"):  # s: the next column
+            await pilot.press("s")
+            await settle(pilot)
+            assert f"{label} ▲" in screen_text(app), label
+
+
+async def test_today_cuts_a_long_title_with_an_ellipsis(db: Path) -> None:
+    service = open_db(db, seed=False)
+    title = service.set_status(LONG_TITLE_ID, "queued").title
+    service.close()
+    assert len(title) > 100
+    app = make_test_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        text = screen_text(app)
+        assert re.search(re.escape(title[:30]) + r"[^…]*…", text)
+        assert title[-20:] not in text
+
+
+async def test_note_labels_stay_on_one_line(db: Path) -> None:
+    service = open_db(db, seed=False)
+    service.add_note(LONG_TITLE_ID, "# " + "a long first line that goes on " * 4 + "\nbody")
+    service.add_note(LONG_TITLE_ID, "short")
+    service.close()
+    app = make_test_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(PaperScreen(LONG_TITLE_ID))
+        await settle(pilot)
+        listing = app.screen.query_one("#note-list", OptionList)
+        assert listing.option_count == 3
+        assert listing.virtual_size.height == 3  # one line each: no wrapped labels
+        assert re.search(r"\d{4}-\d\d-\d\d  a long first line", screen_text(app))
+
+
+async def test_the_palette_has_one_quit(db: Path) -> None:
+    app = make_test_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        titles += [title for title, _, _ in app.palette_commands(app.screen)]
+        assert titles.count("Quit") == 1
+
+
+async def test_settings_counts_the_write_ahead_log(db: Path) -> None:
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for paper_id in range(1, 30):  # writes that sit in the WAL until a checkpoint
+            app.service.rate(paper_id, 3)
+        wal = db.with_name(db.name + "-wal")
+        assert wal.exists() and wal.stat().st_size > 0
+        await pilot.press("comma")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        shown = str(app.screen.query_one("#data-location", Static).render())
+        assert "write-ahead log" in shown
+
+
+async def test_today_says_it_is_preparing_instead_of_flashing_the_tips(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path / "new.db", seed=False)
+    app._suggest_lock.acquire()  # the suggestions worker waits, as on a slow first launch
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            text = screen_text(app)
+            assert "Nothing for today yet" not in text and "Preparing" in text
+            app._suggest_lock.release()
+            await settle(pilot)
+            assert "Nothing for today yet" in screen_text(app)
+    finally:
+        if app._suggest_lock.locked():
+            app._suggest_lock.release()
+
+
+async def test_todays_stored_list_is_shown_before_the_worker_answers(db: Path) -> None:
+    service = open_db(db, seed=False)
+    service.rate(3, 5)
+    made = service.today()  # made (and stored) earlier today
+    service.close()
+    assert made.suggestions
+    app = make_test_app(db)
+    app._suggest_lock.acquire()  # the suggestions worker cannot run yet
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            text = screen_text(app)
+            assert "Suggestions" in text
+            assert made.suggestions[0].paper.title[:40] in text
+    finally:
+        app._suggest_lock.release()
+
+
+async def test_review_shows_each_note_heading_on_one_line(db: Path) -> None:
+    service = open_db(db, seed=False)
+    service.rate(3, 4)
+    service.set_status(3, "read")
+    service.schedule_at(3, "today")
+    long_line = "A fairly long first line of a note that goes on and on past the width, really long"
+    service.add_note(3, f"# {long_line}\n\nthe body of the note")
+    service.close()
+    app = make_test_app(db)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        text = screen_text(app)
+        assert re.search(r"\d{4}-\d\d-\d\d  A fairly long first line[^…]*…", text)
+        assert "really long" not in text  # cut, not wrapped onto a second line
+        assert "the body of the note" in text
