@@ -139,3 +139,29 @@ def test_near_exact_title(stored: str, found: str, same: bool) -> None:
     from reader.match import near_exact_title
 
     assert near_exact_title(stored, found) is same
+
+
+@pytest.mark.parametrize(
+    ("now", "announced"),
+    [
+        # Tuesday 10:00 UTC: Monday 20:00 EST = Tuesday 01:00 UTC
+        (datetime(2026, 3, 3, 10, 0, tzinfo=UTC), datetime(2026, 3, 3, 1, 0, tzinfo=UTC)),
+        # Saturday: the last one was Thursday evening (Friday 01:00 UTC)
+        (datetime(2026, 3, 7, 12, 0, tzinfo=UTC), datetime(2026, 3, 6, 1, 0, tzinfo=UTC)),
+        # Monday 00:30 UTC = Sunday 19:30 EST: not yet; still Thursday's
+        (datetime(2026, 3, 2, 0, 30, tzinfo=UTC), datetime(2026, 2, 27, 1, 0, tzinfo=UTC)),
+        # summer time: 20:00 EDT = 00:00 UTC
+        (datetime(2026, 7, 8, 0, 0, tzinfo=UTC), datetime(2026, 7, 8, 0, 0, tzinfo=UTC)),
+    ],
+)
+def test_latest_announcement(now: datetime, announced: datetime) -> None:
+    from reader.harvest.plan import latest_announcement
+
+    assert latest_announcement(now) == announced
+
+
+def test_fetch_is_due_once_per_announcement(service: Service) -> None:
+    assert service.inbox.fetch_due()  # followed, never fetched
+    service.inbox.fetch()
+    assert not service.inbox.fetch_due()  # fetched at 10:00 after Monday's 20:00 EST
+    assert service.inbox.category_name("cs.LG") == "Machine Learning"

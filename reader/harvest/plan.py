@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reader.harvest.taxonomy import Taxonomy
 
@@ -136,3 +137,30 @@ def _search_text(sub: Subscription) -> str:
 
 def _dated(query: str, since: date, today: date) -> str:
     return f"({query}) AND submittedDate:[{since:%Y%m%d}0000 TO {today:%Y%m%d}2359]"
+
+
+ANNOUNCE_ZONE = "America/New_York"
+ANNOUNCE_HOUR = 20
+"""arXiv announces new papers at 20:00 US Eastern, Sunday to Thursday."""
+_ANNOUNCE_WEEKDAYS = {6, 0, 1, 2, 3}  # Sunday .. Thursday
+
+
+def latest_announcement(now: datetime) -> datetime:
+    """The most recent arXiv announcement at or before ``now`` (an aware datetime), in UTC.
+
+    Holidays are not known here: on one, this names an announcement that did not happen,
+    and a fetch finds the feed of the day before (nothing new, nothing lost)."""
+    try:
+        zone: tzinfo = ZoneInfo(ANNOUNCE_ZONE)
+    except ZoneInfoNotFoundError:  # no time zone data on this system: standard time
+        zone = timezone(timedelta(hours=-5))
+    local = now.astimezone(zone)
+    day = local.date()
+    for back in range(8):
+        candidate_day = day - timedelta(days=back)
+        if candidate_day.weekday() not in _ANNOUNCE_WEEKDAYS:
+            continue
+        moment = datetime.combine(candidate_day, time(ANNOUNCE_HOUR), tzinfo=zone)
+        if moment <= local:
+            return moment.astimezone(UTC)
+    raise AssertionError("arXiv announces five days a week")  # pragma: no cover

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from reader.harvest.client import ArxivClient, HarvestConfig, HarvestError
-from reader.harvest.plan import OaiRequest, Subscription, plan_harvest
+from reader.harvest.plan import OaiRequest, Subscription, latest_announcement, plan_harvest
 from reader.harvest.taxonomy import Taxonomy, UnknownCategory, load_taxonomy
 from reader.models import Announcement, Paper, PaperRecord, Status
 from reader.parse.oai import OaiRecord
@@ -259,6 +259,19 @@ class Inbox:
             f"{report.new_versions} new versions ({report.requests} requests)"
         )
         return report
+
+    def fetch_due(self) -> bool:
+        """Something is followed and arXiv has announced since the last successful fetch
+        (so at most once per announcement: once a day on weekdays, never twice on a
+        weekend)."""
+        if not self.feeds.subscriptions():
+            return False
+        last = self.feeds.last_fetched_at()
+        return last is None or last < latest_announcement(self.clock())
+
+    def category_name(self, code: str) -> str:
+        """``cs.LG`` -> ``Machine Learning`` (the code itself when unknown)."""
+        return self.taxonomy.name(code)
 
     def arrivals(self, day: date | str) -> list[Arrival]:
         """What arrived for an announcement day (ISO date or date)."""
