@@ -255,3 +255,15 @@ def test_pdf_that_is_not_a_pdf_stores_nothing(capsys, db: str, server: ArxivServ
     assert code == 1
     assert err.endswith(f"reader: error: arXiv PDF {SEED}: the answer is not a PDF\n")
     assert not (Path(db).parent / "pdfs").exists() or not os.listdir(Path(db).parent / "pdfs")
+
+
+def test_suggest_starts_with_the_days_picks(capsys, fetched: str) -> None:
+    code, out, _ = run(capsys, "--db", fetched, "suggest", "--json")
+    today = json.loads(out)
+    assert code == 0
+    assert today["headline"].startswith("New on 2026-03-03 in cs.LG, stat.ML: 3 papers, ")
+    assert today["from_arrivals"] >= 1
+    assert today["suggestions"][0]["title"].startswith("Grokking as a Phase Transition")
+    assert [s["rank"] for s in today["suggestions"]] == list(
+        range(1, len(today["suggestions"]) + 1)
+    )
