@@ -1,21 +1,26 @@
 """Offline benchmark of the recommender against public baselines on real reading lists.
 
     python benchmarks/recommend.py --papers DIR/papers.jsonl --users DIR/users-dev.jsonl \
-        [--n-users 500] [--seed 0] [--cold]
+        [--n-users 500] [--seed 0 1 2] [--half all|tune|holdout] [--cold] [--no-shown]
 
 Protocol (../shared/datasets/README.md, issue 4): sample `--n-users` users (seed) among those
 with at least 10 papers, hide a random 20% of each library, treat the rest as rated 5 stars,
 rank every paper the user has not rated, and report recall@10, recall@50, nDCG@10 and ranking
 time per user. `--cold` adds the cold-start variant: only 3 of the remaining papers are rated.
+Each `--seed` draws its own users and splits; the summary pools all seeds. `--half tune` and
+`--half holdout` split the users file in two with a fixed generator (whatever the seed): the
+recommender's constants were chosen on the tune half only, and the holdout half says whether
+they carry over.
 
 Methods, all computed in the same run on the same splits:
 - random;
 - Rocchio: cosine to the centroid of the rated papers' TF-IDF;
 - arxiv-sanity-lite: LinearSVC(class_weight='balanced', C=0.01), rated papers positive and
   all others negative, ranked by decision_function;
-- ours: the production ranking, :func:`reader.recommend.score_catalog` on features from
-  :func:`reader.recommend.build_features` (the same code `reader suggest` uses before its
-  diversity re-ranking).
+- ours (ranking): the production ranking, :func:`reader.recommend.score_catalog` on features
+  from :func:`reader.recommend.build_features` (what `reader suggest` re-ranks);
+- ours (shown list): what :func:`reader.recommend.suggest` returns, 50 long (after the
+  diversity re-ranking, the near-duplicate filter and the exploration slot), scored as a list.
 Scale (issue 4: 1,000,000 papers built in <= 5 min under 3 GB, suggest in <= 2 s):
 
     python benchmarks/gen_catalog.py --n 1000000 --out /tmp/catalog-1m.jsonl
@@ -87,26 +92,52 @@ def make_splits(
     return out
 
 
+HALF_SEED = 2026
+"""Fixed, whatever --seed says: which users are the tuning half and which the held-out half."""
+
+
+def user_half(libraries: list[list[int]], half: str) -> list[list[int]]:
+    """The libraries of one half of the users file ("tune" or "holdout"), or all of them.
+
+    The recommender's constants were tuned on the "tune" half only; the "holdout" half shows
+    whether that carries over to readers it was not tuned on.
+    """
+    if half == "all":
+        return libraries
+    order = np.random.default_rng(HALF_SEED).permutation(len(libraries))
+    mid = len(libraries) // 2
+    keep = order[:mid] if half == "tune" else order[mid:]
+    return [libraries[i] for i in sorted(keep)]
+
+
+def list_metrics(top: np.ndarray, hidden: np.ndarray) -> tuple[float, float, float]:
+    """(recall@10, recall@50, nDCG@10) of a list of rows, best first."""
+    hit = np.isin(top[:50], hidden)
+    dcg = float((hit[:10] / np.log2(np.arange(2, 2 + len(hit[:10])))).sum())
+    idcg = float((1 / np.log2(np.arange(2, 2 + min(10, len(hidden))))).sum())
+    return hit[:10].sum() / len(hidden), hit.sum() / len(hidden), dcg / idcg
+
+
 def user_metrics(scores: np.ndarray, rated: np.ndarray, hidden: np.ndarray) -> tuple[float, ...]:
     s = scores.astype(np.float64, copy=True)
     s[rated] = -np.inf
     top = np.argpartition(-s, 50)[:50]
     top = top[np.lexsort((top, -s[top]))]
-    hit = np.isin(top, hidden)
-    dcg = float((hit[:10] / np.log2(np.arange(2, 12))).sum())
-    idcg = float((1 / np.log2(np.arange(2, 2 + min(10, len(hidden))))).sum())
-    return hit[:10].sum() / len(hidden), hit.sum() / len(hidden), dcg / idcg
+    return list_metrics(top, hidden)
 
 
-def evaluate(rank: Ranker, splits: list[Split]) -> tuple[np.ndarray, float]:
-    """Per-user (recall@10, recall@50, nDCG@10) and milliseconds per user."""
+def evaluate(rank: Ranker, splits: list[Split], *, shown: bool = False) -> tuple[np.ndarray, float]:
+    """Per-user (recall@10, recall@50, nDCG@10) and milliseconds per user.
+
+    With `shown`, `rank` returns the list itself (rows, best first), not a score per row.
+    """
     out = []
     spent = 0.0
     for rated, hidden in splits:
         t0 = time.perf_counter()
-        scores = rank(rated)
+        result = rank(rated)
         spent += time.perf_counter() - t0
-        out.append(user_metrics(scores, rated, hidden))
+        out.append(list_metrics(result, hidden) if shown else user_metrics(result, rated, hidden))
     return np.asarray(out), 1000 * spent / len(splits)
 
 
@@ -200,18 +231,70 @@ def scale(path: Path, seed: int) -> None:
     )
 
 
+def ours_methods(features: Features, day: datetime.date) -> tuple[Ranker, Ranker]:
+    """The production ranking, and the list `suggest` returns (50 long, so recall@50 is
+    defined; the first 10 are what a day of 10 suggestions shows)."""
+
+    def weights(rated: np.ndarray) -> dict[int, float]:
+        return {int(features.ids[r]): 1.0 for r in rated}
+
+    def ranking(rated: np.ndarray) -> np.ndarray:
+        return score_catalog(features, weights(rated))
+
+    def shown(rated: np.ndarray) -> np.ndarray:
+        picks = suggest(features, weights(rated), n=SHOWN, exclude=(), day=day, seed=0)
+        return features.rows(s.paper_id for s in picks)
+
+    return ranking, shown
+
+
+SHOWN = 50
+OURS, SHOWN_NAME = "ours (ranking)", "ours (shown list)"
+
+
+def summarize(pooled: dict[tuple[str, str], list[np.ndarray]], n_seeds: int, ci_seed: int) -> None:
+    """Ours against the best baseline per metric, pooled over the runs so far."""
+    print()
+    print(f"Pooled over {n_seeds} seed(s) x users, ratio to the best baseline by mean:")
+    modes = sorted({mode for mode, _ in pooled}, reverse=True)
+    for mode in modes:
+        results = {name: np.vstack(ms) for (md, name), ms in pooled.items() if md == mode}
+        for col, metric in [(0, "recall@10"), (1, "recall@50"), (2, "nDCG@10")]:
+            rivals = [k for k in results if k not in (OURS, SHOWN_NAME, "random")]
+            best = max(rivals, key=lambda k: results[k][:, col].mean())
+            base = results[best][:, col].mean()
+            for ours_name in [OURS, SHOWN_NAME]:
+                if ours_name not in results:
+                    continue
+                d = results[ours_name][:, col] - results[best][:, col]
+                lo, hi = bootstrap_ci(d, ci_seed)
+                print(
+                    f"{mode}, {metric}: {ours_name} {results[ours_name][:, col].mean():.4f} vs "
+                    f"{best} {base:.4f}: x{1 + d.mean() / base:.3f} (difference {d.mean():+.4f}, "
+                    f"95% CI {lo:+.4f} .. {hi:+.4f}), {len(d)} user-runs"
+                )
+    print(flush=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=Path)
     parser.add_argument("--users", type=Path)
     parser.add_argument("--scale", type=Path, help="time a build and suggest on this catalog")
     parser.add_argument("--n-users", type=int, default=500)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, nargs="+", default=[0], help="one run per seed")
+    parser.add_argument(
+        "--half",
+        choices=["all", "tune", "holdout"],
+        default="all",
+        help="evaluate one half of the users file (tune on 'tune', report 'holdout')",
+    )
     parser.add_argument("--cold", action="store_true", help="also run the 3-rated-papers variant")
     parser.add_argument("--no-svm", action="store_true", help="skip the slow SVM baseline")
+    parser.add_argument("--no-shown", action="store_true", help="skip the shown-list row")
     args = parser.parse_args(argv)
     if args.scale:
-        scale(args.scale, args.seed)
+        scale(args.scale, args.seed[0])
         return
     if not (args.papers and args.users):
         parser.error("--papers and --users are required (or --scale)")
@@ -219,6 +302,7 @@ def main(argv: list[str] | None = None) -> None:
     items = load_items(args.papers)
     with args.users.open(encoding="utf-8") as fh:
         libraries = [json.loads(line)["papers"] for line in fh if line.strip()]
+    libraries = user_half(libraries, args.half)
     t0 = time.perf_counter()
     features = build_features(lambda: items)
     build_s = time.perf_counter() - t0
@@ -228,41 +312,35 @@ def main(argv: list[str] | None = None) -> None:
     x = TfidfVectorizer(
         sublinear_tf=True, stop_words="english", ngram_range=(1, 2), min_df=2, dtype=np.float32
     ).fit_transform(texts)
-    methods = baselines(x.tocsr(), args.seed)
-    if args.no_svm:
-        del methods["arxiv-sanity-lite SVM"]
-
-    def ours(rated: np.ndarray) -> np.ndarray:
-        return score_catalog(features, {int(features.ids[r]): 1.0 for r in rated})
-
-    methods["ours"] = ours
-    print(f"{args.papers}: {len(items)} papers, features built in {build_s:.1f} s")
-    print("| mode | method | recall@10 | recall@50 | nDCG@10 | ms/user |")
-    print("|---|---|---|---|---|---|")
-    diffs = []
-    for cold in [False, True] if args.cold else [False]:
-        mode = "cold (3 rated)" if cold else "warm (80/20)"
-        splits = make_splits(libraries, row, n_users=args.n_users, seed=args.seed, cold=cold)
-        results = {}
-        for name, rank in methods.items():
-            m, ms = evaluate(rank, splits)
-            results[name] = m
-            r10, r50, ndcg = m.mean(axis=0)
-            print(
-                f"| {mode} | {name} | {r10:.4f} | {r50:.4f} | {ndcg:.4f} | {ms:.1f} |", flush=True
-            )
-        for col, metric in [(1, "recall@50"), (2, "nDCG@10")]:
-            rivals = [k for k in results if k not in ("ours", "random")]
-            best = max(rivals, key=lambda k: results[k][:, col].mean())
-            d = results["ours"][:, col] - results[best][:, col]
-            lo, hi = bootstrap_ci(d, args.seed)
-            rel = d.mean() / results[best][:, col].mean()
-            diffs.append(
-                f"{mode}, {metric}: ours - {best} = {d.mean():+.4f} "
-                f"(95% CI {lo:+.4f} .. {hi:+.4f}; {rel:+.1%}), {len(d)} users"
-            )
-    print()
-    print("\n".join(diffs))
+    ranking, shown = ours_methods(features, datetime.date(2026, 1, 1))
+    print(
+        f"{args.papers}: {len(items)} papers, features built in {build_s:.1f} s; "
+        f"users: {args.half} ({len(libraries)} in the file's {args.half} half), "
+        f"seeds {args.seed}"
+    )
+    print("| mode | seed | method | recall@10 | recall@50 | nDCG@10 | ms/user |")
+    print("|---|---|---|---|---|---|---|")
+    pooled: dict[tuple[str, str], list[np.ndarray]] = {}
+    for seed in args.seed:
+        methods = baselines(x.tocsr(), seed)
+        if args.no_svm:
+            del methods["arxiv-sanity-lite SVM"]
+        methods[OURS] = ranking
+        if not args.no_shown:
+            methods[SHOWN_NAME] = shown
+        for cold in [False, True] if args.cold else [False]:
+            mode = "cold (3 rated)" if cold else "warm (80/20)"
+            splits = make_splits(libraries, row, n_users=args.n_users, seed=seed, cold=cold)
+            for name, rank in methods.items():
+                m, ms = evaluate(rank, splits, shown=name == SHOWN_NAME)
+                pooled.setdefault((mode, name), []).append(m)
+                r10, r50, ndcg = m.mean(axis=0)
+                print(
+                    f"| {mode} | {seed} | {name} | {r10:.4f} | {r50:.4f} | {ndcg:.4f} | {ms:.1f} |",
+                    flush=True,
+                )
+            # After every step, so a long run that is stopped still leaves its intervals.
+            summarize(pooled, args.seed.index(seed) + 1, args.seed[0])
 
 
 if __name__ == "__main__":

@@ -55,3 +55,19 @@ def normalize_doi(text: str) -> str | None:
     if not _DOI_CORE.match(text):
         return None
     return text.lower()
+
+
+_PAPER_NUMBER = re.compile(r"#?\s*([0-9]+)")
+
+
+def paper_number(text: str) -> int | None:
+    """The paper id in what a user typed: ``"8"`` or ``"#8"`` (how the app shows ids);
+    None when ``text`` is not a number. Raises ``ValueError`` for a number longer than
+    any id (18 digits), with a one-line message."""
+    match = _PAPER_NUMBER.fullmatch(text.strip())
+    if match is None:
+        return None
+    digits = match.group(1).lstrip("0") or "0"
+    if len(digits) > 18:
+        raise ValueError(f"no paper with id {digits[:20]}… ({len(digits):,} digits)")
+    return int(digits)

@@ -27,7 +27,7 @@ from collections.abc import Collection, Iterator
 from datetime import date
 from typing import BinaryIO
 
-from reader.match import title_hash, title_key
+from reader.match import key_hash, title_key
 from reader.models import PaperRecord, ParseProblem
 from reader.parse.arxiv_jsonl import iter_arxiv_jsonl
 from reader.parse.detect import decode_bytes
@@ -50,7 +50,7 @@ def prepare(record: PaperRecord) -> tuple[str, str, int]:
     """What the store computes for each record: its title key, its authors as JSON and
     the key's hash."""
     key = title_key(record.title, record.authors)
-    return key, _authors_json(record.authors), title_hash(key)
+    return key, _authors_json(record.authors), key_hash(key)
 
 
 def batches(

@@ -1,9 +1,18 @@
-"""When two records are the same paper: the title key. Pure functions.
+"""When two records are the same paper: the title rule. Pure functions.
 
 Two records are the same paper when they share an arXiv id (any version), a normalized
-DOI, or a *title key*: the title folded to lowercase ASCII words plus the first author's
-surname. A record with no title words or no authors has no key (``""``), so it can only
-match by identifier.
+DOI, or their *title keys* agree (:func:`same_title`). A title key is the title folded to
+lowercase ASCII words plus the first author's surname, ``"folded title|surname"``. Keys
+agree when the folded titles are equal and so are the surnames, or, for a long title
+(:data:`LONG_TITLE_WORDS` words and :data:`LONG_TITLE_CHARS` characters), when one side
+has no authors: a catalog entry without authors and the same paper exported from Zotero
+with them are one paper. A short title without authors has no key (``""``): "Editorial"
+alone says nothing, so such a record can only match by identifier.
+
+Import, ``reader dedupe`` and ``reader doctor`` all apply this one rule. The database
+indexes :func:`key_hash`, which hashes the part of the key that must be equal (the title
+alone for a long title, the whole key for a short one); equal hashes are candidates, and
+:func:`same_title` decides.
 """
 
 from __future__ import annotations
@@ -14,10 +23,26 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["first_surname", "near_exact_title", "normalize_title", "title_hash", "title_key"]
+__all__ = [
+    "LONG_TITLE_CHARS",
+    "LONG_TITLE_WORDS",
+    "first_surname",
+    "is_long_title",
+    "key_hash",
+    "near_exact_title",
+    "normalize_title",
+    "same_title",
+    "title_hash",
+    "title_key",
+]
 
 _NON_WORD = re.compile(r"[\W_]+")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+LONG_TITLE_WORDS = 3
+LONG_TITLE_CHARS = 24
+"""A folded title with at least this many words and characters is specific enough to
+name one paper when one side has no authors ("Generative Medical Segmentation" is; "Deep
+Learning" is not)."""
 
 
 def _fold(text: str) -> str:
@@ -68,13 +93,40 @@ def first_surname(authors: Sequence[str]) -> str:
     return words[-1] if words else ""
 
 
+def is_long_title(folded: str) -> bool:
+    """Whether a folded title is long enough to match without authors."""
+    return len(folded) >= LONG_TITLE_CHARS and folded.count(" ") + 1 >= LONG_TITLE_WORDS
+
+
 def title_key(title: str, authors: Sequence[str]) -> str:
-    """``"attention is all you need|vaswani"``, or ``""`` when either part is missing."""
+    """``"attention is all you need|vaswani"``; ``"attention is all you need|"`` for a long
+    title without authors; ``""`` for no title or a short title without authors."""
     folded = _fold(title)
     surname = first_surname(authors)
-    if not folded or not surname:
+    if not folded or not (surname or is_long_title(folded)):
         return ""
     return f"{folded}|{surname}"
+
+
+def same_title(key_a: str, key_b: str) -> bool:
+    """The title rule: two title keys name the same paper when their titles are equal
+    and their surnames are equal or (a long title only, see :func:`title_key`) one is
+    missing. Identifiers can still tell them apart (the store checks those)."""
+    if not key_a or not key_b:
+        return False
+    title_a, _, surname_a = key_a.rpartition("|")
+    title_b, _, surname_b = key_b.rpartition("|")
+    return title_a == title_b and (surname_a == surname_b or not surname_a or not surname_b)
+
+
+def key_hash(key: str) -> int:
+    """What the database indexes for a title key: the hash of its title alone when the
+    title is long (so a key without a surname finds those with one), else of the whole
+    key. Keys that :func:`same_title` calls equal always have equal hashes."""
+    if not key:
+        return 0
+    folded = key.rpartition("|")[0]
+    return title_hash(folded if is_long_title(folded) else key)
 
 
 def title_hash(key: str) -> int:

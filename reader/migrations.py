@@ -7,10 +7,12 @@ migration that has shipped: add a new one.
 
 from __future__ import annotations
 
+import json
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from reader.match import title_hash
+from reader.match import key_hash, title_hash, title_key
 
 MIGRATION_SET = "reader"
 migrations = Migrations(MIGRATION_SET)
@@ -419,7 +421,22 @@ def m008_arxiv_inbox(db: Database) -> None:
 
 
 @migrations()
-def m009_arrival_triage(db: Database) -> None:
+def m009_title_rule_without_authors(db: Database) -> None:
+    """Recompute every title key and hash under the title rule of :mod:`reader.match`
+    that lets a long title match when one side has no authors: such a paper now has a
+    key (``"title|"``), and a long title's hash covers the title alone. Computed here
+    rather than left NULL, so that the first import after upgrading finds the papers
+    already stored."""
+    rows = db.execute("SELECT id, title, authors FROM papers").fetchall()
+    keys = [(title_key(title, json.loads(authors or "[]")), i) for i, title, authors in rows]
+    db.conn.executemany(
+        "UPDATE papers SET title_key = ?, title_hash = ? WHERE id = ?",
+        [(key, key_hash(key), paper_id) for key, paper_id in keys],
+    )
+
+
+@migrations()
+def m010_arrival_triage(db: Database) -> None:
     """What the user decided about an arrival in the inbox (queued, not_for_me, skipped):
     an arrival with none is still waiting, so the inbox can be emptied."""
     db.executescript(

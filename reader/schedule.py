@@ -351,6 +351,35 @@ def forecast(
     return [(day, len(planned)) for day, planned in plan]
 
 
+def next_planned(
+    cards: Sequence[ReviewCard],
+    today: date,
+    *,
+    limit: int,
+    stars: Mapping[int, int] | None = None,
+    tz: tzinfo = UTC,
+    already_reviewed: int = 0,
+) -> tuple[date, int] | None:
+    """The first day after ``today`` on which the plan (:func:`spread_backlog`, the rule of
+    the queue and the forecast) holds re-reads, and how many it holds then; None when it
+    holds none. That is tomorrow when the daily limit rolled some over, else the first due
+    date after tomorrow."""
+    if limit < 1:
+        return None
+    tomorrow, planned = spread_backlog(
+        cards, today, 2, limit=limit, stars=stars, tz=tz, already_reviewed=already_reviewed
+    )[1]
+    if planned:
+        return tomorrow, len(planned)
+    # Nothing waits past tomorrow (its room was unused), so the next day is a due date.
+    later = Counter(local_date(c.due, tz) for c in cards)
+    days = [day for day in later if day > tomorrow]
+    if not days:
+        return None
+    first = min(days)
+    return first, min(limit, later[first])
+
+
 def vacation(
     cards: Sequence[ReviewCard],
     start: datetime,
@@ -358,22 +387,47 @@ def vacation(
     *,
     limit: int = DEFAULT_DAILY_LIMIT,
     tz: tzinfo = UTC,
+    today: date | None = None,
+    stars: Mapping[int, int] | None = None,
+    already_reviewed: int = 0,
 ) -> list[ReviewCard]:
-    """Postpone every card due in ``[start, end)`` to after ``end``, at most ``limit`` a day.
+    """Postpone every re-read the plan would show during ``[start, end)`` to after ``end``,
+    at most ``limit`` a day.
+
+    What moves is what the queue and the forecast would show on the vacation's days: the
+    cards :func:`spread_backlog` (run from ``today``, default ``start``'s day, with
+    ``stars`` and ``already_reviewed`` as the queue has them) plans on a day from
+    ``start``'s to the day before ``end``'s (cards due then, and cards overdue or held back
+    by the daily limit that would roll into those days), and any card due in
+    ``[start, end)``. A card the limit rolls past the end keeps its date.
 
     Returns all ``cards`` in their order, the postponed ones with new due dates. They keep
-    their relative order and fill, from the day ``end`` falls on, the room that cards already
-    due on those days leave under ``limit``. Cards overdue before ``start`` are not moved:
-    they stay at the head of the queue.
+    their relative order (by due date) and fill, from the day ``end`` falls on, the room
+    that cards already due on those days leave under ``limit``.
     """
     start, end = as_utc(start, "start"), as_utc(end, "end")
     if end <= start:
         raise ValueError(f"vacation end {end.isoformat()} is not after start {start.isoformat()}")
     if limit < 1:
         raise ValueError(f"limit must be at least 1, got {limit}")
-    moving = sorted((c for c in cards if start <= c.due < end), key=lambda c: (c.due, c.paper_id))
-    load = Counter(local_date(c.due, tz) for c in cards if c.due >= end)
-    day = local_date(end, tz)
+    first, last = local_date(start, tz), local_date(end, tz)
+    plan_from = min(today or first, first)
+    plan = spread_backlog(
+        cards,
+        plan_from,
+        (last - plan_from).days,
+        limit=limit,
+        stars=stars,
+        tz=tz,
+        already_reviewed=already_reviewed,
+    )
+    shown = {id(c) for day, planned in plan if day >= first for c in planned}
+    moving = sorted(
+        (c for c in cards if id(c) in shown or start <= c.due < end),
+        key=lambda c: (c.due, c.paper_id),
+    )
+    load = Counter(local_date(c.due, tz) for c in cards if c.due >= end)  # none of these move
+    day = last
     moved: dict[int, ReviewCard] = {}
     for c in moving:
         while load[day] >= limit:

@@ -16,6 +16,8 @@ from dateutil.parser import parse as parse_date
 from dateutil.relativedelta import relativedelta, weekday
 from dateutil.relativedelta import weekdays as WEEKDAYS
 
+from reader.units import quoted
+
 MAX_PERIOD_DAYS = 100 * 366
 """Longer periods are surely typos, and would overflow ``datetime`` soon after."""
 
@@ -72,12 +74,12 @@ def parse_period(text: str) -> relativedelta:
     while pos < len(terms):
         match = _TERM.match(terms, pos)
         count, unit = ("", "") if match is None else _term(match)
-        number = int(count) if count.isdigit() else _NUMBERS.get(count)
+        number = _count(count)
         if match is None or number is None or unit not in _UNITS:
             bad = (terms[pos:] if match is None else match.group(0)).strip()
-            where = "" if bad == terms else f" in {text.strip()!r}"
+            where = "" if bad == terms else f" in {quoted(text.strip())}"
             raise WhenError(
-                f"did not understand {bad!r}{where}: expected a number and a unit, "
+                f"did not understand {quoted(bad)}{where}: expected a number and a unit, "
                 "like '2 weeks' or 'a month'"
             )
         amounts[_UNITS[unit]] += number
@@ -85,9 +87,9 @@ def parse_period(text: str) -> relativedelta:
     days = amounts["days"] + 7 * amounts["weeks"] + 14 * amounts["fortnights"]
     length = days + 31 * amounts["months"] + 366 * amounts["years"]
     if length == 0:
-        raise WhenError(f"period {text.strip()!r} is empty: it must be at least a day")
+        raise WhenError(f"period {quoted(text.strip())} is empty: it must be at least a day")
     if length > MAX_PERIOD_DAYS:
-        raise WhenError(f"period {text.strip()!r} is too long (at most 100 years)")
+        raise WhenError(f"period {quoted(text.strip())} is too long (at most 100 years)")
     return relativedelta(years=amounts["years"], months=amounts["months"], days=days)
 
 
@@ -111,7 +113,7 @@ def parse_when(text: str, now: datetime, *, tz: tzinfo = UTC, allow_past: bool =
     if result is None:
         result = _absolute(text.strip(), cleaned, today, tz)
     if not allow_past and local_date(result, tz) < today:
-        raise WhenError(f"{text.strip()!r} is in the past (today is {today.isoformat()})")
+        raise WhenError(f"{quoted(text.strip())} is in the past (today is {today.isoformat()})")
     return result
 
 
@@ -158,6 +160,17 @@ def _span(days: int) -> str:
     return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
 
 
+def _count(word: str) -> int | None:
+    """A term's count: ASCII digits (at most 6: more is past any period allowed, and
+    Python refuses to convert 4,300 digits) or a number word; None otherwise."""
+    if word.isascii() and word.isdigit():
+        digits = word.lstrip("0") or "0"
+        if len(digits) > 6:
+            raise WhenError(f"{quoted(word)} is too long for a period (at most 100 years)")
+        return int(digits)
+    return _NUMBERS.get(word)
+
+
 def _term(match: re.Match[str]) -> tuple[str, str]:
     """(count, unit) from a :data:`_TERM` match, whichever alternative matched."""
     return match.group(1) or match.group(3), match.group(2) or match.group(4)
@@ -201,14 +214,15 @@ def _offset(cleaned: str, now: datetime) -> datetime | None:
     try:
         return now + period
     except (OverflowError, ValueError):
-        raise WhenError(f"{cleaned!r} is too far in the future") from None
+        raise WhenError(f"{quoted(cleaned)} is too far in the future") from None
 
 
 def _absolute(original: str, cleaned: str, today: date, tz: tzinfo) -> datetime:
     if cleaned.isdigit():
-        raise WhenError(f"{original!r}: a bare number needs a unit, e.g. '{cleaned} days'")
+        example = cleaned if len(cleaned) <= 3 else "3"
+        raise WhenError(f"{quoted(original)}: a bare number needs a unit, e.g. '{example} days'")
     if cleaned.startswith("in "):
-        raise WhenError(f"did not understand {original!r}: try 'in 3 months' or 'in 2 weeks'")
+        raise WhenError(f"did not understand {quoted(original)}: try 'in 3 months' or 'in 2 weeks'")
     # Parse twice with defaults in different years: if the years differ, the text named
     # no year, and a date already past this year means the next one ("jan 10" in June).
     first, second = datetime(2001, 1, 1), datetime(2002, 2, 2)
@@ -217,7 +231,7 @@ def _absolute(original: str, cleaned: str, today: date, tz: tzinfo) -> datetime:
         b = parse_date(cleaned, default=second)
     except (ParserError, ValueError, OverflowError, TypeError) as e:
         raise WhenError(
-            f"did not understand {original!r} as a date: try '2027-01-10', 'next monday' "
+            f"did not understand {quoted(original)} as a date: try '2027-01-10', 'next monday' "
             f"or 'in 3 months' ({_first_line(e)})"
         ) from None
     try:
@@ -229,7 +243,7 @@ def _absolute(original: str, cleaned: str, today: date, tz: tzinfo) -> datetime:
         if not year_given and when < today:
             when = when.replace(year=year + 1) if month_given else when + relativedelta(months=1)
     except (ValueError, OverflowError):
-        raise WhenError(f"{original!r} is not a valid date") from None
+        raise WhenError(f"{quoted(original)} is not a valid date") from None
     if a.tzinfo is not None or a.time() != first.time() or b.time() != second.time():
         moment = a.replace(year=when.year, month=when.month, day=when.day)
         try:
@@ -237,7 +251,7 @@ def _absolute(original: str, cleaned: str, today: date, tz: tzinfo) -> datetime:
                 moment = moment.replace(tzinfo=tz)
             return moment.astimezone(UTC)
         except (ValueError, OverflowError):
-            raise WhenError(f"{original!r} is out of range") from None
+            raise WhenError(f"{quoted(original)} is out of range") from None
     return day_start(when, tz)
 
 

@@ -69,7 +69,7 @@ def test_search_finds_by_words_and_notes(capsys, db) -> None:
     ("args", "message"),
     [
         (["rate", "999", "3"], "no paper with id 999"),
-        (["rate", "1", "7"], "stars must be 1 to 5"),
+        (["rate", "1", "7"], "stars must be a whole number 0 to 5, not 7"),
         (["rate", "1", "lots"], "stars must be a whole number"),
         (["status", "1", "finished"], "unknown status 'finished'"),
         (["show", "2406.99999"], "no paper with arXiv id 2406.99999"),
@@ -148,6 +148,7 @@ def test_note_without_text_opens_the_editor(capsys, db, tmp_path, monkeypatch) -
 def test_backup_makes_a_usable_copy(capsys, db, tmp_path) -> None:
     run(capsys, "--db", db, "rate", "1", "4")
     target = tmp_path / "b" / "copy.db"
+    target.parent.mkdir()  # a missing folder is refused (tests/test_cli_input.py)
     code, out, _ = run(capsys, "--db", db, "backup", str(target))
     assert code == 0 and str(target) in out
     code, out, _ = run(capsys, "--db", str(target), "show", "1", "--json")

@@ -258,12 +258,26 @@ def test_pdf_that_is_not_a_pdf_stores_nothing(capsys, db: str, server: ArxivServ
 
 
 def test_suggest_starts_with_the_days_picks(capsys, fetched: str) -> None:
-    code, out, _ = run(capsys, "--db", fetched, "suggest", "--json")
-    today = json.loads(out)
-    assert code == 0
-    assert today["headline"].startswith("New on 2026-03-03 in cs.LG, stat.ML: 3 papers, ")
+    from datetime import UTC, datetime
+
+    from reader.cli import cli
+
+    # The morning after the announcement (`main` runs on the real clock, and Today leads
+    # with arrivals only while they are recent).
+    now = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+    cli.main(
+        args=["--db", fetched, "suggest", "--json"],
+        obj={"clock": lambda: now, "tz": UTC},
+        standalone_mode=False,
+    )
+    today = json.loads(capsys.readouterr().out)
+    assert today["headline"].startswith("New today in cs.LG, stat.ML: 3 papers, ")
     assert today["from_arrivals"] >= 1
     assert today["suggestions"][0]["title"].startswith("Grokking as a Phase Transition")
     assert [s["rank"] for s in today["suggestions"]] == list(
         range(1, len(today["suggestions"]) + 1)
     )
+
+    # On the real clock the day is long past: Today is the usual list again.
+    code, out, _ = run(capsys, "--db", fetched, "suggest", "--json")
+    assert code == 0 and json.loads(out)["headline"] is None

@@ -134,3 +134,9 @@ def test_round_trip(items: list[Paper]):
     assert [(r.title, r.authors, r.year, r.arxiv_id, r.doi) for r in result.records] == [
         (p.title, p.authors, p.year, p.arxiv_id, p.doi) for p in items
     ]
+
+
+def test_a_stored_date_with_odd_digits_exports_without_a_month():
+    # Dates come from outside; "²".isdigit() is true and int("²") raises (issue 13).
+    text = to_bibtex([paper(year=2020, date="2020-²3")])
+    assert "month" not in text and "year  = {2020}" in text

@@ -38,11 +38,11 @@ def test_m008_tables(store: Repositories) -> None:
     assert db["arrivals"].columns_dict == {
         "id": int, "paper_id": int, "day": str, "source": str, "announce_type": str,
         "version": int, "categories": str, "already_known": int, "fetched_at": str,
-        "triage": str, "triaged_at": str,  # m009
+        "triage": str, "triaged_at": str,  # m010
     }  # fmt: skip
 
 
-def test_m009_refuses_an_unknown_triage(store: Repositories, feeds: FeedRepository) -> None:
+def test_m010_refuses_an_unknown_triage(store: Repositories, feeds: FeedRepository) -> None:
     ((_, pid),) = store.ingest.ingest([PaperRecord("One", arxiv_id="2603.00001")], now=NOW)
     feeds.record_arrivals([NewArrival(pid, "2026-03-03", "feed", "new")], now=NOW)
     with pytest.raises(StoreError, match="CHECK constraint failed"):

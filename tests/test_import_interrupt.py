@@ -22,7 +22,9 @@ LINES = 120_000  # the import commits every 2 s or 50,000 papers: several commit
 
 
 def stored(db: Path) -> int:
-    conn = sqlite3.connect(db, timeout=10)
+    if not db.exists():  # never create it: reader refuses an existing empty file
+        return 0
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10)
     try:
         return conn.execute("SELECT count(*) FROM papers").fetchone()[0]
     except sqlite3.OperationalError:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +23,7 @@ from reader.recommend import (
     reason_text,
     score_catalog,
     starter_picks,
+    starter_reasons,
     suggest,
 )
 
@@ -275,13 +280,29 @@ def test_feedback_weights_rejects_bad_stars() -> None:
 )
 def test_reason_text(suggestion: Suggestion, expected: str) -> None:
     titles = {1: "Graph   paper", 2: "Other paper"}
-    assert reason_text(suggestion, titles, {1: 5}) == expected
+    assert reason_text(suggestion, titles, {1: 5, 2: 4}) == expected
+
+
+@pytest.mark.parametrize(
+    ("stars", "expected"),
+    [
+        ({1: 3, 2: 5}, 'Like "Other paper" (5★); about graph'),
+        ({1: 3}, "Matches your interests; about graph"),
+        ({}, "Matches your interests; about graph"),
+    ],
+    ids=["three-star-skipped", "only-three-stars", "not-rated"],
+)
+def test_reason_never_calls_a_paper_liked_unless_rated_4_or_5(
+    stars: dict[int, int], expected: str
+) -> None:
+    titles = {1: "Graph paper", 2: "Other paper"}
+    assert reason_text(Suggestion(7, 1.0, (1, 2), ("graph",)), titles, stars) == expected
 
 
 def test_reason_text_shortens_long_titles() -> None:
     s = Suggestion(7, 1.0, (1,), ())
-    text = reason_text(s, {1: "word " * 40}, {})
-    assert text.startswith('Like "word') and text.endswith('…"') and len(text) <= 48
+    text = reason_text(s, {1: "word " * 40}, {1: 5})
+    assert text.startswith('Like "word') and text.endswith('…" (5★)') and len(text) <= 53
 
 
 def test_author_and_tag_terms_are_readable() -> None:
@@ -410,6 +431,79 @@ if __name__ == "__main__":
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "59"
+
+
+def test_semantic_rows_follow_ids_and_survive_add_items(feats: Features) -> None:
+    assert feats.semantic.shape == (24, 256)
+    assert np.allclose(np.linalg.norm(feats.semantic, axis=1), 1.0, atol=1e-4)
+    # Same topic means closer in meaning: two protein titles against a protein and an RL one.
+    p = feats.rows([300, 301, 200])
+    s = feats.semantic[p]
+    assert s[0] @ s[1] > s[0] @ s[2]
+    grown = add_items(feats, [CatalogItem(999, "Protein binder design", "protein design")])
+    assert grown.semantic.shape == (25, 256)
+    assert np.array_equal(grown.semantic[:24], feats.semantic)
+    assert Features.from_bytes(grown.to_bytes()).semantic.tolist() == grown.semantic.tolist()
+
+
+def test_embedding_model_loads_without_a_network(tmp_path: Path) -> None:
+    """CI has no network and nothing may be downloaded: load and embed with every socket
+    refused, in a fresh process (the model is cached per process) with an empty home."""
+    code = (
+        "import socket\n"
+        "def refuse(*a, **k):\n"
+        "    raise OSError('network used')\n"
+        "socket.socket.connect = refuse\n"
+        "socket.create_connection = refuse\n"
+        "socket.getaddrinfo = refuse\n"
+        "from reader.recommend.semantic import wordllama_embed\n"
+        "print(wordllama_embed(['graph neural networks', '']).shape)\n"
+    )
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "(2, 256)"
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").rglob("*.safetensors"))
+
+
+def test_a_disliked_papers_near_twin_drops() -> None:
+    items = corpus() + [
+        CatalogItem(500, "Graph transformers for molecules", "graph transformers molecules"),
+        CatalogItem(501, "Graph transformers for molecule graphs", "graph transformers molecules"),
+    ]
+    feats = build_features(lambda: items)
+    liked = {100: 1.0, 101: 1.0, 102: 1.0}
+    before = score_catalog(feats, liked)
+    after = score_catalog(feats, liked | {500: -1.0})
+    twin, other = feats.rows([501])[0], feats.rows([103])[0]
+    assert (after[twin] - after[other]) < (before[twin] - before[other])
+
+
+def test_reasons_name_liked_papers_and_the_terms_they_share(feats: Features) -> None:
+    # 100 is liked, 300 only rated 3 stars (weight 0.1), 200 only opened (0.3).
+    weights = feedback_weights(stars={100: 5, 300: 3}, opened=[200])
+    out = suggest(feats, weights, n=6, exclude=(), day=DAY)
+    named = {p for s in out for p in s.because_of}
+    assert named == {100}
+    for s in out:
+        text = reason_text(s, {100: "Graph neural networks"}, {100: 5, 300: 3})
+        assert "Protein" not in text and "reinforcement" not in text.split(";")[0]
+        if s.because_of:
+            liked_terms = set(feats.terms[i] for i in feats.matrix[feats.rows([100])[0]].indices)
+            assert s.terms and set(s.terms) <= liked_terms
+
+
+def test_starters_have_a_reason_naming_their_topic(feats: Features) -> None:
+    picks = starter_picks(feats, 4)
+    reasons = starter_reasons(feats, picks)
+    assert set(reasons) == set(picks)
+    assert all(r.startswith("A starter: central to ") for r in reasons.values())
+    assert sum("main topic" in r for r in reasons.values()) == 1
+    word = {"graph": "graph", "rl": "reinforcement", "protein": "protein", "causal": "causal"}
+    for pid, text in reasons.items():
+        assert word[topic_of(pid)] in text, text
 
 
 def test_rank_among_orders_only_the_candidates(feats: Features) -> None:

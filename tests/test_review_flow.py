@@ -75,6 +75,7 @@ def test_daily_limit_holds_and_the_rest_rolls_over(svc: Service, clock: TickingC
 
 
 def test_schedule_phrases_and_errors(svc: Service) -> None:
+    read(svc, 4)  # a paper never read is refused (test_queues_agree.py)
     moment = svc.schedule_at(4, "2027-01-10")
     assert moment == datetime(2027, 1, 10, tzinfo=UTC)
     assert review_card(svc, 4).due == moment

@@ -208,7 +208,9 @@ def test_duplicates_are_reported_not_merged(seeded: Path) -> None:
     )
     report, found = _findings(seeded, repair=True)
     assert not found["duplicates"].ok and not found["duplicates"].repairable
-    assert found["duplicates"].details == ["papers 4, 5000 share a title"]
+    assert found["duplicates"].details == [
+        "papers 4, 5000 are the same paper (`reader dedupe --apply` merges them)"
+    ]
 
 
 def _corrupt_index_page(db_path: Path) -> None:

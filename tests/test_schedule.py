@@ -19,6 +19,7 @@ from reader.schedule import (
     daily_queue,
     forecast,
     new_card,
+    next_planned,
     reschedule,
     retrievability,
     review,
@@ -394,7 +395,7 @@ def test_vacation_moves_everything_out_and_respects_the_limit() -> None:
     assert len(after) == len(cards)
     assert not [c for c in after if start <= c.due < end]
     assert [c.paper_id for c in after] == [c.paper_id for c in cards]
-    unchanged = {50, 51, 52}
+    unchanged = {51, 52}  # due after the vacation
     assert all(a == b for a, b in zip(cards, after, strict=True) if a.paper_id in unchanged)
     per_day: dict[date, int] = {}
     for c in after:
@@ -408,6 +409,42 @@ def test_vacation_moves_everything_out_and_respects_the_limit() -> None:
     originally = sorted((c for c in cards if c.paper_id < 20), key=lambda c: (c.due, c.paper_id))
     moved = [new_due[c.paper_id] for c in originally]
     assert moved == sorted(moved)
+    # 50 is overdue: the queue would show it on the vacation's first day, so it moves too,
+    # ahead of the others (it was due first).
+    assert end <= new_due[50] <= min(moved)
+
+
+def test_vacation_moves_what_the_daily_limit_holds_back_into_it() -> None:
+    """Five re-reads due this morning, the day's three done: the plan shows them over the
+    next two days, inside the vacation, so they move though they fell due before it."""
+    cards = [card_due(i, NOW - timedelta(hours=1)) for i in range(5)]
+    end = NOW + 14 * DAY
+    after = vacation(cards, NOW, end, limit=3, today=NOW.date(), already_reviewed=3)
+    assert all(c.due >= end for c in after)
+    assert forecast(after, NOW.date(), 14, limit=3, already_reviewed=3) == [
+        (NOW.date() + n * DAY, 0) for n in range(14)
+    ]
+
+
+def test_a_vacation_that_starts_later_leaves_todays_queue_alone() -> None:
+    today_card, during = card_due(1, NOW - timedelta(hours=1)), card_due(2, NOW + 9 * DAY)
+    start, end = NOW + 7 * DAY, NOW + 14 * DAY
+    after = vacation([today_card, during], start, end, limit=3, today=NOW.date())
+    assert after[0] == today_card and after[1].due >= end
+
+
+def test_next_planned_is_the_forecasts_next_day() -> None:
+    today = NOW.date()
+    held = [card_due(i, NOW) for i in range(5)]  # two roll over a limit of 3
+    assert next_planned(held, today, limit=3) == (today + DAY, 2)
+    assert next_planned(held, today, limit=3, already_reviewed=3) == (today + DAY, 3)
+    later = [card_due(1, NOW + 20 * DAY), card_due(2, NOW + 20 * DAY), card_due(3, NOW + 30 * DAY)]
+    assert next_planned(later, today, limit=1) == (today + 20 * DAY, 1)
+    assert next_planned(later, today, limit=3) == (today + 20 * DAY, 2)
+    assert next_planned([card_due(1, NOW)], today, limit=3) is None
+    for cards in (held, later):
+        plan = forecast(cards, today, 40, limit=3)
+        assert next_planned(cards, today, limit=3) == next((d, n) for d, n in plan[1:] if n)
 
 
 def test_vacation_rejects_an_empty_period() -> None:

@@ -404,3 +404,34 @@ def test_a_user_who_removed_the_seeds_does_not_get_them_back(db_path: Path) -> N
     reopened = open_service(db_path)
     assert reopened.count() == 0
     reopened.close()
+
+
+def test_seeds_stored_bare_by_an_older_catalog_are_completed_not_doubled(db_path: Path) -> None:
+    """Before the id mapping, seeds were stored with no authors and no ids. Seeding again
+    goes through the one duplicate rule: each bare seed is the same paper by its long title,
+    and gets the catalog's arXiv id, authors and year instead of a twin."""
+    catalog = seedcatalog.seed_records()
+    service = open_service(db_path, seed=False)
+    bare = [PaperRecord(title=r.title, abstract=r.abstract, source=r.source) for r in catalog]
+    assert len(service.store.ingest.add(bare, now=service.clock()).added) == 52
+    result = service.seed()
+    assert result.added == [] and len(result.existing) == 52
+    assert service.count() == 52
+    omega = service.paper("2506.18880")
+    assert omega.authors[0] == "Yiyou Sun" and omega.year == 2025
+    assert service.dedupe() == []
+    assert {f.check: f for f in service.doctor().findings}["duplicates"].ok
+    service.close()
+
+
+def test_a_seed_the_catalog_has_no_authors_for_meets_its_zotero_copy(db_path: Path) -> None:
+    """The two seeds without authors still match the same paper imported with authors."""
+    service = open_service(db_path)
+    bare = next(r for r in seedcatalog.seed_records() if not r.authors)
+    stored = service.store.ingest.add(
+        [PaperRecord(title=bare.title.upper(), authors=("Zoe Zotero",), year=2024)],
+        now=service.clock(),
+    )
+    assert stored.added == [] and service.count() == 52
+    assert service.paper(stored.existing[0]).authors == ("Zoe Zotero",)
+    service.close()

@@ -69,12 +69,14 @@ def main(argv: list[str] | None = None, *, open_ui: UiOpener | None = None) -> i
         click.echo("Aborted.", err=True)
         return 130
     except click.ClickException as error:
+        # click quotes the value typed, whole; its message is Final only to type checkers.
+        error.message = _one_line(error.message)  # type: ignore[misc]
         error.show()
         return error.exit_code
     except click.exceptions.Exit as done:
         return int(done.exit_code or 0)
     except StoreError as error:
-        click.echo(f"reader: error: {error}", err=True)
+        click.echo(f"reader: error: {_one_line(str(error))}", err=True)
         return 1
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
@@ -89,6 +91,17 @@ def main(argv: list[str] | None = None, *, open_ui: UiOpener | None = None) -> i
         )
         return 70
     return 0
+
+
+MAX_ERROR_CHARS = 400
+
+
+def _one_line(message: str) -> str:
+    """An error message cut to :data:`MAX_ERROR_CHARS`: a 5,000-digit argument quoted
+    back whole would bury the message."""
+    if len(message) <= MAX_ERROR_CHARS:
+        return message
+    return message[: MAX_ERROR_CHARS - 1] + "…"
 
 
 if __name__ == "__main__":

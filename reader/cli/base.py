@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from enum import Enum
+from shlex import quote
 from typing import Any, TypeVar
 
 import click
@@ -88,13 +89,44 @@ def printable(text: str) -> str:
     return "".join(ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}" for ch in text)
 
 
+def filter_words(**filters: Any) -> str:
+    """The filters given, as typed: ``--tag '' --min-stars 4`` (``None`` means not given;
+    an empty string was given, and is shown)."""
+    return " ".join(
+        f"--{name.replace('_', '-')} {quote(str(value))}"
+        for name, value in filters.items()
+        if value is not None
+    )
+
+
+def nothing_found(service: Service, **filters: Any) -> str:
+    """The empty-state line for a filtered listing: it names the filters that emptied it,
+    and says the library is empty only when it is."""
+    if service.count() == 0:
+        return "No papers yet: try `reader seed` or `reader import FILE`."
+    given = printable(filter_words(**filters))
+    return f"No papers match {given}." if given else "No papers match."
+
+
+def tags_text(tags: Sequence[str], width: int) -> str:
+    """Tags joined by commas within ``width`` characters: as many whole tags as fit, the
+    rest counted ("+3"), so many or long tags never squeeze the title out of a line."""
+    for n in range(len(tags), 0, -1):
+        rest = len(tags) - n
+        text = ", ".join(tags[:n]) + (f", +{rest}" if rest else "")
+        if len(text) <= width:
+            return text
+    more = f", +{len(tags) - 1}" if len(tags) > 1 else ""
+    return clip(tags[0], max(width - len(more), 4)) + more
+
+
 def paper_table(papers: Sequence[Paper], extra: Callable[[Paper], str] | None = None) -> None:
     """One line a paper: id, status, stars, year, title (clipped to the terminal)."""
     width = terminal_width()
     for paper in papers:
         year = paper.year or ""
         left = f"{paper.id:>5}  {paper.status.value:<8} {stars_text(paper.stars):<5} {year:>4}  "
-        suffix = f"  [{', '.join(paper.tags)}]" if paper.tags else ""
+        suffix = f"  [{tags_text(paper.tags, max(width // 4, 16))}]" if paper.tags else ""
         if extra:
             suffix += "  " + extra(paper)
         room = max(width - len(left) - len(suffix), 20)

@@ -10,8 +10,17 @@ import click
 
 from reader.models import ParseProblem, Status
 from reader.service import ImportReport, Service, ServiceError, open_service, paper_query
+from reader.units import plural
 
-from .base import _default_clock, db_option, echo_json, json_option, open_from, printable
+from .base import (
+    _default_clock,
+    db_option,
+    echo_json,
+    json_option,
+    nothing_found,
+    open_from,
+    printable,
+)
 
 STATUS_CHOICES = [s.value for s in Status]
 IMPORT_FORMATS = ["bibtex", "ris", "arxiv-jsonl", "json"]
@@ -82,12 +91,12 @@ def _summary(report: ImportReport, *, interrupted: bool = False) -> str:
     if report.present:
         skipped.append(f"{report.present} already in the library")
     if report.duplicates:
-        skipped.append(f"{report.duplicates} duplicates within the import")
+        skipped.append(f"{plural(report.duplicates, 'duplicate')} within the import")
     if report.problem_count:
-        skipped.append(f"{report.problem_count} bad records")
+        skipped.append(plural(report.problem_count, "bad record"))
     failed = len(report.failed_files)
     if failed:
-        skipped.append(f"{failed} unreadable file{'s' if failed != 1 else ''}")
+        skipped.append(plural(failed, "unreadable file"))
     total = report.present + report.duplicates + report.problem_count
     text = (
         f"{'Interrupted: ' if interrupted else ''}added {report.added}, "
@@ -170,8 +179,8 @@ def import_cmd(ctx, files, fmt, strict, categories, since, quiet, as_json, db_pa
         )
     elif report.strict_failed:
         click.echo(
-            f"--strict: {report.problem_count} bad records, {len(report.failed_files)} "
-            "unreadable files; nothing was imported.",
+            f"--strict: {plural(report.problem_count, 'bad record')}, "
+            f"{plural(len(report.failed_files), 'unreadable file')}; nothing was imported.",
             err=True,
         )
     else:
@@ -179,8 +188,8 @@ def import_cmd(ctx, files, fmt, strict, categories, since, quiet, as_json, db_pa
     if report.strict_failed or report.failed_files or report.problem_count:
         # One closing line and exit code 1, so scripts notice a partial import.
         raise ServiceError(
-            f"{report.problem_count} bad records, {len(report.failed_files)} unreadable "
-            "files (listed above)"
+            f"{plural(report.problem_count, 'bad record')}, "
+            f"{plural(len(report.failed_files), 'unreadable file')} (listed above)"
         )
 
 
@@ -207,7 +216,7 @@ def dedupe(ctx, apply, as_json, db_path):
         if group.error:
             click.echo(f"  {printable(group.error)}", err=True)
     if not apply:
-        click.echo(f"({len(groups)} groups; run `reader dedupe --apply` to merge them)")
+        click.echo(f"({plural(len(groups), 'group')}; run `reader dedupe --apply` to merge them)")
 
 
 @click.command()
@@ -226,6 +235,14 @@ def export(ctx, fmt, status, tag, min_stars, output, force, db_path):
     notes (one file per paper, with YAML front matter; needs -o FOLDER)."""
     service = open_from(ctx, db_path)
     selection = paper_query(status=status, tag=tag, min_stars=min_stars)
+    total = service.count(selection)
+    whole_archive = fmt == "json" and not selection.filtered
+    if total == 0 and not whole_archive:  # a JSON archive still holds settings, interests
+        # Nothing to export: no empty file, and a non-zero exit so a script notices.
+        raise ServiceError(
+            "0 papers to export; nothing written. "
+            + nothing_found(service, status=status, tag=tag, min_stars=min_stars)
+        )
     if output is None:
         if fmt == "markdown":
             raise click.UsageError("markdown export writes a folder of files: give -o FOLDER")
@@ -233,8 +250,8 @@ def export(ctx, fmt, status, tag, min_stars, output, force, db_path):
             click.echo(chunk, nl=False)
         return
     written = service.export_to(fmt, Path(output), selection, force=force)
-    where = output if fmt != "markdown" else f"{len(written)} files in {output}"
-    click.echo(f"Exported to {where}", err=True)
+    where = output if fmt != "markdown" else f"{plural(len(written), 'file')} in {output}"
+    click.echo(f"Exported {plural(total, 'paper')} to {where}", err=True)
 
 
 COMMANDS = [add, import_cmd, dedupe, export]

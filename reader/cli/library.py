@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+from shlex import quote
+
 import click
 
 from reader.models import Status
 from reader.service import ServiceError, paper_query
+from reader.units import plural
 
 from .base import (
     db_option,
     echo_json,
     json_option,
+    nothing_found,
     open_from,
     paper_table,
     printable,
@@ -46,11 +51,7 @@ def list_cmd(ctx, status, tag, min_stars, sort, desc, limit, as_json, db_path):
         echo_json(papers)
         return
     if not papers:
-        click.echo(
-            "No papers match."
-            if selection.filtered
-            else "No papers yet: try `reader seed`."
-        )
+        click.echo(nothing_found(service, status=status, tag=tag, min_stars=min_stars))
         return
     paper_table(papers)
     total = service.count(selection)
@@ -106,13 +107,18 @@ def show(ctx, paper, as_json, db_path):
 def search(ctx, query, limit, as_json, db_path):
     """Full-text search over titles, abstracts, authors and your notes."""
     service = open_from(ctx, db_path)
-    papers = service.search(" ".join(query), limit=limit)
+    text = " ".join(query)
+    papers = service.search(text, limit=limit)
     if as_json:
         echo_json(papers)
     elif papers:
         paper_table(papers)
+    elif service.count() == 0:
+        click.echo("No papers yet: try `reader seed` or `reader import FILE`.")
+    elif not text.strip():
+        click.echo("Give words to search for, e.g. `reader search grokking`.")
     else:
-        click.echo("No matches.")
+        click.echo(f"No papers match the search {printable(quote(text))}.")
 
 
 @click.command()
@@ -143,11 +149,14 @@ def status(ctx, paper, status, db_path):
 @db_option
 @click.pass_context
 def note(ctx, paper, text, db_path):
-    """Add a note to a paper. Without TEXT, opens $EDITOR (Markdown)."""
+    """Add a note to a paper. Without TEXT, opens $EDITOR (Markdown); with TEXT ``-``,
+    reads the note from standard input."""
     service = open_from(ctx, db_path)
     found = service.paper(paper)
     body = " ".join(text)
-    if not body:
+    if text == ("-",):
+        body = sys.stdin.read().strip()
+    elif not body:
         edited = click.edit(
             f"\n\n<!-- Note on: {found.title}. Lines in this comment are dropped. -->\n",
             extension=".md",
@@ -271,7 +280,10 @@ def stats(ctx, weeks, as_json, db_path):
     if as_json:
         echo_json(found)
         return
-    click.echo(f"{found.total} papers, {found.read} read, {found.rated} rated, {found.notes} notes")
+    click.echo(
+        f"{plural(found.total, 'paper')}, {found.read} read, {found.rated} rated, "
+        f"{plural(found.notes, 'note')}"
+    )
     click.echo("\nRead per week:")
     for start, n in found.weeks:
         click.echo(f"  {start:%Y-%m-%d}  {n:>3}  {'█' * min(n, 60)}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from reader.service import DueItem, Service
-from reader.when import humanize_due
+from reader.units import plural
+from reader.when import day_start, humanize_due
 
 from .base import clip, db_option, echo_json, json_option, open_from, printable, terminal_width
 
@@ -51,13 +52,23 @@ def due(ctx, as_json, db_path):
 
 
 def _nothing_due(service: Service) -> None:
-    nxt = service.next_due_after_today()
-    if nxt is None:
+    """Why the queue is empty, and the next day with re-reads: the day `reader forecast`
+    shows next, by the same plan."""
+    planned = service.next_planned()
+    if planned is None:
         click.echo("Nothing to re-read. Papers you mark read get scheduled re-reads.")
-    else:
-        click.echo(
-            f"Nothing due today. Next re-read {humanize_due(nxt, service.clock(), tz=service.tz)}."
-        )
+        return
+    day, count = planned
+    held = service.overdue_count()  # due by today, held back by the daily limit
+    head = (
+        f"Nothing more today: the daily limit is reached "
+        f"({plural(service.reviewed_today(), 're-read')} done, {held} waiting)."
+        if held
+        else "Nothing due today."
+    )
+    when = humanize_due(day_start(day, service.tz), service.clock(), tz=service.tz)
+    what = "Next re-read" if count == 1 else f"Next re-reads ({count})"
+    click.echo(f"{head} {what} {when} ({day:%a %Y-%m-%d}).")
 
 
 def _ask(prompt: str, default: str = "") -> str | None:

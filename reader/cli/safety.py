@@ -9,7 +9,7 @@ import click
 from reader.paths import resolve_db_path
 from reader.service import ServiceError, open_service
 from reader.service.safety import backup_dir, list_backups, restore
-from reader.units import human_size
+from reader.units import human_size, plural
 
 from .base import _default_clock, db_option, echo_json, json_option, open_from
 
@@ -115,7 +115,7 @@ def doctor(ctx, repair, as_json, db_path):
     if not report.healthy:
         # One closing line and exit code 1, so scripts notice.
         problems = sum(1 for f in report.findings if not f.ok)
-        raise ServiceError(f"{problems} check(s) found problems (listed above)")
+        raise ServiceError(f"{plural(problems, 'check')} found problems (listed above)")
 
 
 COMMANDS = [backups, restore_cmd, doctor]

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from reader.service import Service
+from reader.units import plural
 
 from .base import clip, db_option, echo_json, json_option, open_from, printable, terminal_width
 
@@ -70,6 +71,9 @@ def suggest(ctx, count, refresh, as_json, db_path):
         )
         return
     width = terminal_width()
+    if service.count() == 0:
+        click.echo("No papers yet: try `reader seed` or `reader import FILE`.")
+        return
     if today.headline:
         click.echo(printable(today.headline))
     if today.cold_start:
@@ -174,7 +178,7 @@ def index(ctx, rebuild, db_path):
     """Build or update the recommender's index of the catalog (done on demand anyway)."""
     service = open_from(ctx, db_path)
     features = service.features(progress=_progress("Indexing papers"), rebuild=rebuild)
-    click.echo(f"index ready: {len(features.ids)} papers")
+    click.echo(f"index ready: {plural(len(features.ids), 'paper')}")
 
 
 COMMANDS = [suggest, dismiss, snooze, interests, eval_cmd, index]

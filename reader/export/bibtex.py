@@ -219,8 +219,10 @@ def _entry(paper: Paper, key: str) -> str:
 
 
 def _month(date: str | None) -> str | None:
-    if date and len(date) >= 7 and date[5:7].isdigit() and 1 <= int(date[5:7]) <= 12:
-        return _MONTHS[int(date[5:7]) - 1]
+    month = date[5:7] if date and len(date) >= 7 else ""
+    # ASCII digits only: a stored date is outside text, and int("²") raises.
+    if month.isascii() and month.isdigit() and 1 <= int(month) <= 12:
+        return _MONTHS[int(month) - 1]
     return None
 
 

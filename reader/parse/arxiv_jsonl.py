@@ -23,6 +23,8 @@ from datetime import date as Date
 
 from reader.ids import normalize_arxiv_id, normalize_doi
 from reader.models import PaperRecord, ParseProblem, ParseResult
+from reader.parse.detect import json_error
+from reader.parse.names import person_name
 
 __all__ = ["iter_arxiv_jsonl", "parse_arxiv_jsonl"]
 
@@ -75,7 +77,7 @@ def iter_arxiv_jsonl(
             if first:
                 yield number, _not_this_format(source, number, f"not valid JSON ({error})")
                 return
-            yield number, ParseProblem(f"not valid JSON: {error}", source, number)
+            yield number, ParseProblem(json_error(error, line), source, number)
             continue
         if type(obj) is not dict:
             if first:
@@ -156,6 +158,11 @@ def _record(
     )
 
 
+# ASCII only: "²".isdigit() is true, and int() refuses it (or 4,300 digits).
+_DAY = re.compile(r"[0-9]{1,2}")
+_YEAR = re.compile(r"[0-9]{4}")
+
+
 def _date(obj: dict) -> str | None:
     """First submission date (``versions[0].created``), else ``update_date``, as ISO."""
     versions = obj.get("versions")
@@ -164,10 +171,15 @@ def _date(obj: dict) -> str | None:
         if created:
             # "Mon, 2 Apr 2007 19:18:42 GMT"
             parts = created.split()
-            if len(parts) >= 4 and parts[2] in _MONTHS and parts[3].isdigit():
+            if (
+                len(parts) >= 4
+                and parts[2] in _MONTHS
+                and _DAY.fullmatch(parts[1])
+                and _YEAR.fullmatch(parts[3])
+            ):
                 return f"{parts[3]}-{_MONTHS[parts[2]]}-{int(parts[1]):02d}"
     updated = obj.get("update_date")
-    if updated and len(updated) >= 10 and updated[:4].isdigit():
+    if isinstance(updated, str) and len(updated) >= 10 and _YEAR.fullmatch(updated[:4]):
         return updated[:10]
     return None
 
@@ -182,8 +194,7 @@ def _authors(obj: dict) -> tuple[str, ...]:
             last = parts[0] if parts else ""
             first = parts[1] if len(parts) > 1 else ""
             suffix = parts[2] if len(parts) > 2 else ""
-            name = f"{first or ''} {last or ''} {suffix or ''}"
-            name = " ".join(name.split())
+            name = person_name(f"{first or ''} {last or ''} {suffix or ''}")
             if name:
                 names.append(name)
         if names:
@@ -194,7 +205,7 @@ def _authors(obj: dict) -> tuple[str, ...]:
     if "\\" in authors:
         authors = _accents(authors)
     authors = " ".join(authors.split()).replace(" and ", ", ")
-    return tuple(name.strip() for name in authors.split(",") if name.strip())
+    return tuple(person_name(name) for name in authors.split(",") if name.strip())
 
 
 def _accents(text: str) -> str:

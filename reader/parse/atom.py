@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 
 from reader.ids import normalize_arxiv_id, normalize_doi
 from reader.models import PaperRecord
+from reader.parse.names import person_name
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -84,7 +85,7 @@ def _entry_record(entry: ET.Element) -> PaperRecord | None:
     authors = tuple(
         name
         for author in entry.findall(f"{ATOM}author")
-        if (name := collapse(author.findtext(f"{ATOM}name")))
+        if (name := person_name(collapse(author.findtext(f"{ATOM}name"))))
     )
     # <published> is when version 1 appeared: the date people cite a preprint by.
     date, year = _date(entry.findtext(f"{ATOM}published"))

@@ -26,6 +26,7 @@ from bibtexparser.model import (
 
 from reader.ids import ARXIV_IN_TEXT, normalize_arxiv_id, normalize_doi
 from reader.models import PaperRecord, ParseProblem, ParseResult
+from reader.parse.names import person_name
 from reader.parse.tags import unique_tags
 
 __all__ = ["latex_to_text", "parse_bibtex", "split_authors"]
@@ -219,6 +220,10 @@ _ENTRY_LIKE = re.compile(r"^\s*@\s*[A-Za-z]+", re.MULTILINE)
 _NOT_PAPERS = {"string", "preamble", "comment"}
 
 
+_ENTRY_HEAD = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()]*)")
+_NEXT_BLOCK = re.compile(r"Unexpected block start: `@(\w+)`")
+
+
 def parse_bibtex(text: str, source: str = "") -> ParseResult:
     """Parse BibTeX text into records; every unusable entry becomes a ParseProblem.
 
@@ -263,7 +268,7 @@ def parse_bibtex(text: str, source: str = "") -> ParseResult:
             )
             continue
         elif isinstance(block, ParsingFailedBlock):
-            result.problems.append(ParseProblem(_failure_reason(block), source, line))
+            result.problems.append(ParseProblem(_failure_reason(block, text), source, line))
             continue
         if not isinstance(block, Entry) or block.entry_type.lower() in _NOT_PAPERS:
             continue
@@ -282,10 +287,28 @@ def parse_bibtex(text: str, source: str = "") -> ParseResult:
     return result
 
 
-def _failure_reason(block: ParsingFailedBlock) -> str:
+def _failure_reason(block: ParsingFailedBlock, text: str) -> str:
+    """What was skipped and why, naming the broken entry (its line is the problem's):
+    bibtexparser's own reason names the *next* entry ("Unexpected block start:
+    `@misc`"), which reads as if that one was lost while it was read fine."""
     reason = getattr(block.error, "abort_reason", None) or str(block.error)
     reason = " ".join(reason.split()) or type(block.error).__name__
-    return f"broken BibTeX syntax: {reason}; entry skipped"
+    head = _ENTRY_HEAD.match((block.raw or "").lstrip())
+    if head and head.group(2):
+        entry = f"entry {head.group(2)!r} (@{head.group(1).lower()})"
+    elif head:
+        entry = f"@{head.group(1).lower()} entry"
+    else:
+        entry = "entry"
+    following = _NEXT_BLOCK.match(reason)
+    end = getattr(block.error, "end_index", None)
+    if following and isinstance(end, int) and 0 <= end <= len(text):
+        next_line = text.count("\n", 0, end) + 1
+        return (
+            f"{entry} is not closed (a '}}' is missing); skipped. Reading went on with"
+            f" the @{following.group(1).lower()} entry on line {next_line}"
+        )
+    return f"{entry}: broken BibTeX syntax: {reason}; skipped"
 
 
 def _entry_to_record(entry: Entry, source: str, problems: list[ParseProblem]) -> PaperRecord | None:
@@ -338,7 +361,7 @@ def split_authors(value: str) -> tuple[str, ...]:
             merged = parse_single_name_into_parts(raw, strict=False).merge_first_name_first
         except Exception:  # a malformed name is still worth keeping as written
             merged = raw
-        name = latex_to_text(merged)
+        name = person_name(latex_to_text(merged))
         if name:
             authors.append(name)
     return tuple(authors)
@@ -363,8 +386,8 @@ def _year_and_date(fields: dict[str, str]) -> tuple[int | None, str | None]:
 
 def _month(value: str) -> int | None:
     value = value.strip().strip("{}").rstrip(".").lower()
-    if value.isdigit():
-        number = int(value)
+    if value.isdigit():  # "²".isdigit() is true too, and int() refuses 4,300 digits
+        number = int(value) if value.isascii() and len(value) <= 2 else 0
         return number if 1 <= number <= 12 else None
     return _MONTHS.get(value)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from reader.ids import normalize_doi
 from reader.models import PaperRecord
+from reader.parse.names import person_name
 
 _WHITESPACE = re.compile(r"\s+")
 # A leading "Abstract" heading says nothing; publishers add it to most JATS abstracts.
@@ -120,7 +121,7 @@ def _authors(value: Any) -> tuple[str, ...]:
         given = collapse(author.get("given"))
         family = collapse(author.get("family"))
         # Consortia and groups come as {"name": "ATLAS Collaboration"}.
-        name = collapse(f"{given} {family}") or collapse(author.get("name"))
+        name = person_name(f"{given} {family}") or collapse(author.get("name"))
         if name:
             names.append(name)
     return tuple(names)

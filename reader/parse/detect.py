@@ -7,7 +7,26 @@ import re
 from enum import StrEnum
 from pathlib import PurePath
 
-__all__ = ["Format", "decode_bytes", "detect_format"]
+__all__ = ["Format", "decode_bytes", "detect_format", "json_error"]
+
+
+def json_error(error: ValueError, text: str, *, what: str = "line") -> str:
+    """Why ``text`` (one JSON Lines line, or a whole file: ``what``) is not JSON, in words.
+
+    Text that stops before its JSON is complete (a download or copy cut short) makes
+    ``json`` complain about whatever it met last ("Invalid control character", the
+    newline inside an unfinished string; "Unterminated string"); say it is cut off.
+    Otherwise the column and json's reason, without its "line 1" that means nothing
+    for one line of a file.
+    """
+    if not isinstance(error, json.JSONDecodeError):
+        return f"not valid JSON ({error})"
+    if not text[error.pos :].strip() or error.msg.startswith("Unterminated string"):
+        return f"the {what} is cut off: it ends before its JSON is complete"
+    where = f"column {error.colno}"
+    if what != "line":
+        where = f"line {error.lineno} {where}"
+    return f"not valid JSON at {where}: {error.msg}"
 
 
 class Format(StrEnum):

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from reader.ids import ARXIV_IN_TEXT, normalize_arxiv_id, normalize_doi
 from reader.models import PaperRecord, ParseProblem, ParseResult
+from reader.parse.names import person_name
 from reader.parse.tags import unique_tags
 
 __all__ = ["parse_ris", "parse_ris_lines"]
@@ -156,9 +157,9 @@ def _person(value: str) -> str:
     """``"Müller, Hans"`` or ``"Müller, Hans, Jr."`` -> ``"Hans Müller Jr."``."""
     parts = [" ".join(part.split()) for part in value.split(",")]
     if len(parts) == 1:
-        return parts[0]
+        return person_name(parts[0])
     last, first, *rest = parts
-    return " ".join(part for part in (first, last, *rest) if part)
+    return person_name(" ".join(part for part in (first, last, *rest) if part))
 
 
 def _year_and_date(py: str, da: str) -> tuple[int | None, str | None]:

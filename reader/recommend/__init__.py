@@ -5,7 +5,7 @@ feedback, persists :meth:`Features.to_bytes`, and stores each day's list.
 """
 
 from reader.recommend.evaluate import EvalReport, leave_one_out
-from reader.recommend.explain import reason_text
+from reader.recommend.explain import reason_text, starter_reasons
 from reader.recommend.features import CatalogItem, Features, add_items, build_features
 from reader.recommend.rank import (
     FOR_YOU_SCORE,
@@ -31,5 +31,6 @@ __all__ = [
     "reason_text",
     "score_catalog",
     "starter_picks",
+    "starter_reasons",
     "suggest",
 ]

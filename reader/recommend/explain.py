@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,13 +26,29 @@ def top_terms(features: Features, row: int, weights: np.ndarray, k: int = 3) -> 
     chosen bigram already contains it.
     """
     x = features.matrix[row]
-    contrib = x.data * weights[x.indices]
-    order = np.lexsort((x.indices, -contrib))
+    return _pick(features, x.indices, x.data * weights[x.indices], k)
+
+
+def shared_terms(features: Features, row: int, anchor: int, k: int = 3) -> tuple[str, ...]:
+    """The `k` terms that most distinguish what `row` and `anchor` have in common: present in
+    both, ranked by ``tfidf(row) * tfidf(anchor) * idf`` so that a rare shared term ("graph
+    attention") beats a common one ("provides"); a unigram inside a chosen bigram is skipped.
+    """
+    a, b = features.matrix[row], features.matrix[anchor]
+    common, ia, ib = np.intersect1d(a.indices, b.indices, assume_unique=True, return_indices=True)
+    if not len(common):
+        return ()
+    contrib = a.data[ia] * b.data[ib] * features.idf[common]
+    return _pick(features, common, contrib, k)
+
+
+def _pick(features: Features, cols: np.ndarray, contrib: np.ndarray, k: int) -> tuple[str, ...]:
+    order = np.lexsort((cols, -contrib))
     chosen: list[str] = []
     for i in order:
         if contrib[i] <= 0 or len(chosen) >= k:
             break
-        term = features.terms[int(x.indices[i])]
+        term = features.terms[int(cols[i])]
         words = set(term.split())
         if any(words <= set(c.split()) or set(c.split()) <= words for c in chosen):
             continue
@@ -49,20 +65,55 @@ def _title(titles: Mapping[int, str], pid: int) -> str:
     return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1].rstrip() + "…"
 
 
+LIKED_STARS = 4
+"""A reason names only papers rated at least this: a 3-star paper is not "liked"."""
+
+
 def reason_text(s: Suggestion, titles: Mapping[int, str], stars: Mapping[int, int]) -> str:
     """One short line a person understands, e.g. ``Like "X" (5★) +1 more; about a, b``.
 
-    Only the closest liked paper is named; the others are counted.
+    Only the closest liked paper is named; the others are counted. A paper in ``because_of``
+    that `stars` does not show rated 4 or 5 is never named (an opened paper is not a rating).
     """
     about = f"; about {', '.join(s.terms)}" if s.terms else ""
     if s.exploration:
         return f"Exploration: an area you have not rated yet{about}"
-    if not s.because_of:
+    liked = [p for p in s.because_of if stars.get(p, 0) >= LIKED_STARS]
+    if not liked:
         return f"Matches your interests{about}"
-    first = s.because_of[0]
-    head = f'Like "{_title(titles, first)}"'
-    if first in stars:
-        head += f" ({stars[first]}★)"
-    if len(s.because_of) > 1:
-        head += f" +{len(s.because_of) - 1} more"
+    first = liked[0]
+    head = f'Like "{_title(titles, first)}" ({stars[first]}★)'
+    if len(liked) > 1:
+        head += f" +{len(liked) - 1} more"
     return head + about
+
+
+def topic_terms(features: Features, area: int, k: int = 3) -> tuple[str, ...]:
+    """The `k` terms that weigh most in a cluster's papers together (its topic's name)."""
+    members = np.flatnonzero(features.labels == area)
+    if not len(members):
+        return ()
+    total = np.asarray(features.matrix[members].sum(axis=0), dtype=np.float32).ravel()
+    cols = np.flatnonzero(total > 0)
+    return _pick(features, cols, total[cols], k)
+
+
+def starter_reasons(features: Features, paper_ids: Sequence[int]) -> dict[int, str]:
+    """A reason for each starter pick (see :func:`reader.recommend.starter_picks`), e.g.
+    ``A starter: central to the catalog's main topic "graph, neural networks"`` for the
+    biggest cluster, ``... to one of the catalog's topics ...`` for the others."""
+    sizes = np.bincount(features.labels, minlength=len(features.centroids))
+    main = int(np.argmax(sizes)) if len(sizes) else -1
+    names: dict[int, tuple[str, ...]] = {}
+    out = {}
+    for pid in paper_ids:
+        row = features.row_of(pid)
+        if row is None:
+            continue
+        area = int(features.labels[row])
+        if area not in names:
+            names[area] = topic_terms(features, area)
+        which = "the catalog's main topic" if area == main else "one of the catalog's topics"
+        topic = f' "{", ".join(names[area])}"' if names[area] else ""
+        out[int(pid)] = f"A starter: central to {which}{topic}"
+    return out

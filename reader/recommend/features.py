@@ -34,7 +34,9 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-FORMAT = 2
+from reader.recommend.semantic import Embedder, wordllama_embed
+
+FORMAT = 3
 """Bumped whenever the layout of :meth:`Features.to_bytes` or the weighting changes."""
 VOCAB_SAMPLE = 30_000
 """Papers read in pass 1 to choose the vocabulary."""
@@ -85,6 +87,16 @@ def item_terms(item: CatalogItem) -> list[str]:
     terms += [_meta("au_", a) for a in item.authors if a.strip()]
     terms += [_meta("tag_", t) for t in item.tags if t.strip()]
     return terms
+
+
+def item_text(item: CatalogItem) -> str:
+    """What the sentence embedding reads: the title and the abstract, links removed."""
+    return _URL.sub(" ", f"{item.title}. {item.abstract}").strip(" .")
+
+
+def embed_items(items: Sequence[CatalogItem], embed: Embedder) -> np.ndarray:
+    """Unit float32 rows of `embed` over the items' texts."""
+    return np.ascontiguousarray(embed([item_text(i) for i in items]), dtype=np.float32)
 
 
 def _count_rows(
@@ -152,6 +164,8 @@ class Features:
     """Cluster centres in LSA space."""
     labels: np.ndarray
     """Cluster of each row, int32."""
+    semantic: np.ndarray
+    """Sentence embeddings of title and abstract (WordLlama), unit rows, float32."""
     _row: dict[int, int] | None = field(default=None, repr=False)
     _vocab: dict[str, int] | None = field(default=None, repr=False)
 
@@ -183,11 +197,14 @@ class Features:
         h.update(np.ascontiguousarray(self.ids, dtype=np.int64).tobytes())
         return h.hexdigest()
 
-    def vectorize(self, items: Sequence[CatalogItem]) -> tuple[ssp.csr_matrix, np.ndarray]:
-        """TF-IDF rows and LSA rows of new texts with this catalog's vocabulary and idf."""
+    def vectorize(
+        self, items: Sequence[CatalogItem], embed: Embedder = wordllama_embed
+    ) -> tuple[ssp.csr_matrix, np.ndarray, np.ndarray]:
+        """TF-IDF rows, LSA rows and sentence embeddings of new texts with this catalog's
+        vocabulary and idf."""
         data, indices, indptr = _count_rows(items, self.vocabulary)
         x = _tfidf(data, indices, indptr, len(self.terms), self.idf)
-        return x, _project(x, self.idf, self.components)
+        return x, _project(x, self.idf, self.components), embed_items(items, embed)
 
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
@@ -210,6 +227,7 @@ class Features:
             dense=self.dense,
             centroids=self.centroids,
             labels=self.labels,
+            semantic=self.semantic,
         )
 
     @classmethod
@@ -238,6 +256,7 @@ class Features:
             dense=z["dense"],
             centroids=z["centroids"],
             labels=z["labels"],
+            semantic=z["semantic"],
         )
 
 
@@ -311,8 +330,11 @@ def _count_catalog(
     progress: Callable[[int, int | None], None] | None,
     total: int | None,
     parallel: bool,
-) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    embed: Embedder,
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
     ids: list[int] = []
+    # This process embeds each chunk while the workers count terms.
+    vectors: list[np.ndarray] = []
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     counted = 0
@@ -338,6 +360,7 @@ def _count_catalog(
                 ids.extend(i.id for i in chunk)
                 rows = [(i.id, i.title, i.abstract, i.authors, i.tags) for i in chunk]
                 pending.append(pool.submit(_worker_count, rows))
+                vectors.append(embed_items(chunk, embed))
                 # Keep a bounded queue so a huge catalog is not held in memory as text.
                 while len(pending) > 2 * WORKERS:
                     done(pending.pop(0).result())
@@ -348,9 +371,11 @@ def _count_catalog(
         for chunk in _chunks(items, CHUNK):
             ids.extend(i.id for i in chunk)
             done(_count_rows(chunk, vocab))
+            vectors.append(embed_items(chunk, embed))
     if parts:
         blocks.append(_stack(parts))
-    return np.asarray(ids, dtype=np.int64), _stack(blocks)
+    semantic = np.concatenate(vectors) if vectors else embed_items([], embed)
+    return np.asarray(ids, dtype=np.int64), _stack(blocks), semantic
 
 
 def _stack(
@@ -399,12 +424,14 @@ def build_features(
     items: Callable[[], Iterable[CatalogItem]],
     *,
     progress: Callable[[int, int | None], None] | None = None,
+    embed: Embedder = wordllama_embed,
 ) -> Features:
     """Fit features on the whole catalog.
 
     :param items: called once per pass (twice); each call must yield the same papers in the
         same order. A list-returning factory lets progress report a total.
     :param progress: called with (papers counted so far, total or None) during pass 2.
+    :param embed: the sentence embedder (tests may pass a cheaper one).
     """
     first = items()
     total = len(first) if hasattr(first, "__len__") else None  # type: ignore[arg-type]
@@ -426,10 +453,10 @@ def build_features(
         terms, _ = _choose_vocabulary(sample)
     del sample
     try:
-        ids, parts = _count_catalog(items(), terms, progress, total, parallel)
+        ids, parts, semantic = _count_catalog(items(), terms, progress, total, parallel, embed)
     except _NO_PROCESSES:
         # Same result, one core: e.g. a host that replaced stderr, which spawning needs.
-        ids, parts = _count_catalog(items(), terms, progress, total, parallel=False)
+        ids, parts, semantic = _count_catalog(items(), terms, progress, total, False, embed)
     n = len(ids)
     if len(np.unique(ids)) != n:
         raise ValueError("duplicate paper ids in the catalog")
@@ -456,10 +483,12 @@ def build_features(
         centroids, labels = _clusters(dense)
     else:
         centroids, labels = np.zeros((0, dense.shape[1]), np.float32), np.zeros(0, np.int32)
-    return Features(ids, terms, idf, matrix, components, dense, centroids, labels)
+    return Features(ids, terms, idf, matrix, components, dense, centroids, labels, semantic)
 
 
-def add_items(features: Features, items: Iterable[CatalogItem]) -> Features:
+def add_items(
+    features: Features, items: Iterable[CatalogItem], embed: Embedder = wordllama_embed
+) -> Features:
     """Add (or replace) a few papers using the existing vocabulary, idf, LSA basis and clusters.
 
     Cheap, but new words are ignored until the next full :func:`build_features`.
@@ -471,7 +500,7 @@ def add_items(features: Features, items: Iterable[CatalogItem]) -> Features:
     if len(np.unique(new_ids)) != len(new_ids):
         raise ValueError("duplicate paper ids among the added items")
     keep = ~np.isin(features.ids, new_ids)
-    x, z = features.vectorize(new)
+    x, z, e = features.vectorize(new, embed)
     if len(features.centroids):
         labels = np.argmax(z @ features.centroids.T, axis=1).astype(np.int32)
     else:
@@ -486,5 +515,6 @@ def add_items(features: Features, items: Iterable[CatalogItem]) -> Features:
         dense=np.vstack([features.dense[keep_rows], z]).astype(np.float32),
         centroids=features.centroids,
         labels=np.concatenate([features.labels[keep_rows], labels]),
+        semantic=np.vstack([features.semantic[keep_rows], e]).astype(np.float32),
         _vocab=features._vocab,
     )

@@ -1,11 +1,18 @@
 """Scoring and daily suggestions: a pure function of (features, feedback, day, seed).
 
-The score of a paper is a blend of two similarities to the user's profile, each standardized
-over the catalog: the sparse TF-IDF match against the weighted centroid of the rated papers
-with every term's weight multiplied again by ``idf ** PROFILE_IDF_POWER`` (rare shared terms
-count for more than in plain Rocchio), plus ``LSA_WEIGHT`` times the cosine to the centroid in
-LSA space (which finds papers that use related words). Disliked papers pull the profile away
-with weight ``NEGATIVE_WEIGHT``. See ``docs/benchmarks.md`` for how these were chosen.
+The score of a paper blends, each standardized over the catalog:
+
+- the centroid match: the sparse TF-IDF match against the weighted centroid of the rated
+  papers with every term's weight multiplied again by ``idf ** PROFILE_IDF_POWER`` (rare
+  shared terms count for more than in plain Rocchio), plus ``LSA_WEIGHT`` times the cosine to
+  the centroid in LSA space (related words); disliked papers pull it away with weight
+  ``NEGATIVE_WEIGHT``;
+- ``SEMANTIC_WEIGHT`` times the cosine to the centroid of the sentence embeddings;
+- ``CLASSIFIER_WEIGHT`` times a per-user logistic regression over [TF-IDF, embedding] that
+  learns the liked papers against the disliked ones and a sample of the catalog (the way
+  Scholar Inbox and arxiv-sanity do it), trusted more as ratings accumulate.
+
+See ``docs/benchmarks.md`` for how these were chosen (on one half of the development users).
 """
 
 from __future__ import annotations
@@ -15,20 +22,35 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as ssp
+from sklearn.linear_model import LogisticRegression
 
-from reader.recommend.explain import top_terms
+from reader.recommend.explain import shared_terms, top_terms
 from reader.recommend.features import CatalogItem, Features
 
 PROFILE_IDF_POWER = 2.0
 LSA_WEIGHT = 0.6
 NEGATIVE_WEIGHT = 0.5
+SEMANTIC_WEIGHT = 0.5
+CLASSIFIER_WEIGHT = 1.0
+CLASSIFIER_C = 1.0
+"""Inverse regularization of the per-user classifier."""
+CLASSIFIER_SEMANTIC_SCALE = 0.5
+"""The embedding columns' scale beside the unit TF-IDF rows in the classifier's input."""
+CATALOG_NEGATIVES = 3000
+"""Random catalog papers the classifier treats as (weak) negatives."""
+CLASSIFIER_TRUST = 3.0
+"""The classifier's weight is scaled by positives / (positives + this): with few ratings the
+centroid, which needs no training, carries more of the score."""
+LIKED = 0.5
+"""Weights at or above this are liked papers (4 and 5 stars), the only ones a reason names."""
 INTEREST_WEIGHT = 1.0
 """Weight of each free-text interest, as if it were a paper rated 5."""
-MMR_LAMBDA = 0.75
+MMR_LAMBDA = 0.9
 """Relevance against novelty in the re-ranking; 1.0 would ignore diversity."""
 NEAR_DUPLICATE = 0.8
 """TF-IDF cosine above which two papers count as the same work."""
-POOL = 30
+POOL = 10
 """Candidates per requested suggestion considered by the re-ranking."""
 EXPLORE_AREAS = 5
 """The exploration slot picks among this many unrated clusters nearest to the profile."""
@@ -77,20 +99,30 @@ def feedback_weights(
 
 @dataclass(frozen=True)
 class Profile:
-    """The user's taste in both spaces; empty when there is nothing to go on."""
+    """The user's taste in every space; empty when there is nothing to go on."""
 
     sparse: np.ndarray
     """Term weights to dot with TF-IDF rows (already multiplied by idf ** power)."""
     dense: np.ndarray
+    semantic: np.ndarray
+    positive_rows: np.ndarray
+    """Rows with a positive weight (liked, 3 stars, opened): never suggested again."""
     liked_rows: np.ndarray
+    """Rows rated 4 or 5 stars (weight >= ``LIKED``): the only papers a reason may name."""
+    rows: np.ndarray
+    """Every rated row found in the catalog, with `weights` beside it."""
+    weights: np.ndarray
+    interests: tuple[ssp.csr_matrix, np.ndarray] | None
+    """TF-IDF and embedding rows of the interest phrases, which count as liked papers."""
     empty: bool
 
 
-def _centroid(rows: np.ndarray, w: np.ndarray, features: Features) -> tuple[np.ndarray, np.ndarray]:
+def _centroid(
+    rows: np.ndarray, w: np.ndarray, features: Features
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     w = w.astype(np.float32)
     sparse = np.asarray(features.matrix[rows].T @ w, dtype=np.float32).ravel()
-    dense = features.dense[rows].T @ w
-    return sparse, dense
+    return sparse, features.dense[rows].T @ w, features.semantic[rows].T @ w
 
 
 def build_profile(
@@ -100,9 +132,10 @@ def build_profile(
 
     Each interest phrase counts as one more liked paper.
     """
-    n_terms, dim = len(features.terms), features.dense.shape[1]
+    n_terms = len(features.terms)
     sparse = np.zeros(n_terms, np.float32)
-    dense = np.zeros(dim, np.float32)
+    dense = np.zeros(features.dense.shape[1], np.float32)
+    semantic = np.zeros(features.semantic.shape[1], np.float32)
     ids = sorted(int(p) for p in weights)
     rows = np.array([features.row_of(p) if features.row_of(p) is not None else -1 for p in ids])
     w = np.array([weights[p] for p in ids], dtype=np.float64)
@@ -110,26 +143,34 @@ def build_profile(
     rows, w = rows[found].astype(np.int64), w[found]
     pos, neg = w > 0, w < 0
     total = float(w[pos].sum())
+    phrases = None
     if interests:
-        x, z = features.vectorize([CatalogItem(0, text) for text in interests])
+        x, z, e = features.vectorize([CatalogItem(0, text) for text in interests])
+        phrases = (x, e)
         sparse += np.asarray(x.sum(axis=0), dtype=np.float32).ravel() * INTEREST_WEIGHT
         dense += z.sum(axis=0) * INTEREST_WEIGHT
+        semantic += e.sum(axis=0) * INTEREST_WEIGHT
         total += INTEREST_WEIGHT * len(interests)
     if pos.any():
-        s, d = _centroid(rows[pos], w[pos], features)
+        s, d, m = _centroid(rows[pos], w[pos], features)
         sparse += s
         dense += d
+        semantic += m
     empty = total <= 0 or not sparse.any()
     if not empty:
         sparse /= total
         dense /= total
+        semantic /= total
     if neg.any():
-        s, d = _centroid(rows[neg], -w[neg], features)
+        s, d, m = _centroid(rows[neg], -w[neg], features)
         k = NEGATIVE_WEIGHT / float(-w[neg].sum())
         sparse -= k * s
         dense -= k * d
+        semantic -= k * m
     sparse *= features.idf**PROFILE_IDF_POWER
-    return Profile(sparse, dense, rows[pos], empty)
+    return Profile(
+        sparse, dense, semantic, rows[pos], rows[w >= LIKED], rows, w, phrases, empty
+    )
 
 
 def _standardize(v: np.ndarray) -> np.ndarray:
@@ -152,8 +193,63 @@ def _score(features: Features, profile: Profile) -> np.ndarray:
     if profile.empty:
         return np.zeros(len(features), np.float32)
     sparse = np.asarray(features.matrix @ profile.sparse, dtype=np.float32)
-    dense = features.dense @ profile.dense
-    return (_standardize(sparse) + LSA_WEIGHT * _standardize(dense)).astype(np.float32)
+    score = _standardize(sparse) + LSA_WEIGHT * _standardize(features.dense @ profile.dense)
+    if SEMANTIC_WEIGHT:
+        score += SEMANTIC_WEIGHT * _standardize(features.semantic @ profile.semantic)
+    trust = _classifier_trust(profile)
+    if trust > 0:
+        score += trust * CLASSIFIER_WEIGHT * _standardize(_classify(features, profile))
+    return score.astype(np.float32)
+
+
+def _classifier_trust(profile: Profile) -> float:
+    positives = int((profile.weights > 0).sum())
+    if profile.interests is not None:
+        positives += profile.interests[0].shape[0]
+    return positives / (positives + CLASSIFIER_TRUST) if CLASSIFIER_WEIGHT else 0.0
+
+
+def _classify(features: Features, profile: Profile) -> np.ndarray:
+    """Decision values of a logistic regression over [TF-IDF, embedding] for every row.
+
+    Positives: the positively weighted papers and the interests (sample weight = the rating's
+    weight). Negatives: the disliked papers (weight = how much) and ``CATALOG_NEGATIVES``
+    random unrated papers, each weak, together as heavy as the positives. The sample is drawn
+    from a generator seeded by the catalog size and the rated rows, so the same inputs give
+    the same scores.
+    """
+    n = len(features)
+    rated = profile.rows
+    rng = np.random.default_rng([n, *rated[:64].tolist()])
+    pool = rng.choice(n, size=min(n, CATALOG_NEGATIVES + len(rated)), replace=False)
+    sample = np.setdiff1d(pool, rated)[:CATALOG_NEGATIVES]
+    rows = np.concatenate([rated, sample])
+    x = features.matrix[rows]
+    e = features.semantic[rows]
+    w = np.concatenate([profile.weights, np.full(len(sample), -1.0)])
+    if profile.interests is not None:
+        px, pe = profile.interests
+        x = ssp.vstack([x, px], format="csr")
+        e = np.vstack([e, pe])
+        w = np.concatenate([w, np.full(px.shape[0], INTEREST_WEIGHT)])
+    y = (w > 0).astype(np.int8)
+    sample_weight = np.abs(w)
+    pos, catalog = y == 1, len(rated) + np.arange(len(sample))
+    # The random papers together weigh as much as the positives (class balance).
+    sample_weight[catalog] = sample_weight[pos].sum() / max(1, len(sample))
+    # As class_weight="balanced" would: the weights sum to the sample count, so C means what
+    # it means for an unweighted fit.
+    sample_weight *= len(y) / sample_weight.sum()
+    if y.min() == y.max():
+        return np.zeros(n, np.float32)
+    clf = LogisticRegression(C=CLASSIFIER_C, max_iter=300)
+    inputs = ssp.hstack([x, ssp.csr_matrix(e * CLASSIFIER_SEMANTIC_SCALE)], format="csr")
+    clf.fit(inputs, y, sample_weight=sample_weight)
+    coef = clf.coef_.ravel().astype(np.float32)
+    n_terms = features.matrix.shape[1]
+    out = np.asarray(features.matrix @ coef[:n_terms], dtype=np.float32)
+    out += features.semantic @ (coef[n_terms:] * CLASSIFIER_SEMANTIC_SCALE)
+    return out
 
 
 def _allowed(
@@ -258,7 +354,7 @@ def suggest(
     ok = _allowed(features, exclude, weights)
     explore = n >= 3
     pool = _top(scores, ok, POOL * n)
-    avoid = [int(r) for r in profile.liked_rows]
+    avoid = [int(r) for r in profile.positive_rows]
     main = _mmr(features, scores, pool, n - 1 if explore else n, avoid)
     rated_rows = features.rows(weights)
     extra: int | None = None
@@ -272,13 +368,16 @@ def suggest(
     liked = profile.liked_rows
     out = []
     for row in main:
+        because = _closest_liked(features, row, liked)
         out.append(
             Suggestion(
                 paper_id=int(features.ids[row]),
                 score=float(scores[row]),
-                because_of=_closest_liked(features, row, liked),
-                # A pick found through LSA may share no term with the profile.
-                terms=top_terms(features, row, profile.sparse)
+                because_of=tuple(int(features.ids[r]) for r in because),
+                # Terms the pick shares with the paper it is said to be like; else the terms
+                # that matched the profile; a pick found through LSA may have neither.
+                terms=(shared_terms(features, row, because[0]) if because else ())
+                or top_terms(features, row, profile.sparse)
                 or top_terms(features, row, features.idf),
             )
         )
@@ -295,15 +394,16 @@ def suggest(
     return out
 
 
-def _closest_liked(features: Features, row: int, liked: np.ndarray, k: int = 2) -> tuple[int, ...]:
+def _closest_liked(features: Features, row: int, liked: np.ndarray, k: int = 2) -> list[int]:
+    """Up to `k` liked rows most like `row`, closest first."""
     if not len(liked):
-        return ()
+        return []
     sims = np.asarray((features.matrix[liked] @ features.matrix[row].T).todense()).ravel()
     if not (sims > 0).any():
-        # No shared term: fall back to the LSA similarity (related words).
-        sims = features.dense[liked] @ features.dense[row]
+        # No shared term: fall back to the meaning of the whole text.
+        sims = features.semantic[liked] @ features.semantic[row]
     order = np.lexsort((features.ids[liked], -sims))[:k]
-    return tuple(int(features.ids[liked[i]]) for i in order if sims[i] > 0)
+    return [int(liked[i]) for i in order if sims[i] > 0]
 
 
 def starter_picks(features: Features, n: int, *, exclude: Collection[int] = ()) -> list[int]:
@@ -360,18 +460,20 @@ def rank_among(
     rows = rows[np.lexsort((rows, -scores[rows]))]
     out = []
     for rank, row in enumerate(rows):
-        shown = rank < explain
+        because = _closest_liked(features, row, profile.liked_rows) if rank < explain else []
+        terms: tuple[str, ...] = ()
+        if rank < explain:  # the same explanation as :func:`suggest` gives
+            terms = (
+                (shared_terms(features, row, because[0]) if because else ())
+                or top_terms(features, row, profile.sparse)
+                or top_terms(features, row, features.idf)
+            )
         out.append(
             Suggestion(
                 paper_id=int(features.ids[row]),
                 score=float(scores[row]),
-                because_of=_closest_liked(features, row, profile.liked_rows) if shown else (),
-                terms=(
-                    top_terms(features, row, profile.sparse)
-                    or top_terms(features, row, features.idf)
-                )
-                if shown
-                else (),
+                because_of=tuple(int(features.ids[r]) for r in because),
+                terms=terms,
             )
         )
     return out

@@ -157,6 +157,9 @@ class Service:
     def forecast(self, days: int = 30) -> list[tuple[date, int]]:
         return self.reviewing.forecast(days)
 
+    def next_planned(self) -> tuple[date, int] | None:
+        return self.reviewing.next_planned()
+
     def next_due_after_today(self) -> datetime | None:
         return self.reviewing.next_due_after_today()
 
@@ -180,6 +183,9 @@ class Service:
 
     def saved_today(self) -> Today | None:
         return self.suggesting.saved_today()
+
+    def refresh_suggestions(self, n: int | None = None) -> Today:
+        return self.suggesting.refresh(n=n)
 
     def starters(self, n: int = 5) -> list[Paper]:
         return self.suggesting.starters(n)

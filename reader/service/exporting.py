@@ -4,6 +4,7 @@ Markdown notes. A file is written under a temporary name and renamed into place.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -69,6 +70,7 @@ class Exporting:
         """Write the export to ``output`` (a folder for markdown); never replaces an
         existing file unless ``force``. Returns the files written."""
         output = Path(output)
+        _require_folder(output.parent)
         if fmt == "markdown":
             return self._export_markdown(output, force, selection)
         if output.is_dir():
@@ -115,11 +117,13 @@ def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
     """Write through a temporary file beside ``path`` and rename it into place, so a
     failed export never leaves half a file where a good one was."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as error:
         raise ServiceError(f"{path}: cannot write ({error.strerror or error})") from None
     try:
+        # mkstemp makes the file 0600; an export is an ordinary file, made as any other
+        # program would (0666 less the umask), or keeps the mode of the file it replaces.
+        os.chmod(fd, _mode_of(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             for chunk in chunks:
                 out.write(chunk)
@@ -129,3 +133,21 @@ def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
         if isinstance(error, OSError):
             raise ServiceError(f"{path}: cannot write ({error.strerror or error})") from None
         raise
+
+
+def _require_folder(folder: Path) -> None:
+    """Refuse to write into a folder that does not exist: a mistyped path should not
+    quietly create a tree of folders (choose the folder, then export into it)."""
+    if not folder.is_dir():
+        raise ServiceError(f"{folder}: no such folder; create it first, or give another path")
+
+
+def _mode_of(path: Path) -> int:
+    """The permission bits a new file at ``path`` would get: those of the file it
+    replaces, else 0666 less the process's umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0o022)  # reading the umask means setting it; put it back at once
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -18,11 +18,12 @@ from reader.fetch import FetchConfig, Fetcher, FetchError, classify
 from reader.models import PaperRecord, ParseProblem
 from reader.parse import Format, decode_bytes, detect_format
 from reader.parse.bibtex import parse_bibtex
+from reader.parse.detect import json_error
 from reader.parse.ris import parse_ris
 from reader.store import Incoming, StoreError
 
 from .archive_format import archive_error, archive_record
-from .context import Context
+from .context import Context, ServiceError
 from .import_pipeline import (
     BATCH_SIZE,
     FileReport,
@@ -135,6 +136,9 @@ class Importing:
         """
         report = report if report is not None else ImportReport()
         fmt = Format(format) if format else None
+        if any(not category.strip() for category in categories):
+            # An empty category matches no paper: the import would drop every record.
+            raise ServiceError("a category cannot be empty: give one like 'cs' or 'cs.LG'")
         self.store.merges.refresh_title_keys()
         if strict:
             check = ImportReport()
@@ -243,10 +247,12 @@ class Importing:
     def _import_archive(
         self, path: Path, file: FileReport, problem: ProblemSink, writer: GroupWriter | None
     ) -> None:
+        text = ""
         try:
-            data = json.loads(decode_bytes(path.read_bytes()))
+            text = decode_bytes(path.read_bytes())
+            data = json.loads(text)
         except ValueError as error:
-            file.error = f"{path}: not valid JSON ({error})"
+            file.error = f"{path}: {json_error(error, text, what='file')}"
             return
         except OSError as error:
             file.error = f"{path}: cannot read ({error.strerror or error})"

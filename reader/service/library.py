@@ -6,8 +6,10 @@ from pathlib import Path
 
 from reader.backups import BACKUP_DIR, manual_name
 from reader.models import EVERY_PAPER, Note, Paper, PaperQuery, RatingEvent, Status, StatusEvent
+from reader.parse.tags import valid_tag
 from reader.seedcatalog import seed_records
 from reader.store import AddResult
+from reader.units import quoted, whole_number
 
 from .context import Context, ServiceError
 from .review import Reviewing
@@ -18,22 +20,24 @@ def parse_status(text: str) -> Status:
         return Status(text.strip().lower())
     except ValueError:
         choices = ", ".join(s.value for s in Status)
-        raise ServiceError(f"unknown status {text!r}; use one of: {choices}") from None
+        raise ServiceError(f"unknown status {quoted(text)}; use one of: {choices}") from None
 
 
 def parse_stars(value: str | int) -> int | None:
     """1-5 stars; 0 clears the rating."""
     try:
-        stars = int(str(value).strip())
-    except ValueError:
-        raise ServiceError(
-            f"stars must be a whole number 1 to 5 (0 clears), not {value!r}"
-        ) from None
-    if stars == 0:
-        return None
-    if not 1 <= stars <= 5:
-        raise ServiceError(f"stars must be 1 to 5 (0 clears), not {stars}")
-    return stars
+        stars = whole_number(value, low=0, high=5, what="stars")
+    except ValueError as error:
+        raise ServiceError(f"{error} (0 clears the rating)") from None
+    return stars or None
+
+
+def _checked_tag(name: str) -> str:
+    """A tag the user typed, or a ServiceError saying why not (too long, empty)."""
+    try:
+        return valid_tag(name)
+    except ValueError as error:
+        raise ServiceError(str(error)) from None
 
 
 def paper_query(
@@ -73,13 +77,10 @@ class Library:
 
     def seed(self) -> AddResult:
         """Load the shipped seed catalog; papers already present are not added again."""
-        records = seed_records()
-        # Seed papers carry no ids and no authors, so ingest has no key to match them by:
-        # a title already stored means the paper is there.
-        known = self.store.papers.ids_with_titles(r.title for r in records)
-        fresh = [r for r in records if r.title not in known]
-        result = self.store.ingest.add(fresh, now=self.ctx.clock())
-        result.existing.extend(known.values())
+        # Through the one duplicate rule (reader.match): a seed stored bare by an older
+        # catalog (no ids, no authors) is the same paper by its long title, and gets the
+        # catalog's arXiv id, authors and year filled in rather than a twin.
+        result = self.store.ingest.add(seed_records(), now=self.ctx.clock())
         self.store.settings.set("seeded", True)
         return result
 
@@ -153,7 +154,7 @@ class Library:
 
     def tag(self, ref: str | int, tags: list[str]) -> Paper:
         paper_id = self.store.papers.resolve_id(ref)
-        self.store.tags.tag(paper_id, tags)
+        self.store.tags.tag(paper_id, [_checked_tag(t) for t in tags if t.strip()] or tags)
         return self.store.papers.get_paper(paper_id)
 
     def untag(self, ref: str | int, tags: list[str]) -> Paper:
@@ -162,7 +163,7 @@ class Library:
         return self.store.papers.get_paper(paper_id)
 
     def rename_tag(self, old: str, new: str) -> None:
-        self.store.tags.rename_tag(old, new)
+        self.store.tags.rename_tag(old, _checked_tag(new))
 
     def tags(self) -> list[tuple[str, int]]:
         return self.store.tags.all_tags()
@@ -172,5 +173,10 @@ class Library:
         if destination is None:
             name = manual_name(self.store.path.stem, self.ctx.clock())
             destination = self.store.path.parent / BACKUP_DIR / name
+        elif not destination.parent.is_dir():
+            # A path the user typed: a typo should not quietly create folders.
+            raise ServiceError(
+                f"{destination.parent}: no such folder; create it first, or give another path"
+            )
         self.store.files.backup(destination)
         return destination

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from reader import schedule as sched
 from reader.models import Paper, Status
 from reader.schedule import Grade, ReviewCard, ReviewLogEntry
 from reader.store import StoredCard
-from reader.when import WhenError, humanize_due, local_date, parse_period, parse_when
+from reader.units import quoted
+from reader.when import (
+    WhenError,
+    day_start,
+    humanize_due,
+    local_date,
+    parse_period,
+    parse_when,
+)
 
 from .context import Context, ServiceError
 from .settings import Preferences
@@ -22,9 +30,9 @@ def parse_grade(text: str | int) -> Grade:
     word = str(text).strip().lower()
     if word in GRADE_WORDS:
         return GRADE_WORDS[word]
-    if word.isdigit() and 1 <= int(word) <= 4:
+    if word in ("1", "2", "3", "4"):
         return Grade(int(word))
-    raise ServiceError(f"unknown grade {text!r}; use again, hard, good, easy (or 1-4)")
+    raise ServiceError(f"unknown grade {quoted(word)}; use again, hard, good, easy (or 1-4)")
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,16 @@ class Reviewing:
     # The queue ------------------------------------------------------------------------
 
     def _active_cards(self) -> list[ReviewCard]:
-        return [c for c in (_card(s) for s in self.store.reviews.cards()) if c is not None]
+        """The cards every view of the plan reads: re-reads turned on, of papers whose
+        status is read now. A paper read and then set back (unread, queued, reading,
+        dropped) keeps its card and history, but is not a re-read until it is read again."""
+        read = {
+            paper_id
+            for paper_id, status in self.store.reading.current_statuses().items()
+            if status is Status.READ
+        }
+        cards = (_card(s) for s in self.store.reviews.cards() if s.paper_id in read)
+        return [c for c in cards if c is not None]
 
     def reviewed_today(self) -> int:
         today = local_date(self.ctx.clock(), self.ctx.tz)
@@ -92,15 +109,10 @@ class Reviewing:
     def due(self, *, limit: int | None = None) -> list[DueItem]:
         """Today's re-reads, most urgent first, within the daily limit."""
         now = self.ctx.clock()
-        settings = self.preferences.review_settings()
-        queue = sched.daily_queue(
-            self._active_cards(),
-            now,
-            limit=settings.daily_limit if limit is None else limit,
-            stars=self.store.reading.current_ratings(),
-            tz=self.ctx.tz,
-            already_reviewed=self.reviewed_today(),
-        )
+        plan = self._plan()
+        if limit is not None:
+            plan["limit"] = limit
+        queue = sched.daily_queue(self._active_cards(), now, **plan)
         papers = {p.id: p for p in self.store.papers.get_papers([c.paper_id for c in queue])}
         return [
             DueItem(
@@ -125,6 +137,10 @@ class Reviewing:
         card = _card(stored) if stored else None
         if card is None or stored is None or not stored.enabled:
             raise ServiceError(f"paper {paper.id} is not scheduled for review")
+        if paper.status is not Status.READ:
+            raise ServiceError(
+                f"paper {paper.id} is {paper.status.value} now, not read: no re-read to grade"
+            )
         value = grade if isinstance(grade, Grade) else parse_grade(grade)
         after, entry = sched.review(
             card, value, self.ctx.clock(), self.preferences.review_settings()
@@ -145,6 +161,12 @@ class Reviewing:
             raise ServiceError(str(error)) from None
         stored = self.store.reviews.card(paper.id)
         card = _card(stored) if stored else None
+        if paper.status is not Status.READ:
+            # Re-reads are of read papers: one scheduled here would show as a re-read.
+            raise ServiceError(
+                f"paper {paper.id} is not read ({paper.status.value}), so it has no "
+                f"re-reads to schedule; mark it read first (`reader status {paper.id} read`)"
+            )
         if card is None:
             card = sched.new_card(paper.id, now, self.preferences.review_settings())
         moved = sched.reschedule(card, moment)
@@ -158,11 +180,12 @@ class Reviewing:
             length = parse_period(period)
         except WhenError as error:
             raise ServiceError(str(error)) from None
-        begin = start or self.ctx.clock()
+        now = self.ctx.clock()
+        begin = start or now
         end = begin + length
         cards = self._active_cards()
         moved = sched.vacation(
-            cards, begin, end, limit=self.preferences.review_settings().daily_limit, tz=self.ctx.tz
+            cards, begin, end, **self._plan(), today=local_date(now, self.ctx.tz)
         )
         changed: list[tuple[int, dict[str, Any], datetime | None]] = [
             (new.paper_id, new.to_dict(), new.due)
@@ -174,16 +197,27 @@ class Reviewing:
 
     def forecast(self, days: int = 30) -> list[tuple[date, int]]:
         return sched.forecast(
-            self._active_cards(),
-            local_date(self.ctx.clock(), self.ctx.tz),
-            days,
-            limit=self.preferences.review_settings().daily_limit,
-            stars=self.store.reading.current_ratings(),
-            tz=self.ctx.tz,
-            already_reviewed=self.reviewed_today(),
+            self._active_cards(), local_date(self.ctx.clock(), self.ctx.tz), days, **self._plan()
+        )
+
+    def next_planned(self) -> tuple[date, int] | None:
+        """The next day after today with re-reads in the plan, and how many: the day the
+        forecast shows next (tomorrow when the daily limit held some back)."""
+        return sched.next_planned(
+            self._active_cards(), local_date(self.ctx.clock(), self.ctx.tz), **self._plan()
         )
 
     def next_due_after_today(self) -> datetime | None:
-        tomorrow = local_date(self.ctx.clock(), self.ctx.tz) + timedelta(days=1)
-        later = [c.due for c in self._active_cards() if local_date(c.due, self.ctx.tz) >= tomorrow]
-        return min(later) if later else None
+        """The start of :meth:`next_planned`'s day, in the user's time zone."""
+        planned = self.next_planned()
+        return None if planned is None else day_start(planned[0], self.ctx.tz)
+
+    def _plan(self) -> dict[str, Any]:
+        """What every view of the plan shares (the queue, the forecast, the next day,
+        a vacation), so they agree: the daily limit, the stars, today's re-reads done."""
+        return {
+            "limit": self.preferences.review_settings().daily_limit,
+            "stars": self.store.reading.current_ratings(),
+            "tz": self.ctx.tz,
+            "already_reviewed": self.reviewed_today(),
+        }

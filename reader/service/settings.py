@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reader.schedule import ReviewSettings
+from reader.units import quoted, whole_number
 
 from .context import Context, ServiceError
 
@@ -22,12 +23,9 @@ class Setting:
 def _int_in(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:
-            value = int(str(text).strip())
-        except ValueError:
-            raise ServiceError(f"expected a whole number {low} to {high}, not {text!r}") from None
-        if not low <= value <= high:
-            raise ServiceError(f"expected a whole number {low} to {high}, not {value}")
-        return value
+            return whole_number(text, low=low, high=high, what="the value")
+        except ValueError as error:
+            raise ServiceError(str(error)) from None
 
     return parse
 
@@ -37,7 +35,7 @@ def _float_in(low: float, high: float) -> Callable[[str], float]:
         try:
             value = float(str(text).strip())
         except ValueError:
-            raise ServiceError(f"expected a number {low} to {high}, not {text!r}") from None
+            raise ServiceError(f"expected a number {low} to {high}, not {quoted(text)}") from None
         if not low <= value <= high:
             raise ServiceError(f"expected a number {low} to {high}, not {value}")
         return value
@@ -45,10 +43,22 @@ def _float_in(low: float, high: float) -> Callable[[str], float]:
     return parse
 
 
-def _name(text: str) -> str:
-    name = str(text).strip()
-    if not name or len(name) > 64 or not name.replace("-", "").replace("_", "").isalnum():
-        raise ServiceError(f"expected a short name like 'textual-dark', not {text!r}")
+THEMES = (
+    "ansi-dark", "ansi-light", "atom-one-dark", "atom-one-light", "catppuccin-frappe",
+    "catppuccin-latte", "catppuccin-macchiato", "catppuccin-mocha", "dracula", "flexoki",
+    "gruvbox", "monokai", "nord", "rose-pine", "rose-pine-dawn", "rose-pine-moon",
+    "solarized-dark", "solarized-light", "textual-dark", "textual-light", "tokyo-night",
+)  # fmt: skip
+"""The app's themes (Textual's built-in ones), kept here because the core never imports
+Textual; ``tests/test_tui_themes.py`` checks this list against the app's."""
+
+
+def _theme(text: str) -> str:
+    name = str(text).strip().lower()
+    if name not in THEMES:
+        raise ServiceError(
+            f"unknown theme {quoted(str(text).strip())}; use one of: {', '.join(THEMES)}"
+        )
     return name
 
 
@@ -71,7 +81,7 @@ SETTINGS: dict[str, Setting] = {
             "papers rated this many stars or fewer get no re-reads (0: all do)",
             _int_in(0, 5),
         ),
-        Setting("ui.theme", "textual-dark", "the app's colour theme (Ctrl+P, Theme)", _name),
+        Setting("ui.theme", "textual-dark", "the app's colour theme (Ctrl+P, Theme)", _theme),
     ]
 }
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from reader.models import Paper, Status
+from reader.parse.tags import valid_interest
 from reader.store import FeedbackSets, StoredSuggestion
 from reader.when import WhenError, local_date, parse_period
 
@@ -177,13 +178,18 @@ class Suggesting:
 
     def today(self, *, refresh: bool = False, n: int | None = None) -> Today:
         """Today's suggestions: made once a day and kept, so they are stable across
-        restarts; papers acted on since drop out. ``refresh`` makes a new list."""
+        restarts; papers acted on since drop out, and the list is topped up from the
+        remaining candidates to ``n`` (default: the "suggestions per day" setting), as
+        the cold-start list is. ``refresh`` makes a new list."""
         day = local_date(self.ctx.clock(), self.ctx.tz)
         count = n or int(self.preferences.settings()["suggest.per_day"])
         signals = self._signals()  # read once: the list, the filter and the cold check
+        excluded = self._excluded(signals)
         saved = None if refresh else self.store.suggestions.suggestions_for(day)
         if saved is None:
             saved = self._make_list(day, count, signals)
+        elif sum(1 for row in saved if row.paper_id not in excluded) < count:
+            saved = self._top_up(day, saved, count, signals)
         return self._today_from(day, saved, count, signals)
 
     def saved_today(self) -> Today | None:
@@ -217,25 +223,56 @@ class Suggesting:
         picks = self.starters(count) if cold and starters else []
         return Today(day, views, cold, picks)
 
+    def refresh(self, *, n: int | None = None) -> Today:
+        """A new list for today from what the user has told us so far (the Today
+        screen's and `reader suggest --refresh`'s way to ask again)."""
+        return self.today(refresh=True, n=n)
+
     def _make_list(self, day: date, count: int, signals: _Signals) -> list[StoredSuggestion]:
+        rows = self._picks(day, count, signals, set(), first_rank=1)
+        if rows is None:
+            # A cold start is not saved: the first rating today should bring a real list.
+            return []
+        self.store.suggestions.save_suggestions(day, rows)
+        self.store.suggestions.mark_suggested(day)
+        return rows
+
+    def _top_up(
+        self, day: date, saved: list[StoredSuggestion], count: int, signals: _Signals
+    ) -> list[StoredSuggestion]:
+        """Today's list with picks added after its last, until ``count`` are left to act
+        on; rows acted on stay (they are filtered out when shown), so no paper comes back."""
+        excluded = self._excluded(signals)
+        missing = count - sum(1 for row in saved if row.paper_id not in excluded)
+        listed = {row.paper_id for row in saved}
+        rank = max((row.rank for row in saved), default=0) + 1
+        rows = self._picks(day, missing, signals, listed, first_rank=rank)
+        if not rows:
+            return saved
+        self.store.suggestions.save_suggestions(day, [*saved, *rows])
+        return [*saved, *rows]
+
+    def _picks(
+        self, day: date, count: int, signals: _Signals, listed: set[int], *, first_rank: int
+    ) -> list[StoredSuggestion] | None:
+        """``count`` new suggestions, none of them in ``listed``, ranked from
+        ``first_rank``; None when there is nothing to learn from (a cold start)."""
         weights = self._weights(signals)
         interests = self.store.suggestions.interests()
         if not weights and not interests:
-            # A cold start is not saved: the first rating today should bring a real list.
-            return []
-        features = self.features()
+            return None
         picks = _recommender().suggest(
-            features,
+            self.features(),
             weights,
             n=count,
-            exclude=self._excluded(signals),
+            exclude=self._excluded(signals) | listed,
             day=day,
             interests=interests,
-            seed=day.toordinal(),
+            seed=day.toordinal() + first_rank - 1,
         )
         titles = self.store.papers.paper_titles({pid for s in picks for pid in s.because_of})
         stars = signals.ratings
-        rows = [
+        return [
             StoredSuggestion(
                 day,
                 rank,
@@ -244,11 +281,8 @@ class Suggesting:
                 _recommender().reason_text(s, titles, stars),
                 s.exploration,
             )
-            for rank, s in enumerate(picks, start=1)
+            for rank, s in enumerate(picks, start=first_rank)
         ]
-        self.store.suggestions.save_suggestions(day, rows)
-        self.store.suggestions.mark_suggested(day)
-        return rows
 
     def rank_papers(self, ids: Sequence[int], *, explain: int = 20) -> list[RankedPaper]:
         """``ids`` best first by the user's taste, the first ``explain`` with a reason; in
@@ -308,7 +342,10 @@ class Suggesting:
         )
 
     def add_interests(self, terms: list[str]) -> list[str]:
-        cleaned = [" ".join(t.split()) for t in terms if t.strip()]
+        try:
+            cleaned = [valid_interest(t) for t in terms if t.strip()]
+        except ValueError as error:
+            raise ServiceError(str(error)) from None
         if not cleaned:
             raise ServiceError('give at least one interest, e.g. "causal inference"')
         self.store.suggestions.add_interests(cleaned, now=self.ctx.clock())

@@ -75,7 +75,7 @@ def open_db(path: Path | str) -> Repositories:
         merges=merges,
         ingest=Ingest(conn, merges),
         archive=Archive(conn),
-        health=Health(conn),
+        health=Health(conn, merges),
         files=Files(conn),
         feeds=FeedRepository(conn),
     )

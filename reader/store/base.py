@@ -61,6 +61,7 @@ def connect(path: Path) -> Database:
     path = Path(path)
     if path.is_dir():
         raise StoreError(f"{path}: is a folder, not a database file")
+    existed = path.exists()
     if not path.parent.exists():
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -77,6 +78,14 @@ def connect(path: Path) -> Database:
         db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         check_ours(db, path)
         new = not db.table_names()
+        if new and existed:
+            # An existing file with nothing of ours in it (an empty file, say
+            # `--db empty.bib`) is someone else's: never turn it into a database.
+            conn.close()
+            raise StoreError(
+                f"{path}: exists but is not a reader database (it is empty); refusing to "
+                "change it: give --db a path that does not exist yet, or delete the file"
+            )
         if new:
             # Only a new file can take it (an existing one would need a VACUUM).
             db.execute(f"PRAGMA page_size = {PAGE_SIZE}")

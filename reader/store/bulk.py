@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from reader.ids import normalize_arxiv_id
-from reader.match import normalize_title, title_hash, title_key
+from reader.match import key_hash, normalize_title, same_title, title_key
 from reader.models import PaperRecord
 
 from .base import DEFERRABLE_INDEXES, Connection, dumps, ensure_indexes, index_names, to_iso
@@ -337,40 +337,49 @@ class Ingest:
         slot_of: list[int] = []
         by_arxiv: dict[str, int] = {}
         by_doi: dict[str, int] = {}
-        by_key: dict[str, int] = {}
+        by_hash: dict[int, list[int]] = {}
         for n, raw in enumerate(records):
             record = _normalized(raw) if raw.doi else raw
             if prepared:
-                key, known_authors, key_hash = prepared[n]
+                key, known_authors, hashed = prepared[n]
             else:
                 key, known_authors = title_key(record.title, record.authors), None
-                key_hash = title_hash(key)
+                hashed = key_hash(key)
             slot = by_arxiv.get(record.arxiv_id) if record.arxiv_id else None
             if slot is None and record.doi:
                 slot = by_doi.get(record.doi)
             if slot is None and key:
-                slot = by_key.get(key)
-                if slot is not None and not _same(slots[slot], record):
-                    slot = None
+                slot = next(
+                    (
+                        candidate
+                        for candidate in by_hash.get(hashed, ())
+                        if same_title(keys[candidate], key) and _same(slots[candidate], record)
+                    ),
+                    None,
+                )
             if slot is None:
                 slot = len(slots)
                 slots.append(record)
                 keys.append(key)
-                hashes.append(key_hash)
+                hashes.append(hashed)
                 authors_json.append(known_authors)
                 extras.append(incoming[n] if incoming else None)
             else:
                 folded = _fold_in(slots[slot], record)
                 if folded.authors != slots[slot].authors:
                     authors_json[slot] = None
+                    # Authors filled in: the slot's key gains a surname.
+                    keys[slot] = title_key(folded.title, folded.authors)
+                    hashes[slot] = key_hash(keys[slot])
                 slots[slot] = record = folded
+                key, hashed = keys[slot], hashes[slot]
             slot_of.append(slot)
             if record.arxiv_id:
                 by_arxiv.setdefault(record.arxiv_id, slot)
             if record.doi:
                 by_doi.setdefault(record.doi, slot)
-            if key:
-                by_key.setdefault(key, slot)
+            if key and slot not in by_hash.setdefault(hashed, []):
+                by_hash[hashed].append(slot)
 
         with self._batch_transaction(within, len(records)) as conn:
             matches = self._match_stored(slots, keys, hashes)
@@ -437,25 +446,28 @@ class Ingest:
         conn = self.conn.db.conn
         info: dict[int, tuple[str | None, str | None]] = {}
 
-        def lookup(column: str, values: list[Any], keyed: str = "") -> dict[str, list[int]]:
-            """Papers by ``keyed`` (default: ``column``) whose ``column`` is in ``values``."""
-            found: dict[str, list[int]] = {}
+        stored_keys: dict[int, str] = {}
+
+        def lookup(column: str, values: list[Any]) -> dict[Any, list[int]]:
+            """Papers by their ``column``, for those whose ``column`` is in ``values``."""
+            found: dict[Any, list[int]] = {}
             if not values:
                 return found
-            for paper_id, value, arxiv_id, doi in conn.execute(
-                f"SELECT id, {keyed or column}, arxiv_id, doi FROM papers"
+            for paper_id, value, arxiv_id, doi, stored_key in conn.execute(
+                f"SELECT id, {column}, arxiv_id, doi, title_key FROM papers"
                 f" WHERE {column} IN (SELECT value FROM json_each(?))",
                 [json.dumps(values)],
             ):
                 found.setdefault(value, []).append(paper_id)
                 info[paper_id] = (arxiv_id, doi)
+                stored_keys[paper_id] = stored_key or ""
             return found
 
         by_arxiv = lookup("arxiv_id", [s.arxiv_id for s in slots if s.arxiv_id])
         by_doi = lookup("doi", [s.doi for s in slots if s.doi])
-        # Found through the small integer index, kept only where the whole key agrees.
-        by_key = lookup("title_hash", [h for h in hashes if h], keyed="title_key")
-        if not (by_arxiv or by_doi or by_key):
+        # Found through the small integer index, kept only where the keys agree.
+        by_hash = lookup("title_hash", [h for h in hashes if h])
+        if not (by_arxiv or by_doi or by_hash):
             return [None] * len(slots)  # all new, as in most of a first import
         merged_into: dict[int, int] = {}
 
@@ -465,16 +477,18 @@ class Ingest:
             return paper_id
 
         result: list[int | None] = []
-        for slot, key in zip(slots, keys, strict=True):
+        for slot, key, hashed in zip(slots, keys, hashes, strict=True):
             found: list[int] = []
             if slot.arxiv_id and slot.arxiv_id in by_arxiv:
                 found.append(by_arxiv[slot.arxiv_id][0])
             if slot.doi and slot.doi in by_doi:
                 found.append(by_doi[slot.doi][0])
-            if key and key in by_key:
-                for paper_id in by_key[key]:
+            if key and hashed in by_hash:
+                for paper_id in by_hash[hashed]:
                     arxiv_id, doi = info[paper_id]
-                    if compatible(arxiv_id, doi, slot.arxiv_id, slot.doi):
+                    if same_title(stored_keys[paper_id], key) and compatible(
+                        arxiv_id, doi, slot.arxiv_id, slot.doi
+                    ):
                         found.append(paper_id)
                         break
             found = sorted({live(p) for p in found})

@@ -15,6 +15,7 @@ from reader.migrations import SEARCH_TOKENIZE
 
 from .base import Connection
 from .errors import StoreError
+from .merge import Merges
 
 # Rows that belong to a paper, by table: (table, column). Orphans here are the user's data
 # (a rating of a paper that no longer exists): reported, never deleted.
@@ -70,10 +71,12 @@ def _clip(lines: list[str]) -> list[str]:
 
 
 class Health:
-    """The doctor's checks (read only) and its repairs of derived data."""
+    """The doctor's checks (read only) and its repairs of derived data. It is handed
+    :class:`Merges` for the duplicates check: one rule for doctor, import and dedupe."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, merges: Merges) -> None:
         self.conn = conn
+        self.merges = merges
 
     # Checks (read only) ----------------------------------------------------------------
 
@@ -223,15 +226,6 @@ class Health:
             )
         ]
 
-    def same_title_groups(self) -> list[list[int]]:
-        """Papers whose titles are equal ignoring case and surrounding spaces: likely
-        duplicates, left for the user to merge."""
-        groups = self.conn.query(
-            "SELECT group_concat(id) AS ids FROM papers "
-            "GROUP BY lower(trim(title)) HAVING count(*) > 1 ORDER BY min(id)"
-        )
-        return [sorted(int(i) for i in row["ids"].split(",")) for row in groups]
-
     def feature_cache_names(self) -> list[str]:
         return [
             row["name"] for row in self.conn.query("SELECT name FROM feature_cache ORDER BY name")
@@ -292,8 +286,14 @@ class Health:
         return Finding("unused_tags", not unused, _clip(details), repairable=bool(unused))
 
     def _duplicate_finding(self) -> Finding:
-        groups = self.same_title_groups()
-        details = [f"papers {', '.join(map(str, g))} share a title" for g in groups]
+        # The same rule as import and `reader dedupe` (reader.match); merging is left to
+        # `reader dedupe --apply`, since it changes the user's papers.
+        groups = self.merges.duplicate_groups(write_keys=False)
+        details = [
+            f"papers {', '.join(str(p.id) for p in g)} are the same paper"
+            " (`reader dedupe --apply` merges them)"
+            for g in groups
+        ]
         return Finding("duplicates", not groups, _clip(details))
 
     # Repairs (derived data only) --------------------------------------------------------

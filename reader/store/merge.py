@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from reader.match import title_hash, title_key
+from reader.match import key_hash, same_title, title_key
 
 from .base import Connection
 from .errors import NotFound, StoreError
@@ -71,7 +71,7 @@ class Merges:
                 keys = [(title_key(t, json.loads(a)), i) for i, t, a in rows]
                 conn.executemany(
                     "UPDATE papers SET title_key = ?, title_hash = ? WHERE id = ?",
-                    [(key, title_hash(key), i) for key, i in keys],
+                    [(key, key_hash(key), i) for key, i in keys],
                 )
                 done += len(rows)
 
@@ -144,7 +144,7 @@ class Merges:
         key = title_key(title, json.loads(authors))
         conn.execute(
             "UPDATE papers SET title_key = ?, title_hash = ? WHERE id = ?",
-            [key, title_hash(key), paper_id],
+            [key, key_hash(key), paper_id],
         )
 
     def _move_review(self, conn: sqlite3.Connection, keep: int, drop: int) -> None:
@@ -179,29 +179,56 @@ class Merges:
 
     # Finding duplicates ------------------------------------------------------------------
 
-    def duplicate_groups(self) -> list[list[StoredIds]]:
+    def duplicate_groups(self, *, write_keys: bool = True) -> list[list[StoredIds]]:
         """Stored papers that are the same paper, grouped, lowest id first.
 
         arXiv ids and DOIs are unique per paper already, so stored duplicates share a
         title key, or one carries the arXiv DOI (10.48550/arxiv.X) of another's arXiv id.
         Papers whose ids conflict are never grouped (see :func:`compatible`).
+        ``write_keys=False`` (``reader doctor``'s dry run) computes missing title keys in
+        memory instead of storing them, so the file is left as it was.
         """
-        self.refresh_title_keys()
+        conn = self.conn.db.conn
+        if write_keys:
+            self.refresh_title_keys()
+        columns = "title_hash, id, title, arxiv_id, doi, title_key"
+        rows = {
+            row[1]: row
+            for row in conn.execute(
+                f"SELECT {columns} FROM papers WHERE title_hash IN ("
+                " SELECT title_hash FROM papers WHERE title_hash != 0"
+                " GROUP BY title_hash HAVING count(*) > 1)"
+            )
+        }
+        if not write_keys:
+            pending = []
+            for paper_id, title, authors, arxiv_id, doi in conn.execute(
+                "SELECT id, title, authors, arxiv_id, doi FROM papers WHERE title_hash IS NULL"
+            ):
+                key = title_key(title, json.loads(authors or "[]"))
+                if key:
+                    pending.append((key_hash(key), paper_id, title, arxiv_id, doi, key))
+            rows.update((row[1], row) for row in pending)
+            if pending:
+                rows.update(
+                    (row[1], row)
+                    for row in conn.execute(
+                        f"SELECT {columns} FROM papers"
+                        " WHERE title_hash IN (SELECT value FROM json_each(?))",
+                        [json.dumps(sorted({row[0] for row in pending}))],
+                    )
+                )
         groups: list[list[StoredIds]] = []
-        cursor = self.conn.db.conn.execute(
-            "SELECT id, title, arxiv_id, doi, title_key FROM papers WHERE title_hash IN ("
-            " SELECT title_hash FROM papers WHERE title_hash != 0"
-            " GROUP BY title_hash HAVING count(*) > 1) ORDER BY title_key, id"
-        )
         current: list[StoredIds] = []
-        for row in cursor:
-            item = StoredIds(*row)
-            if current and current[0].title_key != item.title_key:
+        current_hash = None
+        for row in sorted(rows.values(), key=lambda row: (row[0], row[1])):
+            if current and row[0] != current_hash:
                 groups.extend(_split_compatible(current))
                 current = []
-            current.append(item)
+            current_hash = row[0]
+            current.append(StoredIds(*row[1:]))
         groups.extend(_split_compatible(current))
-        for row in self.conn.db.conn.execute(
+        for row in conn.execute(
             "SELECT a.id, a.title, a.arxiv_id, a.doi, a.title_key,"
             " b.id, b.title, b.arxiv_id, b.doi, b.title_key"
             " FROM papers a JOIN papers b ON b.arxiv_id = substr(a.doi, 16)"
@@ -214,11 +241,17 @@ class Merges:
 
 
 def _split_compatible(papers: list[StoredIds]) -> list[list[StoredIds]]:
-    """Greedy: each paper joins the first group it is compatible with every member of."""
+    """Greedy: each paper joins the first group whose every member has an agreeing title
+    key (:func:`reader.match.same_title`; equal hashes only make them candidates) and
+    compatible ids."""
     groups: list[list[StoredIds]] = []
     for paper in papers:
         for group in groups:
-            if all(compatible(p.arxiv_id, p.doi, paper.arxiv_id, paper.doi) for p in group):
+            if all(
+                same_title(p.title_key, paper.title_key)
+                and compatible(p.arxiv_id, p.doi, paper.arxiv_id, paper.doi)
+                for p in group
+            ):
                 # Once merged, the group carries the union of its ids.
                 group.append(paper)
                 break

@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from reader.ids import normalize_arxiv_id
+from reader.ids import normalize_arxiv_id, paper_number
 from reader.models import EVERY_PAPER, Paper, PaperQuery, Status
+from reader.units import quoted
 
 from .base import Connection, from_iso
 from .errors import NotFound, StoreError
@@ -94,27 +95,20 @@ class Papers:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def ids_with_titles(self, titles: Iterable[str]) -> dict[str, int]:
-        """Stored papers whose title equals one of ``titles``, ignoring case."""
-        found: dict[str, int] = {}
-        for title in titles:
-            row = self.conn.db.execute(
-                "SELECT id FROM papers WHERE title = ? COLLATE NOCASE", [title]
-            ).fetchone()
-            if row:
-                found[title] = int(row[0])
-        return found
-
     def paper_count(self) -> int:
         return int(self.conn.scalar("SELECT count(*) FROM papers"))
 
     def resolve_id(self, ref: str | int) -> int:
-        """A paper's numeric id from what a user typed: ``12`` or an arXiv id/URL."""
+        """A paper's numeric id from what a user typed: ``12``, ``#12`` or an arXiv id/URL."""
         text = str(ref).strip()
-        if text.isdigit():
-            if self.conn.scalar("SELECT 1 FROM papers WHERE id = ?", [int(text)]):
-                return int(text)
-            raise NotFound(f"no paper with id {text}")
+        try:
+            number = paper_number(text)
+        except ValueError as error:
+            raise NotFound(str(error)) from None
+        if number is not None:
+            if self.conn.scalar("SELECT 1 FROM papers WHERE id = ?", [number]):
+                return number
+            raise NotFound(f"no paper with id {number}")
         arxiv_id = normalize_arxiv_id(text)
         if arxiv_id:
             found = self.conn.scalar("SELECT id FROM papers WHERE arxiv_id = ?", [arxiv_id])
@@ -122,7 +116,7 @@ class Papers:
                 return int(found)
             raise NotFound(f"no paper with arXiv id {arxiv_id}")
         raise NotFound(
-            f"not a paper id: {text!r} (use the number from `reader list` or an arXiv id)"
+            f"not a paper id: {quoted(text)} (use the number from `reader list` or an arXiv id)"
         )
 
     def find(self, ref: str | int) -> Paper:
