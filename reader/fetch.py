@@ -1,36 +1,38 @@
 """Fetch paper metadata for ``reader add``: the arXiv API (Atom) and Crossref (JSON).
 
-This is the only module that talks to the network, and it stays thin: build a URL, send
-it with a timeout and a User-Agent, turn every failure into a one-line
-:class:`FetchError`, and hand the body to the pure parsers in :mod:`reader.parse.atom`
-and :mod:`reader.parse.crossref`. Base URLs come from :class:`FetchConfig`, so tests
-and users can point it at another server (``READER_ARXIV_API``, ``READER_CROSSREF_API``).
+It stays thin: build a URL, send it through :class:`reader.net.HttpClient` (timeout,
+User-Agent, Retry-After; arXiv calls wait at the one arXiv limiter), turn every failure
+into a one-line :class:`FetchError`, and hand the body to the pure parsers in
+:mod:`reader.parse.atom` and :mod:`reader.parse.crossref`. Base URLs come from
+:class:`FetchConfig`, so tests and users can point it at another server
+(``READER_ARXIV_API``, ``READER_CROSSREF_API``).
 """
 
 from __future__ import annotations
 
-import http.client
 import os
 import re
-import ssl
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
-from urllib.error import HTTPError, URLError
-from urllib.parse import quote, urlencode, urlsplit
-from urllib.request import Request, urlopen
+from urllib.parse import quote, urlencode
 
 from reader.ids import normalize_arxiv_id, normalize_doi
 from reader.models import PaperRecord
+from reader.net import (
+    ARXIV_MIN_INTERVAL,
+    DEFAULT_USER_AGENT,
+    FailureKind,
+    HttpClient,
+    HttpFailure,
+    RateLimiter,
+    arxiv_limiter,
+)
 from reader.parse.atom import ArxivApiError, AtomError, parse_arxiv_feed
 from reader.parse.crossref import CrossrefError, parse_crossref_work
 
 __all__ = ["FetchConfig", "FetchError", "Fetcher", "classify"]
-
-DEFAULT_USER_AGENT = "reader/0.1 (reading-list recommender; python-urllib)"
-MAX_BODY_BYTES = 20 * 1024 * 1024
-"""Refuse answers larger than this: no metadata record is anywhere near it."""
 
 # arXiv registers DOIs for its preprints with DataCite, so Crossref does not know them;
 # they are fetched from arXiv instead.
@@ -39,7 +41,7 @@ _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$")
 # bare archive (math/0309136), so both are compared without it.
 _SUBJECT_CLASS = re.compile(r"^([a-z-]+)\.[A-Z]{2}/")
 
-FetchErrorKind = Literal["bad_input", "not_found", "http", "network", "timeout", "bad_answer"]
+FetchErrorKind = FailureKind
 
 
 class FetchError(Exception):
@@ -63,7 +65,7 @@ class FetchConfig:
     timeout: float = 15.0
     """Seconds to wait for a connection or for the next bytes of an answer."""
     user_agent: str = DEFAULT_USER_AGENT
-    min_interval_arxiv: float = 3.0
+    min_interval_arxiv: float = ARXIV_MIN_INTERVAL
     """arXiv asks for at least 3 seconds between calls."""
     crossref_mailto: str | None = None
     """Sent to Crossref so it routes us to its "polite" pool and can reach us."""
@@ -106,44 +108,46 @@ def classify(thing: str) -> tuple[Literal["arxiv", "doi"], str] | None:
     return "doi", doi
 
 
-class _Failure(Exception):
-    """A failed request, before we know which paper(s) to blame it on."""
-
-    def __init__(self, reason: str, kind: FetchErrorKind, body: bytes = b"") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.kind: FetchErrorKind = kind
-        self.body = body
-
-
 class Fetcher:
     """Fetches metadata, one paper's failure never stopping the others.
 
-    ``sleep`` and ``clock`` are injectable so the arXiv rate limit can be tested
-    without waiting.
+    arXiv calls wait their turn at ``limiter``: by default the process's one arXiv
+    limiter (:func:`reader.net.arxiv_limiter`). Given ``sleep`` or ``clock`` (tests), or
+    a config with another interval, the fetcher gets a limiter of its own built on them.
     """
 
     def __init__(
         self,
         config: FetchConfig,
         *,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] | None = None,
+        limiter: RateLimiter | None = None,
+        http: HttpClient | None = None,
     ) -> None:
         self.config = config
-        self._sleep = sleep
-        self._clock = clock
-        self._last_arxiv_call: float | None = None
-        # Hosts that could not be reached during the current call, so a list of twenty
-        # DOIs with the network down fails once per host, not twenty times.
-        self._unreachable: dict[str, str] = {}
+        if limiter is None:
+            own = sleep or clock or config.min_interval_arxiv != ARXIV_MIN_INTERVAL
+            limiter = (
+                RateLimiter(
+                    config.min_interval_arxiv,
+                    clock=clock or time.monotonic,
+                    sleep=sleep or time.sleep,
+                )
+                if own
+                else arxiv_limiter()
+            )
+        self.limiter = limiter
+        self._http = http or HttpClient(
+            user_agent=config.user_agent, timeout=config.timeout, sleep=limiter.sleep
+        )
 
     def fetch(self, things: Sequence[str]) -> list[tuple[str, PaperRecord | FetchError]]:
         """Fetch every thing (arXiv id or DOI in any common form), in the order given.
 
         All arXiv ids go out in batched calls; each DOI is one Crossref call.
         """
-        self._unreachable.clear()
+        self._http.forget_unreachable()
         kinds = [(thing, classify(thing)) for thing in things]
         arxiv_ids = [c[1] for _, c in kinds if c is not None and c[0] == "arxiv"]
         arxiv = self._arxiv(arxiv_ids) if arxiv_ids else {}
@@ -172,7 +176,7 @@ class Fetcher:
         Ids are deduplicated and sent in batches of ``arxiv_batch_size``, waiting
         ``min_interval_arxiv`` seconds between calls.
         """
-        self._unreachable.clear()
+        self._http.forget_unreachable()
         return self._arxiv(ids)
 
     def crossref(self, doi: str) -> PaperRecord:
@@ -181,7 +185,7 @@ class Fetcher:
         Raises:
             FetchError: not a DOI, not found, the service failed or could not be reached.
         """
-        self._unreachable.clear()
+        self._http.forget_unreachable()
         return self._crossref(doi)
 
     def _arxiv(self, ids: Sequence[str]) -> dict[str, PaperRecord | FetchError]:
@@ -205,10 +209,9 @@ class Fetcher:
     def _arxiv_batch(self, keys: list[str]) -> dict[str, PaperRecord | FetchError]:
         query = urlencode({"id_list": ",".join(keys), "max_results": len(keys)}, safe=",/")
         url = f"{self.config.arxiv_api}?{query}"
-        self._wait_for_arxiv()
         try:
-            body = self._get(url, accept="application/atom+xml")
-        except _Failure as failure:
+            body = self._http.get(url, accept="application/atom+xml", limiter=self.limiter)
+        except HttpFailure as failure:
             reason, kind = failure.reason, failure.kind
             # A bad request is answered with an error feed that says what was wrong.
             if failure.body:
@@ -219,8 +222,6 @@ class Fetcher:
                 except AtomError:
                     pass
             return {key: FetchError(f"arXiv {key}: {reason}", kind=kind) for key in keys}
-        finally:
-            self._last_arxiv_call = self._clock()
 
         try:
             records = parse_arxiv_feed(body)
@@ -234,13 +235,6 @@ class Fetcher:
             for key in keys
         }
 
-    def _wait_for_arxiv(self) -> None:
-        if self._last_arxiv_call is None:
-            return
-        wait = self.config.min_interval_arxiv - (self._clock() - self._last_arxiv_call)
-        if wait > 0:
-            self._sleep(wait)
-
     def _crossref(self, doi: str) -> PaperRecord:
         normalized = normalize_doi(doi)
         if normalized is None:
@@ -249,64 +243,10 @@ class Fetcher:
         if self.config.crossref_mailto:
             url += "?" + urlencode({"mailto": self.config.crossref_mailto})
         try:
-            body = self._get(url, accept="application/json")
+            body = self._http.get(url, accept="application/json")
             return parse_crossref_work(body)
-        except _Failure as failure:
+        except HttpFailure as failure:
             message = f"Crossref {normalized}: {failure.reason}"
             raise FetchError(message, kind=failure.kind) from None
         except CrossrefError as exc:
             raise FetchError(f"Crossref {normalized}: {exc}", kind="bad_answer") from None
-
-    def _get(self, url: str, *, accept: str) -> bytes:
-        """GET ``url`` and return the body, or raise :class:`_Failure` with a reason."""
-        host = urlsplit(url).netloc
-        if host in self._unreachable:
-            raise _Failure(self._unreachable[host], "network")
-        request = Request(url, headers={"User-Agent": self.config.user_agent, "Accept": accept})
-        timeout = self.config.timeout
-        try:
-            with urlopen(request, timeout=timeout) as response:
-                body: bytes = response.read(MAX_BODY_BYTES + 1)
-        except HTTPError as exc:
-            with exc:
-                try:
-                    error_body = exc.read(MAX_BODY_BYTES)
-                except (OSError, http.client.HTTPException):
-                    error_body = b""
-            raise _Failure(*_http_reason(exc.code, exc.reason), body=error_body) from None
-        except URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                raise _Failure(_timeout_reason(host, timeout), "timeout") from None
-            reason = f"cannot reach {host} ({_network_hint(exc.reason)})"
-            self._unreachable[host] = reason
-            raise _Failure(reason, "network") from None
-        except TimeoutError:
-            raise _Failure(_timeout_reason(host, timeout), "timeout") from None
-        except (OSError, http.client.HTTPException) as exc:
-            reason = f"connection to {host} broke off ({type(exc).__name__})"
-            raise _Failure(reason, "network") from None
-        if len(body) > MAX_BODY_BYTES:
-            raise _Failure(f"answer from {host} is too large", "bad_answer")
-        return body
-
-
-def _http_reason(code: int, phrase: object) -> tuple[str, FetchErrorKind]:
-    if code == 404:
-        return "not found (HTTP 404)", "not_found"
-    if code == 429:
-        return "HTTP 429: too many requests, try again later", "http"
-    phrase = str(phrase or "").strip()
-    return (f"HTTP {code} {phrase}" if phrase else f"HTTP {code}"), "http"
-
-
-def _timeout_reason(host: str, timeout: float) -> str:
-    return f"{host} did not answer within {timeout:g} s (timed out)"
-
-
-def _network_hint(reason: object) -> str:
-    if isinstance(reason, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(reason, ssl.SSLError):
-        return f"TLS error: {reason}"
-    # Name resolution failures (socket.gaierror) and unreachable networks alike.
-    return "no network?"

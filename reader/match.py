@@ -17,6 +17,7 @@ alone for a long title, the whole key for a short one); equal hashes are candida
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import unicodedata
@@ -28,6 +29,7 @@ __all__ = [
     "first_surname",
     "is_long_title",
     "key_hash",
+    "near_exact_title",
     "normalize_title",
     "same_title",
     "title_hash",
@@ -55,6 +57,25 @@ def _fold(text: str) -> str:
 def normalize_title(title: str) -> str:
     """``"Attention Is All You Need!"`` -> ``"attention is all you need"``."""
     return _fold(title)
+
+
+NEAR_EXACT_RATIO = 0.95
+"""How alike two folded titles must be (difflib's ratio) to be taken for the same title:
+a typo or a dropped word in a long title, never a different paper of a series."""
+
+
+def near_exact_title(a: str, b: str) -> bool:
+    """The same title up to case, accents, punctuation and spacing, or nearly so (a
+    character or two in a long title). Titles that differ in a number (``GPT-2`` and
+    ``GPT-3``, "Part 1" and "Part 2") never match."""
+    x, y = _fold(a), _fold(b)
+    if not x or not y:
+        return False
+    if x == y:
+        return True
+    if re.findall(r"\d+", x) != re.findall(r"\d+", y):
+        return False
+    return difflib.SequenceMatcher(None, x, y).ratio() >= NEAR_EXACT_RATIO
 
 
 def first_surname(authors: Sequence[str]) -> str:

@@ -377,6 +377,50 @@ def m007_title_hash(db: Database) -> None:
 
 
 @migrations()
+def m008_arxiv_inbox(db: Database) -> None:
+    """The daily arXiv inbox: what the user follows, how far each harvest got, and which
+    papers arrived on which announcement day.
+
+    ``arrivals`` has no unique constraint on purpose: merging two papers moves every row
+    that references the dropped one (:mod:`reader.store.merge`), and a constraint would
+    make such a merge fail; :class:`reader.store.feeds.FeedRepository` inserts an arrival
+    only when the same (paper, day, announce type) is not stored yet.
+    """
+    db.executescript(
+        """
+        CREATE TABLE feed_subscriptions (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('category', 'query', 'author')),
+            value TEXT NOT NULL,
+            added_at TEXT NOT NULL,
+            UNIQUE (kind, value)
+        );
+        -- One row per source: 'arxiv' (the day's harvest as a whole) and 'oai:<set>'
+        -- (an OAI-PMH catch-up, with the token of a listing left half-way).
+        CREATE TABLE harvest_state (
+            source TEXT PRIMARY KEY,
+            last_harvest TEXT,
+            resumption_token TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE arrivals (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            day TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('feed', 'oai', 'search')),
+            announce_type TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            categories TEXT NOT NULL DEFAULT '',
+            already_known INTEGER NOT NULL DEFAULT 0,
+            fetched_at TEXT NOT NULL
+        );
+        CREATE INDEX arrivals_day ON arrivals(day, paper_id);
+        CREATE INDEX arrivals_paper ON arrivals(paper_id);
+        """
+    )
+
+
+@migrations()
 def m009_title_rule_without_authors(db: Database) -> None:
     """Recompute every title key and hash under the title rule of :mod:`reader.match`
     that lets a long title match when one side has no authors: such a paper now has a
@@ -388,6 +432,19 @@ def m009_title_rule_without_authors(db: Database) -> None:
     db.conn.executemany(
         "UPDATE papers SET title_key = ?, title_hash = ? WHERE id = ?",
         [(key, key_hash(key), paper_id) for key, paper_id in keys],
+    )
+
+
+@migrations()
+def m010_arrival_triage(db: Database) -> None:
+    """What the user decided about an arrival in the inbox (queued, not_for_me, skipped):
+    an arrival with none is still waiting, so the inbox can be emptied."""
+    db.executescript(
+        """
+        ALTER TABLE arrivals ADD COLUMN triage TEXT
+            CHECK (triage IS NULL OR triage IN ('queued', 'not_for_me', 'skipped'));
+        ALTER TABLE arrivals ADD COLUMN triaged_at TEXT;
+        """
     )
 
 

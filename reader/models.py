@@ -146,3 +146,25 @@ class ParseResult:
 
     records: list[PaperRecord] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """A paper as arXiv announced it: in the daily feed, an OAI-PMH harvest or a search.
+
+    ``announce_type`` is arXiv's: ``new`` (first version, in its primary category),
+    ``cross`` (new, listed in another category), ``replace`` / ``replace-cross`` (a new
+    version of an older paper). The record's ``arxiv_id`` has no version; ``version`` holds it.
+    """
+
+    record: PaperRecord
+    announce_type: str
+    version: int = 1
+    categories: tuple[str, ...] = ()
+    """arXiv categories, the primary first."""
+    day: str | None = None
+    """ISO date of the announcement (arXiv's, US Eastern), when the source gives one."""
+
+    @property
+    def is_new(self) -> bool:
+        return self.announce_type in ("new", "cross")

@@ -28,6 +28,15 @@ def isolated_user_dirs(
     return home
 
 
+@pytest.fixture(autouse=True)
+def fresh_arxiv_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts as a new process would: with no arXiv request made yet, so the
+    process-wide limiter does not make one test wait for another's request."""
+    import reader.net
+
+    monkeypatch.setattr(reader.net, "_ARXIV_LIMITER", None)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "reader.db"

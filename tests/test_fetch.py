@@ -4,27 +4,17 @@ real HTTP server on 127.0.0.1 that serves those answers (no patched network code
 from __future__ import annotations
 
 import json
-import socket
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from dataclasses import replace
+from urllib.parse import unquote
 
 import pytest
+from http_helpers import FakeTime, LocalServer, Reply, closed_port, data, running
 
 from reader.fetch import FetchConfig, Fetcher, FetchError, classify
 from reader.models import PaperRecord
 from reader.parse.atom import ArxivApiError, AtomError, parse_arxiv_feed
 from reader.parse.crossref import CrossrefError, parse_crossref_work, strip_markup
-
-DATA = Path(__file__).parent / "data"
-
-
-def data(name: str) -> bytes:
-    return (DATA / name).read_bytes()
-
 
 ATTENTION = PaperRecord(
     title="Attention Is All You Need",
@@ -342,106 +332,35 @@ def test_config_from_env_defaults() -> None:
 # --- a real local server -----------------------------------------------------------------
 
 
-@dataclass
-class Reply:
-    status: int = 200
-    body: bytes = b""
-    content_type: str = "application/atom+xml; charset=utf-8"
-    delay: float = 0.0
-
-
-@dataclass
-class Seen:
-    path: str
-    query: dict[str, list[str]]
-    user_agent: str
-
-
-class RecordingServer(ThreadingHTTPServer):
-    """Serves canned answers keyed like the real services route them, and records requests.
+class RecordingServer(LocalServer):
+    """Routes requests like the real services do.
 
     arXiv: ``/api/query?id_list=a,b`` is looked up by the set of ids (unknown ids get the
     empty feed, as the real API does). Crossref: ``/works/{doi}`` by the DOI, lowercased
     (unknown DOIs get Crossref's plain-text 404).
     """
 
-    daemon_threads = True
-
     def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
+        super().__init__()
         self.arxiv: dict[frozenset[str], Reply] = {}
         self.crossref: dict[str, Reply] = {}
-        self.seen: list[Seen] = []
-        self.release = threading.Event()
-        """Set on shutdown so slow replies stop waiting."""
 
-    @property
-    def base(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # A client that timed out hangs up on the slow reply; that is the point.
-        pass
-
-
-class Handler(BaseHTTPRequestHandler):
-    server: RecordingServer
-
-    def do_GET(self) -> None:
-        split = urlsplit(self.path)
-        query = parse_qs(split.query)
-        self.server.seen.append(Seen(split.path, query, self.headers.get("User-Agent", "")))
-        if split.path == "/api/query":
+    def route(self, path: str, query: dict[str, list[str]]) -> Reply:
+        if path == "/api/query":
             ids = frozenset(query.get("id_list", [""])[0].split(","))
-            reply = self.server.arxiv.get(ids, Reply(body=data("arxiv_empty.xml")))
-        elif split.path.startswith("/works/"):
-            doi = unquote(split.path.removeprefix("/works/")).lower()
-            reply = self.server.crossref.get(
+            return self.arxiv.get(ids, Reply(body=data("arxiv_empty.xml")))
+        if path.startswith("/works/"):
+            doi = unquote(path.removeprefix("/works/")).lower()
+            return self.crossref.get(
                 doi, Reply(404, b"Resource not found.", "text/plain;charset=utf-8")
             )
-        else:
-            reply = Reply(404, b"Not found", "text/plain")
-        if reply.delay:
-            self.server.release.wait(reply.delay)
-        try:
-            self.send_response(reply.status)
-            self.send_header("Content-Type", reply.content_type)
-            self.send_header("Content-Length", str(len(reply.body)))
-            self.end_headers()
-            self.wfile.write(reply.body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        return super().route(path, query)
 
 
 @pytest.fixture
 def server() -> Iterator[RecordingServer]:
-    srv = RecordingServer()
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True)
-    thread.start()
-    yield srv
-    srv.release.set()
-    srv.shutdown()
-    srv.server_close()
-    thread.join(timeout=5)
-
-
-@dataclass
-class FakeTime:
-    """A clock that only moves when slept on or advanced, recording every sleep."""
-
-    now: float = 1000.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
+    with running(RecordingServer()) as srv:
+        yield srv
 
 
 @pytest.fixture
@@ -656,12 +575,6 @@ def test_crossref_slow_answer_times_out(server: RecordingServer, config: FetchCo
 def test_crossref_not_a_doi() -> None:
     with pytest.raises(FetchError, match=r"^Crossref nonsense: not a DOI$"):
         Fetcher(FetchConfig()).crossref("nonsense")
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_unreachable_server_gives_a_clear_error_for_each_thing() -> None:

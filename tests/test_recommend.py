@@ -504,3 +504,17 @@ def test_starters_have_a_reason_naming_their_topic(feats: Features) -> None:
     word = {"graph": "graph", "rl": "reinforcement", "protein": "protein", "causal": "causal"}
     for pid, text in reasons.items():
         assert word[topic_of(pid)] in text, text
+
+
+def test_rank_among_orders_only_the_candidates(feats: Features) -> None:
+    from reader.recommend import rank_among
+
+    candidates = [205, 102, 303, 104, 9999]  # 9999: not in the catalog
+    out = rank_among(feats, {100: 1.0, 101: 1.0}, candidates, explain=1)
+
+    assert [s.paper_id for s in out][:2] in ([102, 104], [104, 102])  # the liked topic first
+    assert {s.paper_id for s in out} == {205, 102, 303, 104}
+    assert [s.score for s in out] == sorted((s.score for s in out), reverse=True)
+    assert out[0].because_of and out[0].terms  # explained
+    assert out[1].because_of == () and out[1].terms == ()  # past `explain`: not explained
+    assert rank_among(feats, {100: -1.0}, candidates) == []  # nothing liked: nothing to go on

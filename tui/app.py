@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
-from textual import events
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
-from reader.service import Service, StoreError, open_service
+from reader.service import FetchReport, Service, StoreError, open_service
 
 from .commands import ReaderCommands
 from .modals.confirm import ConfirmScreen
@@ -33,6 +33,7 @@ from .modals.help import HelpScreen
 from .opener import Opener, system_open
 from .screens.base import typing_in
 from .tasks import task_commands
+from .text import clean
 
 T = TypeVar("T")
 
@@ -80,6 +81,14 @@ DESTINATIONS = (
         "Today",
         "today:TodayScreen",
         "Today: re-reads due, papers in progress, the reading queue",
+        in_footer=True,
+    ),
+    Destination(
+        "inbox",
+        "b",
+        "Inbox",
+        "inbox:InboxScreen",
+        "Inbox: today's arXiv arrivals, best for you first; a queue, x not for me, s skip",
         in_footer=True,
     ),
     Destination(
@@ -192,6 +201,65 @@ class ReaderApp(App[None]):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self._saved_theme = self.theme
+        # After the first paint: the fetch never holds up the screen the user sees.
+        self.call_after_refresh(self._fetch_if_due)
+
+    # The day's arXiv papers ------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="arxiv-fetch", exit_on_error=False)
+    def _fetch_if_due(self) -> None:
+        """Fetch the day's announcements in the background when arXiv has announced since
+        the last fetch (see ``Inbox.fetch_due``), on a connection of its own; progress in
+        the header, the outcome in a notification."""
+        try:
+            service = self.open_connection()
+        except StoreError:
+            return  # the app's own connection reports database problems
+        try:
+            if not service.inbox.fetch_due():
+                return
+            self.call_from_thread(self._fetch_progress, "fetching today's arXiv papers…")
+            report = service.fetch(
+                lambda message: self.call_from_thread(self._fetch_progress, message)
+            )
+        except StoreError as error:
+            self.call_from_thread(self._fetch_failed, str(error))
+            return
+        finally:
+            service.close()
+        self.call_from_thread(self._fetched, report)
+
+    def _fetch_progress(self, message: str) -> None:
+        self.title = f"reader · {clean(message, newlines=False)[:70]}"
+
+    def _fetch_failed(self, message: str) -> None:
+        self.title = "reader"
+        self.notify(message, title="Could not fetch arXiv", severity="error", markup=False)
+
+    def _fetched(self, report: FetchReport) -> None:
+        self.title = "reader"
+        if report.errors and not report.requests:
+            self.notify(
+                f"offline: showing yesterday's papers ({report.errors[0]})",
+                title="arXiv not reached",
+                severity="warning",
+                markup=False,
+                timeout=30,
+            )
+            return
+        for line in report.errors:
+            self.notify(line, title="Part of the fetch failed", severity="warning", markup=False)
+        self.notify(
+            f"{report.added} new papers from arXiv"
+            + (f" ({report.announced})" if report.announced else " (nothing announced)"),
+            title="Inbox",
+            markup=False,
+            timeout=15,
+        )
+        self.data_changed()
+        refresh = getattr(self.screen, "action_refresh", None)
+        if refresh is not None:
+            refresh()
 
     def watch_theme(self, theme: str) -> None:
         """Remember a theme picked in the palette or in Settings."""

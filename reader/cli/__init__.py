@@ -17,8 +17,11 @@ import click
 from reader.service import StoreError
 
 from .base import db_option
+from .feeds import COMMANDS as FEED_COMMANDS
 from .importing import COMMANDS as IMPORT_COMMANDS
+from .inbox import COMMANDS as INBOX_COMMANDS
 from .library import COMMANDS as LIBRARY_COMMANDS
+from .online import COMMANDS as ONLINE_COMMANDS
 from .review import COMMANDS as REVIEW_COMMANDS
 from .safety import COMMANDS as SAFETY_COMMANDS
 from .suggest import COMMANDS as SUGGEST_COMMANDS
@@ -51,6 +54,9 @@ for command in [
     *SUGGEST_COMMANDS,
     *IMPORT_COMMANDS,
     *SAFETY_COMMANDS,
+    *FEED_COMMANDS,
+    *INBOX_COMMANDS,
+    *ONLINE_COMMANDS,
 ]:
     cli.add_command(command)
 

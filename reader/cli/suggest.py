@@ -52,6 +52,8 @@ def suggest(ctx, count, refresh, as_json, db_path):
         echo_json(
             {
                 "day": today.day,
+                "headline": today.headline,
+                "from_arrivals": today.from_arrivals,
                 "cold_start": today.cold_start,
                 "suggestions": [
                     {
@@ -72,6 +74,8 @@ def suggest(ctx, count, refresh, as_json, db_path):
     if service.count() == 0:
         click.echo("No papers yet: try `reader seed` or `reader import FILE`.")
         return
+    if today.headline:
+        click.echo(printable(today.headline))
     if today.cold_start:
         click.echo("Nothing rated yet, so there is nothing to learn from. Start with either:")
         click.echo("  reader rate ID 1-5          rate a few papers you know, e.g. these:")

@@ -8,14 +8,17 @@ from reader.recommend.evaluate import EvalReport, leave_one_out
 from reader.recommend.explain import reason_text, starter_reasons
 from reader.recommend.features import CatalogItem, Features, add_items, build_features
 from reader.recommend.rank import (
+    FOR_YOU_SCORE,
     Suggestion,
     feedback_weights,
+    rank_among,
     score_catalog,
     starter_picks,
     suggest,
 )
 
 __all__ = [
+    "FOR_YOU_SCORE",
     "CatalogItem",
     "EvalReport",
     "Features",
@@ -24,6 +27,7 @@ __all__ = [
     "build_features",
     "feedback_weights",
     "leave_one_out",
+    "rank_among",
     "reason_text",
     "score_catalog",
     "starter_picks",

@@ -432,3 +432,48 @@ def starter_picks(features: Features, n: int, *, exclude: Collection[int] = ()) 
                 out.append(int(features.ids[q[depth]]))
         depth += 1
     return out
+
+
+FOR_YOU_SCORE = 1.5
+"""A candidate scoring this many standard deviations above the catalog's mean is one of the
+user's picks ("8 for you"): about the top 7% of a day's listings for a user whose taste
+the catalog reflects, fewer on a day far from it."""
+
+
+def rank_among(
+    features: Features,
+    weights: Mapping[int, float],
+    candidates: Sequence[int],
+    *,
+    interests: Sequence[str] = (),
+    explain: int = 20,
+) -> list[Suggestion]:
+    """``candidates`` (e.g. a day's arrivals) best first by the user's taste; ids the
+    catalog lacks are left out, and [] when there is nothing to go on (no positive
+    rating, no interest). Only the first ``explain`` carry the liked papers and terms
+    that explain them (each costs a sparse product). Ties are broken by row."""
+    profile = build_profile(features, weights, interests)
+    if profile.empty:
+        return []
+    scores = _score(features, profile)
+    rows = features.rows(dict.fromkeys(candidates))
+    rows = rows[np.lexsort((rows, -scores[rows]))]
+    out = []
+    for rank, row in enumerate(rows):
+        because = _closest_liked(features, row, profile.liked_rows) if rank < explain else []
+        terms: tuple[str, ...] = ()
+        if rank < explain:  # the same explanation as :func:`suggest` gives
+            terms = (
+                (shared_terms(features, row, because[0]) if because else ())
+                or top_terms(features, row, profile.sparse)
+                or top_terms(features, row, features.idf)
+            )
+        out.append(
+            Suggestion(
+                paper_id=int(features.ids[row]),
+                score=float(scores[row]),
+                because_of=tuple(int(features.ids[r]) for r in because),
+                terms=terms,
+            )
+        )
+    return out

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.fetch import FetchConfig
+from reader.harvest.client import ArxivClient
 from reader.models import Note, Paper, PaperQuery, RatingEvent, Status, StatusEvent
 from reader.paths import resolve_db_path
 from reader.schedule import Grade, ReviewCard, ReviewLogEntry
@@ -28,13 +29,17 @@ from reader.store import (
     open_db,
     utc_now,
 )
+from reader.when import local_date
 
 from .collections import Collecting
 from .context import Clock, Context, ServiceError, local_tz
+from .digest import render_digest
 from .editing import Editing
 from .exporting import Citation, Exporting
 from .importing import AddOutcome, DuplicateGroup, Importing, ImportReport
+from .inbox import TRIAGE, ArrivalView, FetchReport, Inbox, InboxDay, InboxError
 from .library import Library, paper_query, parse_stars, parse_status
+from .online import EnrichResult, Online
 from .review import DueItem, Reviewing, parse_grade
 from .safety import BackupFile, DoctorReport, Safety, Warn
 from .settings import SETTINGS, Preferences
@@ -51,8 +56,15 @@ class Service:
     use case that owns it."""
 
     def __init__(
-        self, store: Repositories, *, clock: Clock = utc_now, tz: tzinfo | None = None
+        self,
+        store: Repositories,
+        *,
+        clock: Clock = utc_now,
+        tz: tzinfo | None = None,
+        arxiv_client: ArxivClient | None = None,
     ) -> None:
+        """``arxiv_client``: how arXiv is reached (default: from READER_ARXIV_*, on first
+        use, through the app's one arXiv limiter)."""
         self.ctx = Context(store, clock, tz or local_tz())
         self.preferences = Preferences(self.ctx)
         self.reviewing = Reviewing(self.ctx, self.preferences)
@@ -66,6 +78,8 @@ class Service:
         self.collecting = Collecting(self.ctx)
         self.safety = Safety(self.ctx, self.suggesting)
         self.stats = Stats(self.ctx)
+        self.inbox = Inbox(self.ctx, self.suggesting, self.library, client=arxiv_client)
+        self.online = Online(self.ctx, lambda: self.inbox.client)
         self.store = store
         self.clock = self.ctx.clock
         self.tz = self.ctx.tz
@@ -178,7 +192,9 @@ class Service:
         return self.suggesting.features(progress=progress, rebuild=rebuild)
 
     def today(self, *, refresh: bool = False, n: int | None = None) -> Today:
-        return self.suggesting.today(refresh=refresh, n=n)
+        """Today's suggestions, led by the picks of the day's arrivals (see
+        :meth:`Inbox.today`)."""
+        return self.inbox.today(refresh=refresh, n=n)
 
     def saved_today(self) -> Today | None:
         return self.suggesting.saved_today()
@@ -285,6 +301,37 @@ class Service:
     ) -> DoctorReport:
         return self.safety.doctor(repair=repair, progress=progress)
 
+    # The arXiv inbox and papers online ------------------------------------------------------
+
+    def fetch(self, progress: Callable[[str], None] | None = None) -> FetchReport:
+        return self.inbox.fetch(progress)
+
+    def inbox_day(self, day: str | None = None) -> InboxDay:
+        return self.inbox.day(day)
+
+    def triage(self, ref: str | int, action: str, *, day: str | None = None) -> Paper:
+        return self.inbox.triage(ref, action, day=day)
+
+    def digest(self, since: date | None = None, *, fmt: str = "markdown") -> str:
+        """The picks of every announcement day from ``since`` (default: the latest day)."""
+        if since is None:
+            latest = self.inbox.latest_day()
+            days = [self.inbox.day(latest)] if latest else []
+        else:
+            days = self.inbox.days(since, local_date(self.clock(), self.tz))
+        return render_digest(days, fmt)
+
+    def enrich(
+        self, refs: Sequence[str | int] = (), *, progress: Callable[[str], None] | None = None
+    ) -> list[EnrichResult]:
+        return self.online.enrich(refs, progress=progress)
+
+    def paper_link(self, ref: str | int, *, pdf: bool = False) -> str:
+        return self.online.link(ref, pdf=pdf)
+
+    def download_pdf(self, ref: str | int) -> tuple[Path, bool]:
+        return self.online.download_pdf(ref)
+
     # Stats --------------------------------------------------------------------------------
 
     def reading_stats(self, *, weeks: int = 12) -> ReadingStats:
@@ -324,6 +371,13 @@ __all__ = [
     "DuplicateGroup",
     "ImportReport",
     "DueItem",
+    "EnrichResult",
+    "ArrivalView",
+    "FetchReport",
+    "InboxDay",
+    "TRIAGE",
+    "Inbox",
+    "InboxError",
     "SETTINGS",
     "ReadingStats",
     "SuggestionView",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -57,6 +57,21 @@ class Today:
     """True when there is nothing to learn from yet (no ratings, feedback or interests)."""
     starters: list[Paper]
     """With a cold start: papers spread over the catalog, to rate first."""
+    headline: str | None = None
+    """With arrivals: "New today in cs.LG, stat.ML: 143 papers, 8 for you"."""
+    from_arrivals: int = 0
+    """How many of the first suggestions are picks from the day's arrivals."""
+
+
+@dataclass(frozen=True)
+class RankedPaper:
+    """A paper placed by the user's taste (see :meth:`Suggesting.rank_papers`)."""
+
+    paper_id: int
+    score: float
+    reason: str
+    for_you: bool
+    """Scores well enough to be one of the user's picks, and not acted on yet."""
 
 
 def _short(title: str, width: int = 50) -> str:
@@ -277,6 +292,33 @@ class Suggesting:
                 s.exploration,
             )
             for rank, s in enumerate(picks, start=first_rank)
+        ]
+
+    def rank_papers(self, ids: Sequence[int], *, explain: int = 20) -> list[RankedPaper]:
+        """``ids`` best first by the user's taste, the first ``explain`` with a reason; in
+        their own order, unscored, when there is nothing to learn from yet. A paper the
+        user rated, listed, dismissed or snoozed is never ``for_you``."""
+        signals = self._signals()
+        weights = self._weights(signals)
+        interests = self.store.suggestions.interests()
+        ranked = []
+        if weights or interests:
+            ranked = _recommender().rank_among(
+                self.features(), weights, ids, interests=interests, explain=explain
+            )
+        if not ranked:
+            return [RankedPaper(pid, 0.0, "", False) for pid in dict.fromkeys(ids)]
+        excluded = self._excluded(signals)
+        titles = self.store.papers.paper_titles({pid for s in ranked for pid in s.because_of})
+        threshold = _recommender().FOR_YOU_SCORE
+        return [
+            RankedPaper(
+                s.paper_id,
+                s.score,
+                _recommender().reason_text(s, titles, signals.ratings) if s.terms else "",
+                s.score >= threshold and s.paper_id not in excluded,
+            )
+            for s in ranked
         ]
 
     def starters(self, n: int = 5) -> list[Paper]:

@@ -18,6 +18,7 @@ from .base import Connection, connect, from_iso, to_iso, utc_now
 from .bulk import AddResult, BulkLoad, Incoming, Ingest, Outcome
 from .collections import CollectionInfo, Collections
 from .errors import NotFound, StoreError, user_error
+from .feeds import Arrival, FeedRepository, NewArrival
 from .files import Files
 from .maintenance import Finding, Health
 from .merge import Merges, StoredIds
@@ -46,6 +47,7 @@ class Repositories:
     health: Health
     files: Files
     collections: Collections
+    feeds: FeedRepository
 
     @property
     def path(self) -> Path:
@@ -78,6 +80,7 @@ def open_db(path: Path | str) -> Repositories:
         health=Health(conn, merges),
         files=Files(conn),
         collections=Collections(conn),
+        feeds=FeedRepository(conn),
     )
 
 
@@ -85,6 +88,9 @@ __all__ = [
     "AddResult",
     "DeletedPaper",
     "EDITABLE",
+    "Arrival",
+    "FeedRepository",
+    "NewArrival",
     "BulkLoad",
     "CatalogRow",
     "CollectionInfo",

@@ -293,6 +293,97 @@ class Papers:
                     return int(found)
         return None
 
+    def ids_by_arxiv_id(self, arxiv_ids: Sequence[str]) -> dict[str, int]:
+        """Stored papers with these arXiv ids (chunked: SQLite caps a statement's values)."""
+        found: dict[str, int] = {}
+        unique = list(dict.fromkeys(arxiv_ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row in self.conn.query(
+                f"SELECT arxiv_id, id FROM papers WHERE arxiv_id IN ({marks})", chunk
+            ):
+                found[row["arxiv_id"]] = row["id"]
+        return found
+
+    def update_version(self, paper_id: int, *, title: str, abstract: str | None) -> None:
+        """A newer arXiv version's title and abstract replace the stored ones (the
+        search index follows through its triggers). An empty abstract never replaces a
+        stored one.
+
+        The catalog's edit count is left as it was: a count that moves makes the
+        recommender rebuild its whole index (minutes at 100k papers) instead of adding
+        the day's papers, and the daily feed replaces some stored paper most days. A new
+        version keeps its paper's topic; its row is refreshed at the next rebuild
+        (``reader index --rebuild``)."""
+        with self.conn.write() as conn:
+            edits = conn.execute("SELECT edits FROM catalog_state WHERE id = 1").fetchone()
+            cursor = conn.execute(
+                "UPDATE papers SET title = ?, abstract = coalesce(?, abstract) WHERE id = ?",
+                [title, abstract or None, paper_id],
+            )
+            if cursor.rowcount == 0:
+                raise NotFound(f"no paper with id {paper_id}")
+            if edits is not None:
+                conn.execute("UPDATE catalog_state SET edits = ? WHERE id = 1", [edits[0]])
+
+    def set_pdf_path(self, paper_id: int, path: str | None) -> None:
+        """Where the paper's PDF was saved (None: forget it)."""
+        with self.conn.write() as conn:
+            conn.execute("UPDATE papers SET pdf_path = ? WHERE id = ?", [path, paper_id])
+
+    def fill_identity(
+        self,
+        paper_id: int,
+        *,
+        arxiv_id: str | None,
+        doi: str | None,
+        authors: Sequence[str],
+        year: int | None,
+        url: str | None,
+    ) -> list[str]:
+        """Fill the identifiers, authors, year and link a paper lacks (never overwriting
+        what is stored); returns the names of the fields filled.
+
+        Raises:
+            StoreError: another stored paper carries this arXiv id or DOI already.
+        """
+        row = self.conn.query(
+            "SELECT arxiv_id, doi, authors, year, url FROM papers WHERE id = ?", [paper_id]
+        )
+        if not row:
+            raise NotFound(f"no paper with id {paper_id}")
+        stored = row[0]
+        fills: dict[str, Any] = {}
+        for name, value in (("arxiv_id", arxiv_id), ("doi", doi), ("year", year), ("url", url)):
+            if value and not stored[name]:
+                fills[name] = value
+        if authors and stored["authors"] in (None, "", "[]"):
+            fills["authors"] = json.dumps(list(authors), ensure_ascii=False)
+        for column in ("arxiv_id", "doi"):
+            if column in fills:
+                other = self.conn.scalar(
+                    f"SELECT id FROM papers WHERE {column} = ? AND id != ?",
+                    [fills[column], paper_id],
+                )
+                if other is not None:
+                    raise StoreError(
+                        f"paper {other} already carries {column} {fills[column]}: "
+                        f"the same paper as {paper_id}? run `reader dedupe`"
+                    )
+        if fills:
+            sets = ", ".join(f"{name} = ?" for name in fills)
+            with self.conn.write() as conn:
+                conn.execute(f"UPDATE papers SET {sets} WHERE id = ?", [*fills.values(), paper_id])
+        return list(fills)
+
+    def ids_without_identity(self) -> list[int]:
+        """Papers with neither an arXiv id nor a DOI (``reader enrich`` looks them up)."""
+        rows = self.conn.query(
+            "SELECT id FROM papers WHERE arxiv_id IS NULL AND doi IS NULL ORDER BY id"
+        )
+        return [row["id"] for row in rows]
+
     def all_paper_ids(self) -> list[int]:
         return [row[0] for row in self.conn.db.conn.execute("SELECT id FROM papers ORDER BY id")]
 

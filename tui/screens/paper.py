@@ -415,7 +415,17 @@ class PaperScreen(ReaderScreen):
             self.notify(f"This paper has no {kind}.", severity="warning")
             return
         problem = self.reader.opener(target)
-        if problem:
+        if problem and kind == "url":
+            # Over SSH: the link is shown and put on the clipboard (OSC 52) to paste.
+            self.app.copy_to_clipboard(target)
+            self.notify(
+                f"{clean(target, newlines=False)}\n(copied to the clipboard)",
+                title=f"Could not open a browser: {problem}",
+                severity="warning",
+                markup=False,
+                timeout=15,
+            )
+        elif problem:
             self.notify(problem, title=f"Could not open the {kind}", severity="error", markup=False)
         else:
             self.notify(f"Opening {clean(target, newlines=False)}", markup=False)

@@ -176,6 +176,7 @@ class TodayScreen(ReaderScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="today"):
+            yield Static("", id="today-headline", markup=False)
             with Vertical(id="today-progress"):
                 yield Static("Preparing suggestions (indexing the papers)…", markup=False)
                 yield ProgressBar(id="index-progress", show_eta=False)
@@ -186,6 +187,7 @@ class TodayScreen(ReaderScreen):
     def on_mount(self) -> None:
         self.sub_title = "Today"
         self.query_one("#today-progress").display = False
+        self.query_one("#today-headline").display = False
         # The list made earlier today is stored: shown at once, not after the worker.
         self.today = self.reader.attempt("load today's suggestions", self.service.saved_today)
         self._show_lists()
@@ -275,6 +277,11 @@ class TodayScreen(ReaderScreen):
         self._load_suggestions()
 
     def _show_lists(self) -> None:
+        headline = self.query_one("#today-headline", Static)
+        text = self.today.headline if self.today is not None else None
+        headline.display = bool(text)
+        if text:
+            headline.update(Text(text, style="bold") + Text("   b: the whole inbox", "dim"))
         listing = self.query_one("#today-list", OptionList)
         highlighted = listing.highlighted_option.id if listing.highlighted_option else None
         width = max(20, (listing.size.width or self.app.size.width - 2) - 6)

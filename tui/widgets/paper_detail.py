@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -23,7 +25,7 @@ def paper_links(paper: Paper) -> list[tuple[str, str]]:
         links.append(("url", f"https://doi.org/{paper.doi}"))
     if paper.code_url:
         links.append(("code", paper.code_url))
-    if paper.pdf_path:
+    if paper.pdf_path and Path(paper.pdf_path).is_file():  # saved by `reader pdf`
         links.append(("pdf", paper.pdf_path))
     return links
 

@@ -1,0 +1,167 @@
+"""Today built on arrivals, the ranked inbox and its triage, through the Service over a
+real SQLite file with the seed catalog, fetching from the local arXiv server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from arxiv_server import ArxivServer
+from http_helpers import Reply, data, running
+
+from reader.models import Status
+from reader.service import InboxError, Service
+from reader.store import open_db
+
+NOW = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+GROKKING = "2603.01234"  # the feed's paper closest to the grokking seeds the user liked
+DOUBLE_DESCENT = "2603.01301"
+VISION = "2603.00877"
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivServer]:
+    with running(ArxivServer()) as srv:
+        monkeypatch.setenv("READER_ARXIV_RSS", srv.base)
+        monkeypatch.setenv("READER_ARXIV_OAI", f"{srv.base}/oai")
+        monkeypatch.setenv("READER_ARXIV_API", f"{srv.base}/api/query")
+        yield srv
+
+
+@pytest.fixture
+def service(db_path: Path, server: ArxivServer) -> Iterator[Service]:
+    svc = Service(open_db(db_path), clock=lambda: NOW, tz=UTC)
+    svc.seed()
+    svc.inbox.add(svc.inbox.subscriptions_from(["cs.LG", "stat.ML"]))
+    server.feeds["cs.LG+stat.ML"] = [Reply(body=data("arxiv_announce.xml"))]
+    yield svc
+    svc.close()
+
+
+def like_grokking(svc: Service) -> None:
+    for paper in svc.search("grokking"):
+        if paper.arxiv_id != GROKKING:
+            svc.rate(paper.id, 5)
+
+
+def test_headline_counts_the_days_papers_and_the_picks(service: Service) -> None:
+    service.inbox.fetch()
+    like_grokking(service)
+
+    day = service.inbox.day()
+
+    assert day.day == "2026-03-03"
+    # new and cross listings; the two replacements are not news
+    assert len(day.arrivals) == 3
+    assert day.arrivals[0].paper.arxiv_id == GROKKING
+    assert day.arrivals[0].for_you and day.arrivals[0].reason.startswith('Like "')
+    assert day.headline == f"New today in cs.LG, stat.ML: 3 papers, {len(day.picks)} for you"
+
+
+def test_today_leads_with_the_arrivals_picks(service: Service) -> None:
+    service.inbox.fetch()
+    like_grokking(service)
+
+    today = service.today()
+
+    assert today.headline is not None and today.headline.startswith("New today in cs.LG")
+    assert today.from_arrivals >= 1
+    assert today.suggestions[0].paper.arxiv_id == GROKKING
+    assert [s.rank for s in today.suggestions] == list(range(1, len(today.suggestions) + 1))
+    ids = [s.paper.id for s in today.suggestions]
+    assert len(ids) == len(set(ids))  # a pick is not repeated among the other suggestions
+
+
+def test_today_without_arrivals_is_the_usual_list(service: Service) -> None:
+    like_grokking(service)
+    today = service.today()
+    assert today.headline is None and today.from_arrivals == 0
+    assert today.suggestions  # the seeds' own suggestions
+
+
+def test_triage_empties_the_inbox_and_lands_in_the_database(
+    service: Service, db_path: Path
+) -> None:
+    service.inbox.fetch()
+    service.inbox.triage(GROKKING, "queue")
+    service.inbox.triage(VISION, "not-for-me")
+
+    day = service.inbox.day()
+    assert [a.paper.arxiv_id for a in day.waiting] == [DOUBLE_DESCENT]
+    assert service.paper(GROKKING).status is Status.QUEUED
+
+    assert service.inbox.skip_rest() == 1
+    assert service.inbox.day().waiting == []
+
+    check = open_db(db_path)
+    try:
+        rows = check.conn.query(
+            "SELECT p.arxiv_id, a.triage FROM arrivals a JOIN papers p ON p.id = a.paper_id "
+            "WHERE a.announce_type IN ('new', 'cross') ORDER BY p.arxiv_id"
+        )
+        assert [(r["arxiv_id"], r["triage"]) for r in rows] == [
+            (VISION, "not_for_me"),
+            (GROKKING, "queued"),
+            (DOUBLE_DESCENT, "skipped"),
+        ]
+        vision = check.papers.resolve_id(VISION)
+        assert vision in check.suggestions.feedback(now=NOW).not_for_me
+    finally:
+        check.close()
+
+
+def test_triage_refuses_a_paper_that_did_not_arrive(service: Service) -> None:
+    service.inbox.fetch()
+    seed = service.papers(limit=1)[0]
+    with pytest.raises(InboxError, match=f"paper {seed.id} did not arrive on 2026-03-03"):
+        service.inbox.triage(seed.id, "skip")
+    with pytest.raises(InboxError, match="unknown action 'later'"):
+        service.inbox.triage(GROKKING, "later")
+    assert len(service.inbox.day().waiting) == 3
+
+
+@pytest.mark.parametrize(
+    ("stored", "found", "same"),
+    [
+        ("Attention is all you need.", "Attention Is All You Need", True),
+        ("Deep Residual Learning for Image Recognitoin",
+         "Deep Residual Learning for Image Recognition", True),
+        ("Language Models are Few-Shot Learners (GPT-2)",
+         "Language Models are Few-Shot Learners (GPT-3)", False),
+        ("The Large N limit of superconformal field theories",
+         "The Large N Limit of Superconformal field theories and supergravity", False),
+        ("", "Anything", False),
+    ],
+)  # fmt: skip
+def test_near_exact_title(stored: str, found: str, same: bool) -> None:
+    from reader.match import near_exact_title
+
+    assert near_exact_title(stored, found) is same
+
+
+@pytest.mark.parametrize(
+    ("now", "announced"),
+    [
+        # Tuesday 10:00 UTC: Monday 20:00 EST = Tuesday 01:00 UTC
+        (datetime(2026, 3, 3, 10, 0, tzinfo=UTC), datetime(2026, 3, 3, 1, 0, tzinfo=UTC)),
+        # Saturday: the last one was Thursday evening (Friday 01:00 UTC)
+        (datetime(2026, 3, 7, 12, 0, tzinfo=UTC), datetime(2026, 3, 6, 1, 0, tzinfo=UTC)),
+        # Monday 00:30 UTC = Sunday 19:30 EST: not yet; still Thursday's
+        (datetime(2026, 3, 2, 0, 30, tzinfo=UTC), datetime(2026, 2, 27, 1, 0, tzinfo=UTC)),
+        # summer time: 20:00 EDT = 00:00 UTC
+        (datetime(2026, 7, 8, 0, 0, tzinfo=UTC), datetime(2026, 7, 8, 0, 0, tzinfo=UTC)),
+    ],
+)
+def test_latest_announcement(now: datetime, announced: datetime) -> None:
+    from reader.harvest.plan import latest_announcement
+
+    assert latest_announcement(now) == announced
+
+
+def test_fetch_is_due_once_per_announcement(service: Service) -> None:
+    assert service.inbox.fetch_due()  # followed, never fetched
+    service.inbox.fetch()
+    assert not service.inbox.fetch_due()  # fetched at 10:00 after Monday's 20:00 EST
+    assert service.inbox.category_name("cs.LG") == "Machine Learning"
