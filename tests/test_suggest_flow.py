@@ -34,6 +34,18 @@ def test_cold_start_offers_papers_to_rate(svc: Service) -> None:
     assert len(ids) == 5 and len(set(ids)) == 5
 
 
+def test_not_for_me_alone_keeps_the_cold_start_list(svc: Service) -> None:
+    """A new user's first "not for me" left Today empty: a dislike made the user no longer
+    cold, yet there was nothing liked to rank by, so neither starters nor picks came."""
+    first = svc.today()
+    dismissed = first.starters[0].id
+    svc.dismiss(dismissed)
+    after = svc.today()
+    assert after.cold_start and after.suggestions == []
+    ids = [p.id for p in after.starters]
+    assert len(ids) == 5 and dismissed not in ids
+
+
 def test_saved_today_is_the_list_made_today_and_nothing_before(svc: Service) -> None:
     svc.rate(GROKKING[0], 5)
     assert svc.saved_today() is None  # not made yet today: no recommender work here

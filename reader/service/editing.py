@@ -89,6 +89,12 @@ class Editing:
         now = self.ctx.clock()
         folder = self.store.path.parent / DELETED_DIR
         export = folder / f"paper-{paper.id}-{now.strftime('%Y%m%d-%H%M%S')}.json"
+        # reader's own folder, made as the default backups folder is (an export the user
+        # names must go to a folder that exists; this one is ours to create).
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as error:
+            raise ServiceError(f"{folder}: cannot create the folder ({error.strerror})") from None
         self.exporting.write_json([paper.id], export)
         self.store.papers.delete_paper(paper.id, now=now, export_path=str(export))
         return export

@@ -176,6 +176,9 @@ class Suggesting:
             dropped=[pid for pid, s in statuses.items() if s is Status.DROPPED],
         )
 
+    def _interests(self) -> list[str]:
+        return self.store.suggestions.interests()
+
     def _excluded(self, signals: _Signals | None = None) -> set[int]:
         """Papers never to suggest: rated, in the reading list or done, dismissed, snoozed."""
         signals = signals or self._signals()
@@ -229,7 +232,7 @@ class Suggesting:
             for row in rows
             if row.paper_id in papers
         ]
-        cold = not views and not self._weights(signals) and not self.store.suggestions.interests()
+        cold = not views and not _has_taste(self._weights(signals), self._interests())
         picks = self.starters(count) if cold and starters else []
         return Today(day, views, cold, picks)
 
@@ -268,8 +271,8 @@ class Suggesting:
         """``count`` new suggestions, none of them in ``listed``, ranked from
         ``first_rank``; None when there is nothing to learn from (a cold start)."""
         weights = self._weights(signals)
-        interests = self.store.suggestions.interests()
-        if not weights and not interests:
+        interests = self._interests()
+        if not _has_taste(weights, interests):
             return None
         picks = _recommender().suggest(
             self.features(),
@@ -300,9 +303,9 @@ class Suggesting:
         user rated, listed, dismissed or snoozed is never ``for_you``."""
         signals = self._signals()
         weights = self._weights(signals)
-        interests = self.store.suggestions.interests()
+        interests = self._interests()
         ranked = []
-        if weights or interests:
+        if _has_taste(weights, interests):
             ranked = _recommender().rank_among(
                 self.features(), weights, ids, interests=interests, explain=explain
             )
@@ -394,3 +397,10 @@ class Suggesting:
         if sum(1 for w in weights.values() if w > 0) < 2:
             raise ServiceError("rate at least two papers 4 or 5 stars before `reader eval`")
         return _recommender().leave_one_out(self.features(), weights)
+
+
+def _has_taste(weights: dict[int, float], interests: list[str]) -> bool:
+    """Something to rank by: a paper weighted up, or an interest. Dislikes alone only push
+    papers down, so a user who has only said "not for me" is still at a cold start (and
+    keeps getting starter papers instead of an empty Today)."""
+    return bool(interests) or any(weight > 0 for weight in weights.values())
