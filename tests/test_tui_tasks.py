@@ -124,6 +124,9 @@ async def test_new_list_of_suggestions(db: Path) -> None:
 
 
 async def test_schedule_a_re_read_and_turn_re_reads_off_from_the_paper(db: Path) -> None:
+    service = reopen(db)
+    service.set_status(3, "read")  # re-reads are of read papers (a never-read one is refused)
+    service.close()
     app = make_test_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -228,6 +231,7 @@ async def test_export_a_tag_to_bibtex_from_the_palette(db: Path, tmp_path: Path)
     service.tag(4, ["thesis"])
     service.close()
     target = tmp_path / "out" / "thesis.json"
+    target.parent.mkdir()  # an export goes to a folder that exists (a missing one is refused)
     app = make_test_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
