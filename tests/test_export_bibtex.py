@@ -36,6 +36,11 @@ def paper(id: int = 1, title: str = "Attention Is All You Need", **kwargs) -> Pa
             "kingstudy",
             id="suffix-and-no-year",
         ),
+        pytest.param(
+            paper(title="Über Gödel", authors=("Müller, Anna",), year=2001),
+            "muller2001uber",
+            id="surname-comma-first",  # was anna2001uber: the given name taken for the surname
+        ),
         pytest.param(paper(title="!!!", year=2020), "anon2020", id="nothing-usable"),
     ],
 )

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from reader.match import first_surname
 from reader.models import Paper
 
 __all__ = ["citation_keys", "escape_latex", "to_bibtex"]
@@ -91,12 +92,9 @@ def _ascii(text: str) -> str:
 
 
 def _base_key(paper: Paper) -> str:
-    surname = _ascii(paper.authors[0].split()[-1]) if paper.authors else ""
-    if paper.authors and len(paper.authors[0].split()) > 1:
-        # "Marie Curie Jr." -> curie
-        words = paper.authors[0].split()
-        if words[-1].rstrip(".").lower() in {"jr", "sr", "ii", "iii", "iv"}:
-            surname = _ascii(words[-2])
+    # The one surname rule of the duplicate check: "Müller, Anna" and "Anna Müller" -> muller,
+    # "Marie Curie Jr." -> curie.
+    surname = _ascii(first_surname(paper.authors))
     word = next(
         (
             folded
