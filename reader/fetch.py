@@ -27,6 +27,7 @@ from reader.net import (
     HttpClient,
     HttpFailure,
     RateLimiter,
+    RequestError,
     arxiv_limiter,
 )
 from reader.parse.atom import ArxivApiError, AtomError, parse_arxiv_feed
@@ -44,16 +45,12 @@ _SUBJECT_CLASS = re.compile(r"^([a-z-]+)\.[A-Z]{2}/")
 FetchErrorKind = FailureKind
 
 
-class FetchError(Exception):
+class FetchError(RequestError):
     """Why one paper could not be fetched, as one line for the user.
 
     ``kind`` lets a caller tell "the service has no such paper" (``not_found``) from
     "we could not ask" (``network``, ``timeout``, ``http``), e.g. to suggest retrying.
     """
-
-    def __init__(self, message: str, *, kind: FetchErrorKind = "http") -> None:
-        super().__init__(message)
-        self.kind: FetchErrorKind = kind
 
 
 @dataclass(frozen=True)

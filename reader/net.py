@@ -28,6 +28,7 @@ __all__ = [
     "DEFAULT_USER_AGENT",
     "MAX_BODY_BYTES",
     "FailureKind",
+    "RequestError",
     "HttpClient",
     "HttpFailure",
     "RateLimiter",
@@ -42,6 +43,15 @@ MAX_BODY_BYTES = 64 * 1024 * 1024
 """Refuse answers larger than this (a day's feed of a big archive is a few MB)."""
 
 FailureKind = Literal["bad_input", "not_found", "http", "network", "timeout", "bad_answer"]
+
+
+class RequestError(Exception):
+    """Why something could not be fetched, as one line for the user; ``kind`` tells "no
+    such thing" (``not_found``) from "we could not ask" (``network``, ``timeout``, ``http``)."""
+
+    def __init__(self, message: str, *, kind: FailureKind = "http") -> None:
+        super().__init__(message)
+        self.kind: FailureKind = kind
 
 
 class HttpFailure(Exception):

@@ -17,7 +17,13 @@ from urllib.parse import urlencode
 
 from reader.harvest.plan import OaiRequest, SearchRequest
 from reader.models import PaperRecord
-from reader.net import DEFAULT_USER_AGENT, FailureKind, HttpClient, HttpFailure, RateLimiter
+from reader.net import (
+    DEFAULT_USER_AGENT,
+    HttpClient,
+    HttpFailure,
+    RateLimiter,
+    RequestError,
+)
 from reader.net import arxiv_limiter as shared_arxiv_limiter
 from reader.parse.announce import AnnouncementFeed, FeedError, parse_announcements
 from reader.parse.atom import ArxivApiError, AtomError, parse_arxiv_feed
@@ -30,12 +36,8 @@ _TITLE_WORD = re.compile(r"\w+")
 """The API reads quotes, colons and parentheses in a query as syntax: only words go in."""
 
 
-class HarvestError(Exception):
+class HarvestError(RequestError):
     """One request of a harvest failed; the message is one line naming the source."""
-
-    def __init__(self, message: str, *, kind: FailureKind = "http") -> None:
-        super().__init__(message)
-        self.kind: FailureKind = kind
 
 
 @dataclass(frozen=True)
