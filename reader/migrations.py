@@ -477,3 +477,21 @@ def m011_collections_and_deletions(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m013_steering(db: Database) -> None:
+    """"More like this" / "less like this" on a paper, as a history like the ratings':
+    the latest event is the paper's steering, ``NULL`` clears it (so removing one can be
+    undone, and an undo removes exactly the event it took back)."""
+    db.executescript(
+        """
+        CREATE TABLE steering_events (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            direction TEXT CHECK (direction IS NULL OR direction IN ('more', 'less')),
+            at TEXT NOT NULL
+        );
+        CREATE INDEX steering_events_paper ON steering_events(paper_id, id);
+        """
+    )

@@ -1,4 +1,4 @@
-"""Suggestion commands: suggest, dismiss, snooze, interests, eval, index."""
+"""Suggestion commands: suggest, dismiss, snooze, more, less, interests, eval, index."""
 
 from __future__ import annotations
 
@@ -66,7 +66,10 @@ def suggest(ctx, count, refresh, as_json, db_path):
                     }
                     for s in today.suggestions
                 ],
-                "starters": [{"id": p.id, "title": p.title} for p in today.starters],
+                "starters": [
+                    {"id": p.id, "title": p.title, "reason": today.starter_reasons.get(p.id, "")}
+                    for p in today.starters
+                ],
             }
         )
         return
@@ -81,6 +84,9 @@ def suggest(ctx, count, refresh, as_json, db_path):
         click.echo("  reader rate ID 1-5          rate a few papers you know, e.g. these:")
         for paper in today.starters:
             click.echo(f"{paper.id:>7}  " + printable(clip(paper.title, width - 10)))
+            reason = today.starter_reasons.get(paper.id)
+            if reason:
+                click.echo(" " * 11 + printable(clip(reason, width - 12)))
         click.echo('  reader interests "causal inference" "domain generalization"')
         return
     if not today.suggestions:
@@ -125,6 +131,102 @@ def snooze(ctx, paper, period, db_path):
     click.echo(f"[{found.id}] snoozed until {until.astimezone(service.tz):%a %Y-%m-%d}")
 
 
+def _steer_command(direction: str, about: str):  # type: ignore[no-untyped-def]
+    @click.command(direction, help=about)
+    @click.argument("papers", nargs=-1, required=True)
+    @click.option("--remove", is_flag=True, help="Take the steering off these papers.")
+    @db_option
+    @click.pass_context
+    def command(ctx, papers, remove, db_path):  # type: ignore[no-untyped-def]
+        service = open_from(ctx, db_path)
+        for ref in papers:
+            if remove:
+                current = service.steering_of(ref)
+                if current != direction:
+                    raise click.ClickException(
+                        f"paper {ref} is not steered {direction} like it"
+                        + (f" (it is {current})" if current else "")
+                    )
+                paper = service.steer(ref, None)
+                click.echo(f"[{paper.id}] steering removed: {printable(clip(paper.title, 60))}")
+            else:
+                paper = service.steer(ref, direction)
+                click.echo(
+                    f"[{paper.id}] {direction} like this: {printable(clip(paper.title, 60))}"
+                )
+        if not remove:
+            click.echo("The next list leans that way: `reader suggest --refresh` to see it now.")
+
+    return command
+
+
+# Two commands rather than one `reader steer more|less`: each reads as what it does
+# (`reader more 12`), like `reader dismiss`; `--remove` takes a steering off, as
+# `reader interests --remove` does an interest.
+more = _steer_command(
+    "more", "More like this: lift the papers close to PAPERS in the next suggestions."
+)
+less = _steer_command(
+    "less",
+    "Less like this: sink the papers close to PAPERS in the next suggestions (and drop "
+    "these from today's list).",
+)
+
+
+def _weights(terms: list[tuple[str, float]]) -> str:
+    return ", ".join(f"{printable(term)} {weight:+.2f}" for term, weight in terms)
+
+
+def _profile_text(service: Service, width: int) -> None:
+    profile = service.profile(progress=_progress("Indexing papers"))
+
+    def papers(title: str, shown: list[tuple[int, str]], empty: str) -> None:
+        click.echo(f"{title} ({len(shown)})" if shown else f"{title}: {empty}")
+        for pid, line in shown:
+            click.echo(f"{pid:>7}  " + printable(clip(line, width - 10)))
+
+    click.echo(
+        "Interests: " + ", ".join(printable(t) for t in profile.interests)
+        if profile.interests
+        else 'Interests: none (reader interests "topic one" "topic two")'
+    )
+    papers(
+        "Steering",
+        [(s.paper.id, f"{s.direction} like: {s.paper.title}") for s in profile.steering],
+        "none (reader more ID / reader less ID)",
+    )
+    papers(
+        "Liked",
+        [(p.id, f"{p.stars}★ {p.title}") for p in profile.liked],
+        "nothing rated 4-5★ yet",
+    )
+    papers(
+        "Disliked",
+        [(p.id, f"{p.stars}★ {p.title}") for p in profile.disliked],
+        "nothing rated 1-2★",
+    )
+    if profile.not_for_me:
+        click.echo(f'Not for me: {plural(profile.not_for_me, "paper")} (Today, h: take them back)')
+    if profile.toward:
+        click.echo(
+            textwrap.fill(
+                "Top terms: " + _weights(profile.toward), width - 1, subsequent_indent="  "
+            )
+        )
+    if profile.away:
+        click.echo(
+            textwrap.fill(
+                "Pushed away: " + _weights(profile.away), width - 1, subsequent_indent="  "
+            )
+        )
+    if not profile.toward and not profile.away:
+        click.echo("Top terms: none yet (nothing to learn from)")
+    click.echo(
+        "Remove: reader interests --remove TERM · reader more|less --remove ID · "
+        "reader rate ID 0"
+    )
+
+
 @click.command()
 @click.argument("terms", nargs=-1)
 @click.option("--remove", is_flag=True, help="Remove these interests instead.")
@@ -134,20 +236,41 @@ def snooze(ctx, paper, period, db_path):
 def interests(ctx, terms, remove, as_json, db_path):
     """Free keywords that describe what you want to read, e.g. "causal inference".
 
-    They shape suggestions from day one, before you have rated anything."""
+    They shape suggestions from day one, before you have rated anything. With no TERMS:
+    everything the suggestions learn from (interests, steering, liked and disliked papers)
+    and the terms that weigh most in your profile."""
     service = open_from(ctx, db_path)
     if terms:
         current = (
             service.remove_interests(list(terms)) if remove else service.add_interests(list(terms))
         )
-    else:
-        current = service.interests()
-    if as_json:
-        echo_json(current)
-    elif current:
-        click.echo("Interests: " + ", ".join(printable(t) for t in current))
-    else:
-        click.echo('No interests yet: reader interests "topic one" "topic two"')
+        if as_json:
+            echo_json(current)
+        elif current:
+            click.echo("Interests: " + ", ".join(printable(t) for t in current))
+        else:
+            click.echo('No interests left: reader interests "topic one" "topic two"')
+        return
+    if not as_json:
+        _profile_text(service, terminal_width())
+        return
+    profile = service.profile(progress=_progress("Indexing papers"))
+    echo_json(
+        {
+            "interests": profile.interests,
+            "steering": [
+                {"id": s.paper.id, "title": s.paper.title, "direction": s.direction}
+                for s in profile.steering
+            ],
+            "liked": [{"id": p.id, "title": p.title, "stars": p.stars} for p in profile.liked],
+            "disliked": [
+                {"id": p.id, "title": p.title, "stars": p.stars} for p in profile.disliked
+            ],
+            "not_for_me": profile.not_for_me,
+            "terms": [{"term": t, "weight": w} for t, w in profile.toward],
+            "away": [{"term": t, "weight": w} for t, w in profile.away],
+        }
+    )
 
 
 @click.command("eval")
@@ -181,4 +304,4 @@ def index(ctx, rebuild, db_path):
     click.echo(f"index ready: {plural(len(features.ids), 'paper')}")
 
 
-COMMANDS = [suggest, dismiss, snooze, interests, eval_cmd, index]
+COMMANDS = [suggest, dismiss, snooze, more, less, interests, eval_cmd, index]

@@ -16,6 +16,7 @@ from reader.recommend.rank import (
     starter_picks,
     suggest,
 )
+from reader.recommend.taste import TasteTerms, taste_terms
 
 __all__ = [
     "FOR_YOU_SCORE",
@@ -23,6 +24,7 @@ __all__ = [
     "EvalReport",
     "Features",
     "Suggestion",
+    "TasteTerms",
     "add_items",
     "build_features",
     "feedback_weights",
@@ -33,4 +35,5 @@ __all__ = [
     "starter_picks",
     "starter_reasons",
     "suggest",
+    "taste_terms",
 ]

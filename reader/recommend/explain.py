@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,6 +42,33 @@ def shared_terms(features: Features, row: int, anchor: int, k: int = 3) -> tuple
     return _pick(features, common, contrib, k)
 
 
+GENERIC = frozenset(
+    """
+    ability able achieve achieved achieves achieving address addressed addresses aim aims
+    also earlier learn possible sufficient
+    allow allows analysis analyze analyzed approach approaches argue argued argues based
+    better called challenge challenges challenging commonly conclude concluded concludes
+    conclusion consider considered demonstrate demonstrated demonstrates demonstrating
+    despite different effective effectively efficient empirical empirically enable enables
+    evaluate evaluated evaluation existing experiment experimental experiments extensive
+    finally finding findings finds framework furthermore given goal highlight highlights
+    however important improve improved improves improving insight insights introduce
+    introduced introduces investigate investigated investigates key known lead leading
+    leads leverage leverages make makes making method methods moreover novel observe
+    observed obtain obtained outperform outperforms paper particular perform performance
+    performs present presented presents previous previously prior problem problems propose
+    proposed proposes proposing provide provided provides providing quantified quantifies
+    quantify quantifying recent recently remain remains require required requires result
+    results reveal reveals show showed showing shown shows significant significantly simple
+    specific specifically strong studied studies study suggest suggests task tasks
+    typically understanding use used uses using various way ways wide widely work works
+    yield yields
+    """.split()
+)
+"""Words of any paper's prose ("provides", "argue", "quantifies"): a term made only of
+these names no topic, so a reason never gives it (the ranking still uses it)."""
+
+
 def _pick(features: Features, cols: np.ndarray, contrib: np.ndarray, k: int) -> tuple[str, ...]:
     order = np.lexsort((cols, -contrib))
     chosen: list[str] = []
@@ -50,6 +77,8 @@ def _pick(features: Features, cols: np.ndarray, contrib: np.ndarray, k: int) -> 
             break
         term = features.terms[int(cols[i])]
         words = set(term.split())
+        if words <= GENERIC:
+            continue
         if any(words <= set(c.split()) or set(c.split()) <= words for c in chosen):
             continue
         chosen.append(term)
@@ -69,20 +98,30 @@ LIKED_STARS = 4
 """A reason names only papers rated at least this: a 3-star paper is not "liked"."""
 
 
-def reason_text(s: Suggestion, titles: Mapping[int, str], stars: Mapping[int, int]) -> str:
+def reason_text(
+    s: Suggestion,
+    titles: Mapping[int, str],
+    stars: Mapping[int, int],
+    more: Collection[int] = (),
+) -> str:
     """One short line a person understands, e.g. ``Like "X" (5★) +1 more; about a, b``.
 
     Only the closest liked paper is named; the others are counted. A paper in ``because_of``
-    that `stars` does not show rated 4 or 5 is never named (an opened paper is not a rating).
+    that `stars` does not show rated 4 or 5, or that the user did not ask more of
+    (``more``: "more like this"), is never named (an opened paper is not a rating).
     """
     about = f"; about {', '.join(s.terms)}" if s.terms else ""
     if s.exploration:
         return f"Exploration: an area you have not rated yet{about}"
-    liked = [p for p in s.because_of if stars.get(p, 0) >= LIKED_STARS]
+    asked = set(more)
+    liked = [p for p in s.because_of if stars.get(p, 0) >= LIKED_STARS or p in asked]
     if not liked:
         return f"Matches your interests{about}"
     first = liked[0]
-    head = f'Like "{_title(titles, first)}" ({stars[first]}★)'
+    if stars.get(first, 0) >= LIKED_STARS:
+        head = f'Like "{_title(titles, first)}" ({stars[first]}★)'
+    else:
+        head = f'More like "{_title(titles, first)}", as you asked'
     if len(liked) > 1:
         head += f" +{len(liked) - 1} more"
     return head + about

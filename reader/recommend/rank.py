@@ -59,6 +59,11 @@ STAR_WEIGHTS = {5: 1.0, 4: 0.7, 3: 0.1, 2: -0.5, 1: -1.0}
 NOT_FOR_ME = -1.0
 DROPPED = -0.7
 OPENED = 0.3
+MORE_LIKE_THIS = 1.0
+"""Added to a paper's weight (from zero if it was negative) when the user asks for more
+like it: an unrated paper then counts as a 5-star one, a 5-star paper twice."""
+LESS_LIKE_THIS = -1.0
+"""Added to a paper's weight (from zero if it was positive) for "less like this"."""
 
 
 @dataclass(frozen=True)
@@ -80,12 +85,16 @@ def feedback_weights(
     not_for_me: Collection[int] = (),
     opened: Collection[int] = (),
     dropped: Collection[int] = (),
+    more: Collection[int] = (),
+    less: Collection[int] = (),
 ) -> dict[int, float]:
-    """Turn feedback into profile weights in [-1, 1].
+    """Turn feedback into profile weights in [-2, 2].
 
     Stars: 5 → 1.0, 4 → 0.7, 3 → 0.1 (weak), 2 → -0.5, 1 → -1.0. Opening a paper is a mild
     positive (0.3) and dropping it a negative (-0.7); a star rating overrides both, and
-    "not for me" (-1.0) overrides everything.
+    "not for me" (-1.0) overrides them all. Steering comes last, as the most explicit:
+    "more like this" adds ``MORE_LIKE_THIS`` to the weight's positive part, "less like
+    this" adds ``LESS_LIKE_THIS`` to its negative part.
     """
     out: dict[int, float] = {int(p): OPENED for p in opened}
     out.update({int(p): DROPPED for p in dropped})
@@ -94,6 +103,10 @@ def feedback_weights(
             raise ValueError(f"stars must be 1-5, got {s} for paper {pid}")
         out[int(pid)] = STAR_WEIGHTS[s]
     out.update({int(p): NOT_FOR_ME for p in not_for_me})
+    for p in more:
+        out[int(p)] = max(out.get(int(p), 0.0), 0.0) + MORE_LIKE_THIS
+    for p in less:
+        out[int(p)] = min(out.get(int(p), 0.0), 0.0) + LESS_LIKE_THIS
     return out
 
 

@@ -44,7 +44,15 @@ from .review import DueItem, Reviewing, parse_grade
 from .safety import BackupFile, DoctorReport, Safety, Warn
 from .settings import SETTINGS, Preferences
 from .stats import ReadingStats, Stats
-from .suggest import DEFAULT_SNOOZE, Progress, Suggesting, SuggestionView, Today
+from .suggest import (
+    DEFAULT_SNOOZE,
+    ProfileView,
+    Progress,
+    SteeredPaper,
+    Suggesting,
+    SuggestionView,
+    Today,
+)
 from .undo import Undoable, Undoing, UndoLog
 
 if TYPE_CHECKING:
@@ -214,6 +222,18 @@ class Service:
     def opened(self, ref: str | int) -> None:
         return self.suggesting.opened(ref)
 
+    def steer(self, ref: str | int, direction: str | None) -> Paper:
+        return self.suggesting.steer(ref, direction)
+
+    def toggle_steer(self, ref: str | int, direction: str) -> str | None:
+        return self.suggesting.toggle_steer(ref, direction)
+
+    def steering_of(self, ref: str | int) -> str | None:
+        return self.suggesting.steering_of(ref)
+
+    def profile(self, *, terms: int = 12, progress: Progress | None = None) -> ProfileView:
+        return self.suggesting.profile(terms=terms, progress=progress)
+
     def add_interests(self, terms: list[str]) -> list[str]:
         return self.suggesting.add_interests(terms)
 
@@ -382,6 +402,8 @@ __all__ = [
     "ReadingStats",
     "SuggestionView",
     "Today",
+    "ProfileView",
+    "SteeredPaper",
     "Citation",
     "HiddenPaper",
     "Undoable",

@@ -389,6 +389,7 @@ class Inbox:
             base.starters if not head else [],
             view.headline,
             len(head),
+            base.starter_reasons if not head else {},
         )
 
     def _catch_up(

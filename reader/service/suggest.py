@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from reader.models import Paper, Status
 from reader.parse.tags import valid_interest
-from reader.store import FeedbackSets, HiddenPaper, StoredSuggestion
+from reader.store import FeedbackSets, HiddenPaper, SteeringEntry, StoredSuggestion
 from reader.when import WhenError, local_date, parse_period
 
 from .context import Context, ServiceError
@@ -34,6 +34,11 @@ class _Signals:
     ratings: dict[int, int]
     statuses: dict[int, Status]
     feedback: FeedbackSets
+    steering: dict[int, str]
+    """"more" or "less" by paper ("more like this", "less like this")."""
+
+    def steered(self, direction: str) -> set[int]:
+        return {pid for pid, d in self.steering.items() if d == direction}
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,8 @@ class Today:
     """With arrivals: "New today in cs.LG, stat.ML: 143 papers, 8 for you"."""
     from_arrivals: int = 0
     """How many of the first suggestions are picks from the day's arrivals."""
+    starter_reasons: dict[int, str] = field(default_factory=dict)
+    """Why each starter was picked, by paper id ("A starter: central to ...")."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,38 @@ class RankedPaper:
     reason: str
     for_you: bool
     """Scores well enough to be one of the user's picks, and not acted on yet."""
+
+
+@dataclass(frozen=True)
+class SteeredPaper:
+    """A paper the user asked more or less of."""
+
+    paper: Paper
+    direction: str
+    """"more" or "less"."""
+    since: datetime
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """What the suggestions learn from, for ``reader interests`` and the Profile screen."""
+
+    liked: list[Paper]
+    """Papers rated 4 or 5 stars, best first."""
+    disliked: list[Paper]
+    """Papers rated 1 or 2 stars, worst first."""
+    steering: list[SteeredPaper]
+    """"More like this" and "less like this", newest first."""
+    interests: list[str]
+    toward: list[tuple[str, float]]
+    """The profile's heaviest terms and their weights (the heaviest is 1.0)."""
+    away: list[tuple[str, float]]
+    """Terms that push papers down (from disliked papers), with negative weights."""
+    not_for_me: int
+    """How many papers are marked "not for me" (listed by ``hidden``)."""
+
+
+DIRECTIONS = {"more": "more like this", "less": "less like this"}
 
 
 def _short(title: str, width: int = 50) -> str:
@@ -163,6 +202,7 @@ class Suggesting:
             self.store.reading.current_ratings(),
             self.store.reading.current_statuses(),
             self.store.suggestions.feedback(now=self.ctx.clock()),
+            {e.paper_id: e.direction for e in self.store.steering.current()},
         )
 
     def _weights(self, signals: _Signals | None = None) -> dict[int, float]:
@@ -174,19 +214,24 @@ class Suggesting:
             # Queuing, starting or finishing a paper says as much as opening it.
             opened=feedback.opened | {pid for pid, s in statuses.items() if s in STARTED},
             dropped=[pid for pid, s in statuses.items() if s is Status.DROPPED],
+            more=signals.steered("more"),
+            less=signals.steered("less"),
         )
 
     def _interests(self) -> list[str]:
         return self.store.suggestions.interests()
 
     def _excluded(self, signals: _Signals | None = None) -> set[int]:
-        """Papers never to suggest: rated, in the reading list or done, dismissed, snoozed."""
+        """Papers never to suggest: rated, in the reading list or done, dismissed, snoozed,
+        steered "less like this" (a paper steered "more" stays in today's list: the user
+        may still want to read it; the ranker never picks a steered paper again)."""
         signals = signals or self._signals()
         return (
             set(signals.ratings)
             | set(signals.statuses)
             | signals.feedback.not_for_me
             | signals.feedback.snoozed
+            | signals.steered("less")
         )
 
     def today(self, *, refresh: bool = False, n: int | None = None) -> Today:
@@ -234,7 +279,10 @@ class Suggesting:
         ]
         cold = not views and not _has_taste(self._weights(signals), self._interests())
         picks = self.starters(count) if cold and starters else []
-        return Today(day, views, cold, picks)
+        reasons = (
+            _recommender().starter_reasons(self.features(), [p.id for p in picks]) if picks else {}
+        )
+        return Today(day, views, cold, picks, starter_reasons=reasons)
 
     def refresh(self, *, n: int | None = None) -> Today:
         """A new list for today from what the user has told us so far (the Today
@@ -284,14 +332,14 @@ class Suggesting:
             seed=day.toordinal() + first_rank - 1,
         )
         titles = self.store.papers.paper_titles({pid for s in picks for pid in s.because_of})
-        stars = signals.ratings
+        stars, more = signals.ratings, signals.steered("more")
         return [
             StoredSuggestion(
                 day,
                 rank,
                 s.paper_id,
                 float(s.score),
-                _recommender().reason_text(s, titles, stars),
+                _recommender().reason_text(s, titles, stars, more),
                 s.exploration,
             )
             for rank, s in enumerate(picks, start=first_rank)
@@ -318,7 +366,9 @@ class Suggesting:
             RankedPaper(
                 s.paper_id,
                 s.score,
-                _recommender().reason_text(s, titles, signals.ratings) if s.terms else "",
+                _recommender().reason_text(s, titles, signals.ratings, signals.steered("more"))
+                if s.terms
+                else "",
                 s.score >= threshold and s.paper_id not in excluded,
             )
             for s in ranked
@@ -370,6 +420,65 @@ class Suggesting:
         """The user opened a suggested paper: a mild positive signal."""
         self.store.suggestions.add_feedback(
             self.store.papers.resolve_id(ref), "opened", now=self.ctx.clock()
+        )
+
+    def steer(self, ref: str | int, direction: str | None) -> Paper:
+        """ "More like this" / "less like this" on a paper (``None`` takes it off): its
+        neighbours rise or sink in the next suggestions and in the inbox's order."""
+        if direction is not None and direction not in DIRECTIONS:
+            raise ServiceError(f"steering must be 'more' or 'less', not {direction!r}")
+        paper = self.store.papers.find(ref)
+        before = self.store.steering.direction_of(paper.id)
+        if direction is None and before is None:
+            raise ServiceError(f"paper {paper.id} is not steered (more or less like it)")
+        event = self.store.steering.steer(paper.id, direction, now=self.ctx.clock())
+        what = DIRECTIONS[direction] if direction else f"no more {DIRECTIONS[str(before)]}"
+        self.undo.record(Undoable("steer", paper.id, event, f'{what}: "{_short(paper.title)}"'))
+        return paper
+
+    def steering_of(self, ref: str | int) -> str | None:
+        """A paper's steering: "more", "less" or None."""
+        return self.store.steering.direction_of(self.store.papers.resolve_id(ref))
+
+    def toggle_steer(self, ref: str | int, direction: str) -> str | None:
+        """The app's keys: ask ``direction`` of a paper, or take it off when the paper is
+        steered that way already. Returns the paper's steering after."""
+        current = self.steering_of(ref)
+        new = None if current == direction else direction
+        self.steer(ref, new)
+        return new
+
+    def steered(self) -> list[SteeredPaper]:
+        """Papers steered more or less like them, newest first."""
+        entries: list[SteeringEntry] = self.store.steering.current()
+        papers = {p.id: p for p in self.store.papers.get_papers([e.paper_id for e in entries])}
+        return [
+            SteeredPaper(papers[e.paper_id], e.direction, e.since)
+            for e in entries
+            if e.paper_id in papers
+        ]
+
+    def profile(self, *, terms: int = 12, progress: Progress | None = None) -> ProfileView:
+        """Everything the suggestions learn from, with the profile's heaviest terms (this
+        needs the catalog's features: built first, with ``progress``, if need be)."""
+        signals = self._signals()
+        interests = self._interests()
+        rated = sorted(signals.ratings.items(), key=lambda item: (-item[1], item[0]))
+        papers = {p.id: p for p in self.store.papers.get_papers([pid for pid, _ in rated])}
+        liked = [papers[pid] for pid, stars in rated if stars >= 4 and pid in papers]
+        disliked = [papers[pid] for pid, stars in reversed(rated) if stars <= 2 and pid in papers]
+        weights = self._weights(signals)
+        taste = _recommender().taste_terms(
+            self.features(progress=progress), weights, interests, k=terms
+        )
+        return ProfileView(
+            liked,
+            disliked,
+            self.steered(),
+            interests,
+            list(taste.toward),
+            list(taste.away),
+            len(signals.feedback.not_for_me),
         )
 
     def add_interests(self, terms: list[str]) -> list[str]:

@@ -1,10 +1,12 @@
-"""Undo: the last status change, rating, "not for me" or snooze, taken back exactly.
+"""Undo: the last status change, rating, "not for me", snooze or steering, taken back
+exactly.
 
 Choice of design: an undo *removes* the event the action added (a row of
-``status_events``, ``rating_events`` or ``feedback_events``), so the paper's history is
-exactly what it was before, as if the slip never happened; it is not recorded as a second
-event. A status change to "read" may also have given the paper its first re-read: the card
-as it was before (or its absence) is kept with the action and put back.
+``status_events``, ``rating_events``, ``feedback_events`` or ``steering_events``), so the
+paper's history is exactly what it was before, as if the slip never happened; it is not
+recorded as a second event. A status change to "read" may also have given the paper its
+first re-read: the card as it was before (or its absence) is kept with the action and put
+back.
 
 The log of what can be undone lives in memory, per open service (one app session or one
 CLI command): the actions of this session, newest last. An action is only undone while its
@@ -29,7 +31,7 @@ class Undoable:
     """One action that can be taken back."""
 
     kind: str
-    """"status", "rating", "not_for_me" or "snooze"."""
+    """"status", "rating", "not_for_me", "snooze" or "steer" (more or less like it)."""
     paper_id: int
     event_id: int
     description: str
@@ -78,6 +80,8 @@ class Undoing:
         with store.conn.write():
             if action.kind in ("status", "rating"):
                 done = store.reading.remove_latest(action.kind, action.paper_id, action.event_id)
+            elif action.kind == "steer":
+                done = store.steering.remove_latest(action.paper_id, action.event_id)
             else:
                 done = store.suggestions.remove_feedback(action.event_id)
             if done and action.card_touched:

@@ -27,6 +27,7 @@ from .reading import Reading
 from .recommend import CatalogRow, FeedbackSets, HiddenPaper, StoredSuggestion, Suggestions
 from .review import Reviews, StoredCard
 from .settings import Settings
+from .steering import Steering, SteeringEntry
 from .tags import Tags
 
 
@@ -48,6 +49,7 @@ class Repositories:
     files: Files
     collections: Collections
     feeds: FeedRepository
+    steering: Steering
 
     @property
     def path(self) -> Path:
@@ -81,6 +83,7 @@ def open_db(path: Path | str) -> Repositories:
         files=Files(conn),
         collections=Collections(conn),
         feeds=FeedRepository(conn),
+        steering=Steering(conn),
     )
 
 
@@ -102,6 +105,7 @@ __all__ = [
     "NotFound",
     "Outcome",
     "Repositories",
+    "SteeringEntry",
     "StoreError",
     "StoredCard",
     "StoredIds",

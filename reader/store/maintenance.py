@@ -26,6 +26,7 @@ _USER_ROWS = (
     ("review_cards", "paper_id"),
     ("review_log", "paper_id"),
     ("feedback_events", "paper_id"),
+    ("steering_events", "paper_id"),
 )
 # Derived rows: safe to delete when they point at nothing.
 _DERIVED_ROWS = (("paper_tags", "paper_id"), ("suggestions", "paper_id"))
