@@ -124,7 +124,7 @@ DESTINATIONS = (
         "Settings: suggestions and re-reads per day, retention, theme, data",
     ),
 )
-HELP_ALSO = {"library": "paper:PaperScreen"}
+HELP_ALSO = {"library": "paper:PaperScreen", "stats": "profile:ProfileScreen"}
 """Screens with keys of their own that are not destinations, listed in the help after
 the destination they are opened from."""
 

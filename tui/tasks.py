@@ -37,6 +37,7 @@ def split_terms(text: str) -> list[str]:
 def task_commands(app: ReaderApp) -> Iterator[Command]:
     tasks = Tasks(app)
     yield "Interests: set…", "What to suggest before any rating (comma separated)", tasks.interests
+    yield "Profile: what suggestions learn from", "Terms, interests, steering", tasks.profile
     yield "Vacation…", "Postpone the re-reads that fall due, spread them out after", tasks.vacation
     yield "Back up now", "A consistent copy of the database in the backups folder", tasks.backup
     yield "Backups: list and restore", "Every backup, newest first", tasks.list_backups
@@ -57,6 +58,11 @@ class Tasks:
         self.app.notify(message, title=title, markup=False)
 
     # Interests ------------------------------------------------------------------------
+
+    def profile(self) -> None:
+        from .screens.profile import ProfileScreen
+
+        self.app.push_screen(ProfileScreen())
 
     def interests(self) -> None:
         current = self.app.attempt("load interests", self.service.interests)

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
-from reader.service import Service
+from reader.service import Service, StoreError
 
 if TYPE_CHECKING:
     from ..app import ReaderApp
@@ -56,16 +56,44 @@ def list_bindings(id_prefix: str) -> list[Binding]:
     ]
 
 
+def steer_bindings(id_prefix: str) -> list[Binding]:
+    """``>`` asks for more papers like this one, ``<`` for fewer (action ``steer``); the
+    same key again takes it off. Both are text in a box (``>`` quotes in Markdown)."""
+    return [
+        Binding(
+            "greater_than_sign",
+            "steer('more')",
+            "More like this",
+            tooltip="Lift papers like this one in the next suggestions (again: take it off)",
+            id=f"{id_prefix}-more",
+        ),
+        Binding(
+            "less_than_sign",
+            "steer('less')",
+            "Less like this",
+            tooltip="Sink papers like this one in the next suggestions (again: take it off)",
+            id=f"{id_prefix}-less",
+        ),
+    ]
+
+
+STEER_DONE = {
+    "more": "More like this: the next suggestions lean towards it",
+    "less": "Less like this: the next suggestions lean away from it",
+    None: "Steering taken off",
+}
+
+
 UNDO_KEY = "u"
 
 
 def undo_binding(id_prefix: str) -> Binding:
-    """``u`` takes back the last status change, rating, "not for me" or snooze."""
+    """``u`` takes back the last status change, rating, "not for me", snooze or steering."""
     return Binding(
         UNDO_KEY,
         "undo",
         "Undo",
-        tooltip='Undo the last status change, rating, "not for me" or snooze',
+        tooltip='Undo the last status change, rating, "not for me", snooze or steering',
         id=f"{id_prefix}-undo",
     )
 
@@ -154,6 +182,19 @@ class ReaderScreen(Screen[None]):
         """Say what an action did, and that ``u`` takes it back."""
         self.notify(f"{message}  ({UNDO_KEY}: undo)", markup=False)
         self.refresh_bindings()
+
+    def steer(self, paper_id: int | None, direction: str) -> bool:
+        """``direction`` ("more", "less") on a paper, or off when it is steered so already;
+        says what it did. True when it changed something."""
+        if paper_id is None:
+            return False
+        try:
+            now = self.service.toggle_steer(paper_id, direction)
+        except StoreError as error:
+            self.notify(str(error), title="Could not steer", severity="error", markup=False)
+            return False
+        self.done(STEER_DONE[now])
+        return True
 
     def action_undo(self) -> None:
         action = self.reader.attempt("undo", self.service.undo)

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from reader.service import TRIAGE, ArrivalView, InboxDay, StoreError
 
 from ..text import clean
-from .base import ReaderScreen
+from .base import ReaderScreen, steer_bindings
 from .today import paper_line
 
 LOADING = "Ranking the day's arrivals…"
@@ -35,7 +35,7 @@ TRIAGE_ACTIONS = {"queue": "queue", "not_for_me": "not-for-me", "skip": "skip"}
 
 class InboxScreen(ReaderScreen):
     HELP_TITLE = "Inbox"
-    CHANGES_DATA = frozenset(TRIAGE_ACTIONS)
+    CHANGES_DATA = frozenset({*TRIAGE_ACTIONS, "steer"})
     BINDINGS = [
         Binding("enter", "open", "Open", tooltip="Open the highlighted paper", id="inbox-open"),
         Binding("a", "queue", "Queue", tooltip="Add it to the reading queue", id="inbox-queue"),
@@ -47,6 +47,7 @@ class InboxScreen(ReaderScreen):
             id="inbox-not-for-me",
         ),
         Binding("s", "skip", "Skip", tooltip="Take it out of the inbox", id="inbox-skip"),
+        *steer_bindings("inbox"),
         Binding(
             "ctrl+r", "refresh", "Refresh", show=False, tooltip="Rank again", id="inbox-refresh"
         ),
@@ -136,7 +137,7 @@ class InboxScreen(ReaderScreen):
         return int(option.id) if option is not None and option.id else None
 
     def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in (*TRIAGE_ACTIONS, "open"):
+        if action in (*TRIAGE_ACTIONS, "open", "steer"):
             return self.is_mounted and self._selected() is not None
         return True
 
@@ -155,6 +156,10 @@ class InboxScreen(ReaderScreen):
         if paper_id is not None:
             self.reader.attempt("record the visit", self.service.opened, paper_id)
             self.app.push_screen(PaperScreen(paper_id))
+
+    def action_steer(self, direction: str) -> None:
+        if self.steer(self._selected(), direction):
+            self.action_refresh()  # ranked again with the steering
 
     def _triage(self, action: str) -> None:
         paper_id = self._selected()

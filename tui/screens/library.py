@@ -27,7 +27,7 @@ from ..modals.filter import Filters, FilterScreen
 from ..text import clean, short_stars
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_table import PaperTable
-from .base import ReaderScreen, list_bindings, rating_bindings, undo_binding
+from .base import ReaderScreen, list_bindings, rating_bindings, steer_bindings, undo_binding
 
 PAGE = 200
 """Rows fetched at a time while scrolling."""
@@ -85,7 +85,7 @@ def row_cells(paper: Paper) -> list[Text]:
 
 
 class LibraryScreen(ReaderScreen):
-    CHANGES_DATA = frozenset({"rate", "undo"})
+    CHANGES_DATA = frozenset({"rate", "undo", "steer"})
     HELP_TITLE = "Library"
     BINDINGS = [
         Binding(
@@ -129,6 +129,7 @@ class LibraryScreen(ReaderScreen):
             rate_tip="Rate the highlighted paper 1-5 stars",
             clear_tip="Clear the highlighted paper's rating",
         ),
+        *steer_bindings("lib"),
         undo_binding("lib"),
         *list_bindings("lib"),
         Binding(
@@ -471,6 +472,10 @@ class LibraryScreen(ReaderScreen):
             title = clean(rated.title, newlines=False)[:50]
             self.done(f"{title}: {short_stars(rated.stars) or 'unrated'}")
             self._refresh_row(paper.id)
+
+    def action_steer(self, direction: str) -> None:
+        paper = self._selected()
+        self.steer(paper.id if paper is not None else None, direction)
 
     def undone(self, paper_id: int) -> None:
         self._refresh_row(paper_id)

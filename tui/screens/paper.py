@@ -37,7 +37,7 @@ from ..modals.confirm import ConfirmScreen
 from ..modals.edit_paper import EditPaperScreen
 from ..text import clean, note_label, short_stars
 from ..widgets.paper_detail import paper_links, paper_text
-from .base import ReaderScreen, rating_bindings, undo_binding
+from .base import ReaderScreen, rating_bindings, steer_bindings, undo_binding
 
 SAVE_AFTER_S = 0.8
 """Typing pause after which a note is saved."""
@@ -53,7 +53,7 @@ def split_tags(text: str) -> list[str]:
 
 
 class PaperScreen(ReaderScreen):
-    CHANGES_DATA = frozenset({"rate", "undo", "schedule"})
+    CHANGES_DATA = frozenset({"rate", "undo", "schedule", "steer"})
     HELP_TITLE = "Paper"
     BINDINGS = [
         Binding(
@@ -61,6 +61,7 @@ class PaperScreen(ReaderScreen):
         ),
         *rating_bindings("paper", rate_tip="Rate 1-5 stars", clear_tip="Clear the rating"),
         undo_binding("paper"),
+        *steer_bindings("paper"),
         Binding("s", "status", "Status", tooltip="Set the reading status", id="paper-status"),
         Binding("plus", "add_tags", "Tag", tooltip="Add tags", id="paper-tag"),
         Binding(
@@ -206,7 +207,8 @@ class PaperScreen(ReaderScreen):
 
     def _show(self, paper: Paper) -> None:
         self.paper = paper
-        self.query_one("#paper-body", Static).update(paper_text(paper))
+        steering = self.reader.attempt("load the steering", self.service.steering_of, paper.id)
+        self.query_one("#paper-body", Static).update(paper_text(paper, steering=steering))
 
     def _list_notes(self) -> None:
         listing = self.query_one("#note-list", OptionList)
@@ -352,6 +354,10 @@ class PaperScreen(ReaderScreen):
         if paper is not None:
             self._show(paper)
             self.done(f"Rated {short_stars(paper.stars)}" if paper.stars else "Rating cleared")
+
+    def action_steer(self, direction: str) -> None:
+        self.steer(self.paper_id, direction)
+        self.undone(self.paper_id)
 
     def undone(self, paper_id: int) -> None:
         if paper_id == self.paper_id:

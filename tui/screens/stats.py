@@ -60,9 +60,21 @@ class StatsScreen(ReaderScreen):
             id="stats-eval",
         ),
         Binding(
+            "p",
+            "profile",
+            "Profile",
+            tooltip="What suggestions learn from: terms, interests, steering, ratings (to edit)",
+            id="stats-profile",
+        ),
+        Binding(
             "ctrl+r", "refresh", "Reload", show=False, tooltip="Reload the stats", id="stats-reload"
         ),
     ]
+
+    def action_profile(self) -> None:
+        from .profile import ProfileScreen
+
+        self.app.push_screen(ProfileScreen())
 
     def __init__(self) -> None:
         super().__init__()

@@ -22,7 +22,7 @@ from reader.service import StoreError, Today
 
 from ..modals.choice import PromptScreen
 from ..text import clean, short_stars
-from .base import ReaderScreen, list_bindings, rating_bindings, undo_binding
+from .base import ReaderScreen, list_bindings, rating_bindings, steer_bindings, undo_binding
 
 SECTION_LIMIT = 50
 """Rows shown per section; the heading says how many there are in all."""
@@ -85,6 +85,7 @@ class TodayScreen(ReaderScreen):
             "snooze_for",
             "rate",
             "undo",
+            "steer",
         }
     )
     BINDINGS = [
@@ -146,6 +147,7 @@ class TodayScreen(ReaderScreen):
             rate_tip="Rate the highlighted paper 1-5 stars",
             clear_tip="Clear the highlighted paper's rating",
         ),
+        *steer_bindings("today"),
         undo_binding("today"),
         Binding(
             "h",
@@ -247,7 +249,8 @@ class TodayScreen(ReaderScreen):
         if self.today is not None:
             picks = [Entry(s.paper, s.reason) for s in self.today.suggestions]
             sections.append((SUGGESTIONS, picks, len(picks)))
-            starters = [Entry(p) for p in self.today.starters]
+            reasons = self.today.starter_reasons
+            starters = [Entry(p, reasons.get(p.id, "")) for p in self.today.starters]
             sections.append((STARTERS, starters, len(starters)))
         due = self.reader.attempt("load re-reads", service.due) or []
         sections.append((REREADS, [Entry(d.paper, d.due_text) for d in due], len(due)))
@@ -342,6 +345,7 @@ class TodayScreen(ReaderScreen):
             "snooze",
             "snooze_for",
             "rate",
+            "steer",
         }:
             return True
         selected = self._selected()
@@ -444,6 +448,11 @@ class TodayScreen(ReaderScreen):
             title = clean(paper.title, newlines=False)[:50]
             self.done(f"{title}: {short_stars(paper.stars) or 'unrated'}")
             self.action_refresh()
+
+    def action_steer(self, direction: str) -> None:
+        selected = self._selected()
+        if selected is not None and self.steer(selected[1], direction):
+            self.action_refresh()  # "less like this" takes the paper out of the list
 
     def undone(self, paper_id: int) -> None:
         self.action_refresh()

@@ -30,7 +30,7 @@ def paper_links(paper: Paper) -> list[tuple[str, str]]:
     return links
 
 
-def paper_text(paper: Paper, *, abstract: bool = True) -> Text:
+def paper_text(paper: Paper, *, abstract: bool = True, steering: str | None = None) -> Text:
     """Everything here came from outside, so it is built as Text, never parsed as markup,
     and every control character is made visible (see :mod:`tui.text`)."""
     text = Text()
@@ -49,6 +49,8 @@ def paper_text(paper: Paper, *, abstract: bool = True) -> Text:
     text.append("  ".join(f for f in facts if f) + "\n", style="dim")
     text.append(f"{paper.status.value}  ", style="bold")
     text.append(stars_label(paper.stars), style="yellow" if paper.stars else "dim")
+    if steering:  # "more" or "less" like this (the keys > and <)
+        text.append(f"  {'▲' if steering == 'more' else '▼'} {steering} like this", style="bold")
     if paper.tags:
         text.append("  ")
         text.append_text(safe("#" + " #".join(paper.tags), "cyan", newlines=False))
