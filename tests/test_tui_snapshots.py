@@ -171,3 +171,23 @@ def test_collection(snap_compare, db: Path, size: tuple[int, int]) -> None:
         await settle(pilot)
 
     assert snap_compare(make_test_app(db), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_profile(snap_compare, db: Path, size: tuple[int, int]) -> None:
+    """What suggestions learn from (Stats, p): the profile's terms, interests, steering and
+    ratings. The terms come from the real recommender on the seed catalog."""
+    service = open_db(db, seed=False)
+    service.steer(20, "more")
+    service.steer(9, "less")
+    service.add_interests(["lottery tickets"])
+    service.close()
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+
+    assert snap_compare(make_test_app(db), terminal_size=size, run_before=run_before)
