@@ -35,6 +35,9 @@ def fill(svc: Service) -> None:
     svc.store.suggestions.add_feedback(ids[3], "snooze", now=svc.clock(), until=svc.clock())
     svc.store.suggestions.add_interests(["graph neural networks"], now=svc.clock())
     svc.set_setting("suggest.per_day", 7)
+    svc.steer(ids[2], "more")
+    svc.steer(ids[2], None)
+    svc.steer(ids[3], "less")
     svc.store.suggestions.save_suggestions(
         date(2026, 3, 2), [StoredSuggestion(date(2026, 3, 2), 1, ids[3], 0.25, "why", True)]
     )
@@ -44,6 +47,8 @@ def test_round_trip_restores_everything(service: Service, tmp_path: Path, capsys
     fill(service)
     before = export(service)
     assert before["format"] == "reader-export" and before["version"] == 1
+    steered = {p["id"]: [e["direction"] for e in p["steering_history"]] for p in before["papers"]}
+    assert sorted(v for v in steered.values() if v) == [["less"], ["more", None]]
     out = tmp_path / "all.json"
     assert main(["--db", str(service.path), "export", "--format", "json", "-o", str(out)]) == 0
 

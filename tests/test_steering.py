@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from reader.cli import cli
+from reader.models import PaperRecord
 from reader.recommend import (
     CatalogItem,
     Features,
@@ -320,3 +321,17 @@ def test_cli_more_less_and_the_profile(db_path: Path, clock) -> None:  # type: i
     ]
     assert [p["id"] for p in data["liked"]] == [GROKKING[0]]
     assert data["terms"] and data["terms"][0]["weight"] == 1.0
+
+
+def test_a_merge_keeps_the_steering_and_a_deleted_paper_takes_it_along(svc: Service) -> None:
+    keep, drop = svc.store.ingest.add(
+        [PaperRecord(title="Sheaf networks"), PaperRecord(title="Sheaf networks, again")],
+        now=svc.clock(),
+    ).added
+    svc.steer(drop, "more")
+    svc.store.merges.merge_papers(keep, drop)
+    assert svc.steering_of(keep) == "more"
+    assert [s.paper.id for s in svc.profile().steering] == [keep]
+    with svc.store.conn.write() as conn:
+        conn.execute("DELETE FROM papers WHERE id = ?", [keep])
+    assert svc.profile().steering == []

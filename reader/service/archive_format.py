@@ -14,7 +14,8 @@ The JSON export format (``"format": "reader-export"``, ``"version": 1``)::
         "review_card": {"enabled", "due", "card"} | null,
         "review_log": [{"reviewed_at", "grade", "interval_days", "state_before",
                         "state_after"}],
-        "feedback": [{"kind", "at", "until"}]},
+        "feedback": [{"kind", "at", "until"}],
+        "steering_history": [{"direction", "at"}]},   (direction: "more", "less" or null)
        ...]}
 
 one paper a line. Importing it keeps paper ids where they are free (see

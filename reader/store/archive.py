@@ -69,6 +69,9 @@ class Archive:
             feedback = grouped(
                 f"SELECT paper_id, kind, at, until FROM feedback_events WHERE {inside} ORDER BY id"
             )
+            steering = grouped(
+                f"SELECT paper_id, direction, at FROM steering_events WHERE {inside} ORDER BY id"
+            )
             for paper_id in chunk:
                 row = papers.get(paper_id)
                 if row is None:
@@ -105,6 +108,9 @@ class Archive:
                     ],
                     feedback=[
                         {"kind": k, "at": a, "until": u} for k, a, u in feedback.get(paper_id, [])
+                    ],
+                    steering_history=[
+                        {"direction": d, "at": a} for d, a in steering.get(paper_id, [])
                     ],
                 )
                 yield item
@@ -234,6 +240,16 @@ class Archive:
                 conn.execute(
                     "INSERT INTO feedback_events (paper_id, kind, at, until) VALUES (?, ?, ?, ?)",
                     [paper_id, event["kind"], event["at"], event.get("until")],
+                )
+        for event in item.get("steering_history") or []:
+            if missing(
+                "SELECT 1 FROM steering_events WHERE paper_id = ? AND direction IS ? AND at = ?",
+                event["direction"],
+                event["at"],
+            ):
+                conn.execute(
+                    "INSERT INTO steering_events (paper_id, direction, at) VALUES (?, ?, ?)",
+                    [paper_id, event["direction"], event["at"]],
                 )
 
     @staticmethod
