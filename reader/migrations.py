@@ -483,7 +483,9 @@ def m011_collections_and_deletions(db: Database) -> None:
 def m013_steering(db: Database) -> None:
     """"More like this" / "less like this" on a paper, as a history like the ratings':
     the latest event is the paper's steering, ``NULL`` clears it (so removing one can be
-    undone, and an undo removes exactly the event it took back)."""
+    undone, and an undo removes exactly the event it took back). ``suggestions.named``:
+    the ids a saved reason names as liked (JSON), so the reason is restated when one of
+    them is no longer liked later that day."""
     db.executescript(
         """
         CREATE TABLE steering_events (
@@ -493,5 +495,6 @@ def m013_steering(db: Database) -> None:
             at TEXT NOT NULL
         );
         CREATE INDEX steering_events_paper ON steering_events(paper_id, id);
+        ALTER TABLE suggestions ADD COLUMN named TEXT NOT NULL DEFAULT '[]';
         """
     )

@@ -335,3 +335,45 @@ def test_a_merge_keeps_the_steering_and_a_deleted_paper_takes_it_along(svc: Serv
     with svc.store.conn.write() as conn:
         conn.execute("DELETE FROM papers WHERE id = ?", [keep])
     assert svc.profile().steering == []
+
+
+def test_a_saved_reason_stops_calling_a_paper_liked_once_it_is_rated_3(svc: Service) -> None:
+    """Today's list is kept all day: a reason made while a paper was rated 5 must not keep
+    calling it liked after the user re-rates it 3 stars."""
+    svc.rate(GROKKING[0], 5)
+    svc.rate(ROBOTICS, 5)
+    title = svc.paper(GROKKING[0]).title[:20]
+    made = svc.today(n=8).suggestions
+    citing = [s for s in made if title in s.reason]
+    assert citing and all("(5★)" in s.reason for s in citing)
+    svc.rate(GROKKING[0], 3)
+    now = {s.paper.id: s.reason for s in svc.today(n=8).suggestions}
+    for s in citing:
+        assert title not in now[s.paper.id] and "; about " in now[s.paper.id]
+    assert svc.saved_today() is not None
+    assert all(title not in s.reason for s in svc.saved_today().suggestions)  # type: ignore[union-attr]
+
+
+def test_restate_keeps_a_reason_whose_papers_are_still_liked() -> None:
+    from reader.recommend import restate
+
+    reason = 'Like "Graph paper" (5★) +1 more; about graph, neural networks'
+    titles = {1: "Graph paper", 2: "Other paper"}
+    assert restate(reason, (1, 2), titles, {1: 5, 2: 4}) == reason
+    assert restate(reason, (1, 2), titles, {1: 3, 2: 4}) == (
+        'Like "Other paper" (4★); about graph, neural networks'
+    )
+    assert restate(reason, (1, 2), titles, {1: 3}, more={2}) == (
+        'More like "Other paper", as you asked; about graph, neural networks'
+    )
+    assert (
+        restate(reason, (1, 2), titles, {})
+        == "Matches your interests; about graph, neural networks"
+    )
+
+
+def test_the_service_and_the_recommender_agree_on_liked() -> None:
+    from reader.recommend.explain import LIKED_STARS
+    from reader.service import suggest as suggesting
+
+    assert suggesting.LIKED_STARS == LIKED_STARS

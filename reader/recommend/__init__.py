@@ -5,7 +5,13 @@ feedback, persists :meth:`Features.to_bytes`, and stores each day's list.
 """
 
 from reader.recommend.evaluate import EvalReport, leave_one_out
-from reader.recommend.explain import reason_text, starter_reasons
+from reader.recommend.explain import (
+    named_papers,
+    reason_text,
+    restate,
+    starter_reasons,
+    still_named,
+)
 from reader.recommend.features import CatalogItem, Features, add_items, build_features
 from reader.recommend.rank import (
     FOR_YOU_SCORE,
@@ -29,11 +35,14 @@ __all__ = [
     "build_features",
     "feedback_weights",
     "leave_one_out",
+    "named_papers",
     "rank_among",
     "reason_text",
+    "restate",
     "score_catalog",
     "starter_picks",
     "starter_reasons",
+    "still_named",
     "suggest",
     "taste_terms",
 ]

@@ -113,8 +113,7 @@ def reason_text(
     about = f"; about {', '.join(s.terms)}" if s.terms else ""
     if s.exploration:
         return f"Exploration: an area you have not rated yet{about}"
-    asked = set(more)
-    liked = [p for p in s.because_of if stars.get(p, 0) >= LIKED_STARS or p in asked]
+    liked = named_papers(s, stars, more)
     if not liked:
         return f"Matches your interests{about}"
     first = liked[0]
@@ -125,6 +124,41 @@ def reason_text(
     if len(liked) > 1:
         head += f" +{len(liked) - 1} more"
     return head + about
+
+
+def named_papers(
+    s: Suggestion, stars: Mapping[int, int], more: Collection[int] = ()
+) -> tuple[int, ...]:
+    """The papers of ``because_of`` that :func:`reason_text` names or counts: rated 4 or 5,
+    or asked more of."""
+    if s.exploration:
+        return ()
+    asked = set(more)
+    return tuple(p for p in s.because_of if stars.get(p, 0) >= LIKED_STARS or p in asked)
+
+
+def still_named(named: Sequence[int], stars: Mapping[int, int], more: Collection[int]) -> bool:
+    """True when every paper a reason names is still liked (4-5 stars) or asked more of."""
+    return all(stars.get(p, 0) >= LIKED_STARS or p in more for p in named)
+
+
+def restate(
+    reason: str,
+    named: Sequence[int],
+    titles: Mapping[int, str],
+    stars: Mapping[int, int],
+    more: Collection[int] = (),
+) -> str:
+    """A saved reason as it reads now: unchanged while every paper it names is still liked
+    (or asked for); otherwise its head is made again from those that still are, and its
+    "about ..." kept (a paper re-rated 3 stars since is no longer called liked)."""
+    if still_named(named, stars, more):
+        return reason
+    _head, sep, about = reason.rpartition("; about ")
+    terms = tuple(about.split(", ")) if sep else ()
+    from reader.recommend.rank import Suggestion  # rank imports this module
+
+    return reason_text(Suggestion(0, 0.0, tuple(named), terms), titles, stars, more)
 
 
 def topic_terms(features: Features, area: int, k: int = 3) -> tuple[str, ...]:

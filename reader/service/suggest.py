@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 FEATURES_NAME = "catalog"
 DEFAULT_SNOOZE = "2 weeks"
 STARTED = (Status.QUEUED, Status.READING, Status.READ)
+LIKED_STARS = 4
+"""The recommender's rule for a paper a reason may call liked
+(``reader.recommend.explain.LIKED_STARS``), here so that showing a saved list does not
+load the recommender."""
 
 Progress = Callable[[int, int | None], None]
 
@@ -272,8 +276,11 @@ class Suggesting:
         excluded = self._excluded(signals)
         rows = [row for row in saved if row.paper_id not in excluded][:count]
         papers = {p.id: p for p in self.store.papers.get_papers([row.paper_id for row in rows])}
+        reasons = self._reasons_now(rows, signals)
         views = [
-            SuggestionView(row.rank, papers[row.paper_id], row.reason, row.exploration, row.score)
+            SuggestionView(
+                row.rank, papers[row.paper_id], reasons[row.rank], row.exploration, row.score
+            )
             for row in rows
             if row.paper_id in papers
         ]
@@ -283,6 +290,21 @@ class Suggesting:
             _recommender().starter_reasons(self.features(), [p.id for p in picks]) if picks else {}
         )
         return Today(day, views, cold, picks, starter_reasons=reasons)
+
+    def _reasons_now(self, rows: list[StoredSuggestion], signals: _Signals) -> dict[int, str]:
+        """Each saved reason by rank, restated where a paper it names as liked was re-rated
+        below 4 stars or lost its "more like this" since the list was made."""
+        stars, more = signals.ratings, signals.steered("more")
+        stale = [
+            row
+            for row in rows
+            if not all(stars.get(p, 0) >= LIKED_STARS or p in more for p in row.named)
+        ]
+        if not stale:  # the usual case, with no recommender to load (start-up shows this)
+            return {row.rank: row.reason for row in rows}
+        rec = _recommender()
+        titles = self.store.papers.paper_titles({p for row in stale for p in row.named})
+        return {row.rank: rec.restate(row.reason, row.named, titles, stars, more) for row in rows}
 
     def refresh(self, *, n: int | None = None) -> Today:
         """A new list for today from what the user has told us so far (the Today
@@ -341,6 +363,7 @@ class Suggesting:
                 float(s.score),
                 _recommender().reason_text(s, titles, stars, more),
                 s.exploration,
+                _recommender().named_papers(s, stars, more),
             )
             for rank, s in enumerate(picks, start=first_rank)
         ]

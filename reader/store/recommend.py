@@ -28,6 +28,9 @@ class StoredSuggestion:
     score: float
     reason: str
     exploration: bool
+    named: tuple[int, ...] = ()
+    """Papers the reason names as liked or asked for (the first by title, the rest
+    counted): the reason is restated when one of them no longer is."""
 
 
 @dataclass(frozen=True)
@@ -146,8 +149,9 @@ class Suggestions:
             db.execute("DELETE FROM suggestions WHERE day = ?", [day.isoformat()])
             for row in rows:
                 db.execute(
-                    "INSERT INTO suggestions (day, rank, paper_id, score, reason, exploration) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO suggestions"
+                    " (day, rank, paper_id, score, reason, exploration, named)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [
                         day.isoformat(),
                         row.rank,
@@ -155,6 +159,7 @@ class Suggestions:
                         row.score,
                         row.reason,
                         int(row.exploration),
+                        json.dumps(list(row.named)),
                     ],
                 )
 
@@ -170,7 +175,13 @@ class Suggestions:
             return None
         return [
             StoredSuggestion(
-                day, r["rank"], r["paper_id"], r["score"], r["reason"], bool(r["exploration"])
+                day,
+                r["rank"],
+                r["paper_id"],
+                r["score"],
+                r["reason"],
+                bool(r["exploration"]),
+                tuple(json.loads(r["named"] or "[]")),
             )
             for r in rows
         ]
