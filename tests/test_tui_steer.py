@@ -13,7 +13,14 @@ from arxiv_server import ArxivServer
 from test_tui_inbox import GROKKING, following, server  # noqa: F401  (server: a fixture)
 from test_tui_inbox import settle as settle_inbox
 from textual.widgets import Input, OptionList, TextArea
-from tui_helpers import make_test_app, notifications, open_db, screen_text, settle
+from tui_helpers import (
+    make_test_app,
+    notifications,
+    open_db,
+    screen_text,
+    settle,
+    type_ahead,
+)
 
 from tui.modals.choice import PromptScreen
 from tui.modals.help import HelpScreen
@@ -64,6 +71,17 @@ async def test_today_more_less_and_undo(db: Path) -> None:
         assert steering(db) == [(first, "less")]
         assert title[:30] not in screen_text(app)  # "less": it leaves today's list
         assert highlighted_id(app) != first
+
+
+async def test_a_steer_typed_before_today_appeared_is_not_used(db: Path) -> None:
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await type_ahead(pilot, "t", MORE, LESS)  # > and < were typed for the Library
+        assert "Key ignored" in notifications(app)
+    assert steering(db) == []
 
 
 async def test_library_keys_steer_the_highlighted_row(db: Path) -> None:
