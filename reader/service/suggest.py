@@ -286,10 +286,10 @@ class Suggesting:
         ]
         cold = not views and not _has_taste(self._weights(signals), self._interests())
         picks = self.starters(count) if cold and starters else []
-        reasons = (
+        why = (
             _recommender().starter_reasons(self.features(), [p.id for p in picks]) if picks else {}
         )
-        return Today(day, views, cold, picks, starter_reasons=reasons)
+        return Today(day, views, cold, picks, starter_reasons=why)
 
     def _reasons_now(self, rows: list[StoredSuggestion], signals: _Signals) -> dict[int, str]:
         """Each saved reason by rank, restated where a paper it names as liked was re-rated
