@@ -377,3 +377,16 @@ def test_the_service_and_the_recommender_agree_on_liked() -> None:
     from reader.service import suggest as suggesting
 
     assert suggesting.LIKED_STARS == LIKED_STARS
+
+
+def test_with_no_interests_no_reason_claims_to_match_them(svc: Service) -> None:
+    """Only a 3-star rating and a paper being read: nothing may be called liked, and there
+    are no interests for a pick to match."""
+    svc.rate(GROKKING[0], 3)
+    svc.set_status(GROKKING[1], "reading")
+    reasons = [s.reason for s in svc.today().suggestions]
+    assert reasons
+    for reason in reasons:
+        assert reason.startswith(("Close to your reading", "Exploration")), reason
+    svc.add_interests(["grokking"])
+    assert svc.refresh_suggestions().suggestions[0].reason.startswith("Matches your interests")

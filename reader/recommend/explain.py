@@ -103,19 +103,23 @@ def reason_text(
     titles: Mapping[int, str],
     stars: Mapping[int, int],
     more: Collection[int] = (),
+    *,
+    interests: bool = True,
 ) -> str:
     """One short line a person understands, e.g. ``Like "X" (5★) +1 more; about a, b``.
 
     Only the closest liked paper is named; the others are counted. A paper in ``because_of``
     that `stars` does not show rated 4 or 5, or that the user did not ask more of
-    (``more``: "more like this"), is never named (an opened paper is not a rating).
+    (``more``: "more like this"), is never named (an opened paper is not a rating). With
+    no such paper the pick matches the interests, or (``interests`` False: the user has
+    none) what the user reads and rated, without naming any of it.
     """
     about = f"; about {', '.join(s.terms)}" if s.terms else ""
     if s.exploration:
         return f"Exploration: an area you have not rated yet{about}"
     liked = named_papers(s, stars, more)
     if not liked:
-        return f"Matches your interests{about}"
+        return f"Matches your interests{about}" if interests else f"Close to your reading{about}"
     first = liked[0]
     if stars.get(first, 0) >= LIKED_STARS:
         head = f'Like "{_title(titles, first)}" ({stars[first]}★)'
@@ -148,6 +152,8 @@ def restate(
     titles: Mapping[int, str],
     stars: Mapping[int, int],
     more: Collection[int] = (),
+    *,
+    interests: bool = True,
 ) -> str:
     """A saved reason as it reads now: unchanged while every paper it names is still liked
     (or asked for); otherwise its head is made again from those that still are, and its
@@ -158,7 +164,9 @@ def restate(
     terms = tuple(about.split(", ")) if sep else ()
     from reader.recommend.rank import Suggestion  # rank imports this module
 
-    return reason_text(Suggestion(0, 0.0, tuple(named), terms), titles, stars, more)
+    return reason_text(
+        Suggestion(0, 0.0, tuple(named), terms), titles, stars, more, interests=interests
+    )
 
 
 def topic_terms(features: Features, area: int, k: int = 3) -> tuple[str, ...]:

@@ -304,7 +304,11 @@ class Suggesting:
             return {row.rank: row.reason for row in rows}
         rec = _recommender()
         titles = self.store.papers.paper_titles({p for row in stale for p in row.named})
-        return {row.rank: rec.restate(row.reason, row.named, titles, stars, more) for row in rows}
+        interests = bool(self._interests())
+        return {
+            row.rank: rec.restate(row.reason, row.named, titles, stars, more, interests=interests)
+            for row in rows
+        }
 
     def refresh(self, *, n: int | None = None) -> Today:
         """A new list for today from what the user has told us so far (the Today
@@ -361,7 +365,7 @@ class Suggesting:
                 rank,
                 s.paper_id,
                 float(s.score),
-                _recommender().reason_text(s, titles, stars, more),
+                _recommender().reason_text(s, titles, stars, more, interests=bool(interests)),
                 s.exploration,
                 _recommender().named_papers(s, stars, more),
             )
@@ -389,7 +393,9 @@ class Suggesting:
             RankedPaper(
                 s.paper_id,
                 s.score,
-                _recommender().reason_text(s, titles, signals.ratings, signals.steered("more"))
+                _recommender().reason_text(
+                    s, titles, signals.ratings, signals.steered("more"), interests=bool(interests)
+                )
                 if s.terms
                 else "",
                 s.score >= threshold and s.paper_id not in excluded,
