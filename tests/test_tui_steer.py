@@ -143,7 +143,14 @@ async def test_inbox_keys_steer_the_arrival(db_path: Path, server: ArxivServer) 
         assert highlighted_id(app) == paper_id
         await pilot.press(MORE)
         await settle_inbox(pilot)
-    assert steering(db_path) == [(paper_id, "more")]
+        await pilot.press("down")
+        second = highlighted_id(app)
+        order = [o.id for o in app.screen.query_one(OptionList).options]
+        await pilot.press(LESS)  # ranked again: it sinks, and the cursor stays on it
+        await settle_inbox(pilot)
+        assert [o.id for o in app.screen.query_one(OptionList).options] != order
+        assert highlighted_id(app) == second
+    assert steering(db_path) == [(paper_id, "more"), (second, "less")]
 
 
 async def test_the_keys_are_in_the_help_and_the_palette(db: Path) -> None:

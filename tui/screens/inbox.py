@@ -117,6 +117,7 @@ class InboxScreen(ReaderScreen):
         headline.update(head)
         listing = self.query_one("#inbox-list", OptionList)
         before = listing.highlighted
+        before_id = listing.highlighted_option.id if listing.highlighted_option else None
         width = max(20, (listing.size.width or self.app.size.width - 2) - 6)
         listing.clear_options()
         listing.add_options(
@@ -128,7 +129,13 @@ class InboxScreen(ReaderScreen):
         listing.display = bool(waiting)
         self.query_one("#inbox-empty").display = not waiting and self.day.day is not None
         if waiting:
-            listing.highlighted = min(before or 0, len(waiting) - 1)
+            ids = [str(a.paper.id) for a in waiting]
+            # Ranked again (after a steering): stay on the same paper. Triaged: the next
+            # paper comes up where it was.
+            if before_id in ids:
+                listing.highlighted = ids.index(before_id)
+            else:
+                listing.highlighted = min(before or 0, len(waiting) - 1)
             listing.focus()
         self.refresh_bindings()
 
