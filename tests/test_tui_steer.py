@@ -97,7 +97,9 @@ async def test_library_keys_steer_the_highlighted_row(db: Path) -> None:
         await settle(pilot)
         await pilot.press(LESS)  # the same key again takes it off
         await settle(pilot)
-        assert "Steering taken off" in notifications(app)
+        said = notifications(app)
+        assert "Less like this" in said and "Steering taken off" in said
+        assert paper.title[:20] in said  # which paper, though the row shows no steering
     assert steering(db) == [(paper.id, "less"), (paper.id, None)]
 
 

@@ -15,6 +15,8 @@ from textual.widgets import Input, TextArea
 
 from reader.service import Service, StoreError
 
+from ..text import clean
+
 if TYPE_CHECKING:
     from ..app import ReaderApp
 
@@ -81,9 +83,9 @@ def steer_bindings(id_prefix: str) -> list[Binding]:
 
 
 STEER_DONE = {
-    "more": "More like this: the next suggestions lean towards it",
-    "less": "Less like this: the next suggestions lean away from it",
-    None: "Steering taken off",
+    "more": "More like this: the next suggestions lean towards {title}",
+    "less": "Less like this: the next suggestions lean away from {title}",
+    None: "Steering taken off {title}",
 }
 
 
@@ -193,10 +195,12 @@ class ReaderScreen(Screen[None]):
             return False
         try:
             now = self.service.toggle_steer(paper_id, direction)
+            title = clean(self.service.paper(paper_id).title, newlines=False)
         except StoreError as error:
             self.notify(str(error), title="Could not steer", severity="error", markup=False)
             return False
-        self.done(STEER_DONE[now])
+        short = title if len(title) <= 50 else title[:49] + "…"
+        self.done(STEER_DONE[now].format(title=f'"{short}"'))
         return True
 
     def action_undo(self) -> None:
