@@ -28,6 +28,7 @@ from .recommend import CatalogRow, FeedbackSets, HiddenPaper, StoredSuggestion, 
 from .review import Reviews, StoredCard
 from .settings import Settings
 from .tags import Tags
+from .undo import UndoEntry, UndoRecords
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Repositories:
     files: Files
     collections: Collections
     feeds: FeedRepository
+    undo: UndoRecords
 
     @property
     def path(self) -> Path:
@@ -81,6 +83,7 @@ def open_db(path: Path | str) -> Repositories:
         files=Files(conn),
         collections=Collections(conn),
         feeds=FeedRepository(conn),
+        undo=UndoRecords(conn),
     )
 
 
@@ -106,6 +109,8 @@ __all__ = [
     "StoredCard",
     "StoredIds",
     "StoredSuggestion",
+    "UndoEntry",
+    "UndoRecords",
     "from_iso",
     "fts_query",
     "open_db",
