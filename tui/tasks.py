@@ -43,6 +43,9 @@ def task_commands(app: ReaderApp) -> Iterator[Command]:
     yield "Duplicates: preview and merge…", "Papers stored twice, merged on confirm", tasks.dedupe
     yield "Export…", "BibTeX, RIS, CSV, JSON or Markdown; all papers or one tag", tasks.export
     yield "Collections: open…", "A named reading list, in your order", tasks.open_collection
+    from .reach import reach_commands  # the rest of the CLI, loaded when the palette opens
+
+    yield from reach_commands(app)
 
 
 class Tasks:
