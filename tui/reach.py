@@ -349,10 +349,12 @@ class Reach:
         def renamed(old: str, new: str | None) -> None:
             if not new or not new.strip() or new.strip() == old:
                 return
-            if (
-                self.app.attempt("rename the tag", self.service.rename_tag, old, new.strip())
-                is None
-            ):
+
+            def rename() -> bool:
+                self.service.rename_tag(old, new.strip())
+                return True  # attempt() says None when it failed
+
+            if not self.app.attempt("rename the tag", rename):
                 return
             self.app.data_changed()
             self._say(f"{old} → {new.strip()}", title="Tag renamed")
