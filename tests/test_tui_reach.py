@@ -5,12 +5,11 @@ arXiv is the local server of arxiv_server.py."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from arxiv_server import ArxivServer
-from http_helpers import Reply, data, running
+from http_helpers import Reply, data
 from test_tui_tasks import answer, choose, palette
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
@@ -31,17 +30,6 @@ def db(tmp_path: Path) -> Path:
     path = tmp_path / "reader.db"
     open_db(path).close()
     return path
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivServer]:
-    with running(ArxivServer()) as srv:
-        monkeypatch.setenv("READER_ARXIV_RSS", srv.base)
-        monkeypatch.setenv("READER_ARXIV_OAI", f"{srv.base}/oai")
-        monkeypatch.setenv("READER_ARXIV_API", f"{srv.base}/api/query")
-        monkeypatch.setenv("READER_ARXIV_PDF", srv.base)
-        srv.feeds["cs.LG+stat.ML"] = [Reply(body=data("arxiv_announce.xml"))]
-        yield srv
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -171,6 +159,7 @@ async def test_an_unknown_category_is_one_line_and_nothing_is_stored(db: Path) -
 
 
 async def test_fetch_now_and_write_the_digest(db: Path, server: ArxivServer, tmp_path) -> None:
+    server.feeds["cs.LG+stat.ML"] = [Reply(body=data("arxiv_announce.xml"))]
     service = open_db(db, seed=False)
     service.inbox.add(service.inbox.subscriptions_from(["cs.LG", "stat.ML"]))
     service.fetch()  # fetched today: the app does not fetch again by itself
