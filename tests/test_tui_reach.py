@@ -4,6 +4,7 @@ arXiv is the local server of arxiv_server.py."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -287,3 +288,24 @@ async def test_rename_a_tag_seed_and_a_new_collection(db: Path) -> None:
     assert query(db, "SELECT name FROM tags ORDER BY name") == [("learning-theory",)]
     assert query(db, "SELECT count(*) FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id") == [(2,)]
     assert query(db, "SELECT name FROM collections") == [("Reading group",)]
+
+
+async def test_export_papers_of_a_status_or_rated_at_least(db: Path, tmp_path: Path) -> None:
+    service = open_db(db, seed=False)
+    service.set_status(3, "read")
+    service.set_status(4, "read")
+    service.rate(4, 5)
+    service.rate(9, 4)
+    service.close()
+    read, liked = tmp_path / "read.json", tmp_path / "liked.json"
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for target, choice in ((read, "\x00status:read"), (liked, "\x00stars:4")):
+            await palette(pilot, "Export…")
+            await choose(pilot, "json")
+            await answer(pilot, str(target))
+            await choose(pilot, choice)
+            assert str(target) in notifications(app)
+    assert sorted(p["id"] for p in json.loads(read.read_text())["papers"]) == [3, 4]
+    assert sorted(p["id"] for p in json.loads(liked.read_text())["papers"]) == [4, 9]
