@@ -309,3 +309,27 @@ async def test_export_papers_of_a_status_or_rated_at_least(db: Path, tmp_path: P
             assert str(target) in notifications(app)
     assert sorted(p["id"] for p in json.loads(read.read_text())["papers"]) == [3, 4]
     assert sorted(p["id"] for p in json.loads(liked.read_text())["papers"]) == [4, 9]
+
+
+async def test_rename_and_delete_a_collection_in_the_app(db: Path) -> None:
+    service = open_db(db, seed=False)
+    for paper_id in (5, 3):
+        service.collecting.add("Reading group", paper_id)
+    service.close()
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.push_screen(CollectionScreen("Reading group"))
+        await settle(pilot)
+        await palette(pilot, "Collection: rename")
+        await answer(pilot, "Journal club")
+        assert "Journal club" in screen_text(app)
+        assert query(db, "SELECT name FROM collections") == [("Journal club",)]
+        await palette(pilot, "Collection: delete")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not isinstance(app.screen, CollectionScreen)
+    assert query(db, "SELECT count(*) FROM collections") == [(0,)]
+    assert query(db, "SELECT count(*) FROM collection_papers") == [(0,)]
+    assert query(db, "SELECT count(*) FROM papers") == [(52,)]
