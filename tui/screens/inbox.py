@@ -119,7 +119,10 @@ class InboxScreen(ReaderScreen):
         width = max(20, (listing.size.width or self.app.size.width - 2) - 6)
         listing.clear_options()
         listing.add_options(
-            [Option(paper_line(a.paper, self._note(a), width), id=str(a.paper.id)) for a in waiting]
+            [
+                Option(paper_line(a.paper, self._note(a), width), id=str(a.paper.id))
+                for a in waiting
+            ]
         )
         listing.display = bool(waiting)
         self.query_one("#inbox-empty").display = not waiting and self.day.day is not None
@@ -158,7 +161,9 @@ class InboxScreen(ReaderScreen):
         if paper_id is None or self.day is None:
             return
         what = TRIAGE_ACTIONS[action]
-        paper = self.reader.attempt(what, self.service.triage, paper_id, what, day=self.day.day)
+        paper = self.reader.attempt(
+            what, self.service.triage, paper_id, what, day=self.day.day
+        )
         if paper is None:
             return
         self.notify(f"{clean(paper.title, newlines=False)[:60]}: {what}", markup=False)
@@ -183,3 +188,4 @@ class InboxScreen(ReaderScreen):
 
     def action_skip(self) -> None:
         self._triage("skip")
+
