@@ -498,3 +498,29 @@ def m013_steering(db: Database) -> None:
         ALTER TABLE suggestions ADD COLUMN named TEXT NOT NULL DEFAULT '[]';
         """
     )
+
+
+@migrations()
+def m014_undo_log(db: Database) -> None:
+    """The undo log, kept in the database so that the app and ``reader undo`` share it and
+    it outlives a session: each row names the event an action added (a row of
+    ``status_events``, ``rating_events``, ``feedback_events`` or ``steering_events``:
+    ``event_id``) and, for a
+    status change that may have scheduled a re-read, the paper's card before it as JSON
+    (NULL: it had none). A paper's deletion takes its rows with it."""
+    db.executescript(
+        """
+        CREATE TABLE undo_log (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('status', 'rating', 'not_for_me', 'snooze', 'steer')),
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            event_id INTEGER NOT NULL,
+            description TEXT NOT NULL,
+            card_touched INTEGER NOT NULL DEFAULT 0,
+            card_before TEXT,                     -- JSON {enabled, due, card}; NULL: none
+            at TEXT NOT NULL
+        );
+        CREATE INDEX undo_log_paper ON undo_log(paper_id);
+        """
+    )

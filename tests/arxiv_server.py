@@ -1,9 +1,13 @@
 """A local stand-in for arXiv's three services, serving recorded answers:
-``/atom/<cats>`` (announcement feed), ``/oai`` (OAI-PMH) and ``/api/query`` (query API)."""
+``/atom/<cats>`` (announcement feed), ``/oai`` (OAI-PMH) and ``/api/query`` (query API),
+and the ``server`` fixture every test of the network uses (registered in conftest.py)."""
 
 from __future__ import annotations
 
-from http_helpers import LocalServer, Reply, data
+from collections.abc import Iterator
+
+import pytest
+from http_helpers import LocalServer, Reply, data, running
 
 from reader.harvest.client import HarvestConfig
 
@@ -44,3 +48,14 @@ class ArxivServer(LocalServer):
         if path.startswith("/pdf/"):
             return self.pdfs.get(path.removeprefix("/pdf/"), Reply(404, b"Not found", "text/plain"))
         return super().route(path, query)
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivServer]:
+    """A running :class:`ArxivServer`, with reader pointed at it (READER_ARXIV_*)."""
+    with running(ArxivServer()) as srv:
+        monkeypatch.setenv("READER_ARXIV_RSS", srv.base)
+        monkeypatch.setenv("READER_ARXIV_OAI", f"{srv.base}/oai")
+        monkeypatch.setenv("READER_ARXIV_API", f"{srv.base}/api/query")
+        monkeypatch.setenv("READER_ARXIV_PDF", srv.base)
+        yield srv

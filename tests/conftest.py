@@ -11,6 +11,9 @@ import pytest
 
 from reader.service import Service, open_service
 
+pytest_plugins = ["arxiv_server"]
+"""The local arXiv (its ``server`` fixture), for every test that talks to the network."""
+
 FIXED_NOW = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 

@@ -4,24 +4,14 @@ local server that the CLI finds through READER_ARXIV_RSS / READER_ARXIV_OAI / _A
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from arxiv_server import ArxivServer
-from http_helpers import Reply, data, running
+from http_helpers import Reply, data
 
 from reader.cli import main
 from reader.store import open_db
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivServer]:
-    with running(ArxivServer()) as srv:
-        monkeypatch.setenv("READER_ARXIV_RSS", srv.base)
-        monkeypatch.setenv("READER_ARXIV_OAI", f"{srv.base}/oai")
-        monkeypatch.setenv("READER_ARXIV_API", f"{srv.base}/api/query")
-        yield srv
 
 
 @pytest.fixture
@@ -113,6 +103,24 @@ def test_fetch_a_malformed_feed_warns_in_one_line(capsys, db, server: ArxivServe
         "reader: warning: arXiv feed cs.LG: answer is not valid XML (line 2: no element found)",
         "reader: error: nothing was fetched from arXiv (see above); try again later",
     ]
+
+
+def test_fetch_offline_says_only_that(capsys, db, monkeypatch) -> None:
+    """No network: the warning and the error, not "no announcement today: 0 listings"."""
+    from http_helpers import closed_port
+
+    base = f"http://127.0.0.1:{closed_port()}"
+    monkeypatch.setenv("READER_ARXIV_RSS", base)
+    monkeypatch.setenv("READER_ARXIV_OAI", f"{base}/oai")
+    run(capsys, "--db", db, "feed", "add", "cs.LG")
+
+    code, out, err = run(capsys, "--db", db, "fetch", "-q")
+
+    assert (code, out) == (1, "")
+    assert err.splitlines()[-1] == (
+        "reader: error: nothing was fetched from arXiv (see above); try again later"
+    )
+    assert all(line.startswith("reader: warning: arXiv") for line in err.splitlines()[:-1])
 
 
 def test_fetch_with_nothing_followed(capsys, db, server: ArxivServer) -> None:

@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from arxiv_server import ArxivServer
-from http_helpers import Reply, data, running
+from http_helpers import Reply, data
 
 from reader.cli import main
 from reader.models import PaperRecord
@@ -19,16 +18,6 @@ from reader.store import open_db
 
 GROKKING = "2603.01234"
 SEED = "2506.18880"  # the first seed paper
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivServer]:
-    with running(ArxivServer()) as srv:
-        monkeypatch.setenv("READER_ARXIV_RSS", srv.base)
-        monkeypatch.setenv("READER_ARXIV_OAI", f"{srv.base}/oai")
-        monkeypatch.setenv("READER_ARXIV_API", f"{srv.base}/api/query")
-        monkeypatch.setenv("READER_ARXIV_PDF", srv.base)
-        yield srv
 
 
 @pytest.fixture

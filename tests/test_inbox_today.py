@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from arxiv_server import ArxivServer
-from http_helpers import Reply, data, running
+from http_helpers import Reply, data
 
 from reader.models import Status
 from reader.service import InboxError, Service
@@ -19,15 +19,6 @@ NOW = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
 GROKKING = "2603.01234"  # the feed's paper closest to the grokking seeds the user liked
 DOUBLE_DESCENT = "2603.01301"
 VISION = "2603.00877"
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivServer]:
-    with running(ArxivServer()) as srv:
-        monkeypatch.setenv("READER_ARXIV_RSS", srv.base)
-        monkeypatch.setenv("READER_ARXIV_OAI", f"{srv.base}/oai")
-        monkeypatch.setenv("READER_ARXIV_API", f"{srv.base}/api/query")
-        yield srv
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ Each test works on a real database file and reads it back through a new connecti
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -86,16 +87,49 @@ def test_undo_dismiss_and_snooze_remove_the_feedback(db: Path) -> None:
     service.close()
 
 
-def test_undo_refuses_when_the_paper_changed_since(db: Path) -> None:
-    """A rating made elsewhere (another connection) after ours: ours is not the latest."""
+def test_the_log_is_shared_by_connections_newest_first(db: Path) -> None:
+    """A rating made elsewhere (another connection: the CLI beside the app) after ours is
+    the newest action of the shared log: undone first, then ours."""
     service = open_db(db, seed=False)
     service.rate(3, 4)
     other = open_db(db, seed=False)
     other.rate(3, 1)
     other.close()
+    assert "1★" in service.undo().description
+    assert service.paper(3).stars == 4
+    assert "4★" in service.undo().description
+    assert service.paper(3).stars is None
+    service.close()
+
+
+def test_undo_refuses_when_the_event_is_no_longer_the_latest(db: Path) -> None:
+    """A snooze taken back in the Hidden view, then snoozed again (without the log, as an
+    import would): the logged snooze is not the paper's latest; nothing changes and the
+    entry leaves the log."""
+    service = open_db(db, seed=False)
+    service.snooze(8, "3 days")
+    service.store.suggestions.add_feedback(
+        8, "snooze", now=service.clock(), until=service.clock() + timedelta(days=9)
+    )
+    before = rows(db, "feedback_events")
     with pytest.raises(ServiceError, match="changed again since"):
         service.undo()
-    assert service.paper(3).stars == 1
+    assert rows(db, "feedback_events") == before
+    assert service.last_undoable() is None
+    service.close()
+
+
+def test_undo_refuses_an_event_whose_id_went_to_another_paper(db: Path) -> None:
+    """Taken back in the Hidden view, a snooze's event id is free; a later event of
+    another paper may get it. Undoing the snooze must not remove that one."""
+    service = open_db(db, seed=False)
+    service.snooze(8, "3 days")
+    service.take_back(8)
+    service.opened(9)  # a mild signal, not an undoable action; may reuse the freed id
+    before = rows(db, "feedback_events")
+    with pytest.raises(ServiceError, match="changed again since"):
+        service.undo()
+    assert rows(db, "feedback_events") == before
     service.close()
 
 

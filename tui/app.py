@@ -202,21 +202,22 @@ class ReaderApp(App[None]):
             self.theme = theme
         self._saved_theme = self.theme
         # After the first paint: the fetch never holds up the screen the user sees.
-        self.call_after_refresh(self._fetch_if_due)
+        self.call_after_refresh(self.fetch_arxiv)
 
     # The day's arXiv papers ------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="arxiv-fetch", exit_on_error=False)
-    def _fetch_if_due(self) -> None:
+    def fetch_arxiv(self, force: bool = False) -> None:
         """Fetch the day's announcements in the background when arXiv has announced since
-        the last fetch (see ``Inbox.fetch_due``), on a connection of its own; progress in
-        the header, the outcome in a notification."""
+        the last fetch (see ``Inbox.fetch_due``), or now with ``force`` (the palette's
+        "Fetch arXiv now"), on a connection of its own; progress in the header, the
+        outcome in a notification."""
         try:
             service = self.open_connection()
         except StoreError:
             return  # the app's own connection reports database problems
         try:
-            if not service.inbox.fetch_due():
+            if not force and not service.inbox.fetch_due():
                 return
             self.call_from_thread(self._fetch_progress, "fetching today's arXiv papers…")
             report = service.fetch(

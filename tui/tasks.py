@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.models import PaperQuery
+from reader.models import PaperQuery, Status
 from reader.service.exporting import EXPORT_FORMATS
 from reader.service.safety import restore
 
@@ -29,6 +29,22 @@ PREVIEW_GROUPS = 12
 """Duplicate groups listed in the preview (the count says how many there are)."""
 
 
+STATUS = "\x00status:"
+STARS = "\x00stars:"
+"""The export's other choices: papers of one status, papers rated at least n stars."""
+
+
+def selected(choice: str) -> PaperQuery:
+    """The papers an export choice names (see ``Tasks.export``)."""
+    if choice == EVERY_PAPER:
+        return PaperQuery()
+    if choice.startswith(STATUS):
+        return PaperQuery(status=Status(choice.removeprefix(STATUS)))
+    if choice.startswith(STARS):
+        return PaperQuery(stars=int(choice.removeprefix(STARS)))
+    return PaperQuery(tag=choice)
+
+
 def split_terms(text: str) -> list[str]:
     """Interests typed as "causal inference, domain generalization"."""
     return [" ".join(t.split()) for t in text.split(",") if t.strip()]
@@ -42,8 +58,11 @@ def task_commands(app: ReaderApp) -> Iterator[Command]:
     yield "Back up now", "A consistent copy of the database in the backups folder", tasks.backup
     yield "Backups: list and restore", "Every backup, newest first", tasks.list_backups
     yield "Duplicates: preview and merge…", "Papers stored twice, merged on confirm", tasks.dedupe
-    yield "Export…", "BibTeX, RIS, CSV, JSON or Markdown; all papers or one tag", tasks.export
+    yield "Export…", "BibTeX, RIS, CSV, JSON, Markdown; all, a status, stars, a tag", tasks.export
     yield "Collections: open…", "A named reading list, in your order", tasks.open_collection
+    from .reach import reach_commands  # the rest of the CLI, loaded when the palette opens
+
+    yield from reach_commands(app)
 
 
 class Tasks:
@@ -224,7 +243,12 @@ class Tasks:
             if not path or not path.strip():
                 return
             tags = [name for name, _ in self.app.attempt("load tags", self.service.tags) or []]
-            choices = [(EVERY_PAPER, "every paper")] + [(t, f"tag: {t}") for t in tags]
+            choices = (
+                [(EVERY_PAPER, "every paper")]
+                + [(f"{STATUS}{s.value}", f"status: {s.value}") for s in Status]
+                + [(f"{STARS}{n}", f"rated {n}★ or more") for n in range(5, 0, -1)]
+                + [(t, f"tag: {t}") for t in tags]
+            )
             self.app.push_screen(
                 ChoiceScreen("Which papers?", choices),
                 lambda tag: exported(fmt, Path(path.strip()).expanduser(), tag),
@@ -233,7 +257,7 @@ class Tasks:
         def exported(fmt: str, path: Path, tag: str | None) -> None:
             if tag is None:
                 return
-            selection = PaperQuery(tag=None if tag == EVERY_PAPER else tag)
+            selection = selected(tag)
             written = self.app.attempt("export", self.service.export_to, fmt, path, selection)
             if written is not None:
                 shown = str(written[0]) if len(written) == 1 else f"{len(written)} files in {path}"

@@ -17,6 +17,7 @@ import click
 from reader.service import StoreError
 
 from .base import db_option
+from .collections import COMMANDS as COLLECTION_COMMANDS
 from .feeds import COMMANDS as FEED_COMMANDS
 from .importing import COMMANDS as IMPORT_COMMANDS
 from .inbox import COMMANDS as INBOX_COMMANDS
@@ -57,6 +58,7 @@ for command in [
     *FEED_COMMANDS,
     *INBOX_COMMANDS,
     *ONLINE_COMMANDS,
+    *COLLECTION_COMMANDS,
 ]:
     cli.add_command(command)
 

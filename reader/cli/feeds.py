@@ -117,13 +117,14 @@ def fetch(ctx, quiet, as_json, db_path):
         report = inbox.fetch(progress)
     except InboxError as error:
         raise ServiceError(str(error)) from None
+    unreached = bool(report.errors) and not report.requests
     if as_json:
         echo_json(report)
-    else:
+    elif not unreached:  # offline: "no announcement today: 0 listings" would mislead
         click.echo(_summary(report))
     for line in report.errors:
         click.echo(f"reader: warning: {printable(line)}", err=True)
-    if report.errors and not report.requests:
+    if unreached:
         raise ServiceError("nothing was fetched from arXiv (see above); try again later")
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from reader.service import ArrivalView, Service, ServiceError
-from reader.when import WhenError, local_date, parse_period
+from reader.service.digest import since_day
+from reader.when import local_date
 
 from .base import clip, db_option, echo_json, json_option, open_from, printable, terminal_width
 
@@ -140,18 +141,9 @@ def _since(service: Service, text: str | None) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        period = parse_period(text)
-    except WhenError:
-        raise ServiceError(
-            f"--since {text!r}: give a day (2026-03-01) or a period (1 week)"
-        ) from None
-    today = local_date(service.clock(), service.tz)
-    # "1 week" on a Tuesday covers the Tuesday before too: seven announcement days back.
-    return today - period
+        return since_day(text, local_date(service.clock(), service.tz))
+    except ServiceError as error:
+        raise ServiceError(f"--since {error}") from None
 
 
 @click.command()

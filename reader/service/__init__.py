@@ -33,9 +33,9 @@ from reader.when import local_date
 
 from .collections import Collecting
 from .context import Clock, Context, ServiceError, local_tz
-from .digest import render_digest
+from .digest import render_digest, since_day
 from .editing import Editing
-from .exporting import Citation, Exporting
+from .exporting import Citation, Exporting, write_text
 from .importing import AddOutcome, DuplicateGroup, Importing, ImportReport
 from .inbox import TRIAGE, ArrivalView, FetchReport, Inbox, InboxDay, InboxError
 from .library import Library, paper_query, parse_stars, parse_status
@@ -76,7 +76,7 @@ class Service:
         self.ctx = Context(store, clock, tz or local_tz())
         self.preferences = Preferences(self.ctx)
         self.reviewing = Reviewing(self.ctx, self.preferences)
-        self.undo_log = UndoLog()
+        self.undo_log = UndoLog(self.ctx)
         self.library = Library(self.ctx, self.reviewing, self.undo_log)
         self.suggesting = Suggesting(self.ctx, self.preferences, self.undo_log)
         self.undoing = Undoing(self.ctx, self.undo_log)
@@ -340,6 +340,13 @@ class Service:
         else:
             days = self.inbox.days(since, local_date(self.clock(), self.tz))
         return render_digest(days, fmt)
+
+    def write_digest(self, path: Path, since: str = "", *, fmt: str = "markdown") -> Path:
+        """The digest (see :meth:`digest`) from ``since`` as typed ("1 week", a day;
+        empty: the latest day) into a file, written whole or not at all."""
+        start = since_day(since, local_date(self.clock(), self.tz)) if since.strip() else None
+        write_text(path, [self.digest(start, fmt=fmt)])
+        return path
 
     def enrich(
         self, refs: Sequence[str | int] = (), *, progress: Callable[[str], None] | None = None

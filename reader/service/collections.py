@@ -57,11 +57,31 @@ class Collecting:
         self.store.collections.reorder(name, order)
         return self.papers(name)
 
+    def move_to(self, name: str, ref: str | int, position: int) -> list[Paper]:
+        """Move a paper to ``position`` (1: the top; past the end: the bottom)."""
+        paper_id = self.store.papers.resolve_id(ref)
+        order = self.store.collections.paper_ids(name)
+        if paper_id not in order:
+            raise ServiceError(f"paper {paper_id} is not in {name!r}")
+        if position < 1:
+            raise ServiceError(f"a position is 1 or more, not {position}")
+        return self.move(name, paper_id, position - 1 - order.index(paper_id))
+
+    def rename(self, old: str, new: str) -> str:
+        """Rename a collection; refused when another one has the new name."""
+        new = clean_name(new)
+        self.store.collections.rename(old, new)
+        return new
+
     def delete(self, name: str) -> None:
         self.store.collections.delete(name)
 
     def of_paper(self, ref: str | int) -> list[str]:
         return self.store.collections.of_paper(self.store.papers.resolve_id(ref))
+
+    def bibtex(self, name: str) -> str:
+        """The collection's papers as BibTeX text, in the collection's order."""
+        return to_bibtex(self.papers(name))
 
     def export_bibtex(self, name: str, output: Path, *, force: bool = False) -> Path:
         """The collection's papers as BibTeX, in the collection's order."""
@@ -70,5 +90,5 @@ class Collecting:
             raise ServiceError(f"{output}: is a folder; give a file name")
         if output.exists() and not force:
             raise ServiceError(f"{output}: already exists; choose another name")
-        write_text(output, [to_bibtex(self.papers(name))])
+        write_text(output, [self.bibtex(name)])
         return output

@@ -10,14 +10,30 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from datetime import date
 
 from reader.models import Paper
+from reader.when import WhenError, parse_period
 
+from .context import ServiceError
 from .inbox import ArrivalView, InboxDay
 from .links import paper_url
 
 FORMATS = ("markdown", "html")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~-])")
+
+
+def since_day(text: str, today: date) -> date:
+    """The first day of a digest from what the user typed: a day (2026-03-01) or how
+    long ago (1 week: on a Tuesday, the Tuesday before too, seven announcement days)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    try:
+        return today - parse_period(text)
+    except WhenError:
+        raise ServiceError(f"{text!r}: give a day (2026-03-01) or a period (1 week)") from None
 
 
 def _md(text: str) -> str:

@@ -78,7 +78,7 @@ class Library:
         self.ctx = ctx
         self.store = ctx.store
         self.reviewing = reviewing
-        self.undo = undo or UndoLog()
+        self.undo = undo or UndoLog(ctx)
         """Ratings and status changes are recorded here for ``Undoing``."""
 
     # Seed catalog ---------------------------------------------------------------------
@@ -115,32 +115,33 @@ class Library:
 
     def rate(self, ref: str | int, stars: str | int | None) -> Paper:
         paper_id = self.store.papers.resolve_id(ref)
-        event = self.store.reading.rate(
-            paper_id, None if stars is None else parse_stars(stars), now=self.ctx.clock()
-        )
-        paper = self.store.papers.get_paper(paper_id)
-        given = f"rated {paper.stars}★" if paper.stars else "cleared the rating of"
-        self.undo.record(Undoable("rating", paper_id, event, f"{given} {_quoted(paper)}"))
+        given_stars = None if stars is None else parse_stars(stars)
+        with self.store.conn.write():  # the rating and its undo entry, or neither
+            event = self.store.reading.rate(paper_id, given_stars, now=self.ctx.clock())
+            paper = self.store.papers.get_paper(paper_id)
+            given = f"rated {paper.stars}★" if paper.stars else "cleared the rating of"
+            self.undo.record(Undoable("rating", paper_id, event, f"{given} {_quoted(paper)}"))
         return paper
 
     def set_status(self, ref: str | int, status: str | Status) -> Paper:
         paper_id = self.store.papers.resolve_id(ref)
         new = parse_status(status) if isinstance(status, str) else status
-        card_before = self.store.reviews.card(paper_id)
-        event = self.store.reading.set_status(paper_id, new, now=self.ctx.clock())
-        paper = self.store.papers.get_paper(paper_id)
-        if paper.status is Status.READ:
-            self.reviewing.schedule_after_reading(paper)
-        self.undo.record(
-            Undoable(
-                "status",
-                paper_id,
-                event,
-                f"marked {_quoted(paper)} {new.value}",
-                card_before=card_before,
-                card_touched=paper.status is Status.READ,
+        with self.store.conn.write():  # the change, its re-read and its undo entry
+            card_before = self.store.reviews.card(paper_id)
+            event = self.store.reading.set_status(paper_id, new, now=self.ctx.clock())
+            paper = self.store.papers.get_paper(paper_id)
+            if paper.status is Status.READ:
+                self.reviewing.schedule_after_reading(paper)
+            self.undo.record(
+                Undoable(
+                    "status",
+                    paper_id,
+                    event,
+                    f"marked {_quoted(paper)} {new.value}",
+                    card_before=card_before,
+                    card_touched=paper.status is Status.READ,
+                )
             )
-        )
         return paper
 
     def history(self, ref: str | int) -> tuple[list[StatusEvent], list[RatingEvent]]:

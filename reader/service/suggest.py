@@ -140,13 +140,11 @@ class Suggesting:
     """Today's suggestions, feedback on them, interests, and the catalog's features (kept
     in memory between calls; :meth:`forget_features` drops them)."""
 
-    def __init__(
-        self, ctx: Context, preferences: Preferences, undo: UndoLog | None = None
-    ) -> None:
+    def __init__(self, ctx: Context, preferences: Preferences, undo: UndoLog | None = None) -> None:
         self.ctx = ctx
         self.store = ctx.store
         self.preferences = preferences
-        self.undo = undo or UndoLog()
+        self.undo = undo or UndoLog(ctx)
         """"Not for me" and snoozes are recorded here for ``Undoing``."""
 
         self._features: rec.Features | None = None
@@ -413,10 +411,13 @@ class Suggesting:
     def dismiss(self, ref: str | int) -> Paper:
         """ "Not for me": never suggest it again, and learn from it."""
         paper = self.store.papers.find(ref)
-        event = self.store.suggestions.add_feedback(paper.id, "not_for_me", now=self.ctx.clock())
-        self.undo.record(
-            Undoable("not_for_me", paper.id, event, f'"not for me" on "{_short(paper.title)}"')
-        )
+        with self.store.conn.write():  # the feedback and its undo entry, or neither
+            event = self.store.suggestions.add_feedback(
+                paper.id, "not_for_me", now=self.ctx.clock()
+            )
+            self.undo.record(
+                Undoable("not_for_me", paper.id, event, f'"not for me" on "{_short(paper.title)}"')
+            )
         return paper
 
     def snooze(self, ref: str | int, period: str = DEFAULT_SNOOZE) -> tuple[Paper, datetime]:
@@ -427,10 +428,13 @@ class Suggesting:
         except WhenError as error:
             raise ServiceError(str(error)) from None
         until = self.ctx.clock() + length
-        event = self.store.suggestions.add_feedback(
-            paper.id, "snooze", now=self.ctx.clock(), until=until
-        )
-        self.undo.record(Undoable("snooze", paper.id, event, f'snoozed "{_short(paper.title)}"'))
+        with self.store.conn.write():  # the feedback and its undo entry, or neither
+            event = self.store.suggestions.add_feedback(
+                paper.id, "snooze", now=self.ctx.clock(), until=until
+            )
+            self.undo.record(
+                Undoable("snooze", paper.id, event, f'snoozed "{_short(paper.title)}"')
+            )
         return paper, until
 
     def hidden(self) -> list[tuple[HiddenPaper, Paper]]:
@@ -460,9 +464,12 @@ class Suggesting:
         before = self.store.steering.direction_of(paper.id)
         if direction is None and before is None:
             raise ServiceError(f"paper {paper.id} is not steered (more or less like it)")
-        event = self.store.steering.steer(paper.id, direction, now=self.ctx.clock())
         what = DIRECTIONS[direction] if direction else f"no more {DIRECTIONS[str(before)]}"
-        self.undo.record(Undoable("steer", paper.id, event, f'{what}: "{_short(paper.title)}"'))
+        with self.store.conn.write():  # the steering and its undo entry, or neither
+            event = self.store.steering.steer(paper.id, direction, now=self.ctx.clock())
+            self.undo.record(
+                Undoable("steer", paper.id, event, f'{what}: "{_short(paper.title)}"')
+            )
         return paper
 
     def steering_of(self, ref: str | int) -> str | None:

@@ -8,22 +8,20 @@ recorded as a second event. A status change to "read" may also have given the pa
 first re-read: the card as it was before (or its absence) is kept with the action and put
 back.
 
-The log of what can be undone lives in memory, per open service (one app session or one
-CLI command): the actions of this session, newest last. An action is only undone while its
-event is still the paper's latest of its kind; otherwise nothing changes and the user is
-told why.
+The log of what can be undone lives in the database (``undo_log``, m014), so the app's
+``u`` and ``reader undo`` share it and it survives a restart: the newest action first,
+whoever did it. An action is only undone while its event is still the paper's latest of
+its kind; otherwise nothing changes, the action leaves the log, and the user is told why.
+An action and its log entry are written in one transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reader.store import StoredCard
+from reader.store import StoredCard, UndoEntry
 
 from .context import Context, ServiceError
-
-UNDO_DEPTH = 50
-"""Actions kept for undo, newest last; older ones fall off."""
 
 
 @dataclass(frozen=True)
@@ -42,20 +40,37 @@ class Undoable:
 
 
 class UndoLog:
-    """What this session did that can be undone; the use cases record into it."""
+    """What can be undone, kept in the database; the use cases record into it (inside
+    the transaction of the action, see ``Library.rate``)."""
 
-    def __init__(self) -> None:
-        self._done: list[Undoable] = []
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
     def record(self, action: Undoable) -> None:
-        self._done.append(action)
-        del self._done[:-UNDO_DEPTH]
+        self.ctx.store.undo.record(
+            action.kind,
+            action.paper_id,
+            action.event_id,
+            action.description,
+            now=self.ctx.clock(),
+            card_touched=action.card_touched,
+            card_before=action.card_before,
+        )
 
     def last(self) -> Undoable | None:
-        return self._done[-1] if self._done else None
+        entry = self.ctx.store.undo.last()
+        return None if entry is None else _undoable(entry)
 
-    def pop(self) -> Undoable | None:
-        return self._done.pop() if self._done else None
+
+def _undoable(entry: UndoEntry) -> Undoable:
+    return Undoable(
+        entry.kind,
+        entry.paper_id,
+        entry.event_id,
+        entry.description,
+        card_before=entry.card_before,
+        card_touched=entry.card_touched,
+    )
 
 
 class Undoing:
@@ -73,19 +88,21 @@ class Undoing:
     def undo(self) -> Undoable:
         """Take back the newest action; raises ServiceError when there is none, or when
         the paper changed again since (then that action is dropped from the log)."""
-        action = self.log.pop()
-        if action is None:
-            raise ServiceError("nothing to undo")
         store = self.store
         with store.conn.write():
-            if action.kind in ("status", "rating"):
-                done = store.reading.remove_latest(action.kind, action.paper_id, action.event_id)
-            elif action.kind == "steer":
-                done = store.steering.remove_latest(action.paper_id, action.event_id)
+            entry = store.undo.last()
+            if entry is None:
+                raise ServiceError("nothing to undo")
+            store.undo.forget(entry.id)
+            if entry.kind in ("status", "rating"):
+                done = store.reading.remove_latest(entry.kind, entry.paper_id, entry.event_id)
+            elif entry.kind == "steer":
+                done = store.steering.remove_latest(entry.paper_id, entry.event_id)
             else:
-                done = store.suggestions.remove_feedback(action.event_id)
-            if done and action.card_touched:
-                store.reviews.restore_card(action.paper_id, action.card_before)
+                done = store.suggestions.remove_feedback(entry.event_id, entry.paper_id, entry.kind)
+            if done and entry.card_touched:
+                store.reviews.restore_card(entry.paper_id, entry.card_before)
+        action = _undoable(entry)
         if not done:
             raise ServiceError(
                 f"cannot undo: {action.description} was changed again since; nothing undone"

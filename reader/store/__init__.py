@@ -29,6 +29,7 @@ from .review import Reviews, StoredCard
 from .settings import Settings
 from .steering import Steering, SteeringEntry
 from .tags import Tags
+from .undo import UndoEntry, UndoRecords
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Repositories:
     collections: Collections
     feeds: FeedRepository
     steering: Steering
+    undo: UndoRecords
 
     @property
     def path(self) -> Path:
@@ -84,6 +86,7 @@ def open_db(path: Path | str) -> Repositories:
         collections=Collections(conn),
         feeds=FeedRepository(conn),
         steering=Steering(conn),
+        undo=UndoRecords(conn),
     )
 
 
@@ -110,6 +113,8 @@ __all__ = [
     "StoredCard",
     "StoredIds",
     "StoredSuggestion",
+    "UndoEntry",
+    "UndoRecords",
     "from_iso",
     "fts_query",
     "open_db",

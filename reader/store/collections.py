@@ -47,6 +47,17 @@ class Collections:
                 [name, to_iso(now)],
             )
 
+    def rename(self, old: str, new: str) -> None:
+        """Rename ``old``; a change of case only is allowed (names ignore case)."""
+        collection = self._id(old)
+        with self.conn.write() as db:
+            taken = db.execute(
+                "SELECT id FROM collections WHERE name = ? COLLATE NOCASE", [new]
+            ).fetchone()
+            if taken is not None and taken[0] != collection:
+                raise StoreError(f"a collection named {new!r} exists already")
+            db.execute("UPDATE collections SET name = ? WHERE id = ?", [new, collection])
+
     def delete(self, name: str) -> None:
         collection = self._id(name)
         with self.conn.write() as db:

@@ -97,10 +97,19 @@ class Suggestions:
             )
         return int(cursor.lastrowid or 0)
 
-    def remove_feedback(self, event_id: int) -> bool:
-        """Take back one feedback event (an undo); False when it is gone already."""
+    def remove_feedback(self, event_id: int, paper_id: int, kind: str) -> bool:
+        """Take back feedback event ``event_id`` (an undo) if it is still the paper's
+        latest of ``kind``; False (nothing removed) when a later one exists or it is gone
+        (an id freed by a deletion may be given to another paper's event: checked too)."""
         with self.conn.write() as db:
-            return db.execute("DELETE FROM feedback_events WHERE id = ?", [event_id]).rowcount > 0
+            latest = db.execute(
+                "SELECT max(id) FROM feedback_events WHERE paper_id = ? AND kind = ?",
+                [paper_id, kind],
+            ).fetchone()[0]
+            if latest != event_id:
+                return False
+            db.execute("DELETE FROM feedback_events WHERE id = ?", [event_id])
+        return True
 
     def hidden(self, *, now: datetime) -> list[HiddenPaper]:
         """Papers kept out of suggestions: "not for me", and snoozes not ended at ``now``

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from reader.service import StoreError
 
 from ..modals.choice import PromptScreen
+from ..modals.confirm import ConfirmScreen
 from ..text import clean
 from .base import ReaderScreen, list_bindings
 from .today import paper_line
@@ -167,6 +168,50 @@ class CollectionScreen(ReaderScreen):
         self.app.push_screen(
             PromptScreen("Export to BibTeX file", str(default), str(default)), entered
         )
+
+    def rename(self) -> None:
+        """``reader collection rename``: the new name is shown at once."""
+
+        def entered(name: str | None) -> None:
+            if not name or not name.strip():
+                return
+            new = self.reader.attempt(
+                "rename", self.service.collecting.rename, self.name_shown, name
+            )
+            if new is not None:
+                self.name_shown = new
+                self.query_one("#collection-title", Static).update(Text(new, style="bold"))
+                self.notify(f"Renamed to {new}", markup=False)
+
+        self.app.push_screen(PromptScreen("Rename the collection", "", self.name_shown), entered)
+
+    def delete(self) -> None:
+        """``reader collection delete``, after asking; its papers stay in the library."""
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            if self.reader.attempt("delete", self._delete) is not None:
+                self.notify(f"Deleted the collection {self.name_shown}", markup=False)
+                self.app.pop_screen()
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete the collection {self.name_shown}? Its papers stay in the library.",
+                yes="Delete",
+                no="Keep",
+            ),
+            answered,
+        )
+
+    def _delete(self) -> bool:
+        self.service.collecting.delete(self.name_shown)
+        return True
+
+    def palette_commands(self):  # type: ignore[no-untyped-def]
+        yield from super().palette_commands()
+        yield "Collection: rename…", "Give this collection another name", self.rename
+        yield "Collection: delete…", "Delete it (its papers stay in the library)", self.delete
 
     def action_back(self) -> None:
         self.app.pop_screen()

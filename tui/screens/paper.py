@@ -536,6 +536,17 @@ class PaperScreen(ReaderScreen):
         if self.reader.attempt("set re-reads", self.service.set_review, self.paper_id, enabled):
             self.notify("Re-reads on for this paper" if enabled else "No re-reads for this paper")
 
+    def download_pdf(self) -> None:
+        from ..reach import Reach
+
+        Reach(self.reader).download_pdf(self.paper_id, self._reshow)
+
+    def _reshow(self) -> None:
+        """Show the paper again (its PDF path, after a download)."""
+        paper = self.reader.attempt("load the paper", self.service.paper, self.paper_id)
+        if paper is not None and self.is_mounted:
+            self._show(paper)
+
     def palette_commands(self):  # type: ignore[no-untyped-def]
         yield from super().palette_commands()
         yield (
@@ -545,6 +556,7 @@ class PaperScreen(ReaderScreen):
         )
         yield "Paper: re-reads on", "re-read this paper again", partial(self.set_review, True)
         yield "Paper: copy citation key", "to the clipboard", partial(self.action_copy, "key")
+        yield "Paper: download the PDF", "from arXiv into the data folder, once", self.download_pdf
         for n in range(1, 6):
             yield f"Paper: rate {n}★", "", lambda n=n: self.action_rate(n)
         for status in Status:

@@ -7,6 +7,7 @@ come from a thread worker on the app's second connection, with a progress bar.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -396,21 +397,17 @@ class TodayScreen(ReaderScreen):
         self._set_status(Status.READ)
 
     def action_dismiss_suggestion(self) -> None:
-        selected = self._selected()
-        if (
-            selected is not None
-            and self.reader.attempt("dismiss", self.service.dismiss, selected[1]) is not None
-        ):
-            self.done("Not for me: it will not be suggested again.")
-            self.action_refresh()
+        self._hide("dismiss", self.service.dismiss, "Not for me: it will not be suggested again.")
 
     def action_snooze(self) -> None:
+        self._hide("snooze", self.service.snooze, "Later: hidden from suggestions for two weeks.")
+
+    def _hide(self, what: str, hide: Callable[[int], object], said: str) -> None:
+        """Take the highlighted paper out of suggestions ("not for me" or later), say so
+        with the undo key, and show the lists without it."""
         selected = self._selected()
-        if (
-            selected is not None
-            and self.reader.attempt("snooze", self.service.snooze, selected[1]) is not None
-        ):
-            self.done("Later: hidden from suggestions for two weeks.")
+        if selected is not None and self.reader.attempt(what, hide, selected[1]) is not None:
+            self.done(said)
             self.action_refresh()
 
     def action_snooze_for(self) -> None:
