@@ -134,3 +134,14 @@ def test_collection_errors_are_one_line(capsys, db, args, message) -> None:
     assert run(capsys, "--db", db, "collection", "add", "x", "3")[0] == 0
     code, _, err = run(capsys, "--db", db, "collection", *args)
     assert code == 1 and err == f"reader: error: {message}\n"
+
+
+def test_more_like_this_then_undo_restores_the_database_exactly(capsys, db) -> None:
+    """Steering (m013) shares the persistent log (m014) with ratings and snoozes."""
+    before = dump(db)
+    assert run(capsys, "--db", db, "more", "4")[0] == 0
+    assert dump(db) != before
+    code, out, _ = run(capsys, "--db", db, "undo")
+    assert code == 0, out
+    assert "more like this" in out.lower()
+    assert dump(db) == before

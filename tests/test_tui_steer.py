@@ -57,7 +57,6 @@ async def test_today_more_less_and_undo(db: Path) -> None:
         await settle(pilot)
         first = highlighted_id(app)
         title = app.service.paper(first).title
-        assert "> More like this" in screen_text(app)  # in the footer
         await pilot.press(MORE)
         await settle(pilot)
         assert steering(db) == [(first, "more")]

@@ -60,13 +60,14 @@ def list_bindings(id_prefix: str) -> list[Binding]:
 
 def steer_bindings(id_prefix: str) -> list[Binding]:
     """``>`` asks for more papers like this one, ``<`` for fewer (action ``steer``); the
-    same key again takes it off. Both are text in a box (``>`` quotes in Markdown). The
-    footer shows ``>`` only, as it shows ``z`` and not ``Z``."""
+    same key again takes it off. Both are text in a box (``>`` quotes in Markdown). Both
+    are in the help and the palette, not the footer (no room at 80 columns)."""
     return [
         Binding(
             "greater_than_sign",
             "steer('more')",
             "More like this",
+            show=False,  # in the footer it pushed "? Help" and "q Quit" off 80 columns
             tooltip="Lift papers like this one in the next suggestions (again: take it off; "
             "< for less)",
             id=f"{id_prefix}-more",
@@ -75,7 +76,7 @@ def steer_bindings(id_prefix: str) -> list[Binding]:
             "less_than_sign",
             "steer('less')",
             "Less like this",
-            show=False,  # in the help and the palette; the footer has room for one
+            show=False,
             tooltip="Sink papers like this one in the next suggestions (again: take it off)",
             id=f"{id_prefix}-less",
         ),
