@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.models import PaperQuery
-from reader.service.exporting import EXPORT_FORMATS
-from reader.service.safety import restore
 
 from .modals.choice import ChoiceScreen, PromptScreen
 from .modals.confirm import ConfirmScreen
@@ -43,6 +41,13 @@ def task_commands(app: ReaderApp) -> Iterator[Command]:
     yield "Duplicates: preview and merge…", "Papers stored twice, merged on confirm", tasks.dedupe
     yield "Export…", "BibTeX, RIS, CSV, JSON or Markdown; all papers or one tag", tasks.export
     yield "Collections: open…", "A named reading list, in your order", tasks.open_collection
+
+
+def _export_formats() -> tuple[str, ...]:
+    # The service's module, loaded when asked (the app starts before the service loads).
+    from reader.service.exporting import EXPORT_FORMATS
+
+    return tuple(EXPORT_FORMATS)
 
 
 class Tasks:
@@ -141,6 +146,8 @@ class Tasks:
         clock = self.service.clock
 
         def restore_it(path: Path) -> tuple[Path, Path | None]:
+            from reader.service.safety import restore  # loaded with the service
+
             return restore(path, backup, now=clock())
 
         result = self.app.attempt("restore", self.app.reopen_database, restore_it)
@@ -234,5 +241,5 @@ class Tasks:
                 self._say(shown, title=f"Exported {fmt}")
 
         self.app.push_screen(
-            ChoiceScreen("Export format", [(f, f) for f in EXPORT_FORMATS]), formatted
+            ChoiceScreen("Export format", [(f, f) for f in _export_formats()]), formatted
         )
