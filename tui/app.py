@@ -63,6 +63,13 @@ class Destination:
         return load_screen(self.screen)
 
     def make(self) -> Screen[Any]:
+        """The screen for the mode's first visit: the one the app mounted ahead in idle
+        time if there is one (see ``ReaderApp._warm_up``), else a new one."""
+        app = active_app.get(None)
+        warmed = app.take_warm_screen(self.mode) if isinstance(app, ReaderApp) else None
+        return warmed or self.fresh()
+
+    def fresh(self) -> Screen[Any]:
         screen = self.screen_class()()
         # Textual re-parses every stylesheet when a mode's screen is first shown, because
         # a new screen's count of CSS updates starts behind the app's; but a new screen
@@ -215,6 +222,9 @@ class ReaderApp(App[None]):
         self.data_version = 0
         """Bumped when papers arrive from elsewhere (an import): lists reload on return."""
         self._saved_theme: str | None = None
+        self._warm: dict[str, Screen[Any]] = {}
+        """Destinations' screens mounted ahead of their first visit, by mode."""
+        self._shown_modes: set[str] = set()
 
     def on_mount(self) -> None:
         """Start in the theme the user chose last time (``ui.theme``)."""
@@ -273,6 +283,39 @@ class ReaderApp(App[None]):
 
     def _service_opened(self) -> None:
         self.first_screen = None
+
+    # Screens mounted ahead ------------------------------------------------------------
+
+    WARM_UP = ("library", "settings", "import", "review")
+    """Destinations mounted ahead, in this order, once Today has its suggestions: a
+    first visit then only shows the screen (Textual's styling of a new screen's widgets
+    took 0.4-0.7 s). Inbox and Stats start heavy work when they mount (ranking, the
+    recommender's evaluation), so they are not."""
+
+    def warm_up(self) -> None:
+        """Mount the next destination's screen, hidden, and come back after the next
+        refresh for the one after: one screen at a time, so keys are still handled in
+        between."""
+        if not self.is_running or not self.service_ready:
+            return
+        for mode in self.WARM_UP:
+            if mode in self._warm or mode in self._shown_modes:
+                continue
+            destination = next(d for d in DESTINATIONS if d.mode == mode)
+            screen = destination.fresh()
+            try:
+                # Textual mounts (composes and styles) a screen it is about to show
+                # with ``_get_screen``; there is no public call that does only that.
+                self._get_screen(screen)
+            except Exception:  # another Textual: then first visits build their screens
+                return
+            self._warm[mode] = screen
+            self.set_timer(0.05, self.warm_up)
+            return
+
+    def take_warm_screen(self, mode: str) -> Screen[Any] | None:
+        self._shown_modes.add(mode)
+        return self._warm.pop(mode, None)
 
     def _cannot_open(self, message: str) -> None:
         self._open_failed = message

@@ -261,6 +261,7 @@ class TodayScreen(ReaderScreen):
         self.query_one("#today-progress").display = False
         self._suggestion_error = message
         self._show_lists()
+        self.call_after_refresh(self.reader.warm_up)
         self.notify(message, title="Could not make suggestions", severity="error", markup=False)
 
     def _suggestions_ready(self, today: Today) -> None:
@@ -268,6 +269,8 @@ class TodayScreen(ReaderScreen):
         self.today = today
         self._first = None
         self._show_lists()
+        # Now the other screens can be mounted ahead, in idle time.
+        self.call_after_refresh(self.reader.warm_up)
 
     def on_resize(self) -> None:
         if self._list_width() != self._width_shown:
