@@ -5,9 +5,11 @@ is on."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, timedelta
 from pathlib import Path
 
+import pytest
 from textual.widgets import OptionList
 from tui_helpers import FIXED_NOW, Opened, fixed_clock, open_db, screen_text, settle
 
@@ -49,7 +51,7 @@ class Gate:
         self.path = path
         self.released = threading.Event()
 
-    def __call__(self) -> Service:
+    def __call__(self, warn: Callable[[str], None]) -> Service:
         assert self.released.wait(30), "the test never let the service open"
         return open_db(self.path, seed=False)
 
@@ -159,3 +161,30 @@ def test_no_glance_at_a_file_that_is_not_a_reader_database(tmp_path: Path) -> No
     assert first_screen(other) is None
     assert first_screen(tmp_path / "missing.db") is None
     assert not (tmp_path / "missing.db").exists()
+
+
+async def test_a_database_the_worker_cannot_open_ends_the_app_with_the_reason(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The glance reads a file made by a newer reader; opening it (after the first
+    paint) is refused, and the app ends with that one line, as the CLI would say it."""
+    import sqlite3
+
+    from tui.app import make_app
+
+    db = tmp_path / "reader.db"
+    open_db(db, seed=False).close()
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('reader', 'm999_from_the_future', '2026-12-01')"
+    )
+    conn.commit()
+    conn.close()
+    app = make_app(db, cursor_blink=False, typeahead_s=0)
+    assert not app.service_ready  # the glance was enough to start
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+    assert app.return_code == 1
+    said = " ".join(capfd.readouterr().err.split())
+    assert "reader: error:" in said and "made by a newer version of reader" in said

@@ -179,7 +179,7 @@ class ReaderApp(App[None]):
         self,
         service: Service | None = None,
         *,
-        opening: Callable[[], Service] | None = None,
+        opening: Callable[[Callable[[str], None]], Service] | None = None,
         first_screen: FirstScreen | None = None,
         opener: Opener = system_open,
         cursor_blink: bool = True,
@@ -188,7 +188,8 @@ class ReaderApp(App[None]):
         """``service``: the open database. Or ``opening``, a function that opens it, run
         in a worker after the first paint, with ``first_screen`` (what Today shows until
         then, see :mod:`reader.glance`): importing and opening the service takes longer
-        than starting Textual (``make_app`` does this)."""
+        than starting Textual (``make_app`` does this). ``opening`` is handed a function
+        that takes a warning (a skipped automatic backup), shown once the service is open."""
         super().__init__()
         _start_resource_tracker()
         if service is None and opening is None:
@@ -196,7 +197,7 @@ class ReaderApp(App[None]):
         self._service = service
         self._opening = opening
         self._opening_lock = threading.Lock()
-        self._open_failed: str | None = None
+        self._open_warnings: list[str] = []
         self.first_screen = first_screen
         """Today's stored lists, read before the service was open (None once it is)."""
         self.opener = opener
@@ -255,7 +256,7 @@ class ReaderApp(App[None]):
             with self._opening_lock:
                 if self._service is None:
                     assert self._opening is not None
-                    self._service = self._opening()
+                    self._service = self._opening(self._open_warnings.append)
                 service = self._service
         return service
 
@@ -283,6 +284,9 @@ class ReaderApp(App[None]):
 
     def _service_opened(self) -> None:
         self.first_screen = None
+        for warning in self._open_warnings:
+            self.notify(warning, title="reader", severity="warning", markup=False)
+        self._open_warnings.clear()
 
     # Screens mounted ahead ------------------------------------------------------------
 
@@ -318,7 +322,6 @@ class ReaderApp(App[None]):
         return self._warm.pop(mode, None)
 
     def _cannot_open(self, message: str) -> None:
-        self._open_failed = message
         self.exit(return_code=1, message=f"reader: error: {message}")
 
     # The day's arXiv papers ------------------------------------------------------------
@@ -681,7 +684,7 @@ def make_app(
     return ReaderApp(opening=partial(_open_later, first.path), first_screen=first, **kwargs)
 
 
-def _open_later(path: Path) -> Service:
+def _open_later(path: Path, warn: Callable[[str], None]) -> Service:
     from reader.service import open_service
 
-    return open_service(path)
+    return open_service(path, warn=warn)
