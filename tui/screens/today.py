@@ -356,12 +356,10 @@ class TodayScreen(ReaderScreen):
                 )
         listing.clear_options()
         self._rebuilds += 1
-        room = self.app.size.height
+        room = _fitting(options, self.app.size.height)
         if self._rebuilds == 1 and len(options) > room:
             # The first paint lays out only what fits on the screen; the rest of the
             # rows (below it: nothing on screen moves) are added right after it.
-            if options[room] is None:
-                room += 1  # a section's divider goes with the row above it
             listing.add_options(options[:room])
             self.call_after_refresh(self._add_rows, self._rebuilds, options[room:])
         else:
@@ -522,6 +520,17 @@ class TodayScreen(ReaderScreen):
 
     def list_widget(self) -> OptionList:
         return self.query_one("#today-list", OptionList)
+
+
+def _fitting(options: list[Option | None], lines: int) -> int:
+    """How many of ``options`` fill ``lines`` lines (a divider goes with its row)."""
+    used = 0
+    for count, option in enumerate(options):
+        if used >= lines and option is not None:
+            return count
+        if option is not None:
+            used += 1 + str(option.prompt).count("\n")
+    return len(options)
 
 
 # OptionList says which line each option starts on only through ``_index_to_line``
