@@ -174,6 +174,10 @@ SCREENS = [
     (b"\x1b", "", b""),  # Escape: leave Import's path box, so the next letter is a key
     (b"v", "Review", b"re-read"),
     (b"t", "Today", b"Suggestions"),
+    (b"b", "Inbox", b"Inbox"),  # its header (the headline may be ranked by then)
+    (b"t", "Today", b"Suggestions"),
+    (b"h", "Hidden", b"b takes one back"),
+    (b"\x1b", "Today", b"Suggestions"),  # Escape: back from Hidden
     (b",", "Settings", b"Suggestions per day"),
     (b"l", "Library", b"Search papers"),
 ]

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from reader.match import key_hash, title_hash, title_key
+from reader.parse.names import person_name
 
 MIGRATION_SET = "reader"
 migrations = Migrations(MIGRATION_SET)
@@ -476,6 +477,38 @@ def m011_collections_and_deletions(db: Database) -> None:
             export_path TEXT NOT NULL
         );
         """
+    )
+
+
+@migrations()
+def m012_hyphenated_initials(db: Database) -> None:
+    """Authors stored by the parsers before :func:`reader.parse.names.person_name`
+    existed, with the hyphen of two initials split off ("C. -P. Yuan"), in the form the
+    parsers give now ("C.-P. Yuan"), so that the same person is one name in search, the
+    duplicate check and exports. Only papers whose list changes are written: the
+    triggers on ``papers`` then re-index their full-text entry (m006), count the edit
+    for the recommender's features (m003) and reset the title key (m007), which is
+    computed again here as m009 does."""
+    rows = db.execute("SELECT id, title, authors FROM papers WHERE authors LIKE '%-%'")
+    changed = []
+    for paper_id, title, stored in rows.fetchall():
+        try:
+            authors = json.loads(stored)
+        except ValueError:
+            continue  # not a list we wrote: leave it as it is
+        if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
+            continue
+        names = [person_name(a) for a in authors]
+        if names != authors:
+            changed.append((paper_id, title, names))
+    db.conn.executemany(
+        "UPDATE papers SET authors = ? WHERE id = ?",
+        [(json.dumps(names, ensure_ascii=False), paper_id) for paper_id, _, names in changed],
+    )
+    keys = [(title_key(title, names), paper_id) for paper_id, title, names in changed]
+    db.conn.executemany(
+        "UPDATE papers SET title_key = ?, title_hash = ? WHERE id = ?",
+        [(key, key_hash(key), paper_id) for key, paper_id in keys],
     )
 
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from textual.widgets import DataTable
+from tui_helpers import settle
 
 from reader.cli import main
 from reader.models import PaperRecord
@@ -26,8 +27,7 @@ async def test_app_opens_on_seeded_db_and_shows_cli_changes(tmp_path: Path) -> N
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("l")  # from Today to the library
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)  # every worker but the (idle) file tree's loader of Import
         table = app.screen.query_one("#papers", DataTable)
         assert table.row_count == 52
         text = "\n".join(str(table.get_row_at(i)[0]) for i in range(table.row_count))
@@ -51,8 +51,7 @@ async def test_markup_in_titles_is_shown_as_text(tmp_path: Path) -> None:
     app = make_app(db)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("l")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)  # every worker but the (idle) file tree's loader of Import
         screen = screen_text(app.export_screenshot())
         assert "[bold red]Not bold[/]" in screen and "[link=http://x]click[/link]" in screen
         await pilot.press("enter")  # the paper itself

@@ -98,3 +98,47 @@ def test_an_upgrade_keeps_a_copy_of_the_old_file(db_path: Path) -> None:
 def test_a_new_database_gets_no_upgrade_copy(db_path: Path) -> None:
     open_db(db_path).close()
     assert not (db_path.parent / "backups").exists()
+
+
+def test_authors_stored_with_split_initials_are_rewritten_as_the_parsers_write_them(
+    db_path: Path,
+) -> None:
+    """Before ``person_name``, "C.-P. Yuan" was stored as "C. -P. Yuan"; an upgrade
+    rewrites those names, and only those papers, and the search index and title keys
+    stay right."""
+    from reader.match import title_key
+    from reader.service import open_service
+
+    db = Database(db_path)
+    migrations.apply(db, stop_before="m012_hyphenated_initials")
+    rows = [
+        (1, "Split initials", '["C. -P. Yuan", "Ada  Lovelace"]'),
+        (2, "Already right", '["Jean-Luc Picard", "C.-P. Yuan"]'),
+        (3, "Written escaped", '["Zo\\u00eb  Smith", "A. - B. Jones"]'),
+        (4, "Escaped and right", '["Zo\\u00eb Smith"]'),
+        (5, "No authors", "[]"),
+    ]
+    for paper_id, title, authors in rows:
+        db.execute(
+            "INSERT INTO papers (id, title, abstract, authors, source, added_at) "
+            "VALUES (?, ?, 'An abstract', ?, 'old', '2026-01-01T00:00:00+00:00')",
+            [paper_id, title, authors],
+        )
+    db.close()
+
+    service = open_service(db_path, seed=False)  # the normal way a database is opened
+    try:
+        assert service.paper(1).authors == ("C.-P. Yuan", "Ada Lovelace")
+        assert service.paper(3).authors == ("Zoë Smith", "A.-B. Jones")
+        stored = dict(service.store.db.execute("SELECT id, authors FROM papers").fetchall())
+        # Papers already right keep their text exactly, escapes included.
+        assert stored[2] == rows[1][2] and stored[4] == rows[3][2] and stored[5] == "[]"
+        keys = dict(service.store.db.execute("SELECT id, title_key FROM papers").fetchall())
+        assert keys[1] == title_key("Split initials", ["C.-P. Yuan", "Ada Lovelace"])
+        assert keys[3] == title_key("Written escaped", ["Zoë Smith", "A.-B. Jones"])
+        # The external-content index matches the papers' text after the rewrite.
+        service.store.db.execute("INSERT INTO search(search, rank) VALUES ('integrity-check', 1)")
+        assert [p.id for p in service.search("Lovelace")] == [1]
+        assert {p.id for p in service.search("Yuan")} == {1, 2}
+    finally:
+        service.close()

@@ -15,25 +15,24 @@ from dataclasses import dataclass
 from functools import partial
 from importlib import import_module
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from textual import events, work
+from textual._context import active_app
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
-
-from reader.service import FetchReport, Service, StoreError, open_service
 
 from .commands import ReaderCommands
-from .modals.confirm import ConfirmScreen
-from .modals.help import HelpScreen
 from .opener import Opener, system_open
 from .screens.base import typing_in
-from .tasks import task_commands
 from .text import clean
+
+if TYPE_CHECKING:
+    from reader.glance import FirstScreen
+    from reader.service import FetchReport, Service
 
 T = TypeVar("T")
 
@@ -64,7 +63,24 @@ class Destination:
         return load_screen(self.screen)
 
     def make(self) -> Screen[Any]:
-        return self.screen_class()()
+        """The screen for the mode's first visit: the one the app mounted ahead in idle
+        time if there is one (see ``ReaderApp._warm_up``), else a new one."""
+        app = active_app.get(None)
+        warmed = app.take_warm_screen(self.mode) if isinstance(app, ReaderApp) else None
+        return warmed or self.fresh()
+
+    def fresh(self) -> Screen[Any]:
+        screen = self.screen_class()()
+        # Textual re-parses every stylesheet when a mode's screen is first shown, because
+        # a new screen's count of CSS updates starts behind the app's; but a new screen
+        # has no styles to bring up to date (its styles are computed when it mounts,
+        # from the stylesheet as it is). That re-parse was a large part of the first
+        # paint and of each first visit (docs/benchmarks.md). Should Textual rename the
+        # attribute, this line only stops saving the time.
+        app = active_app.get(None)
+        if app is not None:
+            screen._css_update_count = app._css_update_count
+        return screen
 
 
 def load_screen(where: str) -> type[Screen[Any]]:
@@ -161,15 +177,29 @@ class ReaderApp(App[None]):
 
     def __init__(
         self,
-        service: Service,
+        service: Service | None = None,
         *,
+        opening: Callable[[Callable[[str], None]], Service] | None = None,
+        first_screen: FirstScreen | None = None,
         opener: Opener = system_open,
         cursor_blink: bool = True,
         typeahead_s: float = TYPEAHEAD_S,
     ) -> None:
+        """``service``: the open database. Or ``opening``, a function that opens it, run
+        in a worker after the first paint, with ``first_screen`` (what Today shows until
+        then, see :mod:`reader.glance`): importing and opening the service takes longer
+        than starting Textual (``make_app`` does this). ``opening`` is handed a function
+        that takes a warning (a skipped automatic backup), shown once the service is open."""
         super().__init__()
         _start_resource_tracker()
-        self.service = service
+        if service is None and opening is None:
+            raise ValueError("ReaderApp needs a service or a way to open one")
+        self._service = service
+        self._opening = opening
+        self._opening_lock = threading.Lock()
+        self._open_warnings: list[str] = []
+        self.first_screen = first_screen
+        """Today's stored lists, read before the service was open (None once it is)."""
         self.opener = opener
         """Opens a URL or a file with the system's program; injectable for tests."""
         self.cursor_blink = cursor_blink
@@ -193,16 +223,106 @@ class ReaderApp(App[None]):
         self.data_version = 0
         """Bumped when papers arrive from elsewhere (an import): lists reload on return."""
         self._saved_theme: str | None = None
+        self._warm: dict[str, Screen[Any]] = {}
+        """Destinations' screens mounted ahead of their first visit, by mode."""
+        self._shown_modes: set[str] = set()
 
     def on_mount(self) -> None:
         """Start in the theme the user chose last time (``ui.theme``)."""
-        settings = self.attempt("load the settings", self.service.settings) or {}
-        theme = settings.get("ui.theme")
+        if self.first_screen is not None and not self.service_ready:
+            theme: object = self.first_screen.theme
+        else:
+            settings = self.attempt("load the settings", self.service.settings) or {}
+            theme = settings.get("ui.theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self._saved_theme = self.theme
         # After the first paint: the fetch never holds up the screen the user sees.
-        self.call_after_refresh(self.fetch_arxiv)
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        if not self.service_ready:
+            self._open_service()
+        self.fetch_arxiv()
+
+    # The service ------------------------------------------------------------------------
+
+    @property
+    def service(self) -> Service:
+        """The open database. Before the worker has opened it, the first use opens it
+        (or waits for the worker to finish opening it)."""
+        service = self._service
+        if service is None:
+            with self._opening_lock:
+                if self._service is None:
+                    assert self._opening is not None
+                    self._service = self._opening(self._open_warnings.append)
+                service = self._service
+        return service
+
+    @service.setter
+    def service(self, service: Service) -> None:
+        self._service = service
+
+    @property
+    def service_ready(self) -> bool:
+        """True once the service is open (always, when the app was given one)."""
+        return self._service is not None
+
+    @work(thread=True, exclusive=True, group="open-service", exit_on_error=False)
+    def _open_service(self) -> None:
+        """Import and open the service after the first paint, then warm up the screens
+        in idle time (see ``_warm_up``)."""
+        from reader.service import StoreError
+
+        try:
+            self.service  # noqa: B018 - opens it
+        except StoreError as error:
+            self.call_from_thread(self._cannot_open, str(error))
+            return
+        self.call_from_thread(self._service_opened)
+
+    def _service_opened(self) -> None:
+        self.first_screen = None
+        for warning in self._open_warnings:
+            self.notify(warning, title="reader", severity="warning", markup=False)
+        self._open_warnings.clear()
+
+    # Screens mounted ahead ------------------------------------------------------------
+
+    WARM_UP = ("library", "settings", "import", "review")
+    """Destinations mounted ahead, in this order, once Today has its suggestions: a
+    first visit then only shows the screen (Textual's styling of a new screen's widgets
+    took 0.4-0.7 s). Inbox and Stats start heavy work when they mount (ranking, the
+    recommender's evaluation), so they are not."""
+
+    def warm_up(self) -> None:
+        """Mount the next destination's screen, hidden, and come back after the next
+        refresh for the one after: one screen at a time, so keys are still handled in
+        between."""
+        if not self.is_running or not self.service_ready:
+            return
+        for mode in self.WARM_UP:
+            if mode in self._warm or mode in self._shown_modes:
+                continue
+            destination = next(d for d in DESTINATIONS if d.mode == mode)
+            screen = destination.fresh()
+            try:
+                # Textual mounts (composes and styles) a screen it is about to show
+                # with ``_get_screen``; there is no public call that does only that.
+                self._get_screen(screen)
+            except Exception:  # another Textual: then first visits build their screens
+                return
+            self._warm[mode] = screen
+            self.set_timer(0.05, self.warm_up)
+            return
+
+    def take_warm_screen(self, mode: str) -> Screen[Any] | None:
+        self._shown_modes.add(mode)
+        return self._warm.pop(mode, None)
+
+    def _cannot_open(self, message: str) -> None:
+        self.exit(return_code=1, message=f"reader: error: {message}")
 
     # The day's arXiv papers ------------------------------------------------------------
 
@@ -212,6 +332,8 @@ class ReaderApp(App[None]):
         the last fetch (see ``Inbox.fetch_due``), or now with ``force`` (the palette's
         "Fetch arXiv now"), on a connection of its own; progress in the header, the
         outcome in a notification."""
+        from reader.service import StoreError
+
         try:
             service = self.open_connection()
         except StoreError:
@@ -290,6 +412,8 @@ class ReaderApp(App[None]):
             yield self._suggest
 
     def _open_more(self) -> Service:
+        from reader.service import open_service
+
         s = self.service
         return open_service(s.path, clock=s.clock, tz=s.tz, seed=False)
 
@@ -304,6 +428,8 @@ class ReaderApp(App[None]):
     def reopen_database(self, change: Callable[[Path], T]) -> T:
         """Close every connection, run ``change`` on the database file (a restore), and
         open it again; lists reload. Refused (StoreError) while a worker holds one."""
+        from reader.service import StoreError, open_service
+
         locks = (self._reads_lock, self._suggest_lock)
         held = [lock for lock in locks if lock.acquire(blocking=False)]
         try:
@@ -332,6 +458,8 @@ class ReaderApp(App[None]):
 
     def attempt(self, what: str, call: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
         """Run a service call; a database error becomes a notification, not a crash."""
+        from reader.service import StoreError  # loaded by now: ``call`` is the service's
+
         try:
             return call(*args, **kwargs)
         except StoreError as error:
@@ -362,6 +490,8 @@ class ReaderApp(App[None]):
         def answered(quit_anyway: bool | None) -> None:
             if quit_anyway:
                 self.exit()
+
+        from .modals.confirm import ConfirmScreen
 
         self.push_screen(
             ConfirmScreen(
@@ -410,9 +540,16 @@ class ReaderApp(App[None]):
         else:
             screen, focused = self._typed_on.pop(event, (self.screen, self.focused))
             box = self.focused
-            if box is not focused and event.character and event.is_printable:
+            if (
+                box is not focused
+                and event.character
+                and event.is_printable
+                and typing_in(box)  # so Input and TextArea are loaded
+            ):
+                from textual.widgets import Input, TextArea
+
                 # A key typed right after the one that opened a text box (n, e) is text.
-                if isinstance(box, TextArea) and not box.read_only:
+                if isinstance(box, TextArea):
                     box.insert(event.character)
                     return
                 if isinstance(box, Input):
@@ -464,6 +601,8 @@ class ReaderApp(App[None]):
 
     def action_help(self, key: str = "") -> None:
         """Every key: the current screen's first (``key`` only tells F1's binding apart)."""
+        from .modals.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
             return
@@ -484,6 +623,8 @@ class ReaderApp(App[None]):
             yield f"Go to {d.name}", d.about, partial(self.action_go, d.mode)
         yield "Help: keys", "Every key on one screen", self.action_help
         yield "Quit", "Save notes and quit", self.action_quit
+        from .tasks import task_commands
+
         yield from task_commands(self)
         commands = getattr(screen, "palette_commands", None)
         if commands is not None:
@@ -497,7 +638,8 @@ class ReaderApp(App[None]):
 
     def on_unmount(self) -> None:
         self.flush_all()
-        self.service.close()
+        if self._service is not None:
+            self._service.close()
         for lock, extra in ((self._reads_lock, self._reads), (self._suggest_lock, self._suggest)):
             # A worker still busy (a long feature build) keeps its connection; the process
             # is ending anyway, and waiting for it would make quitting hang.
@@ -525,5 +667,25 @@ def _start_resource_tracker() -> None:
         pass  # a pool will try again; the suggestions worker reports what fails
 
 
-def make_app(db_path: Path | str | None = None, **kwargs: Any) -> ReaderApp:
-    return ReaderApp(open_service(db_path), **kwargs)
+def make_app(
+    db_path: Path | str | None = None, *, first: FirstScreen | None = None, **kwargs: Any
+) -> ReaderApp:
+    """The app on ``db_path``. An existing database is opened after the first paint,
+    which shows its stored lists (``first``, else :func:`reader.glance.first_screen`); a
+    new one, or one that cannot be glanced at, is opened here, so its errors come before
+    the app starts."""
+    if first is None:
+        from reader.glance import first_screen
+
+        first = first_screen(db_path)
+    if first is None:
+        from reader.service import open_service
+
+        return ReaderApp(open_service(db_path), **kwargs)
+    return ReaderApp(opening=partial(_open_later, first.path), first_screen=first, **kwargs)
+
+
+def _open_later(path: Path, warn: Callable[[str], None]) -> Service:
+    from reader.service import open_service
+
+    return open_service(path, warn=warn)

@@ -12,16 +12,40 @@ def open_app(db_path: Path | None) -> None:
 
     app = make_app(db_path)
     app.run()
+    _leave(app.return_code)
+
+
+def _leave(code: int | None) -> None:
     # Every note is saved and every connection closed by now (ReaderApp.on_unmount). The
     # interpreter's own teardown (numpy, scikit-learn, Textual, a feature build still
     # running in a worker thread) would take most of the time quitting takes: 0.8 s of
     # 1.06 s here (docs/benchmarks.md). Leave at once instead.
     sys.stdout.flush()
     sys.stderr.flush()
-    os._exit(app.return_code or 0)
+    os._exit(code or 0)
 
 
 def main() -> None:
+    if len(sys.argv) == 1 and _open_at_a_glance():
+        return
     from reader.cli import main as cli_main
 
     sys.exit(cli_main(open_ui=open_app))
+
+
+def _open_at_a_glance() -> bool:
+    """``reader`` alone on an existing database: the app, started without loading the
+    CLI and the service first (they load after the first paint; docs/benchmarks.md).
+    False when there is no database to glance at: the CLI then opens (and creates, or
+    says what is wrong with) it as usual."""
+    from reader.glance import first_screen
+
+    first = first_screen(None)
+    if first is None:
+        return False
+    from tui.app import make_app
+
+    app = make_app(first.path, first=first)
+    app.run()
+    _leave(app.return_code)
+    return True

@@ -6,9 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reader.opener import system_open
-
 Opener = Callable[[str], str | None]
 """Opens a URL or a path; returns None on success or one line saying what went wrong."""
+
+
+def system_open(target: str) -> str | None:
+    """:func:`reader.opener.system_open`, imported on first use (it loads click and
+    webbrowser, which the app's first paint does not need)."""
+    from reader.opener import system_open as open_with_system
+
+    return open_with_system(target)
+
 
 __all__ = ["Opener", "system_open"]

@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.models import PaperQuery, Status
-from reader.service.exporting import EXPORT_FORMATS
-from reader.service.safety import restore
 
 from .modals.choice import ChoiceScreen, PromptScreen
 from .modals.confirm import ConfirmScreen
@@ -63,6 +61,13 @@ def task_commands(app: ReaderApp) -> Iterator[Command]:
     from .reach import reach_commands  # the rest of the CLI, loaded when the palette opens
 
     yield from reach_commands(app)
+
+
+def _export_formats() -> tuple[str, ...]:
+    # The service's module, loaded when asked (the app starts before the service loads).
+    from reader.service.exporting import EXPORT_FORMATS
+
+    return tuple(EXPORT_FORMATS)
 
 
 class Tasks:
@@ -166,6 +171,8 @@ class Tasks:
         clock = self.service.clock
 
         def restore_it(path: Path) -> tuple[Path, Path | None]:
+            from reader.service.safety import restore  # loaded with the service
+
             return restore(path, backup, now=clock())
 
         result = self.app.attempt("restore", self.app.reopen_database, restore_it)
@@ -264,5 +271,5 @@ class Tasks:
                 self._say(shown, title=f"Exported {fmt}")
 
         self.app.push_screen(
-            ChoiceScreen("Export format", [(f, f) for f in EXPORT_FORMATS]), formatted
+            ChoiceScreen("Export format", [(f, f) for f in _export_formats()]), formatted
         )

@@ -9,27 +9,63 @@ handed it (:class:`Ingest` gets :class:`Merges`); none inherits from another.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
-from .archive import Archive
-from .base import Connection, connect, from_iso, to_iso, utc_now
-from .bulk import AddResult, BulkLoad, Incoming, Ingest, Outcome
-from .collections import CollectionInfo, Collections
-from .errors import NotFound, StoreError, user_error
-from .feeds import Arrival, FeedRepository, NewArrival
-from .files import Files
-from .maintenance import Finding, Health
-from .merge import Merges, StoredIds
-from .papers import EDITABLE, DeletedPaper, Papers, fts_query
-from .reading import Reading
-from .recommend import CatalogRow, FeedbackSets, HiddenPaper, StoredSuggestion, Suggestions
-from .review import Reviews, StoredCard
-from .settings import Settings
-from .steering import Steering, SteeringEntry
-from .tags import Tags
-from .undo import UndoEntry, UndoRecords
+    from .archive import Archive
+    from .base import Connection, from_iso, to_iso, utc_now
+    from .bulk import AddResult, BulkLoad, Incoming, Ingest, Outcome
+    from .collections import CollectionInfo, Collections
+    from .errors import NotFound, StoreError, user_error
+    from .feeds import Arrival, FeedRepository, NewArrival
+    from .files import Files
+    from .maintenance import Finding, Health
+    from .merge import Merges, StoredIds
+    from .papers import EDITABLE, DeletedPaper, Papers, fts_query
+    from .reading import Reading
+    from .recommend import CatalogRow, FeedbackSets, HiddenPaper, StoredSuggestion, Suggestions
+    from .review import Reviews, StoredCard
+    from .settings import Settings
+    from .steering import Steering, SteeringEntry
+    from .tags import Tags
+    from .undo import UndoEntry, UndoRecords
+
+_HOME = {
+    "archive": ["Archive"],
+    "base": ["Connection", "from_iso", "to_iso", "utc_now"],
+    "bulk": ["AddResult", "BulkLoad", "Incoming", "Ingest", "Outcome"],
+    "collections": ["CollectionInfo", "Collections"],
+    "errors": ["NotFound", "StoreError", "user_error"],
+    "feeds": ["Arrival", "FeedRepository", "NewArrival"],
+    "files": ["Files"],
+    "maintenance": ["Finding", "Health"],
+    "merge": ["Merges", "StoredIds"],
+    "papers": ["EDITABLE", "DeletedPaper", "Papers", "fts_query"],
+    "reading": ["Reading"],
+    "recommend": ["CatalogRow", "FeedbackSets", "HiddenPaper", "StoredSuggestion", "Suggestions"],
+    "review": ["Reviews", "StoredCard"],
+    "settings": ["Settings"],
+    "steering": ["Steering", "SteeringEntry"],
+    "tags": ["Tags"],
+    "undo": ["UndoEntry", "UndoRecords"],
+}
+"""Where each name this package gives lives. The submodules load on first use (a module
+``__getattr__``, as in :mod:`reader.parse`): the app's first screen reads through
+``reader.store.glance`` alone, without the rest of the store and sqlite-utils."""
+_MODULE_OF = {name: module for module, names in _HOME.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 @dataclass(frozen=True)
@@ -66,6 +102,23 @@ class Repositories:
 
 
 def open_db(path: Path | str) -> Repositories:
+    from .archive import Archive
+    from .base import Connection, connect
+    from .bulk import Ingest
+    from .collections import Collections
+    from .feeds import FeedRepository
+    from .files import Files
+    from .maintenance import Health
+    from .merge import Merges
+    from .papers import Papers
+    from .reading import Reading
+    from .recommend import Suggestions
+    from .review import Reviews
+    from .settings import Settings
+    from .steering import Steering
+    from .tags import Tags
+    from .undo import UndoRecords
+
     path = Path(path)
     conn = Connection(connect(path), path)
     settings = Settings(conn)

@@ -8,14 +8,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any
 
 from reader.backups import BACKUP_DIR, before_name
-from reader.migrations import MIGRATION_SET, migrations
 
 from .errors import NotFound, StoreError, user_error
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+# sqlite-utils (which loads numpy) and the migrations are imported by ``connect`` when a
+# database is opened, not with this module: the app reads what its first screen shows
+# through ``reader.store.glance`` before either is needed (docs/benchmarks.md).
 
 BUSY_TIMEOUT_S = 10.0
 """How long a write waits for another process's write to finish before giving up."""
@@ -58,6 +62,10 @@ def connect(path: Path) -> Database:
     Raises :class:`StoreError` with a one-line message for every file we cannot use;
     nothing is written to a file that is not ours.
     """
+    from sqlite_utils import Database
+
+    from reader.migrations import migrations
+
     path = Path(path)
     if path.is_dir():
         raise StoreError(f"{path}: is a folder, not a database file")
@@ -158,6 +166,8 @@ def _backup_before_upgrade(conn: sqlite3.Connection, path: Path) -> None:
 
 
 def check_ours(db: Database, path: Path) -> None:
+    from reader.migrations import MIGRATION_SET, migrations
+
     tables = set(db.table_names())
     if not tables:
         return

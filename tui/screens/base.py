@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -11,13 +12,12 @@ from textual.binding import Binding
 from textual.keys import Keys, format_key, key_to_character
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
-
-from reader.service import Service, StoreError
 
 from ..text import clean
 
 if TYPE_CHECKING:
+    from reader.service import Service
+
     from ..app import ReaderApp
 
 
@@ -117,9 +117,13 @@ SPECIAL_KEYS = frozenset(k.value for k in Keys)
 
 def typing_in(widget: object) -> bool:
     """True when ``widget`` takes printable keys as text (a single-letter key is text there)."""
-    if isinstance(widget, TextArea):
+    # Only classes already imported can have instances: Today's first paint need not load
+    # TextArea (and its syntax themes) to learn that nothing on it is one.
+    text_area = sys.modules.get("textual.widgets._text_area")
+    if text_area is not None and isinstance(widget, text_area.TextArea):
         return not widget.read_only
-    return isinstance(widget, Input)
+    box = sys.modules.get("textual.widgets._input")
+    return box is not None and isinstance(widget, box.Input)
 
 
 class ReaderScreen(Screen[None]):
@@ -166,7 +170,14 @@ class ReaderScreen(Screen[None]):
         if action in self.CHANGES_DATA and self.typed_ahead(action):
             return False
         if action == "undo":
-            return self.is_mounted and self.service.last_undoable() is not None
+            # Nothing is undoable before the service is open (it is opened after the
+            # first paint; the undo log is in the database).
+            reader = self.reader
+            return (
+                self.is_mounted
+                and reader.service_ready
+                and reader.service.last_undoable() is not None
+            )
         return self.can_run(action, parameters)
 
     @classmethod
@@ -194,6 +205,8 @@ class ReaderScreen(Screen[None]):
         says what it did. True when it changed something."""
         if paper_id is None:
             return False
+        from reader.service import StoreError  # loaded after the first paint (see app.py)
+
         try:
             now = self.service.toggle_steer(paper_id, direction)
             title = clean(self.service.paper(paper_id).title, newlines=False)

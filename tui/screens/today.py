@@ -3,27 +3,36 @@
 Re-reads, reading and queued papers are quick queries made on the UI thread. Suggestions
 may need the recommender's features built first (seconds on a big, new catalog), so they
 come from a thread worker on the app's second connection, with a progress bar.
+
+At start-up the app paints this screen before its service is open: the stored lists come
+from ``app.first_screen`` (:mod:`reader.glance`) until then, and what the service adds
+later (re-reads due, the inbox's picks) is put in without moving the highlighted paper on
+the screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, OptionList, ProgressBar, Static
+from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.models import Paper, Status
-from reader.service import StoreError, Today
 
 from ..modals.choice import PromptScreen
 from ..text import clean, short_stars
 from .base import ReaderScreen, list_bindings, rating_bindings, steer_bindings, undo_binding
+
+if TYPE_CHECKING:
+    from reader.glance import FirstScreen
+    from reader.service import Today
 
 SECTION_LIMIT = 50
 """Rows shown per section; the heading says how many there are in all."""
@@ -175,14 +184,21 @@ class TodayScreen(ReaderScreen):
         """Today's suggestions, once the worker has them."""
         self._suggestion_error: str | None = None
         self._resumed = False
+        self._rebuilds = 0
+        """How many times the list was made (a late half of an old one is not added)."""
+        self._width_shown: int | None = None
+        """The width the list's lines were cut to (a resize to the same width keeps them)."""
+        self._first: FirstScreen | None = None
+        """The stored lists read before the service was open, shown until it answers."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="today"):
             yield Static("", id="today-headline", markup=False)
+            # Its progress bar is mounted when a feature build reports progress: one
+            # widget type fewer to load and style before the first paint.
             with Vertical(id="today-progress"):
                 yield Static("Preparing suggestions (indexing the papers)…", markup=False)
-                yield ProgressBar(id="index-progress", show_eta=False)
             yield OptionList(id="today-list", markup=False)
             yield Static(EMPTY_MESSAGE, id="today-empty", markup=False)
         yield Footer(compact=True)
@@ -192,7 +208,10 @@ class TodayScreen(ReaderScreen):
         self.query_one("#today-progress").display = False
         self.query_one("#today-headline").display = False
         # The list made earlier today is stored: shown at once, not after the worker.
-        self.today = self.reader.attempt("load today's suggestions", self.service.saved_today)
+        if self.reader.first_screen is not None and not self.reader.service_ready:
+            self._first = self.reader.first_screen  # the service is opened after the paint
+        else:
+            self.today = self.reader.attempt("load today's suggestions", self.service.saved_today)
         self._show_lists()
         # Loading a large catalog's features holds the GIL for a while: ask for
         # suggestions only once the lists are on the terminal.
@@ -212,6 +231,8 @@ class TodayScreen(ReaderScreen):
         def progress(done: int, total: int | None) -> None:
             reader.call_from_thread(self._progress, done, total)
 
+        from reader.service import StoreError
+
         try:
             with reader.suggester() as service:
                 service.features(progress=progress)
@@ -227,32 +248,61 @@ class TodayScreen(ReaderScreen):
     def _progress(self, done: int, total: int | None) -> None:
         if not self.is_attached:
             return  # the app is closing while the worker still builds
-        self.query_one("#today-progress").display = True
-        self.query_one("#index-progress", ProgressBar).update(total=total, progress=done)
+        from textual.widgets import ProgressBar
+
+        box = self.query_one("#today-progress")
+        box.display = True
+        bars = box.query(ProgressBar)
+        if bars:
+            bar = bars.first()
+        else:
+            bar = ProgressBar(id="index-progress", show_eta=False)
+            box.mount(bar)
+        bar.update(total=total, progress=done)
 
     def _suggestions_failed(self, message: str) -> None:
         self.query_one("#today-progress").display = False
         self._suggestion_error = message
         self._show_lists()
+        self.call_after_refresh(self.reader.warm_up)
         self.notify(message, title="Could not make suggestions", severity="error", markup=False)
 
     def _suggestions_ready(self, today: Today) -> None:
         self.query_one("#today-progress").display = False
         self.today = today
+        self._first = None
         self._show_lists()
+        # Now the other screens can be mounted ahead, in idle time.
+        self.call_after_refresh(self.reader.warm_up)
 
     def on_resize(self) -> None:
-        self._show_lists()
+        if self._list_width() != self._width_shown:
+            self._show_lists()
+
+    def _list_width(self) -> int:
+        """The width a list line is cut to: the list's, or before layout the screen's less
+        the padding of the list and its box (so the first layout keeps the lines)."""
+        listing = self.query_one("#today-list", OptionList)
+        return max(20, (listing.size.width or self.app.size.width - 4) - 6)
 
     def _sections(self) -> list[tuple[str, list[Entry], int]]:
-        service = self.service
         sections: list[tuple[str, list[Entry], int]] = []
+        first = self._first
         if self.today is not None:
             picks = [Entry(s.paper, s.reason) for s in self.today.suggestions]
             sections.append((SUGGESTIONS, picks, len(picks)))
             reasons = self.today.starter_reasons
             starters = [Entry(p, reasons.get(p.id, "")) for p in self.today.starters]
             sections.append((STARTERS, starters, len(starters)))
+        elif first is not None and first.suggestions is not None:
+            picks = [Entry(paper, reason) for paper, reason in first.suggestions]
+            sections.append((SUGGESTIONS, picks, len(picks)))
+        if first is not None and not self.reader.service_ready:
+            # Re-reads due need the scheduler: they come with the service.
+            for title, listed in (("Reading", first.reading), ("Queued", first.queued)):
+                sections.append((title, [Entry(p) for p in listed.papers], listed.total))
+            return sections
+        service = self.service
         due = self.reader.attempt("load re-reads", service.due) or []
         sections.append((REREADS, [Entry(d.paper, d.due_text) for d in due], len(due)))
         for title, status, sort in (
@@ -288,7 +338,8 @@ class TodayScreen(ReaderScreen):
             headline.update(Text(text, style="bold") + Text("   b: the whole inbox", "dim"))
         listing = self.query_one("#today-list", OptionList)
         highlighted = listing.highlighted_option.id if listing.highlighted_option else None
-        width = max(20, (listing.size.width or self.app.size.width - 2) - 6)
+        on_screen = _row_on_screen(listing)
+        width = self._width_shown = self._list_width()
         sections = self._sections()
         options: list[Option | None] = []
         for title, entries, total in sections:
@@ -308,7 +359,15 @@ class TodayScreen(ReaderScreen):
                     )
                 )
         listing.clear_options()
-        listing.add_options(options)
+        self._rebuilds += 1
+        room = _fitting(options, self.app.size.height)
+        if self._rebuilds == 1 and len(options) > room:
+            # The first paint lays out only what fits on the screen; the rest of the
+            # rows (below it: nothing on screen moves) are added right after it.
+            listing.add_options(options[:room])
+            self.call_after_refresh(self._add_rows, self._rebuilds, options[room:])
+        else:
+            listing.add_options(options)
         ids = [o.id for o in options if o is not None and not o.disabled and o.id is not None]
         listing.display = bool(ids)
         empty = self.query_one("#today-empty", Static)
@@ -319,10 +378,16 @@ class TodayScreen(ReaderScreen):
         if ids:
             target = highlighted if highlighted in ids else ids[0]
             listing.highlighted = listing.get_option_index(target)
+            if target == highlighted and on_screen is not None:
+                _keep_row_on_screen(listing, on_screen)
             listing.focus()
             if target != highlighted and highlighted is not None:
                 self.moved_under_cursor()  # the paper the user was on left the list
         self.refresh_bindings()
+
+    def _add_rows(self, rebuild: int, options: list[Option | None]) -> None:
+        if rebuild == self._rebuilds and self.is_attached:
+            self.query_one("#today-list", OptionList).add_options(options)
 
     # Actions --------------------------------------------------------------------------
 
@@ -461,3 +526,38 @@ class TodayScreen(ReaderScreen):
 
     def list_widget(self) -> OptionList:
         return self.query_one("#today-list", OptionList)
+
+
+def _fitting(options: list[Option | None], lines: int) -> int:
+    """How many of ``options`` fill ``lines`` lines (a divider goes with its row)."""
+    used = 0
+    for count, option in enumerate(options):
+        if used >= lines and option is not None:
+            return count
+        if option is not None:
+            used += 1 + str(option.prompt).count("\n")
+    return len(options)
+
+
+# OptionList says which line each option starts on only through ``_index_to_line``
+# (Textual 8); without it the list is still right, only scrolled to show the paper.
+
+
+def _row_on_screen(listing: OptionList) -> int | None:
+    """How far below the list's top edge the highlighted option is drawn."""
+    index = listing.highlighted
+    lines: dict[int, int] = getattr(listing, "_index_to_line", {})
+    if index is None or index not in lines:
+        return None
+    return lines[index] - round(listing.scroll_y)
+
+
+def _keep_row_on_screen(listing: OptionList, row: int) -> None:
+    """Scroll the rebuilt list so the highlighted option is drawn ``row`` lines below
+    its top edge again: rows added above it (the inbox's picks, re-reads due) do not move
+    the paper the user is looking at."""
+    index = listing.highlighted
+    lines: dict[int, int] = getattr(listing, "_index_to_line", {})
+    if index is None or index not in lines:
+        return
+    listing.scroll_to(y=max(0, lines[index] - row), animate=False, force=True, immediate=True)
