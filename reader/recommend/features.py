@@ -56,7 +56,8 @@ SVD_SAMPLE = 60_000
 """Rows the SVD is fitted on; every row is then projected."""
 MAX_CLUSTERS = 200
 KMEANS_SAMPLE = 100_000
-CHUNK = 10_000
+CHUNK = 5_000
+"""Papers per task of a worker; its memory grows with the chunk's words and arrays."""
 PARALLEL_FROM = 100_000
 """Catalogs at least this large are tokenized in worker processes."""
 WORKERS = 2
@@ -367,7 +368,9 @@ def _normalize_rows(x: ssp.csr_matrix, block: int = 100_000) -> ssp.csr_matrix:
             continue
         seg = x.data[lo:hi]
         lengths = np.diff(ptr)
-        sq = np.add.reduceat(seg * seg, np.minimum(ptr[:-1] - lo, hi - lo - 1))
+        # A trailing zero gives empty rows at the block's end a valid start; clamping
+        # their start to the last element instead cut the row before them short.
+        sq = np.add.reduceat(np.append(seg * seg, np.float32(0)), ptr[:-1] - lo)
         sq[lengths == 0] = 0.0
         norms = np.sqrt(sq, dtype=np.float32)
         scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
@@ -550,8 +553,21 @@ def _count_catalog(
             vectors.append(embed_items(chunk, embed))
     if parts:
         blocks.append(_stack(parts))
-    semantic = np.concatenate(vectors) if vectors else embed_items([], embed)
+    semantic = _join(vectors) if vectors else embed_items([], embed)
     return np.asarray(ids, dtype=np.int64), _stack(blocks), df, semantic
+
+
+def _join(chunks: list[np.ndarray]) -> np.ndarray:
+    """The rows of `chunks` in one array, emptying the list as it goes: memory holds one
+    copy plus a chunk, where ``np.concatenate`` holds two (0.5 GB more at a million)."""
+    out = np.empty((sum(len(c) for c in chunks), chunks[0].shape[1]), chunks[0].dtype)
+    at = 0
+    chunks.reverse()
+    while chunks:
+        c = chunks.pop()
+        out[at : at + len(c)] = c
+        at += len(c)
+    return out
 
 
 def _stack(
