@@ -437,10 +437,13 @@ if __name__ == "__main__":
 def test_semantic_rows_follow_ids_and_survive_add_items(feats: Features) -> None:
     assert feats.semantic.shape == (24, DIM)
     assert np.allclose(np.linalg.norm(feats.semantic, axis=1), 1.0, atol=1e-4)
-    # Same topic means closer in meaning: two protein titles against a protein and an RL one.
-    p = feats.rows([300, 301, 200])
-    s = feats.semantic[p]
-    assert s[0] @ s[1] > s[0] @ s[2]
+    # Same topic means closer in meaning: every paper's nearest other paper shares its topic
+    # (one pair of titles, protein vs. reinforcement learning "with deep learning", was a
+    # knife edge: 0.298 against 0.300 at 128 dimensions, and no measure of the embedding).
+    sims = feats.semantic @ feats.semantic.T
+    np.fill_diagonal(sims, -np.inf)
+    nearest = feats.ids[np.argmax(sims, axis=1)]
+    assert [topic_of(int(p)) for p in nearest] == [topic_of(int(p)) for p in feats.ids]
     grown = add_items(feats, [CatalogItem(999, "Protein binder design", "protein design")])
     assert grown.semantic.shape == (25, DIM)
     assert np.array_equal(grown.semantic[:24], feats.semantic)

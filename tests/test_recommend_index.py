@@ -106,3 +106,16 @@ def test_word_by_word_embedding_is_wordllamas_own() -> None:
     short = wordllama_embed(texts[:3], 64)
     head = ours[:3, :64] / np.linalg.norm(ours[:3, :64], axis=1, keepdims=True)
     np.testing.assert_allclose(short, head, atol=1e-5)
+
+
+def test_rows_of_ids_in_order_whatever_the_id_order() -> None:
+    items = catalog()[:30]
+    embed = lambda texts: np.zeros((len(texts), 4), np.float32)  # noqa: E731
+    ordered = build_features(lambda: items, embed=embed)
+    shuffled = build_features(lambda: items[::-1], embed=embed)
+    for feats in (ordered, shuffled):
+        ids = feats.ids.tolist()
+        wanted = [ids[7], 999_999, ids[2], -5, ids[29], ids[7]]
+        assert feats.rows(wanted).tolist() == [7, 2, 29, 7]
+        assert feats.row_of(ids[11]) == 11 and feats.row_of(999_999) is None
+        assert feats.rows([]).tolist() == []
