@@ -119,3 +119,21 @@ def test_rows_of_ids_in_order_whatever_the_id_order() -> None:
         assert feats.rows(wanted).tolist() == [7, 2, 29, 7]
         assert feats.row_of(ids[11]) == 11 and feats.row_of(999_999) is None
         assert feats.rows([]).tolist() == []
+
+
+def test_adding_papers_appends_the_rows_a_full_build_would_give() -> None:
+    items = catalog()
+    embed = lambda texts: np.ones((len(texts), 4), np.float32) / 2  # noqa: E731
+    base = build_features(lambda: items[:-6], embed=embed)
+    grown = features_module.add_items(base, items[-6:], embed=embed)
+    x, z, e = base.vectorize(items[-6:], embed=embed)
+    assert grown.ids.tolist() == [i.id for i in items]
+    assert (grown.matrix[: len(base)] != base.matrix).nnz == 0
+    assert (grown.matrix[len(base) :] != x).nnz == 0
+    assert grown.matrix.dtype == np.float32 and grown.matrix.indices.dtype == np.int32
+    assert np.array_equal(grown.dense, np.vstack([base.dense, z]))
+    assert np.array_equal(grown.semantic, np.vstack([base.semantic, e]))
+    # Replacing a stored paper drops its old row and appends the new one.
+    again = features_module.add_items(grown, [CatalogItem(items[0].id, "Graph nets")], embed=embed)
+    assert again.ids.tolist() == [i.id for i in items[1:]] + [items[0].id]
+    assert again.row_of(items[0].id) == len(items) - 1

@@ -718,17 +718,37 @@ def add_items(
         labels = np.argmax(z @ features.centroids.T, axis=1).astype(np.int32)
     else:
         labels = np.zeros(len(new), np.int32)
-    keep_rows = np.flatnonzero(keep)
+    if keep.all():  # only new papers (the daily case): append, one copy of each array
+        n_old = len(features.ids)
+        matrix = ssp.csr_matrix(
+            (
+                np.concatenate([features.matrix.data, x.data.astype(np.float32)]),
+                np.concatenate([features.matrix.indices, x.indices.astype(np.int32)]),
+                np.concatenate(
+                    [features.matrix.indptr, x.indptr[1:].astype(np.int64) + features.matrix.nnz]
+                ),
+            ),
+            shape=(n_old + len(new), features.matrix.shape[1]),
+        )
+        dense = np.concatenate([features.dense, z.astype(np.float32)])
+        semantic = np.concatenate([features.semantic, e.astype(np.float32)])
+        old_ids, old_labels = features.ids, features.labels
+    else:
+        keep_rows = np.flatnonzero(keep)
+        matrix = ssp.vstack([features.matrix[keep_rows], x], format="csr", dtype=np.float32)
+        dense = np.vstack([features.dense[keep_rows], z]).astype(np.float32, copy=False)
+        semantic = np.vstack([features.semantic[keep_rows], e]).astype(np.float32, copy=False)
+        old_ids, old_labels = features.ids[keep_rows], features.labels[keep_rows]
     return Features(
-        ids=np.concatenate([features.ids[keep_rows], new_ids]),
+        ids=np.concatenate([old_ids, new_ids]),
         terms=features.terms,
         idf=features.idf,
-        matrix=ssp.vstack([features.matrix[keep_rows], x], format="csr", dtype=np.float32),
+        matrix=matrix,
         components=features.components,
-        dense=np.vstack([features.dense[keep_rows], z]).astype(np.float32),
+        dense=dense,
         centroids=features.centroids,
-        labels=np.concatenate([features.labels[keep_rows], labels]),
-        semantic=np.vstack([features.semantic[keep_rows], e]).astype(np.float32),
+        labels=np.concatenate([old_labels, labels]),
+        semantic=semantic,
         _vocab=features._vocab,
         _counter=features._counter,
     )
