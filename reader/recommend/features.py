@@ -6,8 +6,9 @@ global random state (the SVD and k-means use fixed seeds).
 Pass 1 reads the first ``VOCAB_SAMPLE`` papers and keeps the unigrams and bigrams found in at
 least two of them (the whole catalog when it is smaller), most frequent first. Pass 2 counts
 those terms in every paper (with array operations: a word is an id, a bigram a pair of ids)
-and keeps each paper's ``MAX_ROW_TERMS`` terms of highest tf x idf (idf of the sample: the
-cut is made as the chunks are counted, so the whole catalog's counts are never held);
+and, if ``MAX_ROW_TERMS`` is set, keeps each paper's terms of highest tf x idf (idf of the
+sample: the cut is made as the chunks are counted, so the whole catalog's counts are never
+held);
 large catalogs are counted in two worker processes while this one embeds the text. Then:
 sublinear tf times smoothed idf (over the whole catalog), l2-normalized rows (``matrix``);
 a TruncatedSVD of the
@@ -42,14 +43,15 @@ from reader.recommend.semantic import Embedder, wordllama_embed
 
 FORMAT = 4
 """Bumped whenever the layout of :meth:`Features.to_bytes` or the weighting changes
-(4: rows cut to ``MAX_ROW_TERMS`` terms, embeddings of ``semantic.DIM`` coordinates)."""
+(4: the embedding reads runs of whitespace as one space; rows may be cut to
+``MAX_ROW_TERMS`` terms and embeddings to ``semantic.DIM`` coordinates)."""
 VOCAB_SAMPLE = 30_000
 """Papers read in pass 1 to choose the vocabulary."""
 MAX_VOCAB = 1 << 18
-MAX_ROW_TERMS: int | None = 64
-"""Terms kept per paper, the heaviest by tf x idf: at a million arXiv-length abstracts the
-matrix holds ~64 instead of ~140 terms a row (0.5 instead of 1.1 GB); see docs/benchmarks.md
-for the quality check."""
+MAX_ROW_TERMS: int | None = None
+"""Terms kept per paper, the heaviest by tf x idf (None: all). 64 halves the matrix at a
+million synthetic abstracts (~140 terms a row: 1.1 -> 0.5 GB); off until the quality
+benchmark has shown it costs nothing (docs/benchmarks.md)."""
 LSA_TERMS = 1 << 17
 LSA_DIM = 128
 SVD_SAMPLE = 60_000
