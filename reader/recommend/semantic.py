@@ -33,7 +33,8 @@ Embedder = Callable[[Sequence[str]], np.ndarray]
 
 DIM = 256
 """Coordinates kept of the model's 256. 128 halves the embeddings (0.5 GB at a million
-papers); kept at 256 until the quality benchmark has shown 128 costs nothing."""
+papers); kept at 256 until the quality benchmark has shown 128 costs nothing. Changing it
+needs ``features.FORMAT`` bumped: papers added to a stored index must match its width."""
 
 
 @functools.cache
