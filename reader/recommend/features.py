@@ -48,10 +48,10 @@ FORMAT = 4
 VOCAB_SAMPLE = 30_000
 """Papers read in pass 1 to choose the vocabulary."""
 MAX_VOCAB = 1 << 18
-MAX_ROW_TERMS: int | None = None
-"""Terms kept per paper, the heaviest by tf x idf (None: all). 64 halves the matrix at a
-million synthetic abstracts (~140 terms a row: 1.1 -> 0.5 GB); off until the quality
-benchmark has shown it costs nothing (docs/benchmarks.md)."""
+MAX_ROW_TERMS: int | None = 64
+"""Terms kept per paper, the heaviest by tf x idf (None: all): halves the matrix at a
+million synthetic abstracts (~140 terms a row: 1.1 -> 0.5 GB); the quality benchmark held
+(docs/benchmarks.md)."""
 LSA_TERMS = 1 << 17
 LSA_DIM = 128
 SVD_SAMPLE = 60_000

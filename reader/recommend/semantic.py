@@ -31,10 +31,10 @@ import scipy.sparse as ssp
 Embedder = Callable[[Sequence[str]], np.ndarray]
 """Texts to unit rows (float32, one per text; an empty text gives a zero row)."""
 
-DIM = 256
-"""Coordinates kept of the model's 256. 128 halves the embeddings (0.5 GB at a million
-papers); kept at 256 until the quality benchmark has shown 128 costs nothing. Changing it
-needs ``features.FORMAT`` bumped: papers added to a stored index must match its width."""
+DIM = 128
+"""Coordinates kept of the model's 256: half the memory (0.5 GB at a million papers); the
+quality benchmark held (docs/benchmarks.md). Changing it needs ``features.FORMAT`` bumped:
+papers added to a stored index must match its width."""
 
 
 @functools.cache
@@ -80,8 +80,8 @@ def word_vectors(words: Sequence[str], dim: int = DIM) -> np.ndarray:
 
 
 CACHE_WORDS = 100_000
-"""Words whose vectors are kept between calls (the frequent ones come first); about 100 MB
-at 256 dimensions. Rarer words are tokenized again in each batch they occur in."""
+"""Words whose vectors are kept between calls (the frequent ones come first); about 50 MB
+at 128 dimensions. Rarer words are tokenized again in each batch they occur in."""
 
 
 class _WordCache:
