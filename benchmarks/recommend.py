@@ -21,15 +21,19 @@ Methods, all computed in the same run on the same splits:
   from :func:`reader.recommend.build_features` (what `reader suggest` re-ranks);
 - ours (shown list): what :func:`reader.recommend.suggest` returns, 50 long (after the
   diversity re-ranking, the near-duplicate filter and the exploration slot), scored as a list.
-Scale (issue 4: 1,000,000 papers built in <= 5 min under 3 GB, suggest in <= 2 s):
+Scale (issue 15: 1,000,000 papers built with the embeddings in <= 2 min under 2 GB, suggest
+in <= 0.5 s, 1,000 new papers added in <= 5 s):
 
     python benchmarks/gen_catalog.py --n 1000000 --out /tmp/catalog-1m.jsonl
     python benchmarks/recommend.py --scale /tmp/catalog-1m.jsonl
+    PYTHONPATH=<old checkout> python benchmarks/recommend.py --scale /tmp/catalog-1m.jsonl
 
 streams the file twice through build_features (as the service streams rows from SQLite),
-then times to_bytes/from_bytes and one suggest() call, and prints peak memory
-(resource.getrusage of this process; the two tokenizing workers each hold the vocabulary
-and one chunk, a few hundred MB, and are gone before the peak, which comes after counting).
+then saves the index to a file and loads it, times three suggest() calls, and adds 1,000
+papers (add_items, then saving the grown index, as the service does). It prints wall and CPU
+time, and peak memory: getrusage of this process, and /proc sampled every 0.2 s for the
+worker processes (each one's peak, and the whole tree's at once). Only API that main's code
+also has is used, so the same script times an older checkout.
 
 Baselines use TfidfVectorizer(sublinear_tf=True, stop_words='english', ngram_range=(1, 2),
 min_df=2). The paired difference of ours minus the best baseline (by mean) comes with a 95%
@@ -41,9 +45,13 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import resource
+import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +60,14 @@ from machine import describe  # benchmarks/machine.py, beside this script
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-from reader.recommend import CatalogItem, Features, build_features, score_catalog, suggest
+from reader.recommend import (
+    CatalogItem,
+    Features,
+    add_items,
+    build_features,
+    score_catalog,
+    suggest,
+)
 
 Split = tuple[np.ndarray, np.ndarray]
 Ranker = Callable[[np.ndarray], np.ndarray]
@@ -184,12 +199,65 @@ def machine() -> str:
     return describe()
 
 
+class TreeMemory:
+    """Samples the resident memory of this process and its children (the build's worker
+    processes) from /proc every 0.2 s: the peak of their sum, and each child's own peak
+    (VmHWM), which ``RUSAGE_CHILDREN`` cannot give for workers still running."""
+
+    def __init__(self) -> None:
+        self.peak_total_mb = 0.0
+        self.peak_child_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _status(pid: int, field: str) -> float:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return 0.0
+
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        try:
+            found = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            return []
+        out = [int(c) for c in found]
+        return out + [g for c in out for g in TreeMemory._children(c)]
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.wait(0.2):
+            kids = self._children(me)
+            total = self._status(me, "VmRSS") + sum(self._status(k, "VmRSS") for k in kids)
+            self.peak_total_mb = max(self.peak_total_mb, total)
+            for k in kids:
+                self.peak_child_mb = max(self.peak_child_mb, self._status(k, "VmHWM"))
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 def scale(path: Path, seed: int) -> None:
+    """Build, persist, suggest and add 1,000 papers on a synthetic catalog; print each
+    time and the build's peak memory. Uses only the API that main's code also has, so
+    ``PYTHONPATH=<old checkout>`` times the old code with the same script."""
+
     def mb(who: int) -> float:
         return resource.getrusage(who).ru_maxrss / 1024
 
     print(machine())
     t0 = time.perf_counter()
+    cpu0 = time.process_time()
     last = [0.0]
 
     def progress(done: int, total: int | None) -> None:
@@ -198,37 +266,60 @@ def scale(path: Path, seed: int) -> None:
             last[0] = now
             print(f"  {done} papers counted at {now:.0f} s", flush=True)
 
-    features = build_features(lambda: stream_items(path), progress=progress)
+    with TreeMemory() as tree:
+        features = build_features(lambda: stream_items(path), progress=progress)
     build_s = time.perf_counter() - t0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(
         f"build_features: {len(features)} papers, {len(features.terms)} terms, "
-        f"{features.matrix.nnz} non-zeros, {build_s:.1f} s"
+        f"{features.matrix.nnz} non-zeros, embeddings {features.semantic.shape[1]}-d "
+        f"{features.semantic.dtype}: {build_s:.1f} s wall, CPU {time.process_time() - cpu0:.0f} s "
+        f"here + {children.ru_utime + children.ru_stime:.0f} s in workers"
     )
-    # This process only: RUSAGE_CHILDREN says nothing useful about the tokenizing workers,
-    # because spawn forks before it execs and a child's peak then starts at our size.
-    print(f"peak RSS after build: {mb(resource.RUSAGE_SELF):.0f} MB")
-    t0 = time.perf_counter()
-    blob = features.to_bytes()
-    t1 = time.perf_counter()
-    features = Features.from_bytes(blob)
-    t2 = time.perf_counter()
-    print(f"to_bytes {t1 - t0:.1f} s ({len(blob) / 2**20:.0f} MiB), from_bytes {t2 - t1:.1f} s")
-    del blob
-    rng = np.random.default_rng(seed)
-    liked = rng.choice(features.ids, 40, replace=False).tolist()
-    weights = {int(p): 1.0 for p in liked[:30]} | {int(p): -1.0 for p in liked[30:]}
-    day = datetime.date(2026, 1, 1)
-    for label in ["first", "second"]:
-        t0 = time.perf_counter()
-        out = suggest(features, weights, n=10, exclude=(), day=day, seed=seed)
-        print(
-            f"suggest (n=10, 40 rated, {label} call): {time.perf_counter() - t0:.2f} s, "
-            f"{len(out)} suggestions"
-        )
     print(
-        "peak RSS overall (features, blob and reloaded copy alive at once): "
-        f"{mb(resource.RUSAGE_SELF):.0f} MB"
+        f"peak RSS of the build: {mb(resource.RUSAGE_SELF):.0f} MB this process "
+        f"(getrusage); largest worker {tree.peak_child_mb:.0f} MB; "
+        f"process tree at once {tree.peak_total_mb:.0f} MB (sampled every 0.2 s)"
     )
+    with tempfile.TemporaryDirectory() as folder:
+        file = Path(folder) / "catalog.features"
+        t0 = time.perf_counter()
+        with open(file, "wb") as stream:
+            features.save(stream)
+        t1 = time.perf_counter()
+        with open(file, "rb") as stream:
+            features = Features.load(stream)
+        t2 = time.perf_counter()
+        print(f"save {t1 - t0:.1f} s ({file.stat().st_size / 2**20:.0f} MiB), load {t2 - t1:.1f} s")
+        rng = np.random.default_rng(seed)
+        liked = rng.choice(features.ids, 40, replace=False).tolist()
+        weights = {int(p): 1.0 for p in liked[:30]} | {int(p): -1.0 for p in liked[30:]}
+        day = datetime.date(2026, 1, 1)
+        for label in ["first", "second", "third"]:
+            t0 = time.perf_counter()
+            out = suggest(features, weights, n=10, exclude=(), day=day, seed=seed)
+            print(
+                f"suggest (n=10, 40 rated, {label} call): {time.perf_counter() - t0:.2f} s, "
+                f"{len(out)} suggestions"
+            )
+        # A day's arrivals: the texts of 1,000 catalog papers under new ids.
+        top = int(features.ids.max()) + 1
+        new = [
+            CatalogItem(top + k, i.title, i.abstract, i.authors, i.tags)
+            for k, i in enumerate(islice(stream_items(path), 1000))
+        ]
+        t0 = time.perf_counter()
+        grown = add_items(features, new)
+        t1 = time.perf_counter()
+        del features
+        with open(file, "wb") as stream:
+            grown.save(stream)
+        t2 = time.perf_counter()
+        print(
+            f"add 1,000 papers: add_items {t1 - t0:.2f} s, saving the grown index "
+            f"{t2 - t1:.2f} s, together {t2 - t0:.2f} s ({len(grown)} papers)"
+        )
+    print(f"peak RSS overall: {mb(resource.RUSAGE_SELF):.0f} MB")
 
 
 def ours_methods(features: Features, day: datetime.date) -> tuple[Ranker, Ranker]:

@@ -128,6 +128,38 @@ def test_feature_cache_is_kept_and_extended_when_papers_are_added(svc: Service) 
     assert svc.store.suggestions.cached_features("catalog")[0] != version
 
 
+def test_an_index_in_an_older_format_is_rebuilt_once_and_replaced(
+    svc: Service, db_path: Path
+) -> None:
+    """An upgrade that changes the index format (here: a file stamped with the previous
+    format) rebuilds it on the next use, with progress, and saves the new one, so the
+    start after that reads it back instead of rebuilding again."""
+    import io
+
+    import numpy as np
+
+    from reader.recommend import Features
+    from reader.recommend.features import FORMAT
+
+    svc.features()
+    (path,) = db_path.parent.glob("reader.catalog-*.features")
+    old = dict(np.load(io.BytesIO(path.read_bytes())))
+    old["format"] = np.array([FORMAT - 1])
+    with open(path, "wb") as stream:
+        np.savez(stream, **old)
+    svc.suggesting.forget_features()  # a restart after the upgrade
+    seen: list[tuple[int, int | None]] = []
+    rebuilt = svc.suggesting.features(progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1][0] == len(rebuilt.ids) == 52
+    (path,) = db_path.parent.glob("reader.catalog-*.features")
+    with open(path, "rb") as stream:
+        assert Features.load(stream).version == rebuilt.version  # the current format now
+    svc.suggesting.forget_features()
+    again: list[tuple[int, int | None]] = []
+    assert len(svc.suggesting.features(progress=lambda d, t: again.append((d, t))).ids) == 52
+    assert again == []  # read back, not built
+
+
 def test_eval_needs_likes_then_reports(svc: Service) -> None:
     with pytest.raises(ServiceError, match="at least two"):
         svc.evaluate()

@@ -5,8 +5,13 @@ global random state (the SVD and k-means use fixed seeds).
 
 Pass 1 reads the first ``VOCAB_SAMPLE`` papers and keeps the unigrams and bigrams found in at
 least two of them (the whole catalog when it is smaller), most frequent first. Pass 2 counts
-those terms in every paper; large catalogs are tokenized in two worker processes. Then:
-sublinear tf times smoothed idf, l2-normalized rows (``matrix``); a TruncatedSVD of the
+those terms in every paper (with array operations: a word is an id, a bigram a pair of ids)
+and, if ``MAX_ROW_TERMS`` is set, keeps each paper's terms of highest tf x idf (idf of the
+sample: the cut is made as the chunks are counted, so the whole catalog's counts are never
+held);
+large catalogs are counted in two worker processes while this one embeds the text. Then:
+sublinear tf times smoothed idf (over the whole catalog), l2-normalized rows (``matrix``);
+a TruncatedSVD of the
 idf-weighted matrix over the ``LSA_TERMS`` most frequent terms (``dense``, unit rows); and
 k-means clusters of the dense rows, used for starter picks and exploration.
 """
@@ -23,7 +28,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice, repeat
 from multiprocessing import get_context
 from typing import BinaryIO
 
@@ -36,18 +41,25 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from reader.recommend.semantic import Embedder, wordllama_embed
 
-FORMAT = 3
-"""Bumped whenever the layout of :meth:`Features.to_bytes` or the weighting changes."""
+FORMAT = 4
+"""Bumped whenever the layout of :meth:`Features.to_bytes` or the weighting changes
+(4: the embedding reads runs of whitespace as one space; rows may be cut to
+``MAX_ROW_TERMS`` terms and embeddings to ``semantic.DIM`` coordinates)."""
 VOCAB_SAMPLE = 30_000
 """Papers read in pass 1 to choose the vocabulary."""
 MAX_VOCAB = 1 << 18
+MAX_ROW_TERMS: int | None = 64
+"""Terms kept per paper, the heaviest by tf x idf (None: all): halves the matrix at a
+million synthetic abstracts (~140 terms a row: 1.1 -> 0.5 GB); the quality benchmark held
+(docs/benchmarks.md)."""
 LSA_TERMS = 1 << 17
 LSA_DIM = 128
 SVD_SAMPLE = 60_000
 """Rows the SVD is fitted on; every row is then projected."""
 MAX_CLUSTERS = 200
 KMEANS_SAMPLE = 100_000
-CHUNK = 10_000
+CHUNK = 5_000
+"""Papers per task of a worker; its memory grows with the chunk's words and arrays."""
 PARALLEL_FROM = 100_000
 """Catalogs at least this large are tokenized in worker processes."""
 WORKERS = 2
@@ -77,16 +89,30 @@ def _meta(prefix: str, value: str) -> str:
     return prefix + _NOT_WORD.sub("_", value.strip().lower()).strip("_")
 
 
+def _text_words(item: CatalogItem) -> list[str]:
+    """The words of the title and abstract, lower-cased, links removed, stop words kept."""
+    text = f"{item.title} {item.abstract}".lower()
+    if "://" in text or "www." in text:  # the regex costs more than this check
+        text = _URL.sub(" ", text)
+    return _TOKEN.findall(text)
+
+
+def _meta_terms(item: CatalogItem) -> list[str]:
+    return [_meta("au_", a) for a in item.authors if a.strip()] + [
+        _meta("tag_", t) for t in item.tags if t.strip()
+    ]
+
+
 def item_terms(item: CatalogItem) -> list[str]:
     """Unigrams and bigrams of the title and abstract (English stop words dropped, as in
     scikit-learn's default analyzer), then one ``au_`` term per author and ``tag_`` per tag.
+
+    The definition of a paper's terms; the build counts the same terms with arrays
+    (:class:`_Counter`), which the tests check against this.
     """
-    text = _URL.sub(" ", f"{item.title} {item.abstract}").lower()
-    words = [w for w in _TOKEN.findall(text) if w not in _STOP]
+    words = [w for w in _text_words(item) if w not in _STOP]
     terms = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-    terms += [_meta("au_", a) for a in item.authors if a.strip()]
-    terms += [_meta("tag_", t) for t in item.tags if t.strip()]
-    return terms
+    return terms + _meta_terms(item)
 
 
 def item_text(item: CatalogItem) -> str:
@@ -99,44 +125,106 @@ def embed_items(items: Sequence[CatalogItem], embed: Embedder) -> np.ndarray:
     return np.ascontiguousarray(embed([item_text(i) for i in items]), dtype=np.float32)
 
 
-def _count_rows(
-    items: Sequence[CatalogItem], vocab: dict[str, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Term counts of `items` as CSR parts (data as uint16, indices, indptr) over `vocab`."""
-    get = vocab.get
-    cols: list[int] = []
-    indptr = [0]
-    for item in items:
-        found = (get(t) for t in item_terms(item))
-        cols.extend(i for i in found if i is not None)
-        indptr.append(len(cols))
-    m = ssp.csr_matrix(
-        (np.ones(len(cols), np.float32), np.asarray(cols, np.int32), np.asarray(indptr, np.int64)),
-        shape=(len(items), len(vocab)),
+_STOP_ORDER = sorted(_STOP)
+
+
+def _word_ids(
+    items: Sequence[CatalogItem], ids: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(word ids, their row) of the items' text words with stop words dropped, and (ids,
+    row) of their author and tag terms. `ids` numbers the stop words first (below
+    ``len(_STOP)``); a word it lacks is -1 (kept: it still breaks a bigram), unless `ids`
+    is a defaultdict that numbers new words itself."""
+    words = [_text_words(i) for i in items]
+    metas = [_meta_terms(i) for i in items]
+    word_ids, row = _lookup(words, ids)
+    keep = (word_ids < 0) | (word_ids >= len(_STOP))
+    meta_ids, meta_row = _lookup(metas, ids)
+    return word_ids[keep], row[keep], meta_ids, meta_row
+
+
+def _lookup(lists: list[list[str]], ids: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    lengths = np.fromiter(map(len, lists), np.int64, len(lists))
+    words = chain.from_iterable(lists)
+    # Both maps run in C: no Python call per word.
+    found = (
+        map(ids.__getitem__, words)
+        if isinstance(ids, defaultdict)
+        else map(ids.get, words, repeat(-1))
     )
-    m.sum_duplicates()
-    # Counts are small integers; uint16 halves what a million-paper build holds in memory.
-    return np.minimum(m.data, 65535).astype(np.uint16), m.indices, m.indptr
+    word_ids = np.fromiter(found, np.int64, int(lengths.sum()))
+    return word_ids, np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
 
 
-_WORKER_VOCAB: dict[str, int] = {}
+class _Counter:
+    """Counts a vocabulary's terms in papers with array operations, not one string per
+    bigram: each word becomes an id with one dictionary look-up, a bigram is the pair of
+    its words' ids, found by binary search among the vocabulary's pairs. Gives the counts
+    of :func:`item_terms` (tested)."""
+
+    def __init__(self, terms: Sequence[str]) -> None:
+        ids: dict[str, int] = {w: i for i, w in enumerate(_STOP_ORDER)}
+        pairs = [t.split(" ") for t in terms]
+        for parts in pairs:
+            for w in parts:
+                ids.setdefault(w, len(ids))
+        self.n_terms = len(terms)
+        self.n_words = n = len(ids)
+        self.unigram = np.full(n, -1, np.int64)
+        keys, cols = [], []
+        for col, parts in enumerate(pairs):
+            if len(parts) == 1:
+                self.unigram[ids[parts[0]]] = col
+            else:
+                keys.append(ids[parts[0]] * n + ids[parts[1]])
+                cols.append(col)
+        order = np.argsort(np.asarray(keys, np.int64), kind="stable")
+        self.bigram_keys = np.asarray(keys, np.int64)[order]
+        self.bigram_cols = np.asarray(cols, np.int64)[order]
+        self._ids = ids
+
+    def count(self, items: Sequence[CatalogItem]) -> ssp.csr_matrix:
+        """Term counts of `items`, one row each (float32, sorted indices)."""
+        ids, row, meta_ids, meta_row = _word_ids(items, self._ids)
+        known = ids >= 0
+        uni = np.where(known, self.unigram[np.maximum(ids, 0)], -1)
+        same = (row[1:] == row[:-1]) & known[1:] & known[:-1]
+        key = ids[:-1][same] * self.n_words + ids[1:][same]
+        pos = np.minimum(np.searchsorted(self.bigram_keys, key), max(0, len(self.bigram_keys) - 1))
+        found = self.bigram_keys[pos] == key if len(self.bigram_keys) else np.zeros(len(key), bool)
+        meta = np.where(meta_ids >= 0, self.unigram[np.maximum(meta_ids, 0)], -1)
+        rows = np.concatenate([row[uni >= 0], row[:-1][same][found], meta_row[meta >= 0]])
+        cols = np.concatenate([uni[uni >= 0], self.bigram_cols[pos[found]], meta[meta >= 0]])
+        m = ssp.csr_matrix(
+            (np.ones(len(rows), np.float32), (rows, cols)), shape=(len(items), self.n_terms)
+        )
+        m.sum_duplicates()
+        m.indices = m.indices.astype(np.int32, copy=False)
+        return m
 
 
-def _worker_init(terms: list[str]) -> None:
-    _WORKER_VOCAB.clear()
-    _WORKER_VOCAB.update((t, i) for i, t in enumerate(terms))
-
-
-def _worker_count(
-    rows: list[tuple[int, str, str, tuple[str, ...], tuple[str, ...]]],
+def _weigh(
+    counts: ssp.csr_matrix, idf: np.ndarray, keep: int | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return _count_rows([CatalogItem(*r) for r in rows], _WORKER_VOCAB)
-
-
-def _worker_vocabulary(
-    rows: list[tuple[int, str, str, tuple[str, ...], tuple[str, ...]]],
-) -> tuple[list[str], int]:
-    return _choose_vocabulary(CatalogItem(*r) for r in rows)
+    """Sublinear tf (1 + log count) as CSR parts (float32 data, int32 indices, int64 indptr),
+    each row cut to its `keep` terms of highest tf x `idf` (all of them when None)."""
+    data = counts.data.astype(np.float32)
+    np.log(data, out=data)
+    data += 1.0
+    indices, indptr = counts.indices.astype(np.int32), counts.indptr.astype(np.int64)
+    lengths = np.diff(indptr)
+    if keep is None or not len(lengths) or lengths.max() <= keep:
+        return data, indices, indptr
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    weight = data * idf[indices]
+    # Rank each row's terms by weight (ties: lower column first), keep the first `keep`.
+    order = np.lexsort((indices, -weight, rows))
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order)) - indptr[rows[order]]
+    kept = rank < keep
+    new_ptr = np.zeros(len(indptr), np.int64)
+    np.cumsum(np.minimum(lengths, keep), out=new_ptr[1:])
+    return data[kept], indices[kept], new_ptr
 
 
 def _chunks(items: Iterable[CatalogItem], size: int) -> Iterator[list[CatalogItem]]:
@@ -168,6 +256,8 @@ class Features:
     """Sentence embeddings of title and abstract (WordLlama), unit rows, float32."""
     _row: dict[int, int] | None = field(default=None, repr=False)
     _vocab: dict[str, int] | None = field(default=None, repr=False)
+    _counter: _Counter | None = field(default=None, repr=False)
+    _sorted: bool | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -178,14 +268,29 @@ class Features:
             self._vocab = {t: i for i, t in enumerate(self.terms)}
         return self._vocab
 
+    def _ids_sorted(self) -> bool:
+        # Rows follow the catalog's id order (and added papers have higher ids), so a binary
+        # search finds a row without a million-entry dictionary (~0.3 s to build).
+        if self._sorted is None:
+            self._sorted = bool(np.all(self.ids[1:] > self.ids[:-1]))
+        return self._sorted
+
     def row_of(self, paper_id: int) -> int | None:
         """Row index of a paper id, or None when the catalog lacks it."""
+        if self._ids_sorted():
+            found = self.rows([paper_id])
+            return int(found[0]) if len(found) else None
         if self._row is None:
             self._row = {int(p): i for i, p in enumerate(self.ids.tolist())}
         return self._row.get(int(paper_id))
 
     def rows(self, paper_ids: Iterable[int]) -> np.ndarray:
         """Row indices of the ids that are in the catalog (others skipped), in order."""
+        if self._ids_sorted():
+            wanted = np.fromiter((int(p) for p in paper_ids), np.int64)
+            at = np.searchsorted(self.ids, wanted)
+            at[at >= len(self.ids)] = 0
+            return at[self.ids[at] == wanted] if len(self.ids) else at[:0]
         found = (self.row_of(p) for p in paper_ids)
         return np.fromiter((r for r in found if r is not None), dtype=np.int64)
 
@@ -201,9 +306,11 @@ class Features:
         self, items: Sequence[CatalogItem], embed: Embedder = wordllama_embed
     ) -> tuple[ssp.csr_matrix, np.ndarray, np.ndarray]:
         """TF-IDF rows, LSA rows and sentence embeddings of new texts with this catalog's
-        vocabulary and idf."""
-        data, indices, indptr = _count_rows(items, self.vocabulary)
-        x = _tfidf(data, indices, indptr, len(self.terms), self.idf)
+        vocabulary and idf (rows cut to ``MAX_ROW_TERMS`` terms, as in the build)."""
+        if self._counter is None:
+            self._counter = _Counter(self.terms)
+        tf, indices, indptr = _weigh(self._counter.count(items), self.idf, MAX_ROW_TERMS)
+        x = _apply_idf(tf, indices, indptr, len(self.terms), self.idf)
         return x, _project(x, self.idf, self.components), embed_items(items, embed)
 
     def to_bytes(self) -> bytes:
@@ -260,16 +367,13 @@ class Features:
         )
 
 
-def _tfidf(
-    counts: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n_cols: int, idf: np.ndarray
+def _apply_idf(
+    tf: np.ndarray, indices: np.ndarray, indptr: np.ndarray, n_cols: int, idf: np.ndarray
 ) -> ssp.csr_matrix:
-    """Sublinear tf times idf with l2-normalized rows, from CSR parts of term counts."""
-    data = counts.astype(np.float32)
-    np.log(data, out=data)
-    data += 1.0
-    for start in range(0, len(data), 1 << 24):  # blocks: idf[indices] is a full-size temporary
-        data[start : start + (1 << 24)] *= idf[indices[start : start + (1 << 24)]]
-    x = ssp.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, n_cols))
+    """tf times idf with l2-normalized rows, in place on `tf` (CSR parts)."""
+    for start in range(0, len(tf), 1 << 24):  # blocks: idf[indices] is a full-size temporary
+        tf[start : start + (1 << 24)] *= idf[indices[start : start + (1 << 24)]]
+    x = ssp.csr_matrix((tf, indices, indptr), shape=(len(indptr) - 1, n_cols))
     return _normalize_rows(x)
 
 
@@ -282,7 +386,9 @@ def _normalize_rows(x: ssp.csr_matrix, block: int = 100_000) -> ssp.csr_matrix:
             continue
         seg = x.data[lo:hi]
         lengths = np.diff(ptr)
-        sq = np.add.reduceat(seg * seg, np.minimum(ptr[:-1] - lo, hi - lo - 1))
+        # A trailing zero gives empty rows at the block's end a valid start; clamping
+        # their start to the last element instead cut the row before them short.
+        sq = np.add.reduceat(np.append(seg * seg, np.float32(0)), ptr[:-1] - lo)
         sq[lengths == 0] = 0.0
         norms = np.sqrt(sq, dtype=np.float32)
         scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
@@ -307,43 +413,124 @@ def _project(x: ssp.csr_matrix, idf: np.ndarray, components: np.ndarray) -> np.n
     return out
 
 
-def _choose_vocabulary(items: Iterable[CatalogItem]) -> tuple[list[str], int]:
-    """The kept terms, most frequent first, and how many papers were read."""
-    seen_terms: defaultdict[str, int] = defaultdict()
-    seen_terms.default_factory = seen_terms.__len__  # a new term gets the next index
-    cols: list[int] = []
-    seen = 0
-    for item in islice(items, VOCAB_SAMPLE):
-        cols.extend(map(seen_terms.__getitem__, set(item_terms(item))))
-        seen += 1
-    df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(seen_terms))
-    del cols
-    names = np.array(list(seen_terms), dtype=object)
-    keep = np.flatnonzero(df >= 2)
-    order = np.lexsort((names[keep], -df[keep]))[:MAX_VOCAB]
-    return [str(t) for t in names[keep[order]]], seen
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (``np.unique``, by one sort: faster on millions)."""
+    keys = np.sort(keys)
+    first = np.ones(len(keys), bool)
+    first[1:] = keys[1:] != keys[:-1]
+    return keys[first]
+
+
+def _idf(df: np.ndarray, n: int) -> np.ndarray:
+    return (np.log((n + 1) / (df.astype(np.float64) + 1)) + 1.0).astype(np.float32)
+
+
+def _choose_vocabulary(items: Iterable[CatalogItem]) -> tuple[list[str], np.ndarray, int]:
+    """The kept terms, most frequent first, their idf over the papers read, and how many
+    papers were read. Counted with arrays: a word is an id, a bigram a pair of ids."""
+    sample = list(islice(items, VOCAB_SAMPLE))
+    seen = len(sample)
+    ids: defaultdict[str, int] = defaultdict()
+    ids.update((w, i) for i, w in enumerate(_STOP_ORDER))
+    ids.default_factory = ids.__len__  # a new word gets the next id
+    word_ids, row, meta_ids, meta_row = _word_ids(sample, ids)
+    del sample
+    n_words = len(ids)
+    # Papers per word (authors and tags are words that make no bigrams).
+    unigrams = _distinct(np.concatenate([row * n_words + word_ids, meta_row * n_words + meta_ids]))
+    df_words = np.bincount(unigrams % n_words, minlength=n_words)
+    del unigrams
+    same = row[1:] == row[:-1]
+    keys = word_ids[:-1][same] * n_words + word_ids[1:][same]
+    rows = row[:-1][same]
+    del word_ids, row, same
+    if seen * n_words * n_words < 1 << 62:  # one key per (paper, bigram) fits in int64
+        keys = _distinct(rows * (n_words * n_words) + keys) % (n_words * n_words)
+    else:
+        order = np.lexsort((keys, rows))
+        keys, rows = keys[order], rows[order]
+        first = np.ones(len(keys), bool)
+        first[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
+        keys = keys[first]
+    del rows
+    keys.sort()
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))[: len(keys)]
+    pairs, df_pairs = keys[starts], np.diff(np.append(starts, len(keys)))
+    del keys, starts
+    words = np.array(list(ids), dtype=object)
+    kept_words = np.flatnonzero(df_words >= 2)
+    kept_pairs = np.flatnonzero(df_pairs >= 2)
+    df = np.concatenate([df_words[kept_words], df_pairs[kept_pairs]])
+    if len(df) > MAX_VOCAB:  # only the terms that can make the cut need their names sorted
+        least = np.partition(df, len(df) - MAX_VOCAB)[len(df) - MAX_VOCAB]
+        kept_words = kept_words[df_words[kept_words] >= least]
+        kept_pairs = kept_pairs[df_pairs[kept_pairs] >= least]
+        df = np.concatenate([df_words[kept_words], df_pairs[kept_pairs]])
+    a, b = words[pairs[kept_pairs] // n_words], words[pairs[kept_pairs] % n_words]
+    names = (
+        np.concatenate([words[kept_words], a + " " + b]) if len(kept_pairs) else words[kept_words]
+    )
+    order = np.lexsort((names, -df))[:MAX_VOCAB]
+    return [str(t) for t in names[order]], df[order], seen
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _worker_init(terms: list[str], idf: np.ndarray) -> None:
+    _WORKER["counter"] = _Counter(terms)
+    _WORKER["idf"] = idf
+
+
+def _count_chunk(
+    items: Sequence[CatalogItem], counter: _Counter, idf: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(tf data, indices, indptr) of the chunk cut to ``MAX_ROW_TERMS`` a row by `idf`,
+    and the number of papers each term occurs in (before the cut)."""
+    counts = counter.count(items)
+    df = np.bincount(counts.indices, minlength=counter.n_terms).astype(np.int32)
+    return (*_weigh(counts, idf, MAX_ROW_TERMS), df)
+
+
+def _worker_count(
+    rows: list[tuple[int, str, str, tuple[str, ...], tuple[str, ...]]], embed: bool
+) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray | None]:
+    counter, idf = _WORKER["counter"], _WORKER["idf"]
+    assert isinstance(counter, _Counter) and isinstance(idf, np.ndarray)
+    items = [CatalogItem(*r) for r in rows]
+    vectors = embed_items(items, wordllama_embed) if embed else None
+    return _count_chunk(items, counter, idf), vectors
+
+
+def _worker_vocabulary(
+    rows: list[tuple[int, str, str, tuple[str, ...], tuple[str, ...]]],
+) -> tuple[list[str], np.ndarray, int]:
+    return _choose_vocabulary(CatalogItem(*r) for r in rows)
 
 
 def _count_catalog(
     items: Iterable[CatalogItem],
     terms: list[str],
+    sample_idf: np.ndarray,
     progress: Callable[[int, int | None], None] | None,
     total: int | None,
     parallel: bool,
     embed: Embedder,
-) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray]:
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray, np.ndarray]:
+    """(ids, tf parts, df over the catalog, embeddings)."""
     ids: list[int] = []
-    # This process embeds each chunk while the workers count terms.
     vectors: list[np.ndarray] = []
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    df = np.zeros(len(terms), np.int64)
     counted = 0
 
-    def done(part: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+    def done(part: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]) -> None:
         # Join small parts into blocks as they come: small arrays live on the malloc heap,
         # which keeps freed memory; big blocks are mapped and given back when freed.
         nonlocal counted
-        parts.append(part)
+        parts.append(part[:3])
+        df[:] += part[3]
         counted += len(part[2]) - 1
         if len(parts) >= 20:
             blocks.append(_stack(parts))
@@ -351,31 +538,54 @@ def _count_catalog(
             progress(counted, total)
 
     if parallel:
+        # The workers count and embed; this process only reads. Another embedder (a test's)
+        # may not survive the trip to a worker, so this process runs it.
+        remote = embed is wordllama_embed
         ctx = get_context("spawn")
         with ProcessPoolExecutor(
-            WORKERS, mp_context=ctx, initializer=_worker_init, initargs=(terms,)
+            WORKERS, mp_context=ctx, initializer=_worker_init, initargs=(terms, sample_idf)
         ) as pool:
             pending = []
             for chunk in _chunks(items, CHUNK):
                 ids.extend(i.id for i in chunk)
                 rows = [(i.id, i.title, i.abstract, i.authors, i.tags) for i in chunk]
-                pending.append(pool.submit(_worker_count, rows))
-                vectors.append(embed_items(chunk, embed))
+                pending.append(pool.submit(_worker_count, rows, remote))
+                if not remote:
+                    vectors.append(embed_items(chunk, embed))
                 # Keep a bounded queue so a huge catalog is not held in memory as text.
                 while len(pending) > 2 * WORKERS:
-                    done(pending.pop(0).result())
+                    part, embedded = pending.pop(0).result()
+                    done(part)
+                    if embedded is not None:
+                        vectors.append(embedded)
             for fut in pending:
-                done(fut.result())
+                part, embedded = fut.result()
+                done(part)
+                if embedded is not None:
+                    vectors.append(embedded)
     else:
-        vocab = {t: i for i, t in enumerate(terms)}
+        counter = _Counter(terms)
         for chunk in _chunks(items, CHUNK):
             ids.extend(i.id for i in chunk)
-            done(_count_rows(chunk, vocab))
+            done(_count_chunk(chunk, counter, sample_idf))
             vectors.append(embed_items(chunk, embed))
     if parts:
         blocks.append(_stack(parts))
-    semantic = np.concatenate(vectors) if vectors else embed_items([], embed)
-    return np.asarray(ids, dtype=np.int64), _stack(blocks), semantic
+    semantic = _join(vectors) if vectors else embed_items([], embed)
+    return np.asarray(ids, dtype=np.int64), _stack(blocks), df, semantic
+
+
+def _join(chunks: list[np.ndarray]) -> np.ndarray:
+    """The rows of `chunks` in one array, emptying the list as it goes: memory holds one
+    copy plus a chunk, where ``np.concatenate`` holds two (0.5 GB more at a million)."""
+    out = np.empty((sum(len(c) for c in chunks), chunks[0].shape[1]), chunks[0].dtype)
+    at = 0
+    chunks.reverse()
+    while chunks:
+        c = chunks.pop()
+        out[at : at + len(c)] = c
+        at += len(c)
+    return out
 
 
 def _stack(
@@ -384,7 +594,7 @@ def _stack(
     """Join CSR parts, emptying `parts` as it goes so memory holds about one copy."""
     nnz = sum(len(p[0]) for p in parts)
     n_rows = sum(len(p[2]) - 1 for p in parts)
-    data = np.empty(nnz, np.uint16)
+    data = np.empty(nnz, np.float32)
     indices = np.empty(nnz, np.int32)
     indptr = np.zeros(n_rows + 1, np.int64)
     at = row = 0
@@ -438,34 +648,39 @@ def build_features(
     sample = list(islice(first, VOCAB_SAMPLE))
     # Worker processes only pay off for large catalogs; a full sample hints at one.
     parallel = total >= PARALLEL_FROM if total is not None else len(sample) >= VOCAB_SAMPLE
-    terms: list[str] | None = None
+    vocabulary: tuple[list[str], np.ndarray, int] | None = None
     if parallel:
         # Counting every distinct n-gram of the sample leaves the heap fragmented; doing it in
         # a short-lived process gives that memory back before the big arrays are built.
         rows = [(i.id, i.title, i.abstract, i.authors, i.tags) for i in sample]
         try:
             with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-                terms, _ = pool.submit(_worker_vocabulary, rows).result()
+                vocabulary = pool.submit(_worker_vocabulary, rows).result()
         except _NO_PROCESSES:
             parallel = False
         del rows
-    if terms is None:
-        terms, _ = _choose_vocabulary(sample)
+    if vocabulary is None:
+        vocabulary = _choose_vocabulary(sample)
+    terms, sample_df, seen = vocabulary
     del sample
+    sample_idf = _idf(sample_df, seen)
     try:
-        ids, parts, semantic = _count_catalog(items(), terms, progress, total, parallel, embed)
+        ids, parts, df, semantic = _count_catalog(
+            items(), terms, sample_idf, progress, total, parallel, embed
+        )
     except _NO_PROCESSES:
         # Same result, one core: e.g. a host that replaced stderr, which spawning needs.
-        ids, parts, semantic = _count_catalog(items(), terms, progress, total, False, embed)
+        ids, parts, df, semantic = _count_catalog(
+            items(), terms, sample_idf, progress, total, False, embed
+        )
     n = len(ids)
     if len(np.unique(ids)) != n:
         raise ValueError("duplicate paper ids in the catalog")
-    counts, indices, indptr = parts
+    tf, indices, indptr = parts
     del parts
-    df = np.bincount(indices, minlength=len(terms)).astype(np.float64)
-    idf = (np.log((n + 1) / (df + 1)) + 1.0).astype(np.float32)
-    matrix = _tfidf(counts, indices, indptr, len(terms), idf)
-    del counts
+    idf = _idf(df, n)
+    matrix = _apply_idf(tf, indices, indptr, len(terms), idf)
+    del tf
     n_terms = min(LSA_TERMS, len(terms))
     dim = min(LSA_DIM, max(1, n_terms - 1), max(1, n - 1))
     if n >= 3 and n_terms >= 3:
@@ -505,16 +720,37 @@ def add_items(
         labels = np.argmax(z @ features.centroids.T, axis=1).astype(np.int32)
     else:
         labels = np.zeros(len(new), np.int32)
-    keep_rows = np.flatnonzero(keep)
+    if keep.all():  # only new papers (the daily case): append, one copy of each array
+        n_old = len(features.ids)
+        matrix = ssp.csr_matrix(
+            (
+                np.concatenate([features.matrix.data, x.data.astype(np.float32)]),
+                np.concatenate([features.matrix.indices, x.indices.astype(np.int32)]),
+                np.concatenate(
+                    [features.matrix.indptr, x.indptr[1:].astype(np.int64) + features.matrix.nnz]
+                ),
+            ),
+            shape=(n_old + len(new), features.matrix.shape[1]),
+        )
+        dense = np.concatenate([features.dense, z.astype(np.float32)])
+        semantic = np.concatenate([features.semantic, e.astype(np.float32)])
+        old_ids, old_labels = features.ids, features.labels
+    else:
+        keep_rows = np.flatnonzero(keep)
+        matrix = ssp.vstack([features.matrix[keep_rows], x], format="csr", dtype=np.float32)
+        dense = np.vstack([features.dense[keep_rows], z]).astype(np.float32, copy=False)
+        semantic = np.vstack([features.semantic[keep_rows], e]).astype(np.float32, copy=False)
+        old_ids, old_labels = features.ids[keep_rows], features.labels[keep_rows]
     return Features(
-        ids=np.concatenate([features.ids[keep_rows], new_ids]),
+        ids=np.concatenate([old_ids, new_ids]),
         terms=features.terms,
         idf=features.idf,
-        matrix=ssp.vstack([features.matrix[keep_rows], x], format="csr", dtype=np.float32),
+        matrix=matrix,
         components=features.components,
-        dense=np.vstack([features.dense[keep_rows], z]).astype(np.float32),
+        dense=dense,
         centroids=features.centroids,
-        labels=np.concatenate([features.labels[keep_rows], labels]),
-        semantic=np.vstack([features.semantic[keep_rows], e]).astype(np.float32),
+        labels=np.concatenate([old_labels, labels]),
+        semantic=semantic,
         _vocab=features._vocab,
+        _counter=features._counter,
     )

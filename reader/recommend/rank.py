@@ -256,10 +256,17 @@ def _classify(features: Features, profile: Profile) -> np.ndarray:
     if y.min() == y.max():
         return np.zeros(n, np.float32)
     clf = LogisticRegression(C=CLASSIFIER_C, max_iter=300)
-    inputs = ssp.hstack([x, ssp.csr_matrix(e * CLASSIFIER_SEMANTIC_SCALE)], format="csr")
+    # A term in none of the training rows gets weight 0 whatever the fit (its gradient is
+    # 0 from the start); fitting on the others only gives the same model, several times
+    # faster with a vocabulary of 262,144 terms.
+    used = np.unique(x.indices)
+    inputs = ssp.hstack([x[:, used], ssp.csr_matrix(e * CLASSIFIER_SEMANTIC_SCALE)], format="csr")
     clf.fit(inputs, y, sample_weight=sample_weight)
-    coef = clf.coef_.ravel().astype(np.float32)
     n_terms = features.matrix.shape[1]
+    fitted = clf.coef_.ravel().astype(np.float32)
+    coef = np.zeros(n_terms + e.shape[1], np.float32)
+    coef[used] = fitted[: len(used)]
+    coef[n_terms:] = fitted[len(used) :]
     out = np.asarray(features.matrix @ coef[:n_terms], dtype=np.float32)
     out += features.semantic @ (coef[n_terms:] * CLASSIFIER_SEMANTIC_SCALE)
     return out

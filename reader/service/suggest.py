@@ -178,9 +178,12 @@ class Suggesting:
                 features = None
             if features is not None and cached_version != version:
                 features = self._extend(features, cached_version, version)
+        fresh = features is None
         if features is None:
             features = _recommender().build_features(self._items, progress=progress)
-        if cached is None or cached[0] != version:
+        # A rebuild replaces the file even when the catalog is unchanged: an index in an
+        # older format would otherwise be rebuilt again at every start.
+        if fresh or cached is None or cached[0] != version:
             self.store.suggestions.save_features(
                 FEATURES_NAME, version, features.save, now=self.ctx.clock()
             )
