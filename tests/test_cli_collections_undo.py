@@ -145,3 +145,14 @@ def test_more_like_this_then_undo_restores_the_database_exactly(capsys, db) -> N
     assert code == 0, out
     assert "more like this" in out.lower()
     assert dump(db) == before
+
+
+def test_an_unknown_id_among_several_adds_none_of_them(capsys, db) -> None:
+    """`collection add NAME 3 99999 4` refuses the command whole: 3 is not added first."""
+    code, _, err = run(capsys, "--db", db, "collection", "add", "thesis", "3", "99999", "4")
+    assert code == 1 and "no paper with id 99999" in err
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT count(*) FROM collection_papers").fetchone()[0] == 0
+    finally:
+        conn.close()

@@ -106,8 +106,8 @@ def new_collection(ctx, name, db_path):
 def add_to_collection(ctx, name, papers, db_path):
     """Add papers at the end of NAME (made if it does not exist yet)."""
     service = open_from(ctx, db_path)
-    for ref in papers:
-        paper = service.paper(ref)
+    # Every id is looked up first: an unknown one refuses the whole command, not its tail.
+    for paper in [service.paper(ref) for ref in papers]:
         added = service.collecting.add(name, paper.id)
         state = "added to" if added else "already in"
         click.echo(f"[{paper.id}] {printable(paper.title)}: {state} {printable(name)!r}")
@@ -121,8 +121,7 @@ def add_to_collection(ctx, name, papers, db_path):
 def remove_from_collection(ctx, name, papers, db_path):
     """Take papers out of NAME (the papers themselves stay in the library)."""
     service = open_from(ctx, db_path)
-    for ref in papers:
-        paper = service.paper(ref)
+    for paper in [service.paper(ref) for ref in papers]:  # all looked up first, as in add
         service.collecting.remove(name, paper.id)
         click.echo(f"[{paper.id}] {printable(paper.title)}: removed from {printable(name)!r}")
 
