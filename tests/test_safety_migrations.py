@@ -10,7 +10,7 @@ import pytest
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-import reader.store.base as store_base
+import reader.migrations as reader_migrations
 from reader.migrations import MIGRATION_SET, migrations
 from reader.models import Status
 from reader.store import StoreError, open_db
@@ -123,7 +123,9 @@ def test_a_failed_migration_leaves_the_file_as_it_was(
 ) -> None:
     _make(db_path, None)
     before = _digest(db_path)
-    monkeypatch.setattr(store_base, "migrations", _with_broken_last(body))
+    # connect() imports the list when it runs (the app starts without it), so patch it
+    # where it is defined.
+    monkeypatch.setattr(reader_migrations, "migrations", _with_broken_last(body))
     with pytest.raises(StoreError) as caught:
         open_db(db_path)
     assert str(db_path) in str(caught.value) and "\n" not in str(caught.value)

@@ -26,7 +26,7 @@ from reader.recommend import (
     suggest,
     taste_terms,
 )
-from reader.recommend.explain import shared_terms
+from reader.recommend.explain import GENERIC, shared_terms
 from reader.service import Service, ServiceError
 
 DAY = datetime.date(2026, 3, 2)
@@ -282,6 +282,18 @@ def test_the_profile_shows_what_suggestions_learn_from(svc: Service) -> None:
     terms = [t for t, _ in profile.toward]
     assert "grokking" in terms and profile.toward[0][1] == 1.0
     assert profile.away and all(w < 0 for _, w in profile.away)
+
+
+def test_the_profiles_terms_name_topics_not_prose(svc: Service) -> None:
+    """The snapshot's profile listed "et" and "al" (abstracts cite "et al."): the ranker
+    keeps them, the list of what the profile is made of does not."""
+    svc.rate(GROKKING[0], 5)
+    svc.rate(ROBOTICS, 5)
+    svc.rate(5, 1)
+    svc.rate(8, 2)
+    profile = svc.profile(terms=40)
+    for term, _ in [*profile.toward, *profile.away]:
+        assert not set(term.split()) <= GENERIC, term
 
 
 # The CLI ------------------------------------------------------------------------------

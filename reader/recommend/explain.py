@@ -62,11 +62,12 @@ GENERIC = frozenset(
     results reveal reveals show showed showing shown shows significant significantly simple
     specific specifically strong studied studies study suggest suggests task tasks
     typically understanding use used uses using various way ways wide widely work works
-    yield yields
+    yield yields et al
     """.split()
 )
 """Words of any paper's prose ("provides", "argue", "quantifies"): a term made only of
-these names no topic, so a reason never gives it (the ranking still uses it)."""
+these names no topic, so a reason never gives it, nor the profile's term list (the
+ranking still uses it). "et al" is citation prose."""
 
 
 def _pick(features: Features, cols: np.ndarray, contrib: np.ndarray, k: int) -> tuple[str, ...]:

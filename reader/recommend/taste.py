@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from reader.recommend.explain import pretty_term
+from reader.recommend.explain import GENERIC, pretty_term
 from reader.recommend.features import Features
 from reader.recommend.rank import build_profile
 
@@ -35,7 +35,8 @@ def taste_terms(
     k: int = 12,
 ) -> TasteTerms:
     """The `k` heaviest terms each way; empty with nothing to go on. A unigram is left out
-    when a bigram already shown contains it ("graph" beside "graph neural")."""
+    when a bigram already shown contains it ("graph" beside "graph neural"), and so is a
+    term of generic prose only (``explain.GENERIC``)."""
     if not weights and not interests:
         return TasteTerms((), ())
     sparse = build_profile(features, weights, interests).sparse
@@ -60,6 +61,8 @@ def _heaviest(
             break
         term = features.terms[int(col)]
         words = set(term.split())
+        if words <= GENERIC:  # prose ("provides", "et al"): the ranker's, but names no topic
+            continue
         if any(words <= other or other <= words for other in seen):
             continue
         seen.append(words)
