@@ -188,3 +188,32 @@ async def test_a_database_the_worker_cannot_open_ends_the_app_with_the_reason(
     assert app.return_code == 1
     said = " ".join(capfd.readouterr().err.split())
     assert "reader: error:" in said and "made by a newer version of reader" in said
+
+
+async def test_suggestions_arriving_above_a_long_list_are_shown_to_a_user_at_the_top(
+    tmp_path: Path,
+) -> None:
+    """First launch on a library with 30 papers queued and no stored suggestions: the
+    glance paints the queue; the suggestions the service makes come above it. A user who
+    has not moved sees them (they were scrolled out of sight, above the first row)."""
+    db = tmp_path / "reader.db"
+    service = open_db(db)
+    try:
+        service.rate(1, 5)
+        for paper in [p for p in service.papers(limit=60) if p.id != 1][-30:]:
+            service.set_status(paper.id, Status.QUEUED)
+    finally:
+        service.close()
+    gate = Gate(db)
+    app = lazy_app(db, gate)
+    async with app.run_test(size=(100, 16)) as pilot:
+        await pilot.pause()
+        listing = app.screen.query_one("#today-list", OptionList)
+        assert not any(o.id and o.id.startswith(SUGGESTIONS) for o in listing.options)
+        gate.release()
+        await settle(pilot)
+        listing = app.screen.query_one("#today-list", OptionList)
+        first = listing.highlighted_option
+        assert first is not None and first.id and first.id.startswith(f"{SUGGESTIONS}:")
+        assert round(listing.scroll_y) == 0
+        assert "Suggestions" in screen_text(app)

@@ -339,6 +339,12 @@ class TodayScreen(ReaderScreen):
         listing = self.query_one("#today-list", OptionList)
         highlighted = listing.highlighted_option.id if listing.highlighted_option else None
         on_screen = _row_on_screen(listing)
+        # A user still at the top (first row, not scrolled) is shown the new top: the
+        # suggestions arriving above 45 papers being read were otherwise scrolled out of
+        # sight. One who has moved keeps the paper they are on where it was drawn.
+        at_top = highlighted is None or (
+            highlighted == _first_paper_id(listing) and round(listing.scroll_y) == 0
+        )
         width = self._width_shown = self._list_width()
         sections = self._sections()
         options: list[Option | None] = []
@@ -376,9 +382,11 @@ class TodayScreen(ReaderScreen):
         waiting = self.today is None and self._suggestion_error is None
         empty.update(PREPARING if waiting else EMPTY_MESSAGE)
         if ids:
-            target = highlighted if highlighted in ids else ids[0]
+            target = highlighted if highlighted in ids and not at_top else ids[0]
             listing.highlighted = listing.get_option_index(target)
-            if target == highlighted and on_screen is not None:
+            if at_top:
+                listing.scroll_to(y=0, animate=False, force=True, immediate=True)
+            elif target == highlighted and on_screen is not None:
                 _keep_row_on_screen(listing, on_screen)
             listing.focus()
             if target != highlighted and highlighted is not None:
@@ -541,6 +549,15 @@ def _fitting(options: list[Option | None], lines: int) -> int:
 
 # OptionList says which line each option starts on only through ``_index_to_line``
 # (Textual 8); without it the list is still right, only scrolled to show the paper.
+
+
+def _first_paper_id(listing: OptionList) -> str | None:
+    """The id of the list's first paper row (section headings are disabled options)."""
+    for index in range(listing.option_count):
+        option = listing.get_option_at_index(index)
+        if not option.disabled:
+            return option.id
+    return None
 
 
 def _row_on_screen(listing: OptionList) -> int | None:
