@@ -237,6 +237,23 @@ class Connection:
         with self.write():
             yield self.db
 
+    def remove_if_latest(
+        self, table: str, paper_id: int, event_id: int, *, kind: str | None = None
+    ) -> bool:
+        """Delete event ``event_id`` of a paper's history ``table`` (of ``kind``, in
+        ``feedback_events``) if it is still the paper's latest there, so the history is
+        exactly what it was before it (an undo). False, nothing removed, when a later
+        event exists or it is gone; the paper is checked too, as an id freed by a
+        deletion may be given to another paper's event."""
+        where = "paper_id = ?" if kind is None else "paper_id = ? AND kind = ?"
+        params: list[int | str] = [paper_id] if kind is None else [paper_id, kind]
+        with self.write() as db:
+            latest = db.execute(f"SELECT max(id) FROM {table} WHERE {where}", params).fetchone()[0]
+            if latest != event_id:
+                return False
+            db.execute(f"DELETE FROM {table} WHERE id = ?", [event_id])
+        return True
+
     def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         with self.errors():
             return list(self.db.query(sql, params))

@@ -60,14 +60,7 @@ class Reading:
         still the paper's latest: the history is then exactly what it was before it.
         False (nothing removed) when a later event exists or the event is gone."""
         table = {"status": "status_events", "rating": "rating_events"}[history]
-        with self.conn.write() as db:
-            latest = db.execute(
-                f"SELECT max(id) FROM {table} WHERE paper_id = ?", [paper_id]
-            ).fetchone()[0]
-            if latest != event_id:
-                return False
-            db.execute(f"DELETE FROM {table} WHERE id = ?", [event_id])
-        return True
+        return self.conn.remove_if_latest(table, paper_id, event_id)
 
     def rating_history(self, paper_id: int) -> list[RatingEvent]:
         return [

@@ -101,15 +101,7 @@ class Suggestions:
         """Take back feedback event ``event_id`` (an undo) if it is still the paper's
         latest of ``kind``; False (nothing removed) when a later one exists or it is gone
         (an id freed by a deletion may be given to another paper's event: checked too)."""
-        with self.conn.write() as db:
-            latest = db.execute(
-                "SELECT max(id) FROM feedback_events WHERE paper_id = ? AND kind = ?",
-                [paper_id, kind],
-            ).fetchone()[0]
-            if latest != event_id:
-                return False
-            db.execute("DELETE FROM feedback_events WHERE id = ?", [event_id])
-        return True
+        return self.conn.remove_if_latest("feedback_events", paper_id, event_id, kind=kind)
 
     def hidden(self, *, now: datetime) -> list[HiddenPaper]:
         """Papers kept out of suggestions: "not for me", and snoozes not ended at ``now``

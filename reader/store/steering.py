@@ -47,14 +47,7 @@ class Steering:
     def remove_latest(self, paper_id: int, event_id: int) -> bool:
         """Take back event ``event_id`` if it is still the paper's latest steering event;
         False (nothing removed) when a later one exists or it is gone."""
-        with self.conn.write() as db:
-            latest = db.execute(
-                "SELECT max(id) FROM steering_events WHERE paper_id = ?", [paper_id]
-            ).fetchone()[0]
-            if latest != event_id:
-                return False
-            db.execute("DELETE FROM steering_events WHERE id = ?", [event_id])
-        return True
+        return self.conn.remove_if_latest("steering_events", paper_id, event_id)
 
     def current(self) -> list[SteeringEntry]:
         """Every paper's current steering (cleared ones left out), newest first."""
