@@ -4,6 +4,7 @@ is on."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import UTC, timedelta
@@ -26,11 +27,12 @@ def glance(path: Path):  # type: ignore[no-untyped-def]
     return first
 
 
-def made_today(path: Path) -> list[int]:
-    """A seeded library with a rating, today's suggestions made and stored, and 30
-    papers queued; returns the suggested ids."""
+def made_today(path: Path, per_day: int = 5) -> list[int]:
+    """A seeded library with a rating, today's ``per_day`` suggestions made and stored,
+    and 30 papers queued; returns the suggested ids."""
     service = open_db(path)
     try:
+        service.set_setting("suggest.per_day", per_day)
         service.rate(1, 5)
         queued = [p.id for p in service.papers(limit=60) if p.id != 1][-30:]
         today = service.today()
@@ -130,12 +132,17 @@ async def test_rows_the_service_adds_above_the_cursor_do_not_move_it(tmp_path: P
 
 def test_the_glance_leaves_out_what_the_service_leaves_out(tmp_path: Path) -> None:
     """The glance's SQL and ``Suggesting``'s rule in Python pick the same papers: rated,
-    given a status, "not for me" and snoozed ones are out, an expired snooze is not."""
+    given a status, "not for me", snoozed and "less like this" ones are out; an expired
+    snooze, "more like this" and a "less" taken off are not."""
     db = tmp_path / "reader.db"
-    suggested = made_today(db)
+    suggested = made_today(db, per_day=8)
     service = open_db(db, seed=False)
     try:
-        a, b, c, d, e = suggested[:5]
+        a, b, c, d, e, f, g, h = suggested[:8]
+        service.steer(f, "less")
+        service.steer(g, "more")
+        service.steer(h, "less")
+        service.steer(h, None)
         service.rate(a, 3)
         service.set_status(b, Status.READING)
         service.dismiss(c)
@@ -148,7 +155,8 @@ def test_the_glance_leaves_out_what_the_service_leaves_out(tmp_path: Path) -> No
         expected = [(s.paper.id, s.reason) for s in saved.suggestions]
     finally:
         service.close()
-    assert e in [paper_id for paper_id, _ in expected]
+    assert {e, g, h} <= {paper_id for paper_id, _ in expected}
+    assert f not in [paper_id for paper_id, _ in expected]
     first = glance(db)
     assert first.suggestions is not None
     assert [(p.id, reason) for p, reason in first.suggestions] == expected
@@ -161,6 +169,19 @@ def test_no_glance_at_a_file_that_is_not_a_reader_database(tmp_path: Path) -> No
     assert first_screen(other) is None
     assert first_screen(tmp_path / "missing.db") is None
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_no_glance_at_a_database_older_than_its_queries(tmp_path: Path) -> None:
+    """A file from before m013 has no steering table for the glance's rule: the app
+    opens it the ordinary way, which migrates it (the glance would have failed)."""
+    db = tmp_path / "reader.db"
+    made_today(db)
+    assert first_screen(db) is not None
+    conn = sqlite3.connect(db)
+    conn.execute("DROP TABLE steering_events")
+    conn.commit()
+    conn.close()
+    assert first_screen(db) is None
 
 
 async def test_a_database_the_worker_cannot_open_ends_the_app_with_the_reason(

@@ -31,11 +31,17 @@ _LEFT_TODAY = """
                     ORDER BY e.id DESC LIMIT 1), 'unread') = 'unread'
       AND NOT EXISTS (SELECT 1 FROM feedback_events f WHERE f.paper_id = s.paper_id
                       AND (f.kind = 'not_for_me' OR (f.kind = 'snooze' AND f.until > ?)))
+      AND coalesce((SELECT direction FROM steering_events g WHERE g.paper_id = s.paper_id
+                    ORDER BY g.id DESC LIMIT 1), '') <> 'less'
     ORDER BY s.rank
 """
 """The day's saved suggestions not acted on since: no rating, no status but unread, no
-"not for me", no snooze still running; ``Suggesting._excluded`` is the same rule in Python
-(tests/test_startup_glance.py holds the two together)."""
+"not for me", no snooze still running, no "less like this"; ``Suggesting._excluded`` is
+the same rule in Python (tests/test_startup_glance.py holds the two together)."""
+
+_READ = {"_sqlite_migrations", "papers", "suggestions", "steering_events"}
+"""The tables the glance reads; a file without one of them is not ours, or is from an
+older reader (the ordinary open migrates it, after the first paint)."""
 
 
 class _ReadOnlyRows:
@@ -90,8 +96,9 @@ class Glance:
 
 
 def open_glance(path: Path) -> Glance | None:
-    """A read-only look at the reader database at ``path``, or None when it is missing
-    or not ours (the ordinary open says why)."""
+    """A read-only look at the reader database at ``path``, or None when it is missing,
+    not ours, or older than the glance's queries (the ordinary open says why, or
+    migrates it)."""
     if not path.is_file():
         return None
     try:
@@ -99,7 +106,7 @@ def open_glance(path: Path) -> Glance | None:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     except sqlite3.Error:
         return None
-    if not {"_sqlite_migrations", "papers", "suggestions"} <= tables:
+    if not _READ <= tables:
         conn.close()
         return None
     return Glance(conn, path)
