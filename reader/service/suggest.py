@@ -504,7 +504,7 @@ class Suggesting:
         interests = self._interests()
         rated = sorted(signals.ratings.items(), key=lambda item: (-item[1], item[0]))
         papers = {p.id: p for p in self.store.papers.get_papers([pid for pid, _ in rated])}
-        liked = [papers[pid] for pid, stars in rated if stars >= 4 and pid in papers]
+        liked = [papers[pid] for pid, stars in rated if stars >= LIKED_STARS and pid in papers]
         disliked = [papers[pid] for pid, stars in reversed(rated) if stars <= 2 and pid in papers]
         weights = self._weights(signals)
         taste = _recommender().taste_terms(
