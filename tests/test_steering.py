@@ -323,6 +323,11 @@ def test_cli_more_less_and_the_profile(db_path: Path, clock) -> None:  # type: i
         assert part in shown.output
     assert "Top terms: " in shown.output and "+1.00" in shown.output
 
+    # An unknown id among several refuses the command whole: the first is not steered.
+    partial = run(db_path, clock, "more", str(GROKKING[2]), "99999")
+    assert partial.exit_code != 0 and "no paper with id 99999" in str(partial.exception)
+    assert steering_rows(db_path) == [(GROKKING[1], "more"), (ROBOTICS, "less")]
+
     wrong = run(db_path, clock, "less", "--remove", str(GROKKING[1]))
     assert wrong.exit_code != 0 and "is not steered less" in wrong.output
     assert "Traceback" not in wrong.output

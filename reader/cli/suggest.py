@@ -139,18 +139,22 @@ def _steer_command(direction: str, about: str):  # type: ignore[no-untyped-def]
     @click.pass_context
     def command(ctx, papers, remove, db_path):  # type: ignore[no-untyped-def]
         service = open_from(ctx, db_path)
-        for ref in papers:
-            if remove:
-                current = service.steering_of(ref)
+        # Every paper is checked before any is steered: a bad one refuses the command whole.
+        ids = [service.paper(ref).id for ref in papers]
+        if remove:
+            for ref, paper_id in zip(papers, ids, strict=True):
+                current = service.steering_of(paper_id)
                 if current != direction:
                     raise click.ClickException(
                         f"paper {ref} is not steered {direction} like it"
                         + (f" (it is {current})" if current else "")
                     )
-                paper = service.steer(ref, None)
+        for paper_id in ids:
+            if remove:
+                paper = service.steer(paper_id, None)
                 click.echo(f"[{paper.id}] steering removed: {printable(clip(paper.title, 60))}")
             else:
-                paper = service.steer(ref, direction)
+                paper = service.steer(paper_id, direction)
                 click.echo(
                     f"[{paper.id}] {direction} like this: {printable(clip(paper.title, 60))}"
                 )
