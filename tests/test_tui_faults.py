@@ -7,12 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from tui_helpers import make_test_app, open_db, screen_text, settle
 
+from reader.units import human_size
 from tui.screens.library import LibraryScreen
 from tui.screens.paper import PaperScreen
-from tui.screens.settings import SettingsScreen
+from tui.screens.settings import SettingsScreen, field_id
 from tui.screens.today import TodayScreen
 
 LONG_TITLE_ID = 1
@@ -164,3 +165,27 @@ async def test_review_shows_each_note_heading_on_one_line(db: Path) -> None:
         assert re.search(r"\d{4}-\d\d-\d\d  A fairly long first line[^…]*…", text)
         assert "really long" not in text  # cut, not wrapped onto a second line
         assert "the body of the note" in text
+
+
+async def test_settings_mounted_ahead_shows_what_is_stored_now(db: Path) -> None:
+    """Settings is mounted ahead of its first visit (``ReaderApp.warm_up``): what it shows
+    must be read when it is shown, not when it was mounted."""
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for _ in range(20):  # warm-up mounts one screen per refresh
+            if "settings" in app._warm:
+                break
+            await pilot.pause(0.05)
+        assert "settings" in app._warm
+        app.service.set_setting("suggest.per_day", "7")  # as `reader config` would
+        for paper_id in range(1, 40):
+            app.service.add_note(paper_id, "x" * 2000)  # the file and its log grow
+        await pilot.press("comma")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        assert screen.query_one(f"#{field_id('suggest.per_day')}", Input).value == "7"
+        wal = db.with_name(db.name + "-wal")
+        shown = str(screen.query_one("#data-location", Static).render())
+        assert human_size(wal.stat().st_size) + " write-ahead log" in shown

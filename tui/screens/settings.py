@@ -98,17 +98,23 @@ class SettingsScreen(ReaderScreen):
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
+        # The screen may have been mounted ahead (``ReaderApp.warm_up``) or shown before:
+        # what is stored, and the file's size, may have changed since. A value the user
+        # is still typing is kept.
         self.query_one(f"#{field_id(THEME)}", Select).value = self.app.theme
+        self.action_refresh(keep_edits=True)
 
-    def action_refresh(self) -> None:
+    def action_refresh(self, keep_edits: bool = False) -> None:
         values = self.reader.attempt("load the settings", self.service.settings)
         if values is None:
             return
-        self.saved = dict(values)
         for key in LABELS:
             field = self.query_one(f"#{field_id(key)}", Input)
+            if keep_edits and field.value != str(self.saved.get(key)):
+                continue
             with field.prevent(Input.Changed):
                 field.value = str(values[key])
+            self.saved[key] = values[key]
             self._error(key, "")
         self._show_location()
 
