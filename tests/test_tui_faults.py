@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 from tui_helpers import make_test_app, open_db, screen_text, settle
 
 from reader.units import human_size
@@ -189,3 +189,60 @@ async def test_settings_mounted_ahead_shows_what_is_stored_now(db: Path) -> None
         wal = db.with_name(db.name + "-wal")
         shown = str(screen.query_one("#data-location", Static).render())
         assert human_size(wal.stat().st_size) + " write-ahead log" in shown
+
+
+async def test_library_shows_what_changed_elsewhere_and_keeps_its_place(db: Path) -> None:
+    """The Library (mounted ahead, or visited before) read its rows when it was mounted:
+    a paper rated on Today or from the command line showed unrated there."""
+    app = make_test_app(db)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        for _ in range(30):
+            await pilot.press("j")
+        on_before = library._selected()
+        assert on_before is not None
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        await pilot.press("5")  # rates Today's first pick, on the app's own connection
+        await settle(pilot)
+        elsewhere = open_db(db, seed=False)  # and another process rates the one under the cursor
+        elsewhere.rate(on_before.id, 2)
+        elsewhere.close()
+        rated = [p for p in app.service.papers(limit=None) if p.stars == 5]
+        assert len(rated) == 1
+        await pilot.press("l")
+        await settle(pilot)
+        assert app.screen is library
+        assert library._papers[rated[0].id].stars == 5
+        selected = library._selected()
+        assert selected is not None and selected.id == on_before.id  # the same paper
+        assert selected.stars == 2
+        row = library.query_one("#papers", DataTable).get_row(str(on_before.id))
+        assert "★★" in str(row)
+
+
+async def test_a_paper_left_open_shows_what_changed_elsewhere(db: Path) -> None:
+    app = make_test_app(db)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        paper_screen = app.screen
+        assert isinstance(paper_screen, PaperScreen)
+        await pilot.press("t")
+        await settle(pilot)
+        elsewhere = open_db(db, seed=False)  # as `reader rate` from the shell would
+        elsewhere.rate(paper_screen.paper_id, 4)
+        elsewhere.close()
+        await pilot.press("l")  # the Library's stack still has the paper on top
+        await settle(pilot)
+        assert app.screen is paper_screen
+        assert paper_screen.paper is not None and paper_screen.paper.stars == 4
+        assert "★★★★" in screen_text(app)

@@ -96,6 +96,10 @@ class Service:
     def close(self) -> None:
         self.ctx.store.close()
 
+    def data_version(self) -> int:
+        """Changes when another connection commits (see ``Connection.data_version``)."""
+        return self.store.conn.data_version()
+
     # Library ------------------------------------------------------------------------------
 
     def seed(self) -> AddResult:

@@ -254,6 +254,14 @@ class Connection:
             db.execute(f"DELETE FROM {table} WHERE id = ?", [event_id])
         return True
 
+    def data_version(self) -> int:
+        """A number that changes when another connection (another of the app's, an
+        import's, the command line's) commits a change: a list kept on screen was read
+        before it, and may be out of date, when this differs from the number read with it."""
+        with self.errors():
+            version: int = self.db.execute("PRAGMA data_version").fetchone()[0]
+        return version
+
     def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         with self.errors():
             return list(self.db.query(sql, params))

@@ -155,6 +155,8 @@ class LibraryScreen(ReaderScreen):
         self._detail_wanted: bool | None = None
         """The detail pane as the user set it with d; None: shown when wide enough."""
         self._data_version = 0
+        self._read_version: int | None = None
+        """The database's ``data_version`` when the list was read (see ``_check_current``)."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -226,22 +228,34 @@ class LibraryScreen(ReaderScreen):
 
     # Loading --------------------------------------------------------------------------
 
-    def _reload(self) -> None:
-        """Start over with the current query: first page (or search hits) and the count."""
+    def _reload(self, keep_place: bool = False) -> None:
+        """Start over with the current query: first page (or search hits) and the count.
+        ``keep_place``: read again as many rows as are loaded and keep the cursor on the
+        paper it is on (the list changed elsewhere, not at the user's asking)."""
         self._generation += 1
+        limit = max(PAGE, self._loaded) if keep_place else PAGE
         self._loaded = 0
         self._total = None
         self._loading = True
         self._update_count()
-        self._fetch(self._generation, self.query_state, 0)
+        self._fetch(self._generation, self.query_state, 0, limit, keep_place)
 
     @work(thread=True, exclusive=False, group="library-load", exit_on_error=False)
-    def _fetch(self, generation: int, query: Query, offset: int) -> None:
+    def _fetch(
+        self,
+        generation: int,
+        query: Query,
+        offset: int,
+        limit: int = PAGE,
+        keep_place: bool = False,
+    ) -> None:
         reader = self.reader
         try:
             with reader.reads() as service:
                 if generation != self._generation:
                     return  # typed on: a newer query replaces this one
+                if offset == 0:  # before reading: a change made meanwhile shows next time
+                    self._read_version = service.data_version()
                 f = query.filters
                 words = query.text if query.text.strip() else None
                 selection = PaperQuery(
@@ -251,7 +265,7 @@ class LibraryScreen(ReaderScreen):
                     stars=f.min_stars,
                     sort=service_sort(query),
                     order="desc" if query.descending else "asc",
-                    limit=PAGE,
+                    limit=limit,
                     offset=offset,
                 )
                 papers = service.papers(selection)
@@ -261,7 +275,7 @@ class LibraryScreen(ReaderScreen):
         except StoreError as error:
             reader.call_from_thread(self._failed, generation, str(error))
             return
-        reader.call_from_thread(self._apply, generation, query, offset, papers, total)
+        reader.call_from_thread(self._apply, generation, offset, papers, total, keep_place)
 
     def _failed(self, generation: int, message: str) -> None:
         if generation == self._generation:
@@ -269,15 +283,19 @@ class LibraryScreen(ReaderScreen):
         self.notify(message, title="Could not load papers", severity="error", markup=False)
 
     def _apply(
-        self, generation: int, query: Query, offset: int, papers: list[Paper], total: int | None
+        self,
+        generation: int,
+        offset: int,
+        papers: list[Paper],
+        total: int | None,
+        keep_place: bool = False,
     ) -> None:
         if generation != self._generation:
             return
         table = self.query_one("#papers", DataTable)
+        before = self._selected() if offset == 0 else None
+        scroll_y = table.scroll_y
         if offset == 0:
-            before = self._selected()
-            if before is not None and (not papers or papers[0].id != before.id):
-                self.moved_under_cursor()  # a new list under the cursor: keys wait for it
             table.clear()
             self._papers.clear()
             self._order.clear()
@@ -286,8 +304,14 @@ class LibraryScreen(ReaderScreen):
         self._loaded = offset + len(papers)
         self._loading = False
         self._update_count()
-        if offset == 0:
-            self._show_selected()
+        if offset != 0:
+            return
+        if keep_place and before is not None and before.id in self._papers:
+            table.move_cursor(row=self._order.index(before.id), scroll=False)
+            table.scroll_to(y=scroll_y, animate=False, immediate=True)
+        elif before is not None and (not papers or papers[0].id != before.id):
+            self.moved_under_cursor()  # a new list under the cursor: keys wait for it
+        self._show_selected()
 
     def _add_rows(self, papers: list[Paper]) -> None:
         table = self.query_one("#papers", DataTable)
@@ -392,6 +416,23 @@ class LibraryScreen(ReaderScreen):
         if self._opened is not None:
             self._refresh_row(self._opened)
             self._opened = None
+        self._check_current()
+
+    @work(thread=True, exclusive=True, group="library-check", exit_on_error=False)
+    def _check_current(self) -> None:
+        """Read the list again, in place, if the database changed since it was read: a
+        paper rated on Today, an import, the command line (the screen may have been
+        mounted ahead, or shown long ago)."""
+        if self._read_version is None or self._loading:
+            return
+        reader = self.reader
+        try:
+            with reader.reads() as service:
+                changed = service.data_version() != self._read_version
+        except StoreError:
+            return
+        if changed:
+            reader.call_from_thread(self._reload, True)
 
     # Selection ------------------------------------------------------------------------
 
