@@ -203,6 +203,17 @@ class PaperScreen(ReaderScreen):
     def on_screen_suspend(self) -> None:
         self.save_note()
 
+    def on_screen_resume(self) -> None:
+        # Left on top of the Library's stack while the user went elsewhere: the paper
+        # may have been rated, tagged or steered since (on Today, from the shell).
+        if self.paper is None:
+            return
+        paper = self.reader.attempt("load the paper", self.service.paper, self.paper_id)
+        if paper is None:
+            self.app.pop_screen()
+            return
+        self._show(paper)
+
     # Showing --------------------------------------------------------------------------
 
     def _show(self, paper: Paper) -> None:
