@@ -206,8 +206,8 @@ class PaperScreen(ReaderScreen):
     def on_screen_resume(self) -> None:
         # Left on top of the Library's stack while the user went elsewhere: the paper
         # may have been rated, tagged or steered since (on Today, from the shell).
-        if self.paper is None:
-            return
+        if self.paper is None or self.app.screen is not self:
+            return  # not shown after all: a dialog's answer (delete) took it off the stack
         paper = self.reader.attempt("load the paper", self.service.paper, self.paper_id)
         if paper is None:
             self.app.pop_screen()
