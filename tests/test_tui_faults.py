@@ -3,14 +3,16 @@ app on a real database file."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static, TextArea
 from tui_helpers import make_test_app, open_db, screen_text, settle
 
 from reader.units import human_size
+from tui.app import ReaderApp
 from tui.screens.library import LibraryScreen
 from tui.screens.paper import PaperScreen
 from tui.screens.settings import SettingsScreen, field_id
@@ -246,3 +248,37 @@ async def test_a_paper_left_open_shows_what_changed_elsewhere(db: Path) -> None:
         assert app.screen is paper_screen
         assert paper_screen.paper is not None and paper_screen.paper.stars == 4
         assert "★★★★" in screen_text(app)
+
+
+@pytest.mark.parametrize("keys", [(), ("l",), ("l", "enter"), ("b",), ("v",), ("g",), ("g", "p")])
+async def test_the_footer_shows_help_and_quit_at_80_columns(
+    db: Path, keys: tuple[str, ...]
+) -> None:
+    """A footer is cut at the right in a narrow terminal: how to get help and how to
+    leave must be in what is left, also with "u Undo" shown."""
+    app = make_test_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.service.rate(LONG_TITLE_ID, 3)  # something to undo
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+        if isinstance(app.focused, TextArea):  # the Paper screen starts in its notes
+            await pilot.press("escape")
+            await settle(pilot)
+        footer = bottom_line(app)
+        assert "? Help" in footer and "q Quit" in footer, footer
+
+
+def bottom_line(app: ReaderApp) -> str:
+    """The last line of the screen as the user sees it (the SVG screenshot's text
+    pieces on the lowest row, left to right)."""
+    svg = app.export_screenshot()
+    pieces = [
+        (float(y), float(x), html.unescape(text).replace("\xa0", " "))
+        for x, y, text in re.findall(
+            r'<text[^>]*\bx="([\d.]+)"[^>]*\by="([\d.]+)"[^>]*>(.*?)</text>', svg
+        )
+    ]
+    last = max(y for y, _, _ in pieces)
+    return "".join(text for y, _, text in sorted(p for p in pieces if p[0] == last))

@@ -153,11 +153,9 @@ class ReaderApp(App[None]):
     COMMANDS = App.COMMANDS | {ReaderCommands}
     MODES = {d.mode: d.make for d in DESTINATIONS}
     DEFAULT_MODE = "today"
+    # Help and Quit come before the destinations: the footer is cut at the right in a
+    # narrow terminal, and a new user must always see how to get help and how to leave.
     BINDINGS = [
-        *(
-            Binding(d.key, f"go('{d.mode}')", d.name, show=d.in_footer, id=d.mode, tooltip=d.about)
-            for d in DESTINATIONS
-        ),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key, on one screen"),
         # F1 and Ctrl+Q also work while typing in a box, where ? and q are text.
         Binding(
@@ -172,6 +170,10 @@ class ReaderApp(App[None]):
             priority=True,
             id="quit-ctrl",
             tooltip="Quit (notes are saved first)",
+        ),
+        *(
+            Binding(d.key, f"go('{d.mode}')", d.name, show=d.in_footer, id=d.mode, tooltip=d.about)
+            for d in DESTINATIONS
         ),
     ]
 

@@ -75,6 +75,7 @@ class PaperScreen(ReaderScreen):
             "p",
             "preview",
             "Preview",
+            show=False,  # room in an 80-column footer for Help and Quit (see the help)
             tooltip="Toggle the Markdown preview of the note",
             id="paper-preview",
         ),
