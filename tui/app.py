@@ -8,6 +8,7 @@ workers on a second, read-only-in-practice connection (``app.reads``), so a slow
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -226,6 +227,9 @@ class ReaderApp(App[None]):
         self._warm: dict[str, Screen[Any]] = {}
         """Destinations' screens mounted ahead of their first visit, by mode."""
         self._shown_modes: set[str] = set()
+        self._painted = False
+        self._after_paint: list[Callable[[], object]] = []
+        """What waits for the first frame (see ``after_first_paint``)."""
 
     def on_mount(self) -> None:
         """Start in the theme the user chose last time (``ui.theme``)."""
@@ -237,10 +241,27 @@ class ReaderApp(App[None]):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self._saved_theme = self.theme
-        # After the first paint: the fetch never holds up the screen the user sees.
-        self.call_after_refresh(self._after_first_paint)
 
-    def _after_first_paint(self) -> None:
+    def after_first_paint(self, callback: Callable[..., object], *args: Any) -> None:
+        """Run ``callback`` once the first frame has been handed to the terminal, or after
+        the next refresh when it has. ``call_after_refresh`` alone is too early at
+        start-up: a screen with nothing marked dirty yet runs such callbacks at once, so
+        the service's import and the suggestions worker competed with the first paint
+        for the interpreter (docs/benchmarks.md)."""
+        if self._painted:
+            self.call_after_refresh(callback, *args)
+        else:
+            self._after_paint.append(partial(callback, *args))
+
+    def on_ready(self) -> None:
+        """Textual's Ready: the first frame is written. Now the rest: the screen's
+        deferred work first (the rows below the screen), then the workers (the service,
+        the suggestions, the arXiv fetch): they never hold up the screen the user sees."""
+        self._painted = True
+        gc.enable()  # off since the launch began (tui/launch.py)
+        waiting, self._after_paint = self._after_paint, []
+        for callback in waiting:
+            callback()
         if not self.service_ready:
             self._open_service()
         self.fetch_arxiv()
