@@ -4,16 +4,20 @@
 from __future__ import annotations
 
 import gc
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_startup_glance import Gate, lazy_app, made_today
 from textual import events
 from textual.message import Message
-from textual.widgets import Footer
-from tui_helpers import settle
+from textual.widgets import Footer, OptionList
+from textual.widgets._footer import FooterKey
+from tui_helpers import open_db, settle
 
 from tui import launch
+from tui.app import ReaderApp
 from tui.screens.today import TodayScreen
 
 
@@ -99,3 +103,100 @@ def test_the_launch_holds_the_collector_until_the_first_frame(
     finally:
         gc.enable()
     assert seen == [False]
+
+
+async def test_the_resource_tracker_starts_after_the_first_frame_on_the_real_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """multiprocessing's tracker (the recommender's process pool needs it started with a
+    real stderr) is spawned once the first frame is written, with ``sys.stderr`` the real
+    one for that moment and put back after."""
+    from multiprocessing import resource_tracker
+
+    db = tmp_path / "reader.db"
+    made_today(db)
+    ready: list[bool] = []
+    spawned: list[tuple[bool, bool]] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, events.Ready):
+            ready.append(True)
+
+    def ensure_running() -> None:
+        spawned.append((bool(ready), sys.stderr is sys.__stderr__))
+
+    monkeypatch.setattr(resource_tracker, "ensure_running", ensure_running)
+    gate = Gate(db)
+    gate.release()
+    captured = sys.stderr
+    async with lazy_app(db, gate).run_test(size=(120, 40), message_hook=hook) as pilot:
+        await settle(pilot)
+    assert spawned == [(True, True)]
+    assert sys.stderr is captured
+
+
+async def test_the_first_frame_has_todays_rules_and_list_the_rest_come_after(
+    tmp_path: Path,
+) -> None:
+    """Before the first frame only Today's CSS is parsed and the footer has no keys yet
+    (as in a bare Textual app); right after it, the other screens' rules are read and
+    the keys are shown."""
+    db = tmp_path / "reader.db"
+    made_today(db)
+    at_ready: list[tuple[bool, int, bool]] = []
+    gate = Gate(db)
+    gate.release()
+    app = lazy_app(db, gate)
+
+    def more_css() -> bool:
+        return any(path.endswith("reader.tcss") for path, _ in app.stylesheet.source)
+
+    def hook(message: Message) -> None:
+        if isinstance(message, events.Ready):
+            listing = app.screen.query_one("#today-list", OptionList)
+            at_ready.append(
+                (more_css(), len(app.screen.query(FooterKey)), listing.option_count > 0)
+            )
+
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await settle(pilot)
+        assert at_ready == [(False, 0, True)]
+        assert more_css()
+        assert len(app.screen.query(FooterKey)) > 0
+
+
+async def test_a_chosen_theme_is_there_before_the_first_frame_without_restyling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The theme saved in the database is set before the stylesheet is first built:
+    setting it on mount made Textual parse all the CSS again and restyle every widget
+    before the first frame."""
+    db = tmp_path / "reader.db"
+    made_today(db)
+    service = open_db(db, seed=False)
+    service.set_setting("ui.theme", "gruvbox")
+    service.close()
+    refreshed: list[bool] = []
+    ready: list[str] = []
+    refresh_css = ReaderApp.refresh_css
+
+    def counted(app: ReaderApp, *args: Any, **kwargs: Any) -> None:
+        # Textual applies a theme set before the start (a re-parse, no widget yet);
+        # set once Today was mounted, it restyled all of Today's widgets.
+        today_mounted = any(isinstance(s, TodayScreen) for s in app.screen_stack)
+        refreshed.append(bool(ready) or not today_mounted)
+        refresh_css(app, *args, **kwargs)
+
+    monkeypatch.setattr(ReaderApp, "refresh_css", counted)
+    gate = Gate(db)
+    gate.release()
+    app = lazy_app(db, gate)
+
+    def hook(message: Message) -> None:
+        if isinstance(message, events.Ready):
+            ready.append(app.theme)
+
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await settle(pilot)
+        assert ready == ["gruvbox"]
+        assert False not in refreshed  # Today's widgets not restyled before the first frame
