@@ -200,3 +200,22 @@ async def test_a_chosen_theme_is_there_before_the_first_frame_without_restyling(
         await settle(pilot)
         assert ready == ["gruvbox"]
         assert False not in refreshed  # Today's widgets not restyled before the first frame
+
+
+async def test_leaving_a_screen_does_not_ask_its_footer_for_keys(tmp_path: Path) -> None:
+    """A screen being taken down (Hidden, left with Escape) has no list to ask which keys
+    work; its footer is not rebuilt then (as Textual's own Footer is not)."""
+    db = tmp_path / "reader.db"
+    made_today(db)
+    gate = Gate(db)
+    gate.release()
+    app = lazy_app(db, gate)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HiddenScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert app.is_running

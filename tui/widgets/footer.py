@@ -41,6 +41,8 @@ class KeysFooter(Footer):
             yield from super().compose()
 
     async def recompose(self) -> None:
+        if not self.is_attached or self._pruning:
+            return  # as Textual's: a screen being removed has no bindings to ask about
         showing = self._showing()
         if showing is not None and showing == self._shown:
             return
