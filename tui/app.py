@@ -8,6 +8,8 @@ workers on a second, read-only-in-practice connection (``app.reads``), so a slow
 
 from __future__ import annotations
 
+import gc
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,6 +31,7 @@ from .commands import ReaderCommands
 from .opener import Opener, system_open
 from .screens.base import typing_in
 from .text import clean
+from .widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from reader.glance import FirstScreen
@@ -148,7 +151,10 @@ the destination they are opened from."""
 class ReaderApp(App[None]):
     """The full-screen reader. All data comes through ``service``; no SQL here."""
 
-    CSS_PATH = "reader.tcss"
+    CSS_PATH = "today.tcss"
+    MORE_CSS = "reader.tcss"
+    """Every other screen's and dialog's rules: read once the first frame is written
+    (parsing them before it was a few per cent of the launch; docs/benchmarks.md)."""
     TITLE = "reader"
     COMMANDS = App.COMMANDS | {ReaderCommands}
     MODES = {d.mode: d.make for d in DESTINATIONS}
@@ -193,7 +199,6 @@ class ReaderApp(App[None]):
         than starting Textual (``make_app`` does this). ``opening`` is handed a function
         that takes a warning (a skipped automatic backup), shown once the service is open."""
         super().__init__()
-        _start_resource_tracker()
         if service is None and opening is None:
             raise ValueError("ReaderApp needs a service or a way to open one")
         self._service = service
@@ -202,6 +207,11 @@ class ReaderApp(App[None]):
         self._open_warnings: list[str] = []
         self.first_screen = first_screen
         """Today's stored lists, read before the service was open (None once it is)."""
+        if first_screen is not None and first_screen.theme in self.available_themes:
+            # Before the stylesheet is first built: set in on_mount, the theme made
+            # Textual parse all the CSS again and restyle every widget before the first
+            # frame (+15% of the launch at 10,000 papers; docs/benchmarks.md).
+            self.theme = first_screen.theme
         self.opener = opener
         """Opens a URL or a file with the system's program; injectable for tests."""
         self.cursor_blink = cursor_blink
@@ -228,6 +238,9 @@ class ReaderApp(App[None]):
         self._warm: dict[str, Screen[Any]] = {}
         """Destinations' screens mounted ahead of their first visit, by mode."""
         self._shown_modes: set[str] = set()
+        self._painted = False
+        self._after_paint: list[Callable[[], object]] = []
+        """What waits for the first frame (see ``after_first_paint``)."""
 
     def on_mount(self) -> None:
         """Start in the theme the user chose last time (``ui.theme``)."""
@@ -239,13 +252,58 @@ class ReaderApp(App[None]):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self._saved_theme = self.theme
-        # After the first paint: the fetch never holds up the screen the user sees.
-        self.call_after_refresh(self._after_first_paint)
 
-    def _after_first_paint(self) -> None:
+    def after_first_paint(self, callback: Callable[..., object], *args: Any) -> None:
+        """Run ``callback`` once the first frame has been handed to the terminal, or after
+        the next refresh when it has. ``call_after_refresh`` alone is too early at
+        start-up: a screen with nothing marked dirty yet runs such callbacks at once, so
+        the service's import and the suggestions worker competed with the first paint
+        for the interpreter (docs/benchmarks.md)."""
+        if self._painted:
+            self.call_after_refresh(callback, *args)
+        else:
+            self._after_paint.append(partial(callback, *args))
+
+    @property
+    def painted(self) -> bool:
+        """True once the first frame has been written (Textual's Ready)."""
+        return self._painted
+
+    async def on_ready(self) -> None:
+        """Textual's Ready: the first frame is written. The rest of the CSS, then the
+        footer's keys (next frame, see ``KeysFooter``), then, once they are drawn, the
+        work the first frame left out (``_after_first_frames``)."""
+        self._painted = True
+        gc.enable()  # off since the launch began (tui/launch.py)
+        self._read_more_css()
+        for footer in self.screen.query(KeysFooter):
+            await footer.show_keys()
+        # Run after the frame that draws the keys: the workers' imports would hold it up.
+        self.call_after_refresh(self._after_first_frames)
+
+    def _after_first_frames(self) -> None:
+        """The screen's deferred work (the rows below the screen), then the workers (the
+        service, the suggestions, the arXiv fetch): they never hold up what the user
+        sees first."""
+        _start_resource_tracker()  # before any worker thread runs: see there
+        waiting, self._after_paint = self._after_paint, []
+        for callback in waiting:
+            callback()
         if not self.service_ready:
             self._open_service()
         self.fetch_arxiv()
+
+    def _read_more_css(self) -> None:
+        """Add ``MORE_CSS`` to the stylesheet, after the rules read at start-up (as if
+        they were one file). None of them is Today's, so Today is not styled again
+        (that repainted the whole screen); a screen or dialog opened by a key typed
+        before the first frame is."""
+        self.stylesheet.read(Path(__file__).with_name(self.MORE_CSS))
+        self.stylesheet.parse()
+        today = load_screen("today:TodayScreen")  # loaded: it is the first screen
+        for screen in self.screen_stack:
+            if not isinstance(screen, today):
+                self.stylesheet.update(screen)
 
     # The service ------------------------------------------------------------------------
 
@@ -653,20 +711,27 @@ class ReaderApp(App[None]):
 
 
 def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker now, while ``sys.stderr`` is the real one.
+    """Start multiprocessing's resource tracker, handing it the real stderr.
 
     The recommender builds a large catalog's features with a process pool. The first pool
     starts the tracker, which hands ``sys.stderr.fileno()`` to the new process; inside a
     running Textual app stderr is Textual's capture object, the spawn fails with
-    "ValueError: bad value(s) in fds_to_keep" and no suggestions ever come. Started here
-    (once per process, a few ms), the tracker is already running when a pool needs it.
+    "ValueError: bad value(s) in fds_to_keep" and no suggestions ever come. Started here,
+    once per process, the tracker is already running when a pool needs it. It is started
+    after the first paint (importing multiprocessing and spawning a Python took a few per
+    cent of the launch), on the UI thread before any worker runs, so nothing else writes
+    to ``sys.stderr`` while it is the real one for the moment of the spawn.
     """
+    captured = sys.stderr
+    sys.stderr = sys.__stderr__
     try:
         from multiprocessing import resource_tracker
 
         resource_tracker.ensure_running()
     except (OSError, ValueError):
         pass  # a pool will try again; the suggestions worker reports what fails
+    finally:
+        sys.stderr = captured
 
 
 def make_app(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -26,8 +27,15 @@ def _leave(code: int | None) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) == 1 and _open_at_a_glance():
-        return
+    if len(sys.argv) == 1:
+        # No collection of cyclic garbage until the first frame is on the terminal (the
+        # app turns it back on then, see ``ReaderApp.on_ready``): start-up creates
+        # some 60,000 objects and little garbage, and the collector's passes over them,
+        # one of them a full one, took 35-40 ms of the launch (docs/benchmarks.md).
+        gc.disable()
+        if _open_at_a_glance():
+            return
+        gc.enable()
     from reader.cli import main as cli_main
 
     sys.exit(cli_main(open_ui=open_app))

@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.service import StoreError
@@ -20,6 +20,7 @@ from reader.service import StoreError
 from ..modals.choice import PromptScreen
 from ..modals.confirm import ConfirmScreen
 from ..text import clean
+from ..widgets.footer import KeysFooter
 from .base import ReaderScreen, list_bindings
 from .today import paper_line
 
@@ -65,7 +66,7 @@ class CollectionScreen(ReaderScreen):
                 id="collection-empty",
                 markup=False,
             )
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Collection"

@@ -11,13 +11,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.models import Paper
 from reader.service import HiddenPaper
 
 from ..text import clean
+from ..widgets.footer import KeysFooter
 from .base import ReaderScreen, list_bindings
 
 EMPTY = 'Nothing hidden: no paper is marked "not for me" or snoozed.'
@@ -61,7 +62,7 @@ class HiddenScreen(ReaderScreen):
             )
             yield OptionList(id="hidden-list", markup=False)
             yield Static(EMPTY, id="hidden-empty", markup=False)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Hidden"

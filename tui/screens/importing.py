@@ -23,7 +23,6 @@ from textual.widgets import (
     Button,
     Checkbox,
     DirectoryTree,
-    Footer,
     Header,
     Input,
     ProgressBar,
@@ -35,6 +34,7 @@ from reader.service import AddOutcome, ImportReport, StoreError
 from reader.service.importing import parse_categories, parse_since
 
 from ..text import clean, safe
+from ..widgets.footer import KeysFooter
 from .base import ReaderScreen, types_text
 
 SUFFIXES = {".bib", ".bibtex", ".ris", ".json", ".jsonl", ".txt"}
@@ -211,7 +211,7 @@ class ImportScreen(ReaderScreen):
             yield ProgressBar(id="import-bar", show_eta=False)
         with VerticalScroll(id="import-summary-box"):
             yield Static(id="import-summary", markup=False)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Import"

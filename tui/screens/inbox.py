@@ -15,12 +15,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.service import TRIAGE, ArrivalView, InboxDay, StoreError
 
 from ..text import clean
+from ..widgets.footer import KeysFooter
 from .base import ReaderScreen, steer_bindings
 from .today import paper_line
 
@@ -64,7 +65,7 @@ class InboxScreen(ReaderScreen):
             yield Static(LOADING, id="inbox-headline", markup=False)
             yield OptionList(id="inbox-list", markup=False)
             yield Static(EMPTY, id="inbox-empty", markup=False)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Inbox"

@@ -18,13 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.events import Resize
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from reader.models import Paper, PaperQuery, Status
 from reader.service import StoreError
 
 from ..modals.filter import Filters, FilterScreen
 from ..text import clean, short_stars
+from ..widgets.footer import KeysFooter
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_table import PaperTable
 from .base import ReaderScreen, list_bindings, rating_bindings, steer_bindings, undo_binding
@@ -166,7 +167,7 @@ class LibraryScreen(ReaderScreen):
         with Horizontal(id="library"):
             yield PaperTable(id="papers", cursor_type="row", zebra_stripes=True)
             yield PaperDetail(id="detail")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Library"

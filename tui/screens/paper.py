@@ -20,7 +20,6 @@ from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import (
     ContentSwitcher,
-    Footer,
     Header,
     Markdown,
     OptionList,
@@ -36,6 +35,7 @@ from ..modals.choice import ChoiceScreen, PromptScreen
 from ..modals.confirm import ConfirmScreen
 from ..modals.edit_paper import EditPaperScreen
 from ..text import clean, note_label, short_stars
+from ..widgets.footer import KeysFooter
 from ..widgets.paper_detail import paper_links, paper_text
 from .base import ReaderScreen, rating_bindings, steer_bindings, undo_binding
 
@@ -181,7 +181,7 @@ class PaperScreen(ReaderScreen):
                     )
                     with VerticalScroll(id="preview"):
                         yield Markdown(id="preview-body")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Paper"

@@ -15,13 +15,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.service import ProfileView, StoreError
 
 from ..modals.choice import PromptScreen
 from ..text import clean, short_stars
+from ..widgets.footer import KeysFooter
 from .base import ReaderScreen, list_bindings, undo_binding
 
 LOADING = "Reading your profile…"
@@ -122,7 +123,7 @@ class ProfileScreen(ReaderScreen):
             )
             yield Static(LOADING, id="profile-loading", markup=False)
             yield OptionList(id="profile-list", markup=False)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Profile"

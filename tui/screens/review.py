@@ -14,13 +14,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from reader.models import Note
 from reader.service import DueItem, ReviewCard, ReviewLogEntry
 
 from ..modals.note import NoteScreen
 from ..text import clean, note_label, safe, stars_label
+from ..widgets.footer import KeysFooter
 from .base import ReaderScreen
 
 GRADES = [(1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy")]
@@ -105,7 +106,7 @@ class ReviewScreen(ReaderScreen):
             yield Static(id="review-notes", markup=False)
             yield Static(id="review-abstract", markup=False)
         yield Static(id="review-grades", markup=False)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Review"

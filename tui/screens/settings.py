@@ -12,12 +12,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from reader.service import SETTINGS, StoreError
 from reader.units import human_size
 
 from ..text import clean
+from ..widgets.footer import KeysFooter
 from .base import ReaderScreen
 
 THEME = "ui.theme"
@@ -89,7 +90,7 @@ class SettingsScreen(ReaderScreen):
             with Vertical(classes="setting"):
                 yield Static("Data", classes="setting-label", markup=False)
                 yield Static(id="data-location", markup=False)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Settings"

@@ -16,11 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from reader.service import ReadingStats, ServiceError, StoreError
 
 from ..widgets.charts import BarChart, ColumnChart
+from ..widgets.footer import KeysFooter
 from .base import ReaderScreen
 
 WEEKS = 12
@@ -95,7 +96,7 @@ class StatsScreen(ReaderScreen):
                     yield ColumnChart(id="forecast", style="cyan")
                 with Vertical(classes="panel", id="eval-panel"):
                     yield BarChart(id="eval", style="magenta")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Stats"

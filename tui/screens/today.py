@@ -21,13 +21,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.models import Paper, Status
 
 from ..modals.choice import PromptScreen
 from ..text import clean, short_stars
+from ..widgets.footer import KeysFooter
 from .base import ReaderScreen, list_bindings, rating_bindings, steer_bindings, undo_binding
 
 if TYPE_CHECKING:
@@ -201,7 +202,7 @@ class TodayScreen(ReaderScreen):
                 yield Static("Preparing suggestions (indexing the papers)…", markup=False)
             yield OptionList(id="today-list", markup=False)
             yield Static(EMPTY_MESSAGE, id="today-empty", markup=False)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.sub_title = "Today"
@@ -215,7 +216,7 @@ class TodayScreen(ReaderScreen):
         self._show_lists()
         # Loading a large catalog's features holds the GIL for a while: ask for
         # suggestions only once the lists are on the terminal.
-        self.call_after_refresh(self._load_suggestions)
+        self.reader.after_first_paint(self._load_suggestions)
 
     def on_screen_resume(self) -> None:
         if self._resumed:
@@ -371,7 +372,7 @@ class TodayScreen(ReaderScreen):
             # The first paint lays out only what fits on the screen; the rest of the
             # rows (below it: nothing on screen moves) are added right after it.
             listing.add_options(options[:room])
-            self.call_after_refresh(self._add_rows, self._rebuilds, options[room:])
+            self.reader.after_first_paint(self._add_rows, self._rebuilds, options[room:])
         else:
             listing.add_options(options)
         ids = [o.id for o in options if o is not None and not o.disabled and o.id is not None]
