@@ -22,6 +22,7 @@ import hashlib
 import io
 import math
 import re
+import struct
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -30,7 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from itertools import chain, islice, repeat
 from multiprocessing import get_context
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 import numpy as np
 import scipy.sparse as ssp
@@ -41,10 +42,12 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from reader.recommend.semantic import Embedder, wordllama_embed
 
-FORMAT = 4
+FORMAT = 5
 """Bumped whenever the layout of :meth:`Features.to_bytes` or the weighting changes
 (4: the embedding reads runs of whitespace as one space; rows may be cut to
-``MAX_ROW_TERMS`` terms and embeddings to ``semantic.DIM`` coordinates)."""
+``MAX_ROW_TERMS`` terms and embeddings to ``semantic.DIM`` coordinates; 5: papers added
+later may sit in a file of added rows beside the index, see :func:`append_rows`, which
+an older reader would not see)."""
 VOCAB_SAMPLE = 30_000
 """Papers read in pass 1 to choose the vocabulary."""
 MAX_VOCAB = 1 << 18
@@ -343,28 +346,283 @@ class Features:
         return cls.load(io.BytesIO(data))
 
     @classmethod
-    def load(cls, stream: BinaryIO) -> Features:
-        """Load what :meth:`save` wrote; raises ValueError for another format version."""
+    def load(cls, stream: BinaryIO, added: BinaryIO | None = None) -> Features:
+        """Load what :meth:`save` wrote, with the rows :func:`append_rows` wrote to `added`
+        after it (up to the first record that is torn, corrupt or does not follow on from
+        the rows before it: those and any after are left out, never misread). Raises
+        ValueError for another format version.
+
+        Each array is read straight into one of its final size, so the added rows cost no
+        second copy of the index (1.5 GB at a million papers)."""
         z = np.load(stream, allow_pickle=False)
         if int(z["format"][0]) != FORMAT:
             raise ValueError(f"features format {int(z['format'][0])}, expected {FORMAT}")
         raw = z["terms"].tobytes().decode("utf-8")
         terms = raw.split("\n") if raw else []
-        ids = z["ids"]
-        matrix = ssp.csr_matrix(
-            (z["data"], z["indices"], z["indptr"]), shape=(len(ids), len(terms))
-        )
+        base_ids = z["ids"]
+        dims = (len(terms), _member_shape(z, "dense")[1], _member_shape(z, "semantic")[1])
+        records = _read_added(added, base_ids, dims) if added is not None else []
+        n_rows = sum(len(r.ids) for r in records)
+        n_nnz = sum(len(r.data) for r in records)
+        ids = np.concatenate([base_ids, *(r.ids for r in records)])
+        data = _read_member(z, "data", n_nnz)
+        indices = _read_member(z, "indices", n_nnz)
+        indptr = _read_member(z, "indptr", n_rows)
+        dense = _read_member(z, "dense", n_rows)
+        labels = _read_member(z, "labels", n_rows)
+        semantic = _read_member(z, "semantic", n_rows)
+        row, at = len(base_ids), int(indptr[len(base_ids)])
+        for r in records:
+            k, nnz = len(r.ids), len(r.data)
+            data[at : at + nnz] = r.data
+            indices[at : at + nnz] = r.indices
+            indptr[row + 1 : row + k + 1] = r.ends + at
+            dense[row : row + k] = r.dense
+            labels[row : row + k] = r.labels
+            semantic[row : row + k] = r.semantic
+            row, at = row + k, at + nnz
+        matrix = ssp.csr_matrix((data, indices, indptr), shape=(len(ids), len(terms)))
         return cls(
             ids=ids,
             terms=terms,
             idf=z["idf"],
             matrix=matrix,
             components=z["components"],
-            dense=z["dense"],
+            dense=dense,
             centroids=z["centroids"],
-            labels=z["labels"],
-            semantic=z["semantic"],
+            labels=labels,
+            semantic=semantic,
         )
+
+
+def _member(z: np.lib.npyio.NpzFile, name: str) -> IO[bytes]:
+    assert z.zip is not None  # an npz file, not a single array
+    return z.zip.open(name + ".npy")
+
+
+def _member_shape(z: np.lib.npyio.NpzFile, name: str) -> tuple[int, ...]:
+    with _member(z, name) as f:
+        version = np.lib.format.read_magic(f)
+        header = (
+            np.lib.format.read_array_header_1_0
+            if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
+        )
+        return tuple(header(f)[0])
+
+
+def _read_member(z: np.lib.npyio.NpzFile, name: str, extra: int) -> np.ndarray:
+    """The array `name` of an npz file with room for `extra` more rows after its own."""
+    with _member(z, name) as f:
+        version = np.lib.format.read_magic(f)
+        header = (
+            np.lib.format.read_array_header_1_0
+            if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
+        )
+        shape, fortran, dtype = header(f)
+        if fortran or dtype.hasobject:
+            raise ValueError(f"features array {name} is not a plain C-ordered array")
+        out = np.empty((shape[0] + extra, *shape[1:]), dtype)
+        view = out.reshape(-1).view(np.uint8)[: math.prod(shape) * dtype.itemsize]
+        at = 0
+        while at < len(view):  # in pieces: a zip member reads through a temporary
+            piece = f.read(min(1 << 24, len(view) - at))
+            if not piece:
+                raise ValueError(f"features array {name} is cut short")
+            view[at : at + len(piece)] = np.frombuffer(piece, np.uint8)
+            at += len(piece)
+        return out
+
+
+# Added rows -----------------------------------------------------------------------------
+#
+# Papers added between full builds go to a second file as records, each appended whole:
+# header, arrays, checksum. A record names where it goes (the number of rows before it and
+# a digest of their ids), so a record that is torn by a crash, corrupt, or written against
+# other rows is recognized and left out with everything after it.
+
+_ADDED_MAGIC = b"RDRADDED"
+_ADDED_HEAD = struct.Struct("<8sIQQQQII16s")
+"""magic, format, rows before, rows, non-zeros, terms, LSA dim, embedding dim, digest of
+the ids of the rows before."""
+_CHECKSUM = 16
+
+
+@dataclass(frozen=True)
+class _Record:
+    rows_before: int
+    ids: np.ndarray
+    ends: np.ndarray
+    """Each row's end in `data` (the record's own indptr without its leading 0)."""
+    data: np.ndarray
+    indices: np.ndarray
+    dense: np.ndarray
+    labels: np.ndarray
+    semantic: np.ndarray
+    end: int
+    """Offset in the file just after the record."""
+
+
+def _ids_digest(dims: tuple[int, int, int]) -> hashlib.blake2b:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{FORMAT}:{dims}:".encode())
+    return h
+
+
+def _walk_added(
+    stream: BinaryIO, dims: tuple[int, int, int]
+) -> Iterator[tuple[int, bytes, _Record]]:
+    """(rows before, digest, record) of each whole record with a good checksum, in file
+    order, stopping at the first that is not."""
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(0)
+    at = 0
+    while at + _ADDED_HEAD.size <= size:
+        head = stream.read(_ADDED_HEAD.size)
+        magic, fmt, before, rows, nnz, n_terms, d_dense, d_sem, prev = _ADDED_HEAD.unpack(head)
+        if magic != _ADDED_MAGIC or fmt != FORMAT or (n_terms, d_dense, d_sem) != dims:
+            return
+        sizes = [
+            8 * rows,
+            8 * rows,
+            4 * nnz,
+            4 * nnz,
+            4 * rows * d_dense,
+            4 * rows,
+            4 * rows * d_sem,
+        ]
+        length = sum(sizes)
+        if at + _ADDED_HEAD.size + length + _CHECKSUM > size:
+            return  # torn: the append was cut short
+        payload = stream.read(length)
+        check = hashlib.blake2b(head, digest_size=_CHECKSUM)
+        check.update(payload)
+        if stream.read(_CHECKSUM) != check.digest():
+            return
+        parts, offset = [], 0
+        for n, dtype in zip(
+            sizes,
+            [np.int64, np.int64, np.float32, np.int32, np.float32, np.int32, np.float32],
+            strict=True,
+        ):
+            parts.append(np.frombuffer(payload, dtype, n // np.dtype(dtype).itemsize, offset))
+            offset += n
+        ids, ends, data, indices, dense, labels, semantic = parts
+        if len(ends) and (ends[-1] != nnz or np.any(np.diff(ends) < 0) or ends[0] < 0):
+            return
+        if len(indices) and (indices.min() < 0 or indices.max() >= n_terms):
+            return
+        at += _ADDED_HEAD.size + length + _CHECKSUM
+        yield (
+            before,
+            prev,
+            _Record(
+                before,
+                ids,
+                ends,
+                data,
+                indices,
+                dense.reshape(rows, d_dense),
+                labels,
+                semantic.reshape(rows, d_sem),
+                at,
+            ),
+        )
+
+
+def _read_added(
+    stream: BinaryIO, base_ids: np.ndarray, dims: tuple[int, int, int]
+) -> list[_Record]:
+    """The records that follow on from the base's rows and from each other."""
+    digest = _ids_digest(dims)
+    digest.update(np.ascontiguousarray(base_ids, np.int64).tobytes())
+    count = len(base_ids)
+    out = []
+    for before, prev, record in _walk_added(stream, dims):
+        if before != count or prev != digest.digest():
+            break
+        digest.update(record.ids.tobytes())
+        count += len(record.ids)
+        out.append(record)
+    return out
+
+
+def append_rows(features: Features, start: int, stream: BinaryIO) -> None:
+    """Append rows ``start:`` of `features` as one record to a file of added rows (opened
+    for reading and appending, e.g. ``"a+b"``), for :meth:`Features.load` to find.
+
+    The file must hold the rows after a saved index up to `start` (or nothing, when the
+    saved index holds the first `start` rows); a torn record at its end, left by an
+    interrupted append, is cut off first. Raises ValueError when the file's rows do not
+    end at `start` with the ids `features` has there: the caller should save the whole
+    index instead.
+    """
+    dims = (len(features.terms), features.dense.shape[1], features.semantic.shape[1])
+    ids = np.ascontiguousarray(features.ids, np.int64)
+    digest = _ids_digest(dims)
+    count: int | None = None
+    valid_end = 0
+    for before, prev, record in _walk_added(stream, dims):
+        if count is None:
+            if before > len(ids):
+                break
+            digest.update(ids[:before].tobytes())
+            count = before
+        rows = len(record.ids)
+        if (
+            before != count
+            or prev != digest.digest()
+            or not np.array_equal(record.ids, ids[count : count + rows])
+        ):
+            break
+        digest.update(record.ids.tobytes())
+        count += rows
+        valid_end = record.end
+    if count is None:
+        # No whole record: the saved index ends where the first (torn or corrupt) record
+        # says it does, or, with no readable header either, at `start`.
+        stream.seek(0)
+        head = stream.read(_ADDED_HEAD.size)
+        first = _ADDED_HEAD.unpack(head) if len(head) == _ADDED_HEAD.size else None
+        count = first[2] if first is not None and first[0] == _ADDED_MAGIC else start
+        digest.update(ids[:start].tobytes())
+    if count != start:
+        raise ValueError(f"the added rows end at row {count}, not at {start}")
+    stream.truncate(valid_end)
+    stream.seek(valid_end)
+    m = features.matrix
+    lo, hi = int(m.indptr[start]), int(m.indptr[-1])
+    rows = len(ids) - start
+    dense = np.ascontiguousarray(features.dense[start:], np.float32)
+    semantic = np.ascontiguousarray(features.semantic[start:], np.float32)
+    head = _ADDED_HEAD.pack(
+        _ADDED_MAGIC,
+        FORMAT,
+        start,
+        rows,
+        hi - lo,
+        dims[0],
+        dims[1],
+        dims[2],
+        digest.digest(),
+    )
+    payload = b"".join(
+        np.ascontiguousarray(a).tobytes()
+        for a in (
+            ids[start:],
+            (m.indptr[start + 1 :] - lo).astype(np.int64),
+            m.data[lo:hi].astype(np.float32),
+            m.indices[lo:hi].astype(np.int32),
+            dense,
+            features.labels[start:].astype(np.int32),
+            semantic,
+        )
+    )
+    check = hashlib.blake2b(head, digest_size=_CHECKSUM)
+    check.update(payload)
+    stream.write(head + payload + check.digest())
 
 
 def _apply_idf(
