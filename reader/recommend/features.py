@@ -40,6 +40,7 @@ from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from threadpoolctl import threadpool_limits
 
 from reader.recommend.semantic import Embedder, wordllama_embed
 
@@ -972,7 +973,19 @@ def build_features(
     idf = _idf(df, n)
     matrix = _apply_idf(tf, indices, indptr, len(terms), idf)
     del tf
-    n_terms = min(LSA_TERMS, len(terms))
+    # One thread for BLAS and OpenMP: on the two shared cores this runs on, a second
+    # thread cost the SVD 2x and k-means 13x the CPU time (100,000 papers, load 10) and
+    # made both slower by the clock too.
+    with threadpool_limits(1):
+        components, dense, centroids, labels = _reduce(matrix, idf, min(LSA_TERMS, len(terms)))
+    return Features(ids, terms, idf, matrix, components, dense, centroids, labels, semantic)
+
+
+def _reduce(
+    matrix: ssp.csr_matrix, idf: np.ndarray, n_terms: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(LSA components, LSA rows, cluster centres, cluster of each row)."""
+    n = matrix.shape[0]
     dim = min(LSA_DIM, max(1, n_terms - 1), max(1, n - 1))
     if n >= 3 and n_terms >= 3:
         step = max(1, n // SVD_SAMPLE)
@@ -989,7 +1002,7 @@ def build_features(
         centroids, labels = _clusters(dense)
     else:
         centroids, labels = np.zeros((0, dense.shape[1]), np.float32), np.zeros(0, np.int32)
-    return Features(ids, terms, idf, matrix, components, dense, centroids, labels, semantic)
+    return components, dense, centroids, labels
 
 
 def add_items(
