@@ -258,3 +258,35 @@ def test_an_index_of_another_format_is_refused(tmp_path: Path) -> None:
     stream.seek(0)
     with pytest.raises(ValueError, match="features format"):
         features_module.Features.load(stream)
+
+
+def test_adding_twice_to_the_same_index_leaves_the_first_result_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Added rows are written into room kept after the index's arrays; a second addition
+    to the same (older) index must not write over the rows the first one returned."""
+    monkeypatch.setattr(features_module, "SPARE_ROWS", 3)  # room runs out on the way too
+    items = catalog()
+    base = build_features(lambda: items[:-9], embed=_embed)
+    one = features_module.add_items(base, items[-9:-7], embed=_embed)
+    copy_of_one = features_module.Features.from_bytes(one.to_bytes())
+    other = features_module.add_items(base, items[-7:-5], embed=_embed)
+    _same(one, copy_of_one)
+    assert other.ids.tolist() == [i.id for i in items[:-9] + items[-7:-5]]
+    grown = one
+    for k in range(-7, 0):  # one by one, past the room a few times
+        grown = features_module.add_items(grown, [items[k]], embed=_embed)
+    _same(one, copy_of_one)
+    whole = features_module.add_items(base, items[-9:], embed=_embed)
+    _same(grown, whole)
+
+
+def test_papers_added_to_a_loaded_index_are_those_added_to_the_built_one(
+    tmp_path: Path,
+) -> None:
+    base, (one, two) = _grown(_embed)
+    index, added = _files(tmp_path, base)
+    with open(added, "a+b") as stream:
+        features_module.append_rows(one, len(base), stream)
+    loaded = _load(index, added)
+    _same(features_module.add_items(loaded, catalog()[-5:], embed=_embed), two)

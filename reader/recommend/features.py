@@ -270,6 +270,7 @@ class Features:
     _vocab: dict[str, int] | None = field(default=None, repr=False)
     _counter: _Counter | None = field(default=None, repr=False)
     _sorted: bool | None = field(default=None, repr=False)
+    _room: _Room | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -361,8 +362,9 @@ class Features:
         the rows before it: those and any after are left out, never misread). Raises
         ValueError for another format version.
 
-        Each array is read straight into one of its final size, so the added rows cost no
-        second copy of the index (1.5 GB at a million papers)."""
+        Each array is read straight into one of its final size, with room for papers added
+        later (see :class:`_Room`): neither the added rows nor those to come cost a second
+        copy of the index (1.5 GB at a million papers)."""
         z = np.load(stream, allow_pickle=False)
         if int(z["format"][0]) != FORMAT:
             raise ValueError(f"features format {int(z['format'][0])}, expected {FORMAT}")
@@ -371,37 +373,38 @@ class Features:
         base_ids = z["ids"]
         dims = (len(terms), _member_shape(z, "dense")[1], _member_shape(z, "semantic")[1])
         records = _read_added(added, base_ids, dims) if added is not None else []
-        n_rows = sum(len(r.ids) for r in records)
-        n_nnz = sum(len(r.data) for r in records)
-        ids = np.concatenate([base_ids, *(r.ids for r in records)])
-        data = _read_member(z, "data", n_nnz)
-        indices = _read_member(z, "indices", n_nnz)
-        indptr = _read_member(z, "indptr", n_rows)
-        dense = _read_member(z, "dense", n_rows)
-        labels = _read_member(z, "labels", n_rows)
-        semantic = _read_member(z, "semantic", n_rows)
-        row, at = len(base_ids), int(indptr[len(base_ids)])
+        n = len(base_ids) + sum(len(r.ids) for r in records)
+        nnz = _member_shape(z, "data")[0] + sum(len(r.data) for r in records)
+        # Room after the rows for the papers added while this runs (see `_Room`).
+        spare = max(SPARE_ROWS, n // 20)
+        spare_nnz = int(spare * 1.25 * nnz / max(1, n))
+        ids = np.empty(n + spare, np.int64)
+        ids[: len(base_ids)] = base_ids
+        room = _Room(
+            ids,
+            _read_member(z, "data", nnz + spare_nnz, np.float32),
+            _read_member(z, "indices", nnz + spare_nnz, np.int32),
+            _read_member(z, "indptr", n + 1 + spare, np.int64),
+            _read_member(z, "dense", n + spare, np.float32),
+            _read_member(z, "labels", n + spare, np.int32),
+            _read_member(z, "semantic", n + spare, np.float32),
+            len(base_ids),
+            _member_shape(z, "data")[0],
+        )
         for r in records:
-            k, nnz = len(r.ids), len(r.data)
-            data[at : at + nnz] = r.data
-            indices[at : at + nnz] = r.indices
-            indptr[row + 1 : row + k + 1] = r.ends + at
-            dense[row : row + k] = r.dense
-            labels[row : row + k] = r.labels
-            semantic[row : row + k] = r.semantic
-            row, at = row + k, at + nnz
-        matrix = ssp.csr_matrix((data, indices, indptr), shape=(len(ids), len(terms)))
-        return cls(
-            ids=ids,
+            room.add(r.ids, r.data, r.indices, r.ends, r.dense, r.labels, r.semantic)
+        shell = cls(
+            ids=base_ids[:0],
             terms=terms,
             idf=z["idf"],
-            matrix=matrix,
+            matrix=ssp.csr_matrix((0, len(terms)), dtype=np.float32),
             components=z["components"],
-            dense=dense,
+            dense=np.zeros((0, dims[1]), np.float32),
             centroids=z["centroids"],
-            labels=labels,
-            semantic=semantic,
+            labels=np.zeros(0, np.int32),
+            semantic=np.zeros((0, dims[2]), np.float32),
         )
+        return room.features(shell)
 
 
 def _member(z: np.lib.npyio.NpzFile, name: str) -> IO[bytes]:
@@ -420,8 +423,8 @@ def _member_shape(z: np.lib.npyio.NpzFile, name: str) -> tuple[int, ...]:
         return tuple(header(f)[0])
 
 
-def _read_member(z: np.lib.npyio.NpzFile, name: str, extra: int) -> np.ndarray:
-    """The array `name` of an npz file with room for `extra` more rows after its own."""
+def _read_member(z: np.lib.npyio.NpzFile, name: str, rows: int, dtype: type) -> np.ndarray:
+    """An array of `rows` rows of `dtype` that starts with the npz file's array `name`."""
     with _member(z, name) as f:
         version = np.lib.format.read_magic(f)
         header = (
@@ -429,18 +432,19 @@ def _read_member(z: np.lib.npyio.NpzFile, name: str, extra: int) -> np.ndarray:
             if version == (1, 0)
             else np.lib.format.read_array_header_2_0
         )
-        shape, fortran, dtype = header(f)
-        if fortran or dtype.hasobject:
-            raise ValueError(f"features array {name} is not a plain C-ordered array")
-        out = np.empty((shape[0] + extra, *shape[1:]), dtype)
-        view = out.reshape(-1).view(np.uint8)[: math.prod(shape) * dtype.itemsize]
-        at = 0
-        while at < len(view):  # in pieces: a zip member reads through a temporary
-            piece = f.read(min(1 << 24, len(view) - at))
-            if not piece:
+        shape, fortran, stored = header(f)
+        if fortran or stored.hasobject or not shape or shape[0] > rows:
+            raise ValueError(f"features array {name} is not what this version writes")
+        out: np.ndarray = np.empty((rows, *shape[1:]), dtype)
+        # In pieces, straight into place: a zip member reads through a temporary.
+        per_row = math.prod(shape[1:]) * stored.itemsize
+        step = max(1, (1 << 24) // max(1, per_row))
+        for start in range(0, shape[0], step):
+            count = min(step, shape[0] - start)
+            piece = f.read(count * per_row)
+            if len(piece) != count * per_row:
                 raise ValueError(f"features array {name} is cut short")
-            view[at : at + len(piece)] = np.frombuffer(piece, np.uint8)
-            at += len(piece)
+            out[start : start + count] = np.frombuffer(piece, stored).reshape(count, *shape[1:])
         return out
 
 
@@ -1005,6 +1009,108 @@ def _reduce(
     return components, dense, centroids, labels
 
 
+SPARE_ROWS = 10_000
+"""Rows of room kept after the index's own for papers added later (at least; 5% of the
+rows at a million papers)."""
+
+
+@dataclass(eq=False)
+class _Room:
+    """A features object's row arrays with room after its rows: added papers are written
+    into the room, not appended by copying the whole index (1.5 GB at a million papers).
+
+    Features made from it hold views of its first `rows` rows. `rows` and `nnz` are those
+    of the newest; only that one may add (an older one, a prefix, stays valid: nothing is
+    written before `rows`), so adding twice to the same features copies the second time.
+    """
+
+    ids: np.ndarray
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    """int64; ``indptr[:rows + 1]`` is in use."""
+    dense: np.ndarray
+    labels: np.ndarray
+    semantic: np.ndarray
+    rows: int
+    nnz: int
+
+    @classmethod
+    def around(cls, f: Features, rows: int, nnz: int) -> _Room:
+        """A copy of `f`'s row arrays with room for `rows` more rows, `nnz` more non-zeros."""
+
+        def grown(a: np.ndarray, dtype: type, extra: int) -> np.ndarray:
+            out = np.empty((len(a) + extra, *a.shape[1:]), dtype)
+            out[: len(a)] = a
+            return out
+
+        m = f.matrix
+        return cls(
+            grown(f.ids, np.int64, rows),
+            grown(m.data, np.float32, nnz),
+            grown(m.indices, np.int32, nnz),
+            grown(m.indptr, np.int64, rows),
+            grown(f.dense, np.float32, rows),
+            grown(f.labels, np.int32, rows),
+            grown(f.semantic, np.float32, rows),
+            len(f),
+            m.nnz,
+        )
+
+    def fits(self, f: Features, rows: int, nnz: int) -> bool:
+        """Whether `f` is the newest features of this room and `rows` more rows fit."""
+        return (
+            self.rows == len(f)
+            and self.nnz == f.matrix.nnz
+            and len(self.ids) >= self.rows + rows
+            and len(self.data) >= self.nnz + nnz
+            and f._room is self
+        )
+
+    def add(
+        self,
+        ids: np.ndarray,
+        data: np.ndarray,
+        indices: np.ndarray,
+        ends: np.ndarray,
+        dense: np.ndarray,
+        labels: np.ndarray,
+        semantic: np.ndarray,
+    ) -> None:
+        """Write rows after those in use (CSR parts; `ends`: each row's end in `data`)."""
+        r, k, at, nnz = self.rows, len(ids), self.nnz, len(data)
+        self.ids[r : r + k] = ids
+        self.data[at : at + nnz] = data
+        self.indices[at : at + nnz] = indices
+        self.indptr[r + 1 : r + k + 1] = np.asarray(ends, np.int64) + at
+        self.dense[r : r + k] = dense
+        self.labels[r : r + k] = labels
+        self.semantic[r : r + k] = semantic
+        self.rows, self.nnz = r + k, at + nnz
+
+    def features(self, like: Features) -> Features:
+        """Features of the room's rows in use, with `like`'s vocabulary and models."""
+        n, nnz = self.rows, self.nnz
+        matrix = ssp.csr_matrix(
+            (self.data[:nnz], self.indices[:nnz], self.indptr[: n + 1]),
+            shape=(n, like.matrix.shape[1]),
+        )
+        return Features(
+            ids=self.ids[:n],
+            terms=like.terms,
+            idf=like.idf,
+            matrix=matrix,
+            components=like.components,
+            dense=self.dense[:n],
+            centroids=like.centroids,
+            labels=self.labels[:n],
+            semantic=self.semantic[:n],
+            _vocab=like._vocab,
+            _counter=like._counter,
+            _room=self,
+        )
+
+
 def add_items(
     features: Features, items: Iterable[CatalogItem], embed: Embedder = wordllama_embed
 ) -> Features:
@@ -1024,27 +1130,21 @@ def add_items(
         labels = np.argmax(z @ features.centroids.T, axis=1).astype(np.int32)
     else:
         labels = np.zeros(len(new), np.int32)
-    if keep.all():  # only new papers (the daily case): append, one copy of each array
-        n_old = len(features.ids)
-        matrix = ssp.csr_matrix(
-            (
-                np.concatenate([features.matrix.data, x.data.astype(np.float32)]),
-                np.concatenate([features.matrix.indices, x.indices.astype(np.int32)]),
-                np.concatenate(
-                    [features.matrix.indptr, x.indptr[1:].astype(np.int64) + features.matrix.nnz]
-                ),
-            ),
-            shape=(n_old + len(new), features.matrix.shape[1]),
-        )
-        dense = np.concatenate([features.dense, z.astype(np.float32)])
-        semantic = np.concatenate([features.semantic, e.astype(np.float32)])
-        old_ids, old_labels = features.ids, features.labels
-    else:
-        keep_rows = np.flatnonzero(keep)
-        matrix = ssp.vstack([features.matrix[keep_rows], x], format="csr", dtype=np.float32)
-        dense = np.vstack([features.dense[keep_rows], z]).astype(np.float32, copy=False)
-        semantic = np.vstack([features.semantic[keep_rows], e]).astype(np.float32, copy=False)
-        old_ids, old_labels = features.ids[keep_rows], features.labels[keep_rows]
+    if keep.all():  # only new papers (the daily case): append them in the room
+        x = x.astype(np.float32)
+        room = features._room
+        if room is None or not room.fits(features, len(new), x.nnz):
+            # One copy of the index, with room for the next days' papers.
+            spare = max(len(new), SPARE_ROWS, len(features) // 20)
+            per_row = features.matrix.nnz / max(1, len(features))
+            room = _Room.around(features, spare, max(x.nnz, int(spare * per_row * 1.25)))
+        room.add(new_ids, x.data, x.indices, x.indptr[1:], z, labels, e)
+        return room.features(features)
+    keep_rows = np.flatnonzero(keep)
+    matrix = ssp.vstack([features.matrix[keep_rows], x], format="csr", dtype=np.float32)
+    dense = np.vstack([features.dense[keep_rows], z]).astype(np.float32, copy=False)
+    semantic = np.vstack([features.semantic[keep_rows], e]).astype(np.float32, copy=False)
+    old_ids, old_labels = features.ids[keep_rows], features.labels[keep_rows]
     return Features(
         ids=np.concatenate([old_ids, new_ids]),
         terms=features.terms,
