@@ -678,9 +678,12 @@ def _project(x: ssp.csr_matrix, idf: np.ndarray, components: np.ndarray) -> np.n
     out = np.empty((x.shape[0], components.shape[0]), dtype=np.float32)
     for start in range(0, x.shape[0], 50_000):
         part = _lsa_input(x[start : start + 50_000], idf, components.shape[1])
-        out[start : start + 50_000] = np.asarray(part @ components.T, dtype=np.float32)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    np.divide(out, norms, out=out, where=norms > 0)
+        block = np.asarray(part @ components.T, dtype=np.float32)
+        # Normalized block by block: the norm of the whole array squares it into a
+        # temporary as large (0.5 GB at a million papers, at the build's peak).
+        norms = np.linalg.norm(block, axis=1, keepdims=True)
+        np.divide(block, norms, out=block, where=norms > 0)
+        out[start : start + 50_000] = block
     return out
 
 
