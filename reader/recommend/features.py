@@ -9,11 +9,15 @@ those terms in every paper (with array operations: a word is an id, a bigram a p
 and, if ``MAX_ROW_TERMS`` is set, keeps each paper's terms of highest tf x idf (idf of the
 sample: the cut is made as the chunks are counted, so the whole catalog's counts are never
 held);
-large catalogs are counted in two worker processes while this one embeds the text. Then:
+large catalogs are counted and embedded in two worker processes while this one reads. Then:
 sublinear tf times smoothed idf (over the whole catalog), l2-normalized rows (``matrix``);
 a TruncatedSVD of the
 idf-weighted matrix over the ``LSA_TERMS`` most frequent terms (``dense``, unit rows); and
 k-means clusters of the dense rows, used for starter picks and exploration.
+
+Papers added later (:func:`add_items`) keep the vocabulary, idf, LSA basis and clusters; a
+saved index takes them as records appended to a second file (:func:`append_rows`), read
+back by :meth:`Features.load`, so a day's papers never rewrite the whole index.
 """
 
 from __future__ import annotations
