@@ -4,7 +4,10 @@ embedded word by word."""
 
 from __future__ import annotations
 
+import io
 from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -137,3 +140,153 @@ def test_adding_papers_appends_the_rows_a_full_build_would_give() -> None:
     again = features_module.add_items(grown, [CatalogItem(items[0].id, "Graph nets")], embed=embed)
     assert again.ids.tolist() == [i.id for i in items[1:]] + [items[0].id]
     assert again.row_of(items[0].id) == len(items) - 1
+
+
+def _same(a: features_module.Features, b: features_module.Features) -> None:
+    assert a.ids.tolist() == b.ids.tolist() and a.terms == b.terms
+    assert a.matrix.shape == b.matrix.shape
+    for name in ("data", "indices", "indptr"):
+        assert np.array_equal(getattr(a.matrix, name), getattr(b.matrix, name)), name
+    for name in ("idf", "components", "dense", "centroids", "labels", "semantic"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+
+
+def _grown(
+    embed: features_module.Embedder,
+) -> tuple[features_module.Features, list[features_module.Features]]:
+    """A base index of the catalog less its last 9 papers, and the base with 4, then 9
+    of them added."""
+    items = catalog()
+    base = build_features(lambda: items[:-9], embed=embed)
+    one = features_module.add_items(base, items[-9:-5], embed=embed)
+    two = features_module.add_items(one, items[-5:], embed=embed)
+    return base, [one, two]
+
+
+def _embed(texts: Sequence[str]) -> np.ndarray:
+    out = np.zeros((len(texts), 4), np.float32)
+    out[:, 0] = [len(t) % 7 for t in texts]
+    out[:, 1] = 1.0
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def _files(tmp_path: Path, base: features_module.Features) -> tuple[Path, Path]:
+    index, added = tmp_path / "index.features", tmp_path / "index.features.added"
+    with open(index, "wb") as stream:
+        base.save(stream)
+    return index, added
+
+
+def _load(index: Path, added: Path) -> features_module.Features:
+    with open(index, "rb") as stream, open(added, "rb") as rows:
+        return features_module.Features.load(stream, rows)
+
+
+def test_an_index_saved_and_loaded_is_the_same() -> None:
+    base, _ = _grown(_embed)
+    _same(features_module.Features.from_bytes(base.to_bytes()), base)
+
+
+def test_rows_appended_then_loaded_are_those_added_in_memory(tmp_path: Path) -> None:
+    base, (one, two) = _grown(_embed)
+    index, added = _files(tmp_path, base)
+    with open(added, "a+b") as stream:
+        features_module.append_rows(one, len(base), stream)
+    _same(_load(index, added), one)
+    with open(added, "a+b") as stream:
+        features_module.append_rows(two, len(one), stream)
+    loaded = _load(index, added)
+    _same(loaded, two)
+    # ... which is what a build of the whole catalog gives with the base's vocabulary.
+    x, _, e = base.vectorize(catalog()[-9:], embed=_embed)
+    assert (loaded.matrix[len(base) :] != x).nnz == 0
+    assert np.array_equal(loaded.semantic[len(base) :], e)
+    with open(index, "rb") as stream:  # without its added rows: the base alone
+        _same(features_module.Features.load(stream), base)
+
+
+def test_a_torn_append_is_left_out_and_then_cut_off(tmp_path: Path) -> None:
+    base, (one, two) = _grown(_embed)
+    index, added = _files(tmp_path, base)
+    with open(added, "a+b") as stream:
+        features_module.append_rows(one, len(base), stream)
+    whole = added.stat().st_size
+    with open(added, "a+b") as stream:
+        features_module.append_rows(two, len(one), stream)
+    for cut in (whole + 10, added.stat().st_size - 1):  # a crash during the second append
+        with open(added, "r+b") as stream:
+            stream.truncate(cut)
+        _same(_load(index, added), one)
+    with open(added, "a+b") as stream:  # the next append replaces the torn record
+        features_module.append_rows(two, len(one), stream)
+    _same(_load(index, added), two)
+
+
+def test_a_corrupt_record_and_those_after_it_are_left_out(tmp_path: Path) -> None:
+    base, (one, two) = _grown(_embed)
+    index, added = _files(tmp_path, base)
+    with open(added, "a+b") as stream:
+        features_module.append_rows(one, len(base), stream)
+    first = added.stat().st_size
+    with open(added, "a+b") as stream:
+        features_module.append_rows(two, len(one), stream)
+    raw = bytearray(added.read_bytes())
+    raw[first // 2] ^= 0xFF  # a flipped bit in the first record's arrays
+    added.write_bytes(bytes(raw))
+    _same(_load(index, added), base)
+    with open(added, "a+b") as stream, pytest.raises(ValueError, match="added rows end"):
+        features_module.append_rows(two, len(one), stream)
+
+
+def test_added_rows_of_another_index_are_never_read(tmp_path: Path) -> None:
+    base, (one, _) = _grown(_embed)
+    other = build_features(lambda: catalog()[1:-9], embed=_embed)
+    index, added = _files(tmp_path, other)  # the added rows were written after `base`
+    with open(added, "a+b") as stream:
+        features_module.append_rows(one, len(base), stream)
+    _same(_load(index, added), other)
+    with open(added, "a+b") as stream, pytest.raises(ValueError, match="added rows end"):
+        features_module.append_rows(one, len(other), stream)  # rows that do not follow on
+
+
+def test_an_index_of_another_format_is_refused(tmp_path: Path) -> None:
+    base, _ = _grown(_embed)
+    raw = dict(np.load(io.BytesIO(base.to_bytes())))
+    raw["format"] = np.array([features_module.FORMAT - 1])
+    stream = io.BytesIO()
+    np.savez(stream, **raw)
+    stream.seek(0)
+    with pytest.raises(ValueError, match="features format"):
+        features_module.Features.load(stream)
+
+
+def test_adding_twice_to_the_same_index_leaves_the_first_result_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Added rows are written into room kept after the index's arrays; a second addition
+    to the same (older) index must not write over the rows the first one returned."""
+    monkeypatch.setattr(features_module, "SPARE_ROWS", 3)  # room runs out on the way too
+    items = catalog()
+    base = build_features(lambda: items[:-9], embed=_embed)
+    one = features_module.add_items(base, items[-9:-7], embed=_embed)
+    copy_of_one = features_module.Features.from_bytes(one.to_bytes())
+    other = features_module.add_items(base, items[-7:-5], embed=_embed)
+    _same(one, copy_of_one)
+    assert other.ids.tolist() == [i.id for i in items[:-9] + items[-7:-5]]
+    grown = one
+    for k in range(-7, 0):  # one by one, past the room a few times
+        grown = features_module.add_items(grown, [items[k]], embed=_embed)
+    _same(one, copy_of_one)
+    whole = features_module.add_items(base, items[-9:], embed=_embed)
+    _same(grown, whole)
+
+
+def test_papers_added_to_a_loaded_index_are_those_added_to_the_built_one(
+    tmp_path: Path,
+) -> None:
+    base, (one, two) = _grown(_embed)
+    index, added = _files(tmp_path, base)
+    with open(added, "a+b") as stream:
+        features_module.append_rows(one, len(base), stream)
+    loaded = _load(index, added)
+    _same(features_module.add_items(loaded, catalog()[-5:], embed=_embed), two)

@@ -201,10 +201,76 @@ def test_features_live_in_one_file_beside_the_database(svc: Service, db_path: Pa
     files = list(db_path.parent.glob("reader.catalog-*.features"))
     assert len(files) == 1
     svc.store.ingest.add([PaperRecord(title="Another paper")], now=svc.clock())
-    svc.features()
+    svc.features(rebuild=True)
     newer = list(db_path.parent.glob("reader.catalog-*.features"))
     assert len(newer) == 1 and newer != files  # the earlier build's file is gone
     newer[0].unlink()  # lost (or a database restored from a backup): rebuilt on demand
     svc.suggesting.forget_features()
     assert len(svc.features().ids) == 53
     assert len(list(db_path.parent.glob("reader.catalog-*.features"))) == 1
+
+
+def test_added_papers_are_appended_beside_the_index_not_written_with_it(
+    svc: Service, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a million papers the index file is 1.5 GB: a day's new papers go to a small
+    file of added rows, and a running service does not read the index back to add them."""
+    from reader.recommend import Features
+    from reader.service import suggest as suggest_module
+
+    svc.features()
+    (index,) = db_path.parent.glob("reader.catalog-*.features")
+    before = index.read_bytes()
+
+    def no_reading(*args: object) -> Features:
+        raise AssertionError("the index was read back")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Features, "load", no_reading)
+        for title in ("Another paper", "A third paper"):
+            svc.store.ingest.add([PaperRecord(title=title)], now=svc.clock())
+            assert len(svc.features().ids) in (53, 54)
+    grown = svc.features()
+    assert len(grown.ids) == 54
+    assert list(db_path.parent.glob("reader.catalog-*.features")) == [index]
+    assert index.read_bytes() == before
+    added = index.with_name(index.name + ".added")
+    assert added.stat().st_size > 0
+    svc.suggesting.forget_features()  # a restart: the index and its added rows are read
+    built: list[tuple[int, int | None]] = []
+    loaded = svc.suggesting.features(progress=lambda d, t: built.append((d, t)))
+    assert built == [] and loaded.ids.tolist() == grown.ids.tolist()
+    assert (loaded.matrix != grown.matrix).nnz == 0
+    # Once the added rows pass COMPACT_AT of the index, the whole index is written again.
+    monkeypatch.setattr(suggest_module, "COMPACT_AT", 0.0)
+    svc.store.ingest.add([PaperRecord(title="A fourth paper")], now=svc.clock())
+    assert len(svc.features().ids) == 55
+    (merged,) = db_path.parent.glob("reader.catalog-*.features")
+    assert merged != index and not added.exists()
+    assert not list(db_path.parent.glob("reader.catalog-*.features.added"))
+    svc.suggesting.forget_features()
+    assert len(svc.features().ids) == 55
+
+
+def test_a_torn_append_is_added_again(svc: Service, db_path: Path) -> None:
+    """A crash while papers were being appended leaves a torn record: the next start
+    reads the index without it and adds those papers again."""
+    svc.features()
+    svc.store.ingest.add([PaperRecord(title="Another paper")], now=svc.clock())
+    svc.features()
+    (index,) = db_path.parent.glob("reader.catalog-*.features")
+    added = index.with_name(index.name + ".added")
+    version, _ = svc.store.suggestions.cached_features("catalog")
+    svc.store.ingest.add([PaperRecord(title="A third paper")], now=svc.clock())
+    svc.features()
+    size = added.stat().st_size
+    # As if the process died before the second record was whole and recorded.
+    with open(added, "r+b") as stream:
+        stream.truncate(size - 7)
+    with svc.store.conn.write() as db:
+        db.execute("UPDATE feature_cache SET version = ?", [version])
+    svc.suggesting.forget_features()
+    assert len(svc.features().ids) == 54
+    assert added.stat().st_size == size  # the torn record was replaced by a whole one
+    svc.suggesting.forget_features()
+    assert len(svc.features().ids) == 54

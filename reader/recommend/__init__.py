@@ -12,7 +12,13 @@ from reader.recommend.explain import (
     starter_reasons,
     still_named,
 )
-from reader.recommend.features import CatalogItem, Features, add_items, build_features
+from reader.recommend.features import (
+    CatalogItem,
+    Features,
+    add_items,
+    append_rows,
+    build_features,
+)
 from reader.recommend.rank import (
     FOR_YOU_SCORE,
     Suggestion,
@@ -32,6 +38,7 @@ __all__ = [
     "Suggestion",
     "TasteTerms",
     "add_items",
+    "append_rows",
     "build_features",
     "feedback_weights",
     "leave_one_out",

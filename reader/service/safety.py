@@ -195,9 +195,14 @@ class Safety:
             cached = self.store.suggestions.cached_features(name)
             if cached is None:
                 continue
+            added = self.store.suggestions.added_rows_file(cached[1])
             try:
                 with open(cached[1], "rb") as stream:
-                    Features.load(stream)
+                    if added.is_file():
+                        with open(added, "rb") as rows:
+                            Features.load(stream, rows)
+                    else:
+                        Features.load(stream)
             except Exception as error:  # any failure to load means: rebuild it
                 bad.append(f"cache {name!r} cannot be loaded ({type(error).__name__})")
         return Finding("feature_cache", not bad, bad, repairable=bool(bad))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.models import Paper, Status
@@ -21,6 +23,9 @@ if TYPE_CHECKING:
     from reader import recommend as rec
 
 FEATURES_NAME = "catalog"
+COMPACT_AT = 0.25
+"""The file of added rows is merged into the index (the whole index written again) once
+it would pass this fraction of the index file's size."""
 DEFAULT_SNOOZE = "2 weeks"
 STARTED = (Status.QUEUED, Status.READING, Status.READ)
 LIKED_STARS = 4
@@ -162,33 +167,78 @@ class Suggesting:
             yield _recommender().CatalogItem(row.id, row.title, row.abstract, row.authors, row.tags)
 
     def features(self, *, progress: Progress | None = None, rebuild: bool = False) -> rec.Features:
-        """The catalog's features: from memory, from the cache in the database, updated
-        cheaply when papers were only added, or rebuilt (with progress) when text changed."""
+        """The catalog's features: from memory, from the cache beside the database, updated
+        cheaply when papers were only added, or rebuilt (with progress) when text changed.
+
+        Added papers are appended to the cache's file of added rows (a few megabytes),
+        not written with the whole index again (1.5 GB at a million papers), until that
+        file reaches ``COMPACT_AT`` of the index's size."""
         version = self.store.papers.catalog_version()
         if not rebuild and self._features is not None and self._features_version == version:
             return self._features
         cached = None if rebuild else self.store.suggestions.cached_features(FEATURES_NAME)
         features: rec.Features | None = None
+        stored: rec.Features | None = None
         if cached is not None:
             cached_version, path = cached
-            try:
-                with open(path, "rb") as stream:
-                    features = _recommender().Features.load(stream)
-            except Exception:  # unreadable, or from another version of reader: rebuild it
-                features = None
-            if features is not None and cached_version != version:
-                features = self._extend(features, cached_version, version)
-        fresh = features is None
+            if self._features is not None and self._features_version == cached_version:
+                stored = self._features  # what the file holds is in memory already
+            else:
+                stored = self._load(path)
+            features = stored
+            if stored is not None and cached_version != version:
+                features = self._extend(stored, cached_version, version)
         if features is None:
             features = _recommender().build_features(self._items, progress=progress)
+            stored = None
         # A rebuild replaces the file even when the catalog is unchanged: an index in an
         # older format would otherwise be rebuilt again at every start.
-        if fresh or cached is None or cached[0] != version:
-            self.store.suggestions.save_features(
-                FEATURES_NAME, version, features.save, now=self.ctx.clock()
-            )
+        if cached is None or stored is None:
+            self._save(features, version)
+        elif cached[0] != version:
+            self._append(features, stored, cached[0], version, cached[1])
         self._features, self._features_version = features, version
         return features
+
+    def _load(self, path: Path) -> rec.Features | None:
+        added = self.store.suggestions.added_rows_file(path)
+        try:
+            with open(path, "rb") as stream:
+                if not added.is_file():
+                    return _recommender().Features.load(stream)
+                with open(added, "rb") as rows:
+                    return _recommender().Features.load(stream, rows)
+        except Exception:  # unreadable, or from another version of reader: rebuild it
+            return None
+
+    def _save(self, features: rec.Features, version: str) -> None:
+        self.store.suggestions.save_features(
+            FEATURES_NAME, version, features.save, now=self.ctx.clock()
+        )
+
+    def _append(
+        self, features: rec.Features, stored: rec.Features, old: str, new: str, path: Path
+    ) -> None:
+        """Save the papers `features` has beyond `stored` (the file's) as added rows; the
+        whole index when they are not only new rows at the end or the added rows have
+        grown to ``COMPACT_AT`` of the index."""
+        start = len(stored)
+        added = self.store.suggestions.added_rows_file(path)
+        appended = (
+            len(features) > start
+            and bool((features.ids[:start] == stored.ids).all())
+            and (added.stat().st_size if added.is_file() else 0) < COMPACT_AT * path.stat().st_size
+        )
+        if appended:
+            write = functools.partial(_recommender().append_rows, features, start)
+            try:
+                self.store.suggestions.append_features(
+                    FEATURES_NAME, old, new, write, now=self.ctx.clock()
+                )
+                return
+            except ValueError:  # the file's rows are not the ones in memory
+                pass
+        self._save(features, new)
 
     def _extend(self, features: rec.Features, old: str, new: str) -> rec.Features | None:
         """Add only the new papers when nothing was edited or removed since ``old``."""
@@ -470,9 +520,7 @@ class Suggesting:
         what = DIRECTIONS[direction] if direction else f"no more {DIRECTIONS[str(before)]}"
         with self.store.conn.write():  # the steering and its undo entry, or neither
             event = self.store.steering.steer(paper.id, direction, now=self.ctx.clock())
-            self.undo.record(
-                Undoable("steer", paper.id, event, f'{what}: "{_short(paper.title)}"')
-            )
+            self.undo.record(Undoable("steer", paper.id, event, f'{what}: "{_short(paper.title)}"'))
         return paper
 
     def steering_of(self, ref: str | int) -> str | None:

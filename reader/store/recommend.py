@@ -228,11 +228,55 @@ class Suggestions:
         path = self._features_file(name, token)
         return (rows[0]["version"], path) if path.is_file() else None
 
+    @staticmethod
+    def added_rows_file(path: Path) -> Path:
+        """The file of rows added to the features file `path` since it was written (its
+        name starts with `path`'s, so a new build's clean-up removes it too)."""
+        return path.with_name(path.name + ".added")
+
+    def append_features(
+        self,
+        name: str,
+        old_version: str,
+        version: str,
+        write: Callable[[BinaryIO], None],
+        *,
+        now: datetime,
+    ) -> bool:
+        """Append through ``write`` (given the file of added rows, open for reading and
+        appending) to the saved features, if they are still at ``old_version``, and record
+        ``version``. False, nothing written, when they are not (another process moved them
+        on). A crash leaves the features at ``old_version``: the reader of the file leaves
+        out a torn record, and the next append cuts it off.
+
+        Runs in one write transaction: two processes never append at once.
+        """
+        with self.conn.write() as db:
+            cached = self.cached_features(name)
+            if cached is None or cached[0] != old_version:
+                return False
+            added = self.added_rows_file(cached[1])
+            try:
+                with open(added, "a+b") as stream:
+                    write(stream)
+                    stream.flush()
+                    os.fsync(stream.fileno())
+            except OSError as error:
+                raise StoreError(
+                    f"{added.parent}: cannot save the recommender's index ({error})"
+                ) from None
+            db.execute(
+                "UPDATE feature_cache SET version = ?, built_at = ? WHERE name = ?",
+                [version, to_iso(now), name],
+            )
+        return True
+
     def save_features(
         self, name: str, version: str, write: Callable[[BinaryIO], None], *, now: datetime
     ) -> Path:
         """Write the features through ``write`` to a new file, record it, and remove the
-        files of earlier builds. A crash leaves either the old or the new file in use."""
+        files of earlier builds and their added rows. A crash leaves either the old or the
+        new file in use."""
         token = secrets.token_hex(8)
         path = self._features_file(name, token)
         partial = path.with_name(path.name + ".partial")
