@@ -58,10 +58,7 @@ INTEREST_WEIGHT = 1.0
 MMR_LAMBDA = 0.9
 """Relevance against novelty in the re-ranking; 1.0 would ignore diversity."""
 NEAR_DUPLICATE = 0.8
-"""TF-IDF cosine above which two papers may be the same work."""
-NEAR_DUPLICATE_MEANING = 0.9
-"""Embedding cosine above which they are: with TF-IDF alone, 19% of the shown list's
-nDCG@10 on citeulike-a's tune half went to papers with similar short titles."""
+"""TF-IDF cosine above which two papers count as the same work."""
 POOL = 10
 """Candidates per requested suggestion considered by the re-ranking."""
 EXPLORE_AREAS = 5
@@ -302,20 +299,10 @@ def _top(scores: np.ndarray, ok: np.ndarray, k: int) -> np.ndarray:
 
 
 def _near_duplicate(features: Features, row: int, others: list[int]) -> bool:
-    """Whether `row` is the same work as one of `others`: close in TF-IDF and in meaning.
-
-    A short title has one or two terms in the vocabulary, so TF-IDF alone calls "Multitask
-    Learning" and "The myopia of learning" the same (cosine 1.0); their embeddings are far
-    apart (0.14). Asking for both dropped far fewer real picks (docs/benchmarks.md).
-    """
     if not others:
         return False
-    sims = np.asarray((features.matrix[others] @ features.matrix[row].T).todense()).ravel()
-    close = sims > NEAR_DUPLICATE
-    if not close.any():
-        return False
-    meaning = features.semantic[np.asarray(others)[close]] @ features.semantic[row]
-    return bool((meaning > NEAR_DUPLICATE_MEANING).any())
+    sims = features.matrix[others] @ features.matrix[row].T
+    return bool(sims.max() > NEAR_DUPLICATE) if sims.nnz else False
 
 
 def _mmr(
