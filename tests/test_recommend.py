@@ -522,3 +522,28 @@ def test_rank_among_orders_only_the_candidates(feats: Features) -> None:
     assert out[0].because_of and out[0].terms  # explained
     assert out[1].because_of == () and out[1].terms == ()  # past `explain`: not explained
     assert rank_among(feats, {100: -1.0}, candidates) == []  # nothing liked: nothing to go on
+
+
+def test_classifier_learns_against_the_whole_of_a_small_catalog(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Up to CATALOG_NEGATIVES papers, every unrated paper is a negative, as in
+    # arxiv-sanity's SVM; beyond it, a sample of that size (bounded cost at any size).
+    from reader.recommend import rank
+
+    words = [f"w{k}" for k in range(400)]
+    items = [
+        CatalogItem(k, f"{words[k % 400]} {words[(k * 7) % 400]} {words[(k * 13) % 400]}")
+        for k in range(6000)
+    ]
+    feats = build_features(lambda: items)
+    seen: list[int] = []
+    real_fit = rank.LogisticRegression.fit
+
+    def fit(self, x, y, sample_weight=None):  # type: ignore[no-untyped-def]
+        seen.append(x.shape[0])
+        return real_fit(self, x, y, sample_weight=sample_weight)
+
+    monkeypatch.setattr(rank.LogisticRegression, "fit", fit)
+    score_catalog(feats, {k: 1.0 for k in range(10)})
+    assert seen == [6000]
