@@ -534,7 +534,7 @@ def test_classifier_learns_against_the_whole_of_a_small_catalog(
     words = [f"w{k}" for k in range(400)]
     items = [
         CatalogItem(k, f"{words[k % 400]} {words[(k * 7) % 400]} {words[(k * 13) % 400]}")
-        for k in range(6000)
+        for k in range(2000)
     ]
     feats = build_features(lambda: items)
     seen: list[int] = []
@@ -546,4 +546,4 @@ def test_classifier_learns_against_the_whole_of_a_small_catalog(
 
     monkeypatch.setattr(rank.LogisticRegression, "fit", fit)
     score_catalog(feats, {k: 1.0 for k in range(10)})
-    assert seen == [6000]
+    assert seen == [2000]
