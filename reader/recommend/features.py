@@ -416,27 +416,27 @@ def _member(z: np.lib.npyio.NpzFile, name: str) -> IO[bytes]:
     return z.zip.open(name + ".npy")
 
 
+def _read_header(f: IO[bytes]) -> tuple[tuple[int, ...], bool, np.dtype]:
+    """An .npy stream's (shape, fortran order, dtype), leaving ``f`` at the data."""
+    version = np.lib.format.read_magic(f)
+    header = (
+        np.lib.format.read_array_header_1_0
+        if version == (1, 0)
+        else np.lib.format.read_array_header_2_0
+    )
+    shape, fortran, dtype = header(f)
+    return tuple(shape), fortran, dtype
+
+
 def _member_shape(z: np.lib.npyio.NpzFile, name: str) -> tuple[int, ...]:
     with _member(z, name) as f:
-        version = np.lib.format.read_magic(f)
-        header = (
-            np.lib.format.read_array_header_1_0
-            if version == (1, 0)
-            else np.lib.format.read_array_header_2_0
-        )
-        return tuple(header(f)[0])
+        return _read_header(f)[0]
 
 
 def _read_member(z: np.lib.npyio.NpzFile, name: str, rows: int, dtype: type) -> np.ndarray:
     """An array of `rows` rows of `dtype` that starts with the npz file's array `name`."""
     with _member(z, name) as f:
-        version = np.lib.format.read_magic(f)
-        header = (
-            np.lib.format.read_array_header_1_0
-            if version == (1, 0)
-            else np.lib.format.read_array_header_2_0
-        )
-        shape, fortran, stored = header(f)
+        shape, fortran, stored = _read_header(f)
         if fortran or stored.hasobject or not shape or shape[0] > rows:
             raise ValueError(f"features array {name} is not what this version writes")
         out: np.ndarray = np.empty((rows, *shape[1:]), dtype)
