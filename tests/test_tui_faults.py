@@ -282,3 +282,37 @@ def bottom_line(app: ReaderApp) -> str:
     ]
     last = max(y for y, _, _ in pieces)
     return "".join(text for y, _, text in sorted(p for p in pieces if p[0] == last))
+
+
+async def test_library_read_again_keeps_the_cursor_paper_in_sight(db: Path) -> None:
+    """Read again in place while sorted by stars, the paper under the cursor can move far
+    up the list: the cursor follows it and it stays on screen, so a key never acts on a
+    paper the user cannot see."""
+    app = make_test_app(db)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        for _ in range(4):  # s: sort by the next column, up to stars (descending)
+            await pilot.press("s")
+            await settle(pilot)
+        assert library.query_state.sort == "stars"  # unrated papers by id, rated ones apart
+        for _ in range(2):
+            await pilot.press("j")
+        table = library.query_one("#papers", DataTable)
+        on_before = library._selected()
+        assert on_before is not None and table.cursor_row == 2
+        await pilot.press("t")
+        await settle(pilot)
+        elsewhere = open_db(db, seed=False)
+        elsewhere.rate(on_before.id, 5)  # moves it to the rated end of the list
+        elsewhere.close()
+        await pilot.press("l")
+        await settle(pilot)
+        selected = library._selected()
+        assert selected is not None and selected.id == on_before.id
+        assert table.cursor_row != 2  # it moved, with the cursor on it
+        shown = table.scrollable_content_region.height - table.header_height
+        assert table.scroll_y <= table.cursor_row < table.scroll_y + shown
