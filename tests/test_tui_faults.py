@@ -3,16 +3,14 @@ app on a real database file."""
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Static, TextArea
-from tui_helpers import make_test_app, open_db, screen_text, settle
+from tui_helpers import bottom_line, make_test_app, open_db, screen_text, settle
 
 from reader.units import human_size
-from tui.app import ReaderApp
 from tui.screens.library import LibraryScreen
 from tui.screens.paper import PaperScreen
 from tui.screens.settings import SettingsScreen, field_id
@@ -268,20 +266,6 @@ async def test_the_footer_shows_help_and_quit_at_80_columns(
             await settle(pilot)
         footer = bottom_line(app)
         assert "? Help" in footer and "q Quit" in footer, footer
-
-
-def bottom_line(app: ReaderApp) -> str:
-    """The last line of the screen as the user sees it (the SVG screenshot's text
-    pieces on the lowest row, left to right)."""
-    svg = app.export_screenshot()
-    pieces = [
-        (float(y), float(x), html.unescape(text).replace("\xa0", " "))
-        for x, y, text in re.findall(
-            r'<text[^>]*\bx="([\d.]+)"[^>]*\by="([\d.]+)"[^>]*>(.*?)</text>', svg
-        )
-    ]
-    last = max(y for y, _, _ in pieces)
-    return "".join(text for y, _, text in sorted(p for p in pieces if p[0] == last))
 
 
 async def test_library_read_again_keeps_the_cursor_paper_in_sight(db: Path) -> None:

@@ -84,6 +84,20 @@ def screen_text(app: ReaderApp) -> str:
     return html.unescape(text).replace("\xa0", " ")
 
 
+def bottom_line(app: ReaderApp) -> str:
+    """The last line of the screen as the user sees it (the SVG screenshot's text
+    pieces on the lowest row, left to right)."""
+    svg = app.export_screenshot()
+    pieces = [
+        (float(y), float(x), html.unescape(text).replace("\xa0", " "))
+        for x, y, text in re.findall(
+            r'<text[^>]*\bx="([\d.]+)"[^>]*\by="([\d.]+)"[^>]*>(.*?)</text>', svg
+        )
+    ]
+    last = max(y for y, _, _ in pieces)
+    return "".join(text for y, _, text in sorted(p for p in pieces if p[0] == last))
+
+
 def notifications(app: ReaderApp) -> str:
     """Every notification still showing, titles and messages, as one string."""
     return "\n".join(f"{n.title}: {n.message}" for n in app._notifications)
