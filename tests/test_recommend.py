@@ -547,3 +547,14 @@ def test_classifier_learns_against_the_whole_of_a_small_catalog(
     monkeypatch.setattr(rank.LogisticRegression, "fit", fit)
     score_catalog(feats, {k: 1.0 for k in range(10)})
     assert seen == [2000]
+
+
+def test_short_titles_sharing_a_word_are_not_duplicates() -> None:
+    # Each title has one term in the vocabulary ("learning"), so their TF-IDF rows are the
+    # same; they are different works all the same, and a reader who liked the first should
+    # see the others (titles only, as a BibTeX import without abstracts gives).
+    titles = ["Multitask learning", "The myopia of learning", "Learning to rank"]
+    items = corpus() + [CatalogItem(700 + k, t) for k, t in enumerate(titles)]
+    feats = build_features(lambda: items)
+    out = suggest(feats, {700: 1.0}, n=8, exclude=(), day=DAY)
+    assert {701, 702} <= {s.paper_id for s in out}

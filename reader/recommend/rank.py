@@ -61,7 +61,12 @@ INTEREST_WEIGHT = 1.0
 MMR_LAMBDA = 0.9
 """Relevance against novelty in the re-ranking; 1.0 would ignore diversity."""
 NEAR_DUPLICATE = 0.8
-"""TF-IDF cosine above which two papers count as the same work."""
+"""TF-IDF cosine above which two papers may be the same work."""
+NEAR_DUPLICATE_MEANING = 0.9
+"""Embedding cosine above which they are: with TF-IDF alone, a short title with one or two
+terms in the vocabulary is the "same work" as any other title sharing them, and on
+citeulike-a's tune half (titles only) that dropped 16% of the shown list's nDCG@10
+(docs/benchmarks.md, fourth round)."""
 POOL = 10
 """Candidates per requested suggestion considered by the re-ranking."""
 EXPLORE_AREAS = 5
@@ -327,10 +332,19 @@ def _top(scores: np.ndarray, ok: np.ndarray, k: int) -> np.ndarray:
 
 
 def _near_duplicate(features: Features, row: int, others: list[int]) -> bool:
+    """Whether `row` is the same work as one of `others`: close in TF-IDF and in meaning.
+
+    TF-IDF alone calls "Multitask Learning" and "The myopia of learning" the same (one
+    shared term, cosine 1.0); their embeddings are far apart (0.14).
+    """
     if not others:
         return False
-    sims = features.matrix[others] @ features.matrix[row].T
-    return bool(sims.max() > NEAR_DUPLICATE) if sims.nnz else False
+    sims = np.asarray((features.matrix[others] @ features.matrix[row].T).todense()).ravel()
+    close = sims > NEAR_DUPLICATE
+    if not close.any():
+        return False
+    meaning = features.semantic[np.asarray(others)[close]] @ features.semantic[row]
+    return bool((meaning > NEAR_DUPLICATE_MEANING).any())
 
 
 def _mmr(
