@@ -232,8 +232,9 @@ class ReaderApp(App[None]):
         self._suggest_lock = threading.Lock()
         self._flushers: list[Flusher] = []
         self._review_start: int | None = None
-        self.data_version = 0
-        """Bumped when papers arrive from elsewhere (an import): lists reload on return."""
+        self.papers_generation = 0
+        """Bumped when papers arrive or go (an import, a delete, a restore): lists start over
+        on return. Not SQLite's ``data_version``, which any commit changes."""
         self._saved_theme: str | None = None
         self._warm: dict[str, Screen[Any]] = {}
         """Destinations' screens mounted ahead of their first visit, by mode."""
@@ -439,7 +440,7 @@ class ReaderApp(App[None]):
             markup=False,
             timeout=15,
         )
-        self.data_changed()
+        self.papers_changed()
         refresh = getattr(self.screen, "action_refresh", None)
         if refresh is not None:
             refresh()
@@ -482,8 +483,8 @@ class ReaderApp(App[None]):
         caller closes it."""
         return self._open_more()
 
-    def data_changed(self) -> None:
-        self.data_version += 1
+    def papers_changed(self) -> None:
+        self.papers_generation += 1
 
     def reopen_database(self, change: Callable[[Path], T]) -> T:
         """Close every connection, run ``change`` on the database file (a restore), and
@@ -510,7 +511,7 @@ class ReaderApp(App[None]):
         finally:
             for lock in held:
                 lock.release()
-        self.data_changed()
+        self.papers_changed()
         refresh = getattr(self.screen, "action_refresh", None)
         if refresh is not None:
             refresh()

@@ -234,7 +234,7 @@ class Reach:
         )
 
     def _enriched(self, results: list[EnrichResult]) -> None:
-        self.app.data_changed()
+        self.app.papers_changed()
         if not results:
             self._say("Every paper has an arXiv id or a DOI already.", title="Enrich")
             return
@@ -285,7 +285,7 @@ class Reach:
         self.app.push_screen(ConfirmScreen("\n".join(lines), yes="Repair", no="Leave"), answered)
 
     def _repaired(self, report: DoctorReport) -> None:
-        self.app.data_changed()
+        self.app.papers_changed()
         lines = list(report.repaired) or ["nothing needed repairing"]
         if report.backup is not None:
             lines.append(f"copy before: {report.backup.name}")
@@ -356,7 +356,7 @@ class Reach:
 
             if not self.app.attempt("rename the tag", rename):
                 return
-            self.app.data_changed()
+            self.app.papers_changed()
             self._say(f"{old} → {new.strip()}", title="Tag renamed")
 
         choices = [(name, f"{name}  ({n})") for name, n in tags]
@@ -365,7 +365,7 @@ class Reach:
     def seed(self) -> None:
         result = self.app.attempt("load the seed catalog", self.service.seed)
         if result is not None:
-            self.app.data_changed()
+            self.app.papers_changed()
             self._say(
                 f"{len(result.added)} added, {len(result.existing)} already present",
                 title="Seed catalog",

@@ -210,7 +210,7 @@ class Tasks:
                     f"{merged} merged" + (f"; {len(failed)} failed: {failed[0]}" if failed else ""),
                     title="Duplicates",
                 )
-                self.app.data_changed()
+                self.app.papers_changed()
 
         self.app.push_screen(ConfirmScreen("\n".join(lines), yes="Merge", no="Keep"), answered)
 

@@ -346,7 +346,7 @@ class ImportScreen(ReaderScreen):
         self.query_one("#import-progress").display = False
         self.query_one("#import-summary-box").display = True
         self.query_one("#import-summary", Static).update(summary)
-        self.reader.data_changed()
+        self.reader.papers_changed()
 
     def _failed(self, message: str) -> None:
         self.running = False

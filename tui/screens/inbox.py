@@ -190,7 +190,7 @@ class InboxScreen(ReaderScreen):
                 for a in self.day.arrivals
             ],
         )
-        self.reader.data_changed()
+        self.reader.papers_changed()
         self._show()
 
     def action_queue(self) -> None:

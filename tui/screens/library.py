@@ -155,7 +155,7 @@ class LibraryScreen(ReaderScreen):
         self._opened: int | None = None
         self._detail_wanted: bool | None = None
         """The detail pane as the user set it with d; None: shown when wide enough."""
-        self._data_version = 0
+        self._papers_generation = 0
         self._read_version: int | None = None
         """The database's ``data_version`` when the list was read (see ``_check_current``)."""
 
@@ -171,7 +171,7 @@ class LibraryScreen(ReaderScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Library"
-        self._data_version = self.reader.data_version
+        self._papers_generation = self.reader.papers_generation
         self.query_one("#search", Input).cursor_blink = self.reader.cursor_blink
         self._build_columns(self.app.size.width)
         self._reload()
@@ -409,8 +409,8 @@ class LibraryScreen(ReaderScreen):
     def on_screen_resume(self) -> None:
         """Back from a paper: show its new stars, status and tags; back from an import:
         load the list again."""
-        if self._data_version != self.reader.data_version:
-            self._data_version = self.reader.data_version
+        if self._papers_generation != self.reader.papers_generation:
+            self._papers_generation = self.reader.papers_generation
             self._opened = None
             self._reload()
             return

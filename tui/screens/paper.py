@@ -512,7 +512,7 @@ class PaperScreen(ReaderScreen):
             except StoreError as error:
                 return str(error)
             self._show(paper)
-            self.reader.data_changed()
+            self.reader.papers_changed()
             self.notify("Saved: " + ", ".join(sorted(changes)), markup=False)
             return None
 
@@ -530,7 +530,7 @@ class PaperScreen(ReaderScreen):
             export = self.reader.attempt("delete", self.service.delete_paper, self.paper_id)
             if export is not None:
                 self.reader.unregister_flusher(self.save_note)
-                self.reader.data_changed()
+                self.reader.papers_changed()
                 self.notify(f"Deleted. Kept as {export}", title="Paper deleted", markup=False)
                 self.app.pop_screen()
 
