@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse as ssp
 
 from reader.recommend import rank
@@ -44,3 +45,15 @@ def test_classifier_inputs_of_rows_without_terms() -> None:
     used, inputs = rank._classifier_inputs(x, e, 10)
     assert len(used) == 0
     assert np.array_equal(inputs.toarray(), e)
+
+
+def test_products_by_blocks_are_the_plain_products(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(1)
+    matrix = rng.standard_normal((1000, 128)).astype(np.float32)
+    a, b = rng.standard_normal((2, 128)).astype(np.float32)
+    monkeypatch.setattr(rank, "PRODUCT_BLOCK", 64)  # 15 whole blocks and a part
+    got_a, got_b = rank._products(matrix, a, b)
+    assert got_a.dtype == got_b.dtype == np.float32
+    assert np.array_equal(got_a, matrix @ a)
+    assert np.array_equal(got_b, matrix @ b)
+    assert [len(v) for v in rank._products(matrix[:0], a, b)] == [0, 0]
