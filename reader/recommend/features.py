@@ -69,6 +69,8 @@ MAX_CLUSTERS = 200
 KMEANS_SAMPLE = 100_000
 CHUNK = 5_000
 """Papers per task of a worker; its memory grows with the chunk's words and arrays."""
+WORKER_BATCH = 1_000
+"""Papers a worker counts and embeds at a time within a chunk (the same numbers)."""
 PARALLEL_FROM = 100_000
 """Catalogs at least this large are tokenized in worker processes."""
 WORKERS = 2
@@ -776,8 +778,20 @@ def _worker_count(
     counter, idf = _WORKER["counter"], _WORKER["idf"]
     assert isinstance(counter, _Counter) and isinstance(idf, np.ndarray)
     items = [CatalogItem(*r) for r in rows]
-    vectors = embed_items(items, wordllama_embed) if embed else None
-    return _count_chunk(items, counter, idf), vectors
+    # A few papers at a time: the words of a text become Python strings, twice (terms and
+    # embedding), and 5,000 papers' worth took ~250 MB in each worker at its peak. Every
+    # row's numbers are its own, so the parts join to the chunk's arrays.
+    parts, vectors = [], []
+    df = np.zeros(counter.n_terms, np.int32)
+    for start in range(0, max(1, len(items)), WORKER_BATCH):
+        batch = items[start : start + WORKER_BATCH]
+        data, indices, indptr, batch_df = _count_chunk(batch, counter, idf)
+        parts.append((data, indices, indptr))
+        df += batch_df
+        if embed:
+            vectors.append(embed_items(batch, wordllama_embed))
+    out = (*_stack(parts), df), np.concatenate(vectors) if embed else None
+    return out
 
 
 def _worker_vocabulary(
@@ -925,12 +939,20 @@ def _clusters(dense: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             km = MiniBatchKMeans(k, n_init=3, batch_size=8192, random_state=0)
             km.fit(dense[::step])
     centroids = km.cluster_centers_.astype(np.float32)
+    del km
     labels = np.empty(n, np.int32)
     sq = (centroids**2).sum(axis=1)
-    for start in range(0, n, 100_000):
-        block = dense[start : start + 100_000]
-        labels[start : start + 100_000] = np.argmin(sq - 2 * block @ centroids.T, axis=1)
+    # Small blocks, one temporary each: 100,000 rows at a time made three of 80 MB, the
+    # build's peak at a million papers (the whole index is held by then).
+    for start in range(0, n, LABEL_BLOCK):
+        distance = dense[start : start + LABEL_BLOCK] @ centroids.T
+        distance *= -2
+        distance += sq
+        labels[start : start + LABEL_BLOCK] = np.argmin(distance, axis=1)
     return centroids, labels
+
+
+LABEL_BLOCK = 20_000
 
 
 def build_features(
@@ -1006,6 +1028,10 @@ def _reduce(
             warnings.simplefilter("ignore", RuntimeWarning)
             svd.fit(_lsa_input(matrix[::step], idf, n_terms))
         components = svd.components_.astype(np.float32)
+        # The fitted SVD holds its own copy of the basis, and the fit left the heap
+        # fragmented: ~190 MB held through the projection and clustering at a million.
+        del svd
+        _give_back_memory()
     else:
         components = np.zeros((1, n_terms), dtype=np.float32)
     dense = _project(matrix, idf, components) if n else np.zeros((0, 1), np.float32)
