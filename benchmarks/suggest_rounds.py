@@ -116,14 +116,16 @@ def main() -> None:
         )
     times: dict[str, list[list[float]]] = {name: [[] for _ in users] for name in codes}
     system = dict.fromkeys(codes, 0.0)
+    wall: dict[str, list[float]] = {name: [] for name in codes}
     for r in range(args.rounds):
         order = ["old", "new"] if r % 2 == 0 else ["new", "old"]
         for name in order:
             for k, weights in enumerate(users):
                 before = os.times()
-                c0 = time.process_time()
+                c0, w0 = time.process_time(), time.perf_counter()
                 call(codes[name], weights)
                 times[name][k].append(time.process_time() - c0)
+                wall[name].append(time.perf_counter() - w0)
                 after = os.times()
                 system[name] += after.system - before.system
         print(f"round {r + 1}/{args.rounds} done, load {os.getloadavg()[0]:.1f}", flush=True)
