@@ -7,43 +7,6 @@ import pytest
 
 from reader.recommend import features as F
 from reader.recommend import semantic
-from reader.recommend.features import CatalogItem
-
-WORDS = "graph neural network protein folding causal inference bandit policy".split()
-
-
-def _items(n: int) -> list[CatalogItem]:
-    return [
-        CatalogItem(
-            k,
-            f"{WORDS[k % len(WORDS)]} {WORDS[(k * 3) % len(WORDS)]} study {k}",
-            " ".join(WORDS[(k + j) % len(WORDS)] for j in range(k % 7 + 1)),
-            authors=(f"Author {k % 4}",),
-            tags=("cs.LG",) if k % 2 else (),
-        )
-        for k in range(n)
-    ]
-
-
-def test_a_worker_counts_and_embeds_a_chunk_in_batches_to_the_same_numbers(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    items = _items(30)
-    terms, df, seen = F._choose_vocabulary(items)
-    idf = F._idf(df, seen)
-    F._worker_init(terms, idf)
-    monkeypatch.setattr(F, "WORKER_BATCH", 7)  # 30 papers: batches of 7, 7, 7, 7, 2
-    rows = [(i.id, i.title, i.abstract, i.authors, i.tags) for i in items]
-
-    (data, indices, indptr, chunk_df), vectors = F._worker_count(rows, True)
-
-    want = F._count_chunk(items, F._Counter(terms), idf)
-    for got, expected in zip((data, indices, indptr, chunk_df), want, strict=True):
-        assert got.dtype == expected.dtype
-        assert np.array_equal(got, expected)
-    assert vectors is not None
-    assert np.array_equal(vectors, F.embed_items(items, semantic.wordllama_embed))
-    assert F._worker_count(rows, False)[1] is None
 
 
 def test_the_word_cache_fills_its_array_in_place_and_stops_when_full(

@@ -69,8 +69,6 @@ MAX_CLUSTERS = 200
 KMEANS_SAMPLE = 100_000
 CHUNK = 5_000
 """Papers per task of a worker; its memory grows with the chunk's words and arrays."""
-WORKER_BATCH = 1_000
-"""Papers a worker counts and embeds at a time within a chunk (the same numbers)."""
 PARALLEL_FROM = 100_000
 """Catalogs at least this large are tokenized in worker processes."""
 WORKERS = 2
@@ -778,20 +776,8 @@ def _worker_count(
     counter, idf = _WORKER["counter"], _WORKER["idf"]
     assert isinstance(counter, _Counter) and isinstance(idf, np.ndarray)
     items = [CatalogItem(*r) for r in rows]
-    # A few papers at a time: the words of a text become Python strings, twice (terms and
-    # embedding), and 5,000 papers' worth took ~250 MB in each worker at its peak. Every
-    # row's numbers are its own, so the parts join to the chunk's arrays.
-    parts, vectors = [], []
-    df = np.zeros(counter.n_terms, np.int32)
-    for start in range(0, max(1, len(items)), WORKER_BATCH):
-        batch = items[start : start + WORKER_BATCH]
-        data, indices, indptr, batch_df = _count_chunk(batch, counter, idf)
-        parts.append((data, indices, indptr))
-        df += batch_df
-        if embed:
-            vectors.append(embed_items(batch, wordllama_embed))
-    out = (*_stack(parts), df), np.concatenate(vectors) if embed else None
-    return out
+    vectors = embed_items(items, wordllama_embed) if embed else None
+    return _count_chunk(items, counter, idf), vectors
 
 
 def _worker_vocabulary(
