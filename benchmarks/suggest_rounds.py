@@ -143,7 +143,11 @@ def main() -> None:
     total_old = sum(statistics.median(t) for t in times["old"])
     total_new = sum(statistics.median(t) for t in times["new"])
     print(
-        f"of which system time: old {system['old']:.2f} s, new {system['new']:.2f} s "
+        f"wall clock per call, median over all users and rounds: old "
+        f"{statistics.median(wall['old']):.3f} s, new {statistics.median(wall['new']):.3f} s"
+    )
+    print(
+        f"system time (part of the CPU time): old {system['old']:.2f} s, new {system['new']:.2f} s "
         f"over all rounds"
     )
     print(
