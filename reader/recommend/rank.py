@@ -230,16 +230,19 @@ def _blend(features: Features, profile: Profile) -> np.ndarray:
     # its one-vector kernel 0.16 s for both (the same numbers); OpenBLAS's matrix product
     # with two columns took 0.10 s, two matrix-vector products 0.06 s.
     sparse = np.asarray(features.matrix @ profile.sparse, dtype=np.float32)
-    semantic = features.semantic @ profile.semantic if SEMANTIC_WEIGHT else None
-    classified = None
-    if fitted is not None:
+    semantic: np.ndarray | None = None
+    classified: np.ndarray | None = None
+    if fitted is None:
+        if SEMANTIC_WEIGHT:
+            semantic = features.semantic @ profile.semantic
+    else:
         terms, meaning = fitted
         classified = np.asarray(features.matrix @ terms, dtype=np.float32)
-        if semantic is None:
-            classified += features.semantic @ meaning
-        else:
+        if SEMANTIC_WEIGHT:
             semantic, by_meaning = _products(features.semantic, profile.semantic, meaning)
-            classified += by_meaning
+        else:
+            by_meaning = features.semantic @ meaning
+        classified += by_meaning
     score = _standardize(sparse) + LSA_WEIGHT * _standardize(features.dense @ profile.dense)
     if semantic is not None:
         score += SEMANTIC_WEIGHT * _standardize(semantic)
