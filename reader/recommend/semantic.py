@@ -91,7 +91,9 @@ class _WordCache:
     def __init__(self, dim: int) -> None:
         self.dim = dim
         self.row: dict[str, int] = {}
-        self.vectors = np.zeros((0, dim), np.float32)
+        # Room for every cached word from the start: pages are only resident once written,
+        # and a growing array was copied whole (~50 MB) by each batch that added words.
+        self.vectors = np.empty((CACHE_WORDS, dim), np.float32)
 
     def lookup(self, words: list[str]) -> np.ndarray:
         """Vectors of `words` (distinct), from the cache or computed (and kept if room)."""
@@ -107,7 +109,7 @@ class _WordCache:
                 keep = missing[:room]
                 start = len(self.row)
                 self.row.update((words[i], start + k) for k, i in enumerate(keep.tolist()))
-                self.vectors = np.concatenate([self.vectors, fresh[: len(keep)]])
+                self.vectors[start : start + len(keep)] = fresh[: len(keep)]
         return out
 
 

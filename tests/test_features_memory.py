@@ -1,0 +1,42 @@
+"""The build's memory savers give the numbers the plain way gives (issue 15)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from reader.recommend import features as F
+from reader.recommend import semantic
+
+
+def test_the_word_cache_fills_its_array_in_place_and_stops_when_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(semantic, "CACHE_WORDS", 5)
+    cache = semantic._WordCache(16)
+    array = cache.vectors
+    first = cache.lookup(["graph", "neural", "network"])
+    second = cache.lookup(["network", "protein", "folding", "causal", "graph"])
+    assert cache.vectors is array  # never copied to grow
+    assert len(cache.row) == 5  # full: "causal" was not kept
+    assert "causal" not in cache.row
+    words = ["graph", "neural", "network", "protein", "folding", "causal"]
+    plain = dict(zip(words, semantic.word_vectors(words, 16), strict=True))
+    assert np.array_equal(first, np.stack([plain[w] for w in ["graph", "neural", "network"]]))
+    order = ["network", "protein", "folding", "causal", "graph"]
+    assert np.array_equal(second, np.stack([plain[w] for w in order]))
+    # Cached and uncached words alike come back right on a later call.
+    again = cache.lookup(words)
+    assert np.array_equal(again, np.stack([plain[w] for w in words]))
+
+
+def test_cluster_labels_computed_in_blocks_are_the_nearest_centre(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(0)
+    dense = rng.standard_normal((300, 8)).astype(np.float32)
+    monkeypatch.setattr(F, "LABEL_BLOCK", 7)
+    centroids, labels = F._clusters(dense)
+    distance = ((dense[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
+    assert np.array_equal(labels, np.argmin(distance, axis=1))
+    assert labels.dtype == np.int32
