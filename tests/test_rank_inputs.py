@@ -57,3 +57,45 @@ def test_products_by_blocks_are_the_plain_products(monkeypatch: pytest.MonkeyPat
     assert np.array_equal(got_a, matrix @ a)
     assert np.array_equal(got_b, matrix @ b)
     assert [len(v) for v in rank._products(matrix[:0], a, b)] == [0, 0]
+
+
+def _catalog_and_taste() -> tuple[object, dict[int, float]]:
+    from reader.recommend import CatalogItem, build_features
+
+    rng = np.random.default_rng(7)
+    topics = [[f"t{t}w{k}" for k in range(40)] for t in range(6)]
+    items = []
+    for i in range(1200):
+        words = rng.choice(topics[i % 6], 12).tolist() + rng.choice(topics[(i * 5) % 6], 3).tolist()
+        items.append(CatalogItem(i, " ".join(words[:4]), " ".join(words)))
+    feats = build_features(lambda: items)
+    taste = {i: 1.0 for i in range(0, 120, 6)} | {i: -1.0 for i in range(1, 60, 6)}
+    return feats, taste
+
+
+def test_summed_scores_with_every_row_are_the_exact_scores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The catalog-wide blend standardizes each signal and adds them; the large-catalog
+    # path adds the weighted vectors first. With the sample being every row, the two are
+    # the same numbers (up to float32 sums).
+    feats, taste = _catalog_and_taste()
+    monkeypatch.setattr(rank, "SUMMED_FROM", 10**9)
+    exact = rank.score_catalog(feats, taste)
+    monkeypatch.setattr(rank, "SUMMED_FROM", 0)
+    monkeypatch.setattr(rank, "SPREAD_SAMPLE", 10**9)
+    summed = rank.score_catalog(feats, taste)
+    assert np.abs(summed - exact).max() < 1e-4
+    assert exact.std() > 0.5  # a real spread of scores, not all zeros
+
+
+def test_summed_scores_from_a_sample_keep_the_ranking(monkeypatch: pytest.MonkeyPatch) -> None:
+    feats, taste = _catalog_and_taste()
+    monkeypatch.setattr(rank, "SUMMED_FROM", 10**9)
+    exact = rank.score_catalog(feats, taste)
+    monkeypatch.setattr(rank, "SUMMED_FROM", 0)
+    monkeypatch.setattr(rank, "SPREAD_SAMPLE", 400)  # a third of the rows
+    sampled = rank.score_catalog(feats, taste)
+    assert np.corrcoef(exact, sampled)[0, 1] > 0.999
+    top = set(np.argsort(-exact)[:20].tolist())
+    assert len(top & set(np.argsort(-sampled)[:20].tolist())) >= 18

@@ -18,6 +18,7 @@ See ``docs/benchmarks.md`` for how these were chosen (on one half of the develop
 from __future__ import annotations
 
 import datetime
+import weakref
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -230,6 +231,8 @@ def _score(features: Features, profile: Profile) -> np.ndarray:
 def _blend(features: Features, profile: Profile) -> np.ndarray:
     trust = _classifier_trust(profile)
     fitted = _classifier(features, profile) if trust > 0 else None
+    if len(features) >= SUMMED_FROM:
+        return _blend_summed(features, profile, trust, fitted)
     # One product per vector, not one with the vectors side by side: SciPy's kernel for
     # several vectors (csr_matvecs) took 0.37-0.42 s of CPU at a million papers for two,
     # its one-vector kernel 0.16 s for both (the same numbers); OpenBLAS's matrix product
@@ -254,6 +257,71 @@ def _blend(features: Features, profile: Profile) -> np.ndarray:
     if classified is not None:  # (one that cannot be fitted, one class only, adds 0)
         score += trust * CLASSIFIER_WEIGHT * _standardize(classified)
     return score.astype(np.float32)
+
+
+SUMMED_FROM = 100_000
+"""From this many papers on, :func:`_blend_summed` scores the catalog (one pass over each
+matrix); below it, each signal is standardized over every row, as the benchmark measures."""
+SPREAD_SAMPLE = 32_768
+"""Evenly spaced rows whose scores give each signal's mean and standard deviation for
+:func:`_blend_summed`: the spread's relative error is about 1/sqrt(2 x this), 0.4%."""
+_SPREAD_ROWS: weakref.WeakKeyDictionary[Features, tuple[ssp.csr_matrix, np.ndarray, np.ndarray]]
+_SPREAD_ROWS = weakref.WeakKeyDictionary()
+
+
+def _spread_rows(features: Features) -> tuple[ssp.csr_matrix, np.ndarray, np.ndarray]:
+    """The sample's rows of the TF-IDF matrix, LSA rows and embeddings (kept per index)."""
+    rows = _SPREAD_ROWS.get(features)
+    if rows is None:
+        n = len(features)
+        pick = np.unique(np.linspace(0, n - 1, min(n, SPREAD_SAMPLE)).astype(np.int64))
+        rows = (features.matrix[pick], features.dense[pick], features.semantic[pick])
+        _SPREAD_ROWS[features] = rows
+    return rows
+
+
+def _blend_summed(
+    features: Features,
+    profile: Profile,
+    trust: float,
+    fitted: tuple[np.ndarray, np.ndarray] | None,
+) -> np.ndarray:
+    """What :func:`_blend` computes, with each signal's mean and spread taken from a sample
+    of rows (:data:`SPREAD_SAMPLE`): the standardized signals are then linear in the
+    matrices, so their weighted vectors are added first and each matrix is multiplied
+    once. At a million papers that is one pass over the 64M-entry TF-IDF matrix instead of
+    two (0.08 s) and one over the embeddings instead of a pair (0.03 s), about a third of a
+    ``suggest`` call."""
+    x_rows, lsa_rows, meaning_rows = _spread_rows(features)
+
+    def scale(values: np.ndarray, weight: float) -> tuple[float, float]:
+        """(multiplier, offset) that standardize a signal and weigh it, from its sample."""
+        std = float(values.std())
+        k = weight / std if std > 0 else weight
+        return k, k * float(values.mean())
+
+    k_terms, offset = scale(np.asarray(x_rows @ profile.sparse), 1.0)
+    k_lsa, off = scale(lsa_rows @ profile.dense, LSA_WEIGHT)
+    offset += off
+    terms_vector = profile.sparse * k_terms
+    meaning_vector = np.zeros_like(profile.semantic)
+    if SEMANTIC_WEIGHT:
+        k_meaning, off = scale(meaning_rows @ profile.semantic, SEMANTIC_WEIGHT)
+        meaning_vector += profile.semantic * k_meaning
+        offset += off
+    if fitted is not None:
+        terms, meaning = fitted
+        sample = np.asarray(x_rows @ terms) + meaning_rows @ meaning
+        k_fit, off = scale(sample, trust * CLASSIFIER_WEIGHT)
+        terms_vector = terms_vector + terms * k_fit
+        meaning_vector = meaning_vector + meaning * k_fit
+        offset += off
+    score = np.asarray(features.matrix @ terms_vector.astype(np.float32), dtype=np.float32)
+    score += features.dense @ (profile.dense * k_lsa).astype(np.float32)
+    if meaning_vector.any():
+        score += features.semantic @ meaning_vector.astype(np.float32)
+    score -= np.float32(offset)
+    return score
 
 
 PRODUCT_BLOCK = 2048
