@@ -188,21 +188,13 @@ class Safety:
         return findings
 
     def _feature_cache_finding(self) -> Finding:
-        from reader.recommend import Features  # the recommender is heavy: load on demand
-
         bad: list[str] = []
         for name in self.store.health.feature_cache_names():
             cached = self.store.suggestions.cached_features(name)
             if cached is None:
                 continue
-            added = self.store.suggestions.added_rows_file(cached[1])
             try:
-                with open(cached[1], "rb") as stream:
-                    if added.is_file():
-                        with open(added, "rb") as rows:
-                            Features.load(stream, rows)
-                    else:
-                        Features.load(stream)
+                self.suggesting.load_index(cached[1])
             except Exception as error:  # any failure to load means: rebuild it
                 bad.append(f"cache {name!r} cannot be loaded ({type(error).__name__})")
         return Finding("feature_cache", not bad, bad, repairable=bool(bad))

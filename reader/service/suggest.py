@@ -201,15 +201,20 @@ class Suggesting:
         return features
 
     def _load(self, path: Path) -> rec.Features | None:
-        added = self.store.suggestions.added_rows_file(path)
         try:
-            with open(path, "rb") as stream:
-                if not added.is_file():
-                    return _recommender().Features.load(stream)
-                with open(added, "rb") as rows:
-                    return _recommender().Features.load(stream, rows)
+            return self.load_index(path)
         except Exception:  # unreadable, or from another version of reader: rebuild it
             return None
+
+    def load_index(self, path: Path) -> rec.Features:
+        """The index saved at `path` with the rows added to it since (its file of added
+        rows, if any); raises whatever reading it raises."""
+        added = self.store.suggestions.added_rows_file(path)
+        with open(path, "rb") as stream:
+            if not added.is_file():
+                return _recommender().Features.load(stream)
+            with open(added, "rb") as rows:
+                return _recommender().Features.load(stream, rows)
 
     def _save(self, features: rec.Features, version: str) -> None:
         self.store.suggestions.save_features(
