@@ -380,8 +380,7 @@ class Features:
         n = len(base_ids) + sum(len(r.ids) for r in records)
         nnz = _member_shape(z, "data")[0] + sum(len(r.data) for r in records)
         # Room after the rows for the papers added while this runs (see `_Room`).
-        spare = max(SPARE_ROWS, n // 20)
-        spare_nnz = int(spare * 1.25 * nnz / max(1, n))
+        spare, spare_nnz = _spare_room(n, nnz)
         ids = np.empty(n + spare, np.int64)
         ids[: len(base_ids)] = base_ids
         room = _Room(
@@ -1033,6 +1032,14 @@ SPARE_ROWS = 10_000
 rows at a million papers)."""
 
 
+def _spare_room(n: int, nnz: int, rows: int = 0, nonzeros: int = 0) -> tuple[int, int]:
+    """(rows, non-zeros) of room to keep after an index of `n` rows and `nnz` non-zeros,
+    for at least `rows` and `nonzeros` more: ``SPARE_ROWS`` or 5% of the rows, with a
+    quarter more non-zeros per row than the index has."""
+    spare = max(rows, SPARE_ROWS, n // 20)
+    return spare, max(nonzeros, int(spare * 1.25 * nnz / max(1, n)))
+
+
 @dataclass(eq=False)
 class _Room:
     """A features object's row arrays with room after its rows: added papers are written
@@ -1154,9 +1161,8 @@ def add_items(
         room = features._room
         if room is None or not room.fits(features, len(new), x.nnz):
             # One copy of the index, with room for the next days' papers.
-            spare = max(len(new), SPARE_ROWS, len(features) // 20)
-            per_row = features.matrix.nnz / max(1, len(features))
-            room = _Room.around(features, spare, max(x.nnz, int(spare * per_row * 1.25)))
+            spare, spare_nnz = _spare_room(len(features), features.matrix.nnz, len(new), x.nnz)
+            room = _Room.around(features, spare, spare_nnz)
         room.add(new_ids, x.data, x.indices, x.indptr[1:], z, labels, e)
         return room.features(features)
     keep_rows = np.flatnonzero(keep)
