@@ -128,6 +128,12 @@ def user_half(libraries: list[list[int]], half: str) -> list[list[int]]:
     return [libraries[i] for i in sorted(keep)]
 
 
+def load_libraries(path: Path, half: str) -> list[list[int]]:
+    """The libraries (paper ids) of a users file, of one of its halves (:func:`user_half`)."""
+    with path.open(encoding="utf-8") as fh:
+        return user_half([json.loads(line)["papers"] for line in fh if line.strip()], half)
+
+
 def list_metrics(top: np.ndarray, hidden: np.ndarray) -> tuple[float, float, float]:
     """(recall@10, recall@50, nDCG@10) of a list of rows, best first."""
     hit = np.isin(top[:50], hidden)
@@ -163,6 +169,15 @@ def bootstrap_ci(diff: np.ndarray, seed: int, n: int = 10_000) -> tuple[float, f
     rng = np.random.default_rng(seed)
     means = diff[rng.integers(0, len(diff), (n, len(diff)))].mean(axis=1)
     return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
+def baseline_matrix(items: list[CatalogItem]) -> ssp.csr_matrix:
+    """The baselines' TF-IDF rows of the papers, in their order (the settings above)."""
+    texts = [f"{i.title} {i.abstract}".strip() for i in items]
+    vectorizer = TfidfVectorizer(
+        sublinear_tf=True, stop_words="english", ngram_range=(1, 2), min_df=2, dtype=np.float32
+    )
+    return vectorizer.fit_transform(texts).tocsr()
 
 
 def baselines(x: ssp.csr_matrix, seed: int) -> dict[str, Ranker]:
@@ -435,18 +450,13 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--papers and --users are required (or --scale)")
     print(machine())
     items = load_items(args.papers)
-    with args.users.open(encoding="utf-8") as fh:
-        libraries = [json.loads(line)["papers"] for line in fh if line.strip()]
-    libraries = user_half(libraries, args.half)
+    libraries = load_libraries(args.users, args.half)
     t0 = time.perf_counter()
     features = build_features(lambda: items)
     build_s = time.perf_counter() - t0
     row = {item.id: i for i, item in enumerate(items)}
     assert features.ids.tolist() == [i.id for i in items]
-    texts = [f"{i.title} {i.abstract}".strip() for i in items]
-    x = TfidfVectorizer(
-        sublinear_tf=True, stop_words="english", ngram_range=(1, 2), min_df=2, dtype=np.float32
-    ).fit_transform(texts)
+    x = baseline_matrix(items)
     ranking, shown = ours_methods(features, datetime.date(2026, 1, 1))
     print(
         f"{args.papers}: {len(items)} papers, features built in {build_s:.1f} s; "
@@ -457,7 +467,7 @@ def main(argv: list[str] | None = None) -> None:
     print("|---|---|---|---|---|---|---|")
     pooled: dict[tuple[str, str], list[np.ndarray]] = {}
     for seed in args.seed:
-        methods = baselines(x.tocsr(), seed)
+        methods = baselines(x, seed)
         if args.no_svm:
             del methods["arxiv-sanity-lite SVM"]
         methods[OURS] = ranking

@@ -19,13 +19,18 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import time
 from pathlib import Path
 
 import numpy as np
-from recommend import baselines, load_items, make_splits, user_half, user_metrics
-from sklearn.feature_extraction.text import TfidfVectorizer
+from recommend import (
+    baseline_matrix,
+    baselines,
+    load_items,
+    load_libraries,
+    make_splits,
+    user_metrics,
+)
 from threadpoolctl import threadpool_limits
 
 from reader.recommend import build_features
@@ -43,17 +48,11 @@ def _z(v: np.ndarray) -> np.ndarray:
 
 def cache(args: argparse.Namespace) -> None:
     items = load_items(args.papers)
-    with args.users.open(encoding="utf-8") as fh:
-        libraries = [json.loads(line)["papers"] for line in fh if line.strip()]
-    libraries = user_half(libraries, args.half)
+    libraries = load_libraries(args.users, args.half)
     features = build_features(lambda: items)
     row = {item.id: i for i, item in enumerate(items)}
     splits = make_splits(libraries, row, n_users=args.n_users, seed=args.seed, cold=args.cold)
-    texts = [f"{i.title} {i.abstract}".strip() for i in items]
-    x = TfidfVectorizer(
-        sublinear_tf=True, stop_words="english", ngram_range=(1, 2), min_df=2, dtype=np.float32
-    ).fit_transform(texts)
-    rivals = baselines(x.tocsr(), args.seed)
+    rivals = baselines(baseline_matrix(items), args.seed)
     n = len(features)
     signals = np.zeros((len(splits), len(SIGNALS), n), np.float32)
     rival_scores = np.zeros((len(splits), len(BASELINES), n), np.float32)
