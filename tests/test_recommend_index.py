@@ -177,6 +177,13 @@ def _files(tmp_path: Path, base: features_module.Features) -> tuple[Path, Path]:
     return index, added
 
 
+def _append(added: Path, features: features_module.Features, start: int) -> int:
+    """Append rows ``start:`` of `features` to the file of added rows; its size after."""
+    with open(added, "a+b") as stream:
+        features_module.append_rows(features, start, stream)
+    return added.stat().st_size
+
+
 def _load(index: Path, added: Path) -> features_module.Features:
     with open(index, "rb") as stream, open(added, "rb") as rows:
         return features_module.Features.load(stream, rows)
@@ -190,11 +197,9 @@ def test_an_index_saved_and_loaded_is_the_same() -> None:
 def test_rows_appended_then_loaded_are_those_added_in_memory(tmp_path: Path) -> None:
     base, (one, two) = _grown(_embed)
     index, added = _files(tmp_path, base)
-    with open(added, "a+b") as stream:
-        features_module.append_rows(one, len(base), stream)
+    _append(added, one, len(base))
     _same(_load(index, added), one)
-    with open(added, "a+b") as stream:
-        features_module.append_rows(two, len(one), stream)
+    _append(added, two, len(one))
     loaded = _load(index, added)
     _same(loaded, two)
     # ... which is what a build of the whole catalog gives with the base's vocabulary.
@@ -208,45 +213,37 @@ def test_rows_appended_then_loaded_are_those_added_in_memory(tmp_path: Path) -> 
 def test_a_torn_append_is_left_out_and_then_cut_off(tmp_path: Path) -> None:
     base, (one, two) = _grown(_embed)
     index, added = _files(tmp_path, base)
-    with open(added, "a+b") as stream:
-        features_module.append_rows(one, len(base), stream)
-    whole = added.stat().st_size
-    with open(added, "a+b") as stream:
-        features_module.append_rows(two, len(one), stream)
+    whole = _append(added, one, len(base))
+    _append(added, two, len(one))
     for cut in (whole + 10, added.stat().st_size - 1):  # a crash during the second append
         with open(added, "r+b") as stream:
             stream.truncate(cut)
         _same(_load(index, added), one)
-    with open(added, "a+b") as stream:  # the next append replaces the torn record
-        features_module.append_rows(two, len(one), stream)
+    _append(added, two, len(one))  # the next append replaces the torn record
     _same(_load(index, added), two)
 
 
 def test_a_corrupt_record_and_those_after_it_are_left_out(tmp_path: Path) -> None:
     base, (one, two) = _grown(_embed)
     index, added = _files(tmp_path, base)
-    with open(added, "a+b") as stream:
-        features_module.append_rows(one, len(base), stream)
-    first = added.stat().st_size
-    with open(added, "a+b") as stream:
-        features_module.append_rows(two, len(one), stream)
+    first = _append(added, one, len(base))
+    _append(added, two, len(one))
     raw = bytearray(added.read_bytes())
     raw[first // 2] ^= 0xFF  # a flipped bit in the first record's arrays
     added.write_bytes(bytes(raw))
     _same(_load(index, added), base)
-    with open(added, "a+b") as stream, pytest.raises(ValueError, match="added rows end"):
-        features_module.append_rows(two, len(one), stream)
+    with pytest.raises(ValueError, match="added rows end"):
+        _append(added, two, len(one))
 
 
 def test_added_rows_of_another_index_are_never_read(tmp_path: Path) -> None:
     base, (one, _) = _grown(_embed)
     other = build_features(lambda: catalog()[1:-9], embed=_embed)
     index, added = _files(tmp_path, other)  # the added rows were written after `base`
-    with open(added, "a+b") as stream:
-        features_module.append_rows(one, len(base), stream)
+    _append(added, one, len(base))
     _same(_load(index, added), other)
-    with open(added, "a+b") as stream, pytest.raises(ValueError, match="added rows end"):
-        features_module.append_rows(one, len(other), stream)  # rows that do not follow on
+    with pytest.raises(ValueError, match="added rows end"):
+        _append(added, one, len(other))  # rows that do not follow on
 
 
 def test_an_index_of_another_format_is_refused(tmp_path: Path) -> None:
@@ -286,7 +283,6 @@ def test_papers_added_to_a_loaded_index_are_those_added_to_the_built_one(
 ) -> None:
     base, (one, two) = _grown(_embed)
     index, added = _files(tmp_path, base)
-    with open(added, "a+b") as stream:
-        features_module.append_rows(one, len(base), stream)
+    _append(added, one, len(base))
     loaded = _load(index, added)
     _same(features_module.add_items(loaded, catalog()[-5:], embed=_embed), two)

@@ -21,6 +21,13 @@ from tui.app import ReaderApp
 from tui.screens.today import TodayScreen
 
 
+def open_app(db: Path) -> ReaderApp:
+    """The app on `db` as the launch makes it, its service there as soon as it is asked for."""
+    gate = Gate(db)
+    gate.release()
+    return lazy_app(db, gate)
+
+
 async def test_the_suggestions_are_asked_for_after_the_first_frame(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -56,9 +63,7 @@ async def test_the_footer_keeps_its_keys_when_they_do_not_change(tmp_path: Path)
     same keys: the footer keeps its key widgets instead of building them again."""
     db = tmp_path / "reader.db"
     made_today(db)
-    gate = Gate(db)
-    gate.release()
-    app = lazy_app(db, gate)
+    app = open_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         footer = app.screen.query_one(Footer)
@@ -74,11 +79,9 @@ async def test_the_collector_is_back_on_once_the_first_frame_is_written(
 ) -> None:
     db = tmp_path / "reader.db"
     made_today(db)
-    gate = Gate(db)
-    gate.release()
     gc.disable()  # as ``reader`` does at launch
     try:
-        async with lazy_app(db, gate).run_test(size=(120, 40)) as pilot:
+        async with open_app(db).run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             assert gc.isenabled()
     finally:
@@ -126,10 +129,8 @@ async def test_the_resource_tracker_starts_after_the_first_frame_on_the_real_std
         spawned.append((bool(ready), sys.stderr is sys.__stderr__))
 
     monkeypatch.setattr(resource_tracker, "ensure_running", ensure_running)
-    gate = Gate(db)
-    gate.release()
     captured = sys.stderr
-    async with lazy_app(db, gate).run_test(size=(120, 40), message_hook=hook) as pilot:
+    async with open_app(db).run_test(size=(120, 40), message_hook=hook) as pilot:
         await settle(pilot)
     assert spawned == [(True, True)]
     assert sys.stderr is captured
@@ -144,9 +145,7 @@ async def test_the_first_frame_has_todays_rules_and_list_the_rest_come_after(
     db = tmp_path / "reader.db"
     made_today(db)
     at_ready: list[tuple[bool, int, bool]] = []
-    gate = Gate(db)
-    gate.release()
-    app = lazy_app(db, gate)
+    app = open_app(db)
 
     def more_css() -> bool:
         return any(path.endswith("reader.tcss") for path, _ in app.stylesheet.source)
@@ -188,9 +187,7 @@ async def test_a_chosen_theme_is_there_before_the_first_frame_without_restyling(
         refresh_css(app, *args, **kwargs)
 
     monkeypatch.setattr(ReaderApp, "refresh_css", counted)
-    gate = Gate(db)
-    gate.release()
-    app = lazy_app(db, gate)
+    app = open_app(db)
 
     def hook(message: Message) -> None:
         if isinstance(message, events.Ready):
@@ -207,9 +204,7 @@ async def test_leaving_a_screen_does_not_ask_its_footer_for_keys(tmp_path: Path)
     work; its footer is not rebuilt then (as Textual's own Footer is not)."""
     db = tmp_path / "reader.db"
     made_today(db)
-    gate = Gate(db)
-    gate.release()
-    app = lazy_app(db, gate)
+    app = open_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("h")
