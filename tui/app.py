@@ -233,8 +233,10 @@ class ReaderApp(App[None]):
         self._flushers: list[Flusher] = []
         self._review_start: int | None = None
         self.papers_generation = 0
-        """Bumped when papers arrive or go (an import, a delete, a restore): lists start over
-        on return. Not SQLite's ``data_version``, which any commit changes."""
+        """Bumped when papers arrive, go or have their details changed (an import, the
+        seed, the inbox's arrivals, an edit or a delete, enrich, a merge of duplicates, a
+        renamed tag, a repair, a restore): lists start over on return. Not SQLite's
+        ``data_version``, which any commit changes."""
         self._saved_theme: str | None = None
         self._warm: dict[str, Screen[Any]] = {}
         """Destinations' screens mounted ahead of their first visit, by mode."""
