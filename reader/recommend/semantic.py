@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from itertools import chain, repeat
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as ssp
+
+from reader.recommend import words
 
 Embedder = Callable[[Sequence[str]], np.ndarray]
 """Texts to unit rows (float32, one per text; an empty text gives a zero row)."""
@@ -59,11 +61,27 @@ def _parts(dim: int):  # type: ignore[no-untyped-def]
     tokenizer.no_padding()
     tokenizer.no_truncation()
     vectors = np.ascontiguousarray(np.asarray(model.embedding)[:, :dim], dtype=np.float32)
+    # These are all that is used of the model; its own copies (the 256-d table and the
+    # tokenizer, ~35 MB) need not stay in every worker of a build.
+    del model
+    _model.cache_clear()
     return tokenizer, vectors
+
+
+WORDS_AT_ONCE = 8192
+"""Words tokenized together: their token vectors are gathered into one temporary array
+(~16 MB), where a whole batch's new words (60,000 in a build's first chunk) took 120 MB."""
 
 
 def word_vectors(words: Sequence[str], dim: int = DIM) -> np.ndarray:
     """The sum of the token vectors of each word, as the tokenizer splits it alone."""
+    if len(words) > WORDS_AT_ONCE:
+        return np.concatenate(
+            [
+                word_vectors(words[at : at + WORDS_AT_ONCE], dim)
+                for at in range(0, len(words), WORDS_AT_ONCE)
+            ]
+        )
     tokenizer, vectors = _parts(dim)
     out = np.zeros((len(words), dim), np.float32)
     if not words:
@@ -80,37 +98,47 @@ def word_vectors(words: Sequence[str], dim: int = DIM) -> np.ndarray:
 
 
 CACHE_WORDS = 100_000
-"""Words whose vectors are kept between calls (the frequent ones come first); about 50 MB
-at 128 dimensions. Rarer words are tokenized again in each batch they occur in."""
+"""Words whose vectors are kept between calls (the first seen, which are mostly the
+frequent ones); about 50 MB at 128 dimensions. Rarer words are tokenized again in each
+batch they occur in."""
 
 
 class _WordCache:
-    """Vectors of words seen in earlier batches, so a long build tokenizes each common
-    word once, not once per batch."""
+    """Vectors of words seen in earlier batches, found by the words' hashes
+    (:mod:`reader.recommend.words`), so a long build tokenizes each common word once, not
+    once per batch, and never makes a Python string of a word it has seen."""
 
     def __init__(self, dim: int) -> None:
         self.dim = dim
-        self.row: dict[str, int] = {}
+        self.table = words.HashTable(CACHE_WORDS)
         # Room for every cached word from the start: pages are only resident once written,
         # and a growing array was copied whole (~50 MB) by each batch that added words.
         self.vectors = np.empty((CACHE_WORDS, dim), np.float32)
 
-    def lookup(self, words: list[str]) -> np.ndarray:
-        """Vectors of `words` (distinct), from the cache or computed (and kept if room)."""
-        rows = np.fromiter(map(self.row.get, words, repeat(-1)), np.int64, len(words))
-        missing = np.flatnonzero(rows < 0)
-        out = np.empty((len(words), self.dim), np.float32)
-        out[rows >= 0] = self.vectors[rows[rows >= 0]]
-        if len(missing):
-            fresh = word_vectors([words[i] for i in missing], self.dim)
-            out[missing] = fresh
-            room = CACHE_WORDS - len(self.row)
-            if room > 0:
-                keep = missing[:room]
-                start = len(self.row)
-                self.row.update((words[i], start + k) for k, i in enumerate(keep.tolist()))
-                self.vectors[start : start + len(keep)] = fresh[: len(keep)]
-        return out
+    def columns(self, runs: words.Runs) -> tuple[np.ndarray, np.ndarray]:
+        """(a column for each run, the vectors of the words not kept in the cache).
+
+        A column below ``CACHE_WORDS`` is a row of :attr:`vectors`, one at or above it
+        the row ``column - CACHE_WORDS`` of the second array."""
+        cols = self.table.get(runs.hashes)
+        missing = np.flatnonzero(cols < 0)
+        if not len(missing):
+            return cols, np.zeros((0, self.dim), np.float32)
+        new, first, which = np.unique(runs.hashes[missing], return_index=True, return_inverse=True)
+        fresh = word_vectors([runs.word(int(i)) for i in missing[first]], self.dim)
+        kept = min(len(new), CACHE_WORDS - len(self.table))
+        start = len(self.table)
+        if kept:
+            self.table.put(new[:kept], np.arange(start, start + kept))
+            self.vectors[start : start + kept] = fresh[:kept]
+        # The new words' columns: in the cache if they were kept, past it if not.
+        at = np.where(
+            np.arange(len(new)) < kept,
+            start + np.arange(len(new)),
+            CACHE_WORDS + np.arange(len(new)) - kept,
+        )
+        cols[missing] = at[which]
+        return cols, fresh[kept:]
 
 
 @functools.cache
@@ -122,17 +150,24 @@ def wordllama_embed(texts: Sequence[str], dim: int | None = None) -> np.ndarray:
     """Unit-length WordLlama embeddings of `texts` (the default :data:`Embedder`): the
     direction of the mean of their token vectors, :data:`DIM` coordinates unless `dim`."""
     dim = dim or DIM
-    words = [t.split() for t in texts]
-    lengths = np.fromiter(map(len, words), np.int64, len(words))
-    flat = list(chain.from_iterable(words))
-    distinct = list(dict.fromkeys(flat))
-    column = {w: i for i, w in enumerate(distinct)}
-    cols = np.fromiter(map(column.__getitem__, flat), np.int64, len(flat))
-    indptr = np.concatenate([[0], np.cumsum(lengths)])
-    counts = ssp.csr_matrix(
-        (np.ones(len(cols), np.float32), cols, indptr), shape=(len(texts), len(distinct))
-    )
-    out = np.asarray(counts @ _cache(dim).lookup(distinct), dtype=np.float32)
+    cache = _cache(dim)
+    runs = words.runs(texts, "nonspace")
+    cols, others = cache.columns(runs)
+    out = np.zeros((len(texts), dim), np.float32)
+    for where, matrix, offset in (
+        (cols < CACHE_WORDS, cache.vectors[: len(cache.table)], 0),
+        (cols >= CACHE_WORDS, others, CACHE_WORDS),
+    ):
+        if not where.any():
+            continue
+        # The runs are in reading order, so their texts' rows are built directly.
+        indptr = np.zeros(len(texts) + 1, np.int64)
+        np.cumsum(np.bincount(runs.owner[where], minlength=len(texts)), out=indptr[1:])
+        counts = ssp.csr_matrix(
+            (np.ones(len(indptr) and int(indptr[-1]), np.float32), cols[where] - offset, indptr),
+            shape=(len(texts), len(matrix)),
+        )
+        out += counts @ matrix
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     np.divide(out, norms, out=out, where=norms > 0)
     out[(norms == 0).ravel()] = 0.0
