@@ -59,18 +59,23 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as ssp
 from machine import describe  # benchmarks/machine.py, beside this script
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.svm import LinearSVC
 
-import reader.recommend as recommend_module
-from reader.recommend import (
-    CatalogItem,
-    Features,
-    add_items,
-    build_features,
-    score_catalog,
-    suggest,
-)
+if __name__ != "__mp_main__":
+    # The build's worker processes import this script again (they are spawned); like the
+    # app's (whose script imports almost nothing), they must not pay for scikit-learn and
+    # the ranking here, or `--scale` would measure memory the app does not use.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
+    import reader.recommend as recommend_module
+    from reader.recommend import (
+        CatalogItem,
+        Features,
+        add_items,
+        build_features,
+        score_catalog,
+        suggest,
+    )
 
 Split = tuple[np.ndarray, np.ndarray]
 Ranker = Callable[[np.ndarray], np.ndarray]
@@ -224,6 +229,9 @@ class TreeMemory:
 
     def __init__(self) -> None:
         self.peak_total_mb = 0.0
+        self.peak_total_at = 0.0
+        self.peak_total_split = (0.0, 0.0, 0)
+        """(this process's MB, its children's MB, how many children) at the tree's peak."""
         self.peak_child_mb = 0.0
         self.peak_self_mb = 0.0
         self.peak_self_at = 0.0
@@ -257,7 +265,9 @@ class TreeMemory:
             kids = self._children(me)
             mine = self._status(me, "VmRSS")
             total = mine + sum(self._status(k, "VmRSS") for k in kids)
-            self.peak_total_mb = max(self.peak_total_mb, total)
+            if total > self.peak_total_mb:
+                self.peak_total_mb, self.peak_total_at = total, time.perf_counter() - start
+                self.peak_total_split = (mine, total - mine, len(kids))
             if mine > self.peak_self_mb:  # when the build process peaks: counting or after
                 self.peak_self_mb, self.peak_self_at = mine, time.perf_counter() - start
                 self.peak_self_workers = len(kids)
@@ -305,7 +315,9 @@ def scale(path: Path, seed: int) -> None:
     print(
         f"peak RSS of the build: {mb(resource.RUSAGE_SELF):.0f} MB this process "
         f"(getrusage); largest worker {tree.peak_child_mb:.0f} MB; "
-        f"process tree at once {tree.peak_total_mb:.0f} MB (sampled every 0.2 s); this "
+        f"process tree at once {tree.peak_total_mb:.0f} MB (sampled every 0.2 s; at "
+        f"{tree.peak_total_at:.0f} s: {tree.peak_total_split[0]:.0f} MB here, "
+        f"{tree.peak_total_split[1]:.0f} MB in {tree.peak_total_split[2]} child processes); this "
         f"process peaked at {tree.peak_self_at:.0f} s with {tree.peak_self_workers} "
         f"child processes running"
     )

@@ -394,7 +394,7 @@ def test_parallel_build_matches_serial(monkeypatch: pytest.MonkeyPatch, feats: F
 
 
 def test_links_in_abstracts_are_not_terms() -> None:
-    from reader.recommend.features import item_terms
+    from reader.recommend.terms import item_terms
 
     terms = item_terms(CatalogItem(1, "Sheaf nets", "Code at https://github.com/x/sheaf-nets."))
     assert "sheaf" in terms and "code" in terms

@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 
 import reader.recommend.features as features_module
+import reader.recommend.terms as terms_module
 from reader.recommend import CatalogItem, build_features
-from reader.recommend.features import _choose_vocabulary, _Counter, item_terms
+from reader.recommend.terms import TermCounter, choose_vocabulary, item_terms
 
 
 def catalog() -> list[CatalogItem]:
@@ -40,7 +41,7 @@ def test_vocabulary_is_the_terms_in_two_papers_most_frequent_first() -> None:
     items = catalog()
     df = Counter(t for item in items for t in set(item_terms(item)))
     expected = sorted((t for t, n in df.items() if n >= 2), key=lambda t: (-df[t], t))
-    terms, counts, seen = _choose_vocabulary(items)
+    terms, counts, seen = choose_vocabulary(items)
     assert terms == expected
     assert counts.tolist() == [df[t] for t in expected]
     assert seen == len(items)
@@ -48,16 +49,16 @@ def test_vocabulary_is_the_terms_in_two_papers_most_frequent_first() -> None:
 
 def test_vocabulary_cut_keeps_the_most_frequent(monkeypatch: pytest.MonkeyPatch) -> None:
     items = catalog()
-    full, _, _ = _choose_vocabulary(items)
-    monkeypatch.setattr(features_module, "MAX_VOCAB", 50)
-    assert _choose_vocabulary(items)[0] == full[:50]
+    full, _, _ = choose_vocabulary(items)
+    monkeypatch.setattr(terms_module, "MAX_VOCAB", 50)
+    assert choose_vocabulary(items)[0] == full[:50]
 
 
 def test_counts_are_those_of_item_terms() -> None:
     items = catalog()
-    terms, _, _ = _choose_vocabulary(items)
+    terms, _, _ = choose_vocabulary(items)
     column = {t: i for i, t in enumerate(terms)}
-    counts = _Counter(terms).count(items)
+    counts = TermCounter(terms).count(items)
     assert counts.shape == (len(items), len(terms))
     for row, item in enumerate(items):
         expected = Counter(column[t] for t in item_terms(item) if t in column)
@@ -66,11 +67,43 @@ def test_counts_are_those_of_item_terms() -> None:
     assert counts[len(items) - 3].toarray()[0, column["graph nets"]] == 4
 
 
+def test_terms_of_any_script_are_counted_as_item_terms_has_them() -> None:
+    # Words are found and told apart with arrays and hashes (reader.recommend.words), not
+    # the regex and a dict: the cases where code points and Python's text rules could part.
+    long = "x" * 90
+    items = [
+        CatalogItem(1, "ΟΔΟΣ ΣΑΣ and İstanbul", f"naïve café {long} the\tdata\u00a0sets"),
+        CatalogItem(2, "ΟΔΟΣ σας: İstanbul data", f"café naïve {long} data sets \ud800x"),
+        CatalogItem(3, "日本語 テキスト data_sets", "data sets ΟΔΟΣ 日本語 テキスト \U0001d400b"),
+        CatalogItem(4, "", "", ("Ünal Ö.", "ünal ö"), ("cs.CL",)),
+        CatalogItem(5, "x" * 89 + "y", f"{long} data_sets \ud800x", ("Ünal Ö.",), ("cs.CL",)),
+    ]
+    df = Counter(t for item in items for t in set(item_terms(item)))
+    expected = sorted((t for t, n in df.items() if n >= 2), key=lambda t: (-df[t], t))
+    terms, _, _ = choose_vocabulary(items)
+    assert terms == expected
+    assert long in terms and "au_ünal_ö" in terms and "ΟΔΟΣ".lower() in terms
+    column = {t: i for i, t in enumerate(terms)}
+    counts = TermCounter(terms).count(items)
+    for row, item in enumerate(items):
+        want = Counter(column[t] for t in item_terms(item) if t in column)
+        found = counts[row]
+        assert dict(zip(found.indices.tolist(), found.data.tolist(), strict=True)) == want
+
+
+def test_the_stop_words_are_scikit_learns() -> None:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from reader.recommend.stop_words import ENGLISH_STOP_WORDS as ours
+
+    assert ours == ENGLISH_STOP_WORDS
+
+
 def test_each_row_keeps_its_heaviest_terms(monkeypatch: pytest.MonkeyPatch) -> None:
     items = catalog()
-    monkeypatch.setattr(features_module, "MAX_ROW_TERMS", None)
+    monkeypatch.setattr(terms_module, "MAX_ROW_TERMS", None)
     full = build_features(lambda: items)
-    monkeypatch.setattr(features_module, "MAX_ROW_TERMS", 5)
+    monkeypatch.setattr(terms_module, "MAX_ROW_TERMS", 5)
     cut = build_features(lambda: items)
     assert np.array_equal(full.idf, cut.idf)  # idf counts every term, kept or not
     assert cut.matrix.getnnz(axis=1).max() == 5

@@ -2,38 +2,46 @@
 
 No SQL, files, clock or global random state here; the service layer loads the catalog and the
 feedback, persists :meth:`Features.to_bytes`, and stores each day's list.
+
+The names below are imported when first used, not with the package: the feature build's
+worker processes import :mod:`reader.recommend.terms` and would otherwise load the ranking
+and scikit-learn too (~65 MB each) for nothing.
 """
 
-from reader.recommend.evaluate import EvalReport, leave_one_out
-from reader.recommend.explain import (
-    named_papers,
-    reason_text,
-    restate,
-    starter_reasons,
-    still_named,
-)
-from reader.recommend.features import (
-    CatalogItem,
-    Features,
-    add_items,
-    append_rows,
-    build_features,
-)
-from reader.recommend.rank import (
-    FOR_YOU_SCORE,
-    Suggestion,
-    feedback_weights,
-    rank_among,
-    score_catalog,
-    starter_picks,
-    suggest,
-)
-from reader.recommend.taste import TasteTerms, taste_terms
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+_HOME = {
+    "EvalReport": "evaluate",
+    "leave_one_out": "evaluate",
+    "named_papers": "explain",
+    "reason_text": "explain",
+    "restate": "explain",
+    "starter_reasons": "explain",
+    "still_named": "explain",
+    "Features": "features",
+    "add_items": "features",
+    "append_rows": "features",
+    "build_features": "features",
+    "CatalogItem": "terms",
+    "FOR_YOU_SCORE": "rank",
+    "Suggestion": "rank",
+    "feedback_weights": "rank",
+    "rank_among": "rank",
+    "score_catalog": "rank",
+    "starter_picks": "rank",
+    "suggest": "rank",
+    "TasteTerms": "taste",
+    "taste_terms": "taste",
+}
+"""Each public name and the module that defines it."""
 
 __all__ = [
-    "FOR_YOU_SCORE",
     "CatalogItem",
     "EvalReport",
+    "FOR_YOU_SCORE",
     "Features",
     "Suggestion",
     "TasteTerms",
@@ -53,3 +61,34 @@ __all__ = [
     "suggest",
     "taste_terms",
 ]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+if TYPE_CHECKING:
+    from reader.recommend.evaluate import EvalReport, leave_one_out
+    from reader.recommend.explain import (
+        named_papers,
+        reason_text,
+        restate,
+        starter_reasons,
+        still_named,
+    )
+    from reader.recommend.features import Features, add_items, append_rows, build_features
+    from reader.recommend.rank import (
+        FOR_YOU_SCORE,
+        Suggestion,
+        feedback_weights,
+        rank_among,
+        score_catalog,
+        starter_picks,
+        suggest,
+    )
+    from reader.recommend.taste import TasteTerms, taste_terms
+    from reader.recommend.terms import CatalogItem

@@ -5,15 +5,14 @@ global random state (the SVD and k-means use fixed seeds).
 
 Pass 1 reads the first ``VOCAB_SAMPLE`` papers and keeps the unigrams and bigrams found in at
 least two of them (the whole catalog when it is smaller), most frequent first. Pass 2 counts
-those terms in every paper (with array operations: a word is an id, a bigram a pair of ids)
-and, if ``MAX_ROW_TERMS`` is set, keeps each paper's terms of highest tf x idf (idf of the
-sample: the cut is made as the chunks are counted, so the whole catalog's counts are never
-held);
-large catalogs are counted and embedded in two worker processes while this one reads. Then:
-sublinear tf times smoothed idf (over the whole catalog), l2-normalized rows (``matrix``);
-a TruncatedSVD of the
-idf-weighted matrix over the ``LSA_TERMS`` most frequent terms (``dense``, unit rows); and
-k-means clusters of the dense rows, used for starter picks and exploration.
+those terms in every paper and, if ``MAX_ROW_TERMS`` is set, keeps each paper's terms of
+highest tf x idf (idf of the sample: the cut is made as the chunks are counted, so the whole
+catalog's counts are never held); both passes are :mod:`reader.recommend.terms`. Large
+catalogs are counted and embedded in two worker processes while this one reads. Then:
+sublinear tf times smoothed idf (over the whole catalog), l2-normalized rows (``matrix``); a
+TruncatedSVD of the idf-weighted matrix over the ``LSA_TERMS`` most frequent terms
+(``dense``, unit rows); and k-means clusters of the dense rows, used for starter picks and
+exploration.
 
 Papers added later (:func:`add_items`) keep the vocabulary, idf, LSA basis and clusters; a
 saved index takes them as records appended to a second file (:func:`append_rows`), read
@@ -22,19 +21,16 @@ back by :meth:`Features.load`, so a day's papers never rewrite the whole index.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import io
 import math
-import re
 import struct
 import warnings
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from itertools import chain, islice, repeat
+from itertools import islice
 from multiprocessing import get_context
 from typing import IO, BinaryIO
 
@@ -43,10 +39,24 @@ import scipy.sparse as ssp
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from threadpoolctl import threadpool_limits
 
+from reader.recommend import terms as term_counting
+from reader.recommend.heap import give_back_memory
 from reader.recommend.semantic import Embedder, wordllama_embed
+from reader.recommend.terms import (
+    VOCAB_SAMPLE,
+    CatalogItem,
+    TermCounter,
+    choose_vocabulary,
+    count_chunk,
+    embed_items,
+    smoothed_idf,
+    weigh_rows,
+    worker_count,
+    worker_init,
+    worker_vocabulary,
+)
 
 FORMAT = 5
 """Bumped whenever the layout of :meth:`Features.to_bytes` or the weighting changes
@@ -54,20 +64,13 @@ FORMAT = 5
 ``MAX_ROW_TERMS`` terms and embeddings to ``semantic.DIM`` coordinates; 5: papers added
 later may sit in a file of added rows beside the index, see :func:`append_rows`, which
 an older reader would not see)."""
-VOCAB_SAMPLE = 30_000
-"""Papers read in pass 1 to choose the vocabulary."""
-MAX_VOCAB = 1 << 18
-MAX_ROW_TERMS: int | None = 64
-"""Terms kept per paper, the heaviest by tf x idf (None: all): halves the matrix at a
-million synthetic abstracts (~140 terms a row: 1.1 -> 0.5 GB); the quality benchmark held
-(docs/benchmarks.md)."""
 LSA_TERMS = 1 << 17
 LSA_DIM = 128
 SVD_SAMPLE = 60_000
 """Rows the SVD is fitted on; every row is then projected."""
 MAX_CLUSTERS = 200
 KMEANS_SAMPLE = 100_000
-CHUNK = 5_000
+CHUNK = 2_500
 """Papers per task of a worker; its memory grows with the chunk's words and arrays."""
 PARALLEL_FROM = 100_000
 """Catalogs at least this large are tokenized in worker processes."""
@@ -75,172 +78,6 @@ WORKERS = 2
 _NO_PROCESSES = (OSError, ValueError, BrokenProcessPool)
 """What starting worker processes raises where that is impossible; the build then runs in
 this process instead."""
-
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-"""Links say where the code is, not what the paper is about ("https github com")."""
-_NOT_WORD = re.compile(r"\W+")
-_STOP = frozenset(ENGLISH_STOP_WORDS)
-
-
-@dataclass(frozen=True)
-class CatalogItem:
-    """What the recommender needs to know about one paper."""
-
-    id: int
-    title: str
-    abstract: str = ""
-    authors: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-
-
-def _meta(prefix: str, value: str) -> str:
-    return prefix + _NOT_WORD.sub("_", value.strip().lower()).strip("_")
-
-
-def _text_words(item: CatalogItem) -> list[str]:
-    """The words of the title and abstract, lower-cased, links removed, stop words kept."""
-    text = f"{item.title} {item.abstract}".lower()
-    if "://" in text or "www." in text:  # the regex costs more than this check
-        text = _URL.sub(" ", text)
-    return _TOKEN.findall(text)
-
-
-def _meta_terms(item: CatalogItem) -> list[str]:
-    return [_meta("au_", a) for a in item.authors if a.strip()] + [
-        _meta("tag_", t) for t in item.tags if t.strip()
-    ]
-
-
-def item_terms(item: CatalogItem) -> list[str]:
-    """Unigrams and bigrams of the title and abstract (English stop words dropped, as in
-    scikit-learn's default analyzer), then one ``au_`` term per author and ``tag_`` per tag.
-
-    The definition of a paper's terms; the build counts the same terms with arrays
-    (:class:`_Counter`), which the tests check against this.
-    """
-    words = [w for w in _text_words(item) if w not in _STOP]
-    terms = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-    return terms + _meta_terms(item)
-
-
-def item_text(item: CatalogItem) -> str:
-    """What the sentence embedding reads: the title and the abstract, links removed."""
-    text = f"{item.title}. {item.abstract}"
-    if "://" in text or "www." in text.lower():  # the regex costs more than this check
-        text = _URL.sub(" ", text)
-    return text.strip(" .")
-
-
-def embed_items(items: Sequence[CatalogItem], embed: Embedder) -> np.ndarray:
-    """Unit float32 rows of `embed` over the items' texts."""
-    return np.ascontiguousarray(embed([item_text(i) for i in items]), dtype=np.float32)
-
-
-_STOP_ORDER = sorted(_STOP)
-
-
-def _word_ids(
-    items: Sequence[CatalogItem], ids: dict[str, int]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(word ids, their row) of the items' text words with stop words dropped, and (ids,
-    row) of their author and tag terms. `ids` numbers the stop words first (below
-    ``len(_STOP)``); a word it lacks is -1 (kept: it still breaks a bigram), unless `ids`
-    is a defaultdict that numbers new words itself."""
-    words = [_text_words(i) for i in items]
-    metas = [_meta_terms(i) for i in items]
-    word_ids, row = _lookup(words, ids)
-    keep = (word_ids < 0) | (word_ids >= len(_STOP))
-    meta_ids, meta_row = _lookup(metas, ids)
-    return word_ids[keep], row[keep], meta_ids, meta_row
-
-
-def _lookup(lists: list[list[str]], ids: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    lengths = np.fromiter(map(len, lists), np.int64, len(lists))
-    words = chain.from_iterable(lists)
-    # Both maps run in C: no Python call per word.
-    found = (
-        map(ids.__getitem__, words)
-        if isinstance(ids, defaultdict)
-        else map(ids.get, words, repeat(-1))
-    )
-    word_ids = np.fromiter(found, np.int64, int(lengths.sum()))
-    return word_ids, np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
-
-
-class _Counter:
-    """Counts a vocabulary's terms in papers with array operations, not one string per
-    bigram: each word becomes an id with one dictionary look-up, a bigram is the pair of
-    its words' ids, found by binary search among the vocabulary's pairs. Gives the counts
-    of :func:`item_terms` (tested)."""
-
-    def __init__(self, terms: Sequence[str]) -> None:
-        ids: dict[str, int] = {w: i for i, w in enumerate(_STOP_ORDER)}
-        pairs = [t.split(" ") for t in terms]
-        for parts in pairs:
-            for w in parts:
-                ids.setdefault(w, len(ids))
-        self.n_terms = len(terms)
-        self.n_words = n = len(ids)
-        self.unigram = np.full(n, -1, np.int64)
-        keys, cols = [], []
-        for col, parts in enumerate(pairs):
-            if len(parts) == 1:
-                self.unigram[ids[parts[0]]] = col
-            else:
-                keys.append(ids[parts[0]] * n + ids[parts[1]])
-                cols.append(col)
-        order = np.argsort(np.asarray(keys, np.int64), kind="stable")
-        self.bigram_keys = np.asarray(keys, np.int64)[order]
-        self.bigram_cols = np.asarray(cols, np.int64)[order]
-        self._ids = ids
-
-    def count(self, items: Sequence[CatalogItem]) -> ssp.csr_matrix:
-        """Term counts of `items`, one row each (float32, sorted indices)."""
-        ids, row, meta_ids, meta_row = _word_ids(items, self._ids)
-        known = ids >= 0
-        uni = np.where(known, self.unigram[np.maximum(ids, 0)], -1)
-        same = (row[1:] == row[:-1]) & known[1:] & known[:-1]
-        key = ids[:-1][same] * self.n_words + ids[1:][same]
-        pos = np.minimum(np.searchsorted(self.bigram_keys, key), max(0, len(self.bigram_keys) - 1))
-        found = self.bigram_keys[pos] == key if len(self.bigram_keys) else np.zeros(len(key), bool)
-        meta = np.where(meta_ids >= 0, self.unigram[np.maximum(meta_ids, 0)], -1)
-        rows = np.concatenate([row[uni >= 0], row[:-1][same][found], meta_row[meta >= 0]])
-        cols = np.concatenate([uni[uni >= 0], self.bigram_cols[pos[found]], meta[meta >= 0]])
-        m = ssp.csr_matrix(
-            (np.ones(len(rows), np.float32), (rows, cols)), shape=(len(items), self.n_terms)
-        )
-        m.sum_duplicates()
-        m.indices = m.indices.astype(np.int32, copy=False)
-        return m
-
-
-def _weigh(
-    counts: ssp.csr_matrix, idf: np.ndarray, keep: int | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sublinear tf (1 + log count) as CSR parts (float32 data, int32 indices, int64 indptr),
-    each row cut to its `keep` terms of highest tf x `idf` (all of them when None)."""
-    data = counts.data.astype(np.float32)
-    np.log(data, out=data)
-    data += 1.0
-    indices, indptr = counts.indices.astype(np.int32), counts.indptr.astype(np.int64)
-    lengths = np.diff(indptr)
-    if keep is None or not len(lengths) or lengths.max() <= keep:
-        return data, indices, indptr
-    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-    weight = data * idf[indices]
-    # Rank each row's terms by weight (ties: lower column first), keep the first `keep`.
-    # One stable sort of (row, weight descending) in one int64 (the weights are positive,
-    # so their bits order as they do; the columns are sorted within a row already): the
-    # order of ``np.lexsort((indices, -weight, rows))``, 9x faster.
-    descending = np.uint32(0xFFFFFFFF) - weight.astype(np.float32).view(np.uint32)
-    order = np.argsort((rows << 32) | descending.astype(np.int64), kind="stable")
-    rank = np.empty(len(order), np.int64)
-    rank[order] = np.arange(len(order)) - indptr[rows[order]]
-    kept = rank < keep
-    new_ptr = np.zeros(len(indptr), np.int64)
-    np.cumsum(np.minimum(lengths, keep), out=new_ptr[1:])
-    return data[kept], indices[kept], new_ptr
 
 
 def _chunks(items: Iterable[CatalogItem], size: int) -> Iterator[list[CatalogItem]]:
@@ -272,7 +109,7 @@ class Features:
     """Sentence embeddings of title and abstract (WordLlama), unit rows, float32."""
     _row: dict[int, int] | None = field(default=None, repr=False)
     _vocab: dict[str, int] | None = field(default=None, repr=False)
-    _counter: _Counter | None = field(default=None, repr=False)
+    _counter: TermCounter | None = field(default=None, repr=False)
     _sorted: bool | None = field(default=None, repr=False)
     _room: _Room | None = field(default=None, repr=False)
 
@@ -325,8 +162,10 @@ class Features:
         """TF-IDF rows, LSA rows and sentence embeddings of new texts with this catalog's
         vocabulary and idf (rows cut to ``MAX_ROW_TERMS`` terms, as in the build)."""
         if self._counter is None:
-            self._counter = _Counter(self.terms)
-        tf, indices, indptr = _weigh(self._counter.count(items), self.idf, MAX_ROW_TERMS)
+            self._counter = TermCounter(self.terms)
+        tf, indices, indptr = weigh_rows(
+            self._counter.count(items), self.idf, term_counting.MAX_ROW_TERMS
+        )
         x = _apply_idf(tf, indices, indptr, len(self.terms), self.idf)
         return x, _project(x, self.idf, self.components), embed_items(items, embed)
 
@@ -677,112 +516,32 @@ def _lsa_input(x: ssp.csr_matrix, idf: np.ndarray, n_terms: int) -> ssp.csr_matr
     return _normalize_rows(sub)
 
 
+PROJECT_BLOCK = 25_000
+"""Rows projected at a time (per thread)."""
+
+
 def _project(x: ssp.csr_matrix, idf: np.ndarray, components: np.ndarray) -> np.ndarray:
     out = np.empty((x.shape[0], components.shape[0]), dtype=np.float32)
-    for start in range(0, x.shape[0], 50_000):
-        part = _lsa_input(x[start : start + 50_000], idf, components.shape[1])
-        block = np.asarray(part @ components.T, dtype=np.float32)
+
+    def block(start: int) -> None:
+        part = _lsa_input(x[start : start + PROJECT_BLOCK], idf, components.shape[1])
+        rows = np.asarray(part @ components.T, dtype=np.float32)
         # Normalized block by block: the norm of the whole array squares it into a
         # temporary as large (0.5 GB at a million papers, at the build's peak).
-        norms = np.linalg.norm(block, axis=1, keepdims=True)
-        np.divide(block, norms, out=block, where=norms > 0)
-        out[start : start + 50_000] = block
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        np.divide(rows, norms, out=rows, where=norms > 0)
+        out[start : start + PROJECT_BLOCK] = rows
+
+    starts = range(0, x.shape[0], PROJECT_BLOCK)
+    if len(starts) < 2:
+        for start in starts:
+            block(start)
+        return out
+    # SciPy's sparse product lets go of the GIL, so blocks run on both cores: 1.7x faster
+    # at a million papers (10 s alone), with each thread's BLAS kept to one thread.
+    with ThreadPoolExecutor(WORKERS) as pool:
+        list(pool.map(block, starts))
     return out
-
-
-def _distinct(keys: np.ndarray) -> np.ndarray:
-    """The distinct values, sorted (``np.unique``, by one sort: faster on millions)."""
-    keys = np.sort(keys)
-    first = np.ones(len(keys), bool)
-    first[1:] = keys[1:] != keys[:-1]
-    return keys[first]
-
-
-def _idf(df: np.ndarray, n: int) -> np.ndarray:
-    return (np.log((n + 1) / (df.astype(np.float64) + 1)) + 1.0).astype(np.float32)
-
-
-def _choose_vocabulary(items: Iterable[CatalogItem]) -> tuple[list[str], np.ndarray, int]:
-    """The kept terms, most frequent first, their idf over the papers read, and how many
-    papers were read. Counted with arrays: a word is an id, a bigram a pair of ids."""
-    sample = list(islice(items, VOCAB_SAMPLE))
-    seen = len(sample)
-    ids: defaultdict[str, int] = defaultdict()
-    ids.update((w, i) for i, w in enumerate(_STOP_ORDER))
-    ids.default_factory = ids.__len__  # a new word gets the next id
-    word_ids, row, meta_ids, meta_row = _word_ids(sample, ids)
-    del sample
-    n_words = len(ids)
-    # Papers per word (authors and tags are words that make no bigrams).
-    unigrams = _distinct(np.concatenate([row * n_words + word_ids, meta_row * n_words + meta_ids]))
-    df_words = np.bincount(unigrams % n_words, minlength=n_words)
-    del unigrams
-    same = row[1:] == row[:-1]
-    keys = word_ids[:-1][same] * n_words + word_ids[1:][same]
-    rows = row[:-1][same]
-    del word_ids, row, same
-    if seen * n_words * n_words < 1 << 62:  # one key per (paper, bigram) fits in int64
-        keys = _distinct(rows * (n_words * n_words) + keys) % (n_words * n_words)
-    else:
-        order = np.lexsort((keys, rows))
-        keys, rows = keys[order], rows[order]
-        first = np.ones(len(keys), bool)
-        first[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
-        keys = keys[first]
-    del rows
-    keys.sort()
-    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))[: len(keys)]
-    pairs, df_pairs = keys[starts], np.diff(np.append(starts, len(keys)))
-    del keys, starts
-    words = np.array(list(ids), dtype=object)
-    kept_words = np.flatnonzero(df_words >= 2)
-    kept_pairs = np.flatnonzero(df_pairs >= 2)
-    df = np.concatenate([df_words[kept_words], df_pairs[kept_pairs]])
-    if len(df) > MAX_VOCAB:  # only the terms that can make the cut need their names sorted
-        least = np.partition(df, len(df) - MAX_VOCAB)[len(df) - MAX_VOCAB]
-        kept_words = kept_words[df_words[kept_words] >= least]
-        kept_pairs = kept_pairs[df_pairs[kept_pairs] >= least]
-        df = np.concatenate([df_words[kept_words], df_pairs[kept_pairs]])
-    a, b = words[pairs[kept_pairs] // n_words], words[pairs[kept_pairs] % n_words]
-    names = (
-        np.concatenate([words[kept_words], a + " " + b]) if len(kept_pairs) else words[kept_words]
-    )
-    order = np.lexsort((names, -df))[:MAX_VOCAB]
-    return [str(t) for t in names[order]], df[order], seen
-
-
-_WORKER: dict[str, object] = {}
-
-
-def _worker_init(terms: list[str], idf: np.ndarray) -> None:
-    _WORKER["counter"] = _Counter(terms)
-    _WORKER["idf"] = idf
-
-
-def _count_chunk(
-    items: Sequence[CatalogItem], counter: _Counter, idf: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(tf data, indices, indptr) of the chunk cut to ``MAX_ROW_TERMS`` a row by `idf`,
-    and the number of papers each term occurs in (before the cut)."""
-    counts = counter.count(items)
-    df = np.bincount(counts.indices, minlength=counter.n_terms).astype(np.int32)
-    return (*_weigh(counts, idf, MAX_ROW_TERMS), df)
-
-
-def _worker_count(
-    rows: list[tuple[int, str, str, tuple[str, ...], tuple[str, ...]]], embed: bool
-) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], np.ndarray | None]:
-    counter, idf = _WORKER["counter"], _WORKER["idf"]
-    assert isinstance(counter, _Counter) and isinstance(idf, np.ndarray)
-    items = [CatalogItem(*r) for r in rows]
-    vectors = embed_items(items, wordllama_embed) if embed else None
-    return _count_chunk(items, counter, idf), vectors
-
-
-def _worker_vocabulary(
-    rows: list[tuple[int, str, str, tuple[str, ...], tuple[str, ...]]],
-) -> tuple[list[str], np.ndarray, int]:
-    return _choose_vocabulary(CatalogItem(*r) for r in rows)
 
 
 def _count_catalog(
@@ -795,7 +554,7 @@ def _count_catalog(
     embed: Embedder,
 ) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray], np.ndarray, np.ndarray]:
     """(ids, tf parts, df over the catalog, embeddings)."""
-    ids: list[int] = []
+    ids: list[np.ndarray] = []  # a chunk's ids an array: a million Python ints are ~36 MB
     vectors: list[np.ndarray] = []
     vector_blocks: list[np.ndarray] = []
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -828,13 +587,13 @@ def _count_catalog(
         remote = embed is wordllama_embed
         ctx = get_context("spawn")
         with ProcessPoolExecutor(
-            WORKERS, mp_context=ctx, initializer=_worker_init, initargs=(terms, sample_idf)
+            WORKERS, mp_context=ctx, initializer=worker_init, initargs=(terms, sample_idf)
         ) as pool:
             pending = []
             for chunk in _chunks(items, CHUNK):
-                ids.extend(i.id for i in chunk)
+                ids.append(np.fromiter((i.id for i in chunk), np.int64, len(chunk)))
                 rows = [(i.id, i.title, i.abstract, i.authors, i.tags) for i in chunk]
-                pending.append(pool.submit(_worker_count, rows, remote))
+                pending.append(pool.submit(worker_count, rows, remote))
                 if not remote:
                     embedded(embed_items(chunk, embed))
                 # Keep a bounded queue so a huge catalog is not held in memory as text.
@@ -849,10 +608,10 @@ def _count_catalog(
                 if chunk_vectors is not None:
                     embedded(chunk_vectors)
     else:
-        counter = _Counter(terms)
+        counter = TermCounter(terms)
         for chunk in _chunks(items, CHUNK):
-            ids.extend(i.id for i in chunk)
-            done(_count_chunk(chunk, counter, sample_idf))
+            ids.append(np.fromiter((i.id for i in chunk), np.int64, len(chunk)))
+            done(count_chunk(chunk, counter, sample_idf))
             embedded(embed_items(chunk, embed))
     if parts:
         blocks.append(_stack(parts))
@@ -860,21 +619,8 @@ def _count_catalog(
         vector_blocks.append(_join(vectors))
     semantic = _join(vector_blocks) if vector_blocks else embed_items([], embed)
     matrix = _stack(blocks)
-    _give_back_memory()
-    return np.asarray(ids, dtype=np.int64), matrix, df, semantic
-
-
-def _give_back_memory() -> None:
-    """Return the C heap's free pages to the system (glibc only; elsewhere nothing).
-
-    Arrays of a few megabytes (a chunk's rows) live on the heap, and glibc keeps what they
-    leave when freed: without this the build's resident memory stays ~1 GB above what it
-    uses at a million papers."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
+    give_back_memory()
+    return (np.concatenate(ids) if ids else np.zeros(0, np.int64)), matrix, df, semantic
 
 
 def _join(chunks: list[np.ndarray]) -> np.ndarray:
@@ -927,17 +673,21 @@ def _clusters(dense: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     del km
     labels = np.empty(n, np.int32)
     sq = (centroids**2).sum(axis=1)
+
     # Small blocks, one temporary each: 100,000 rows at a time made three of 80 MB, the
     # build's peak at a million papers (the whole index is held by then).
-    for start in range(0, n, LABEL_BLOCK):
+    def label(start: int) -> None:
         distance = dense[start : start + LABEL_BLOCK] @ centroids.T
         distance *= -2
         distance += sq
         labels[start : start + LABEL_BLOCK] = np.argmin(distance, axis=1)
+
+    with ThreadPoolExecutor(WORKERS) as pool:  # NumPy lets go of the GIL: both cores
+        list(pool.map(label, range(0, n, LABEL_BLOCK)))
     return centroids, labels
 
 
-LABEL_BLOCK = 20_000
+LABEL_BLOCK = 10_000
 
 
 def build_features(
@@ -965,15 +715,15 @@ def build_features(
         rows = [(i.id, i.title, i.abstract, i.authors, i.tags) for i in sample]
         try:
             with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
-                vocabulary = pool.submit(_worker_vocabulary, rows).result()
+                vocabulary = pool.submit(worker_vocabulary, rows).result()
         except _NO_PROCESSES:
             parallel = False
         del rows
     if vocabulary is None:
-        vocabulary = _choose_vocabulary(sample)
+        vocabulary = choose_vocabulary(sample)
     terms, sample_df, seen = vocabulary
     del sample
-    sample_idf = _idf(sample_df, seen)
+    sample_idf = smoothed_idf(sample_df, seen)
     try:
         ids, parts, df, semantic = _count_catalog(
             items(), terms, sample_idf, progress, total, parallel, embed
@@ -988,7 +738,7 @@ def build_features(
         raise ValueError("duplicate paper ids in the catalog")
     tf, indices, indptr = parts
     del parts
-    idf = _idf(df, n)
+    idf = smoothed_idf(df, n)
     matrix = _apply_idf(tf, indices, indptr, len(terms), idf)
     del tf
     # One thread for BLAS and OpenMP: on the two shared cores this runs on, a second
@@ -1016,10 +766,11 @@ def _reduce(
         # The fitted SVD holds its own copy of the basis, and the fit left the heap
         # fragmented: ~190 MB held through the projection and clustering at a million.
         del svd
-        _give_back_memory()
+        give_back_memory()
     else:
         components = np.zeros((1, n_terms), dtype=np.float32)
     dense = _project(matrix, idf, components) if n else np.zeros((0, 1), np.float32)
+    give_back_memory()  # the projection's blocks, before k-means's own temporaries
     if n:
         centroids, labels = _clusters(dense)
     else:
