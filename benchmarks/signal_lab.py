@@ -36,7 +36,9 @@ from threadpoolctl import threadpool_limits
 from reader.recommend import build_features
 from reader.recommend import rank as production
 
-SIGNALS = ("sparse", "lsa", "semantic", "classifier")
+SIGNALS = ("sparse", "lsa", "semantic", "classifier", "knn_sparse", "knn_semantic")
+"""The production ranking's four signals, then two it lacks: each paper's closest rated
+paper (its highest cosine to any of them), by TF-IDF and by embedding."""
 BASELINES = ("svm", "rocchio")
 
 
@@ -67,6 +69,9 @@ def cache(args: argparse.Namespace) -> None:
         signals[u, 2] = _z(features.semantic @ profile.semantic)
         if fitted is not None:
             signals[u, 3] = _z(features.matrix @ fitted[0] + features.semantic @ fitted[1])
+        liked = np.asarray(rated)
+        signals[u, 4] = _z((features.matrix @ features.matrix[liked].T).max(axis=1).toarray())
+        signals[u, 5] = _z((features.semantic @ features.semantic[liked].T).max(axis=1))
         trust[u] = production._classifier_trust(profile)
         rival_scores[u, 0] = _z(rivals["arxiv-sanity-lite SVM"](rated))
         rival_scores[u, 1] = _z(rivals["Rocchio"](rated))
@@ -116,9 +121,15 @@ class Folder:
         m = self.metrics(scores).mean(axis=0)
         return float(m[1] / self.best[1]), float(m[2] / self.best[2])
 
-    def blend(self, weights: tuple[float, float, float, float], fusion: float) -> np.ndarray:
-        w = np.array(weights, np.float32)[None, :, None] * np.ones((len(self.trust), 1, 1))
+    def blend(self, weights: tuple[float, ...], fusion: float) -> np.ndarray:
+        """Weights in the order of :data:`SIGNALS` (missing ones 0); the classifier's is
+        scaled by its trust, as in production."""
+        full = np.zeros(self.signals.shape[1], np.float32)
+        full[: len(weights)] = weights
+        w = full[None, :, None] * np.ones((len(self.trust), 1, 1), np.float32)
         w[:, 3] *= self.trust[:, None]
+        if not fusion:
+            return (w * self.signals).sum(axis=1)
         return (w * self.signals).sum(axis=1) + fusion * (w * self.bonus).sum(axis=1)
 
 
@@ -142,6 +153,14 @@ def fuse(args: argparse.Namespace) -> None:
         production.CLASSIFIER_WEIGHT,
     )
     show(f"production blend {current}", [f.ratios(f.blend(current, 0.0)) for f in folders])
+    if args.knn:
+        for knn_sparse, knn_semantic in itertools.product([0.0, 0.25, 0.5, 1.0], repeat=2):
+            weights = (*current, knn_sparse, knn_semantic)
+            show(
+                f"production + knn {knn_sparse, knn_semantic}",
+                [f.ratios(f.blend(weights, 0.0)) for f in folders],
+            )
+        return
     for lsa, sem, clf, fusion in itertools.product(
         [0.3, 0.6], [0.5, 1.0], [1.0, 1.5, 2.0], [0.0, 8.0, 16.0, 32.0]
     ):
@@ -163,6 +182,7 @@ def main() -> None:
     c.add_argument("--out", type=Path, required=True)
     f = sub.add_parser("fuse", help="evaluate blends of cached signals")
     f.add_argument("folders", type=Path, nargs="+")
+    f.add_argument("--knn", action="store_true", help="the blend plus closest-paper signals")
     args = parser.parse_args()
     cache(args) if args.command == "cache" else fuse(args)
 
