@@ -587,8 +587,9 @@ def _count_catalog(
         # may not survive the trip to a worker, so this process runs it.
         remote = embed is wordllama_embed
         ctx = get_context("spawn")
+        vocabulary = "\n".join(terms)
         with ProcessPoolExecutor(
-            WORKERS, mp_context=ctx, initializer=worker_init, initargs=(terms, sample_idf)
+            WORKERS, mp_context=ctx, initializer=worker_init, initargs=(vocabulary, sample_idf)
         ) as pool:
             pending = []
             for chunk in _chunks(items, CHUNK):

@@ -17,7 +17,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, islice, repeat
+from itertools import chain, islice
 
 import numpy as np
 import scipy.sparse as ssp
@@ -107,15 +107,6 @@ def embed_items(items: Sequence[CatalogItem], embed: Embedder) -> np.ndarray:
 _STOP_ORDER = sorted(_STOP)
 
 
-def _lookup(lists: list[list[str]], ids: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    """(id of each string, -1 if `ids` lacks it; index of its list)."""
-    lengths = np.fromiter(map(len, lists), np.int64, len(lists))
-    # The map runs in C: no Python call per string.
-    found = map(ids.get, chain.from_iterable(lists), repeat(-1))
-    word_ids = np.fromiter(found, np.int64, int(lengths.sum()))
-    return word_ids, np.repeat(np.arange(len(lists), dtype=np.int64), lengths)
-
-
 def _number_words(
     items: Sequence[CatalogItem],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
@@ -174,7 +165,7 @@ class TermCounter:
                 cols.append(col)
         self._bigrams = words.HashTable(len(keys))
         self._bigrams.put(words.hash_keys(np.asarray(keys, np.int64)), np.asarray(cols, np.int64))
-        self._ids = ids
+        # Words by hash only: a dict of a large vocabulary's words was ~15 MB in each worker.
         self._table = words.HashTable(len(ids))
         self._table.put(words.hash_words(list(ids)), np.arange(len(ids)))
 
@@ -188,7 +179,9 @@ class TermCounter:
         runs = words.runs([_lowered_text(i) for i in items], "word", min_length=2)
         word_ids = self._table.get(runs.hashes)
         keep = (word_ids < 0) | (word_ids >= len(_STOP))
-        meta_ids, meta_row = _lookup([_meta_terms(i) for i in items], self._ids)
+        metas = [_meta_terms(i) for i in items]
+        meta_ids = self._table.get(words.hash_words(list(chain.from_iterable(metas))))
+        meta_row = np.repeat(np.arange(len(items), dtype=np.int64), list(map(len, metas)))
         return word_ids[keep], runs.owner[keep], meta_ids, meta_row
 
     def count(self, items: Sequence[CatalogItem]) -> ssp.csr_matrix:
@@ -302,8 +295,12 @@ def choose_vocabulary(items: Iterable[CatalogItem]) -> tuple[list[str], np.ndarr
 _WORKER: dict[str, object] = {}
 
 
-def worker_init(terms: list[str], idf: np.ndarray) -> None:
-    _WORKER["counter"] = TermCounter(terms)
+def worker_init(terms: str, idf: np.ndarray) -> None:
+    """Set up a worker to count `terms` (the vocabulary, one term a line).
+
+    One string, not a list: a worker holds its start-up arguments while it lives, and a list
+    of 262,144 short strings is ~25 MB (the joined text ~3 MB). No term has a line break."""
+    _WORKER["counter"] = TermCounter(terms.split("\n") if terms else [])
     _WORKER["idf"] = idf
 
 
