@@ -82,7 +82,9 @@ def test_hash_table_finds_what_was_put_and_nothing_else() -> None:
     assert got.tolist() == [3 * i for i in range(4999, -1, -1)] + [-1, -1, -1]
     with pytest.raises(ValueError, match="twice"):
         table.put(words.hash_words(["w7"]), np.array([1]))
-    table.put(words.hash_words(["new"]), np.array([-7]))
-    assert table.get(words.hash_words(["new"])).tolist() == [-7]
+    table.put(words.hash_words(["new"]), np.array([7]))
+    assert table.get(words.hash_words(["new"])).tolist() == [7]
+    with pytest.raises(ValueError, match="negative"):
+        table.put(words.hash_words(["newer"]), np.array([-7]))
     with pytest.raises(ValueError, match="full"):
         table.put(words.hash_words(["newer"]), np.array([1]))

@@ -164,7 +164,7 @@ def wordllama_embed(texts: Sequence[str], dim: int | None = None) -> np.ndarray:
         indptr = np.zeros(len(texts) + 1, np.int64)
         np.cumsum(np.bincount(runs.owner[where], minlength=len(texts)), out=indptr[1:])
         counts = ssp.csr_matrix(
-            (np.ones(len(indptr) and int(indptr[-1]), np.float32), cols[where] - offset, indptr),
+            (np.ones(int(indptr[-1]), np.float32), cols[where] - offset, indptr),
             shape=(len(texts), len(matrix)),
         )
         out += counts @ matrix

@@ -9,9 +9,10 @@ characters as the regex ``\\w`` has them, or anything but white space as :meth:`
 has it), its 64-bit hash is computed over its letters by array operations, and hashes are
 looked up in an open-addressing table held in two arrays (:class:`HashTable`).
 
-A hash stands for its word. Two different words share one with a probability of about
-``n**2 / 2**65`` (10^-9 for the ten million distinct words of a large catalog); a table
-refuses to hold two words with one hash rather than mix them up.
+A hash stands for its word. Among ``n`` distinct words two share one with a probability of
+about ``n**2 / 2**65`` (2e-8 for a vocabulary of 262,144 words, 3e-6 for the ten million
+distinct words of a large catalog); one of the two would then be counted as the other. A
+:class:`HashTable` refuses to hold two words with one hash.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -54,7 +56,8 @@ def _classes() -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class Runs:
-    """Runs of characters in a batch of texts: the run's text, from which text."""
+    """The runs of characters found in a batch of texts: where each is, which text it is
+    in, and its hash."""
 
     text: str
     """The batch's texts joined by a separator (the runs' offsets index it)."""
@@ -68,6 +71,7 @@ class Runs:
     """The 64-bit hash of each run's characters (uint64, never :data:`EMPTY`)."""
 
     def word(self, i: int) -> str:
+        """The characters of run `i`, as a string."""
         start = int(self.starts[i])
         return self.text[start : start + int(self.lengths[i])]
 
@@ -77,7 +81,7 @@ def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
 
 
-def runs(texts: Sequence[str], kind: str, min_length: int = 1) -> Runs:
+def runs(texts: Sequence[str], kind: Literal["word", "nonspace"], min_length: int = 1) -> Runs:
     """The runs of `kind` in `texts`, in reading order: ``"word"``, the words of the regex
     ``\\w+`` (``\\b\\w\\w+\\b`` with `min_length` 2), or ``"nonspace"``, the words of
     :meth:`str.split`."""
@@ -169,8 +173,9 @@ def hash_keys(keys: np.ndarray) -> np.ndarray:
 
 
 class HashTable:
-    """Word hashes to int64 values, by open addressing with linear probing in two arrays
-    (keys and values): a batch of look-ups is a few array gathers, not a dict call each."""
+    """Word hashes to non-negative int64 values (-1 stands for absent), by open addressing
+    with linear probing in two arrays (keys and values): a batch of look-ups is a few array
+    gathers, not a dict call each."""
 
     def __init__(self, capacity: int) -> None:
         size = 1 << max(4, int(2 * max(capacity, 1) - 1).bit_length())  # at most half full
@@ -203,7 +208,10 @@ class HashTable:
         return out
 
     def put(self, hashes: np.ndarray, values: np.ndarray) -> None:
-        """Add distinct hashes not already held (at most `capacity` in all)."""
+        """Add distinct hashes not already held (at most `capacity` in all) with their
+        values (non-negative)."""
+        if (values < 0).any():
+            raise ValueError("negative value")
         if self.size + len(hashes) > self.capacity:
             raise ValueError("hash table full")
         if len(np.unique(hashes)) != len(hashes) or (self.get(hashes) >= 0).any():
