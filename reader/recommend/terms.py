@@ -107,6 +107,17 @@ def embed_items(items: Sequence[CatalogItem], embed: Embedder) -> np.ndarray:
 _STOP_ORDER = sorted(_STOP)
 
 
+def _words_and_meta(
+    items: Sequence[CatalogItem],
+) -> tuple[words.Runs, list[str], np.ndarray]:
+    """The items' text words (runs of the lowered text, two letters or more), and their
+    author and tag terms with the index of the item each comes from."""
+    text = words.runs([_lowered_text(i) for i in items], "word", min_length=2)
+    metas = [_meta_terms(i) for i in items]
+    meta_row = np.repeat(np.arange(len(items), dtype=np.int64), list(map(len, metas)))
+    return text, list(chain.from_iterable(metas)), meta_row
+
+
 def _number_words(
     items: Sequence[CatalogItem],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
@@ -114,10 +125,7 @@ def _number_words(
     (below ``len(_STOP)``): (ids, row) of the text words with stop words dropped, (ids,
     row) of the author and tag terms, and the words by id. Words are told apart by their
     hashes (:mod:`reader.recommend.words`), so only each distinct word becomes a string."""
-    text = words.runs([_lowered_text(i) for i in items], "word", min_length=2)
-    metas = [_meta_terms(i) for i in items]
-    meta_terms = list(chain.from_iterable(metas))
-    meta_row = np.repeat(np.arange(len(items), dtype=np.int64), list(map(len, metas)))
+    text, meta_terms, meta_row = _words_and_meta(items)
     everything = np.concatenate(
         [words.hash_words(_STOP_ORDER), text.hashes, words.hash_words(meta_terms)]
     )
@@ -176,12 +184,10 @@ class TermCounter:
         the vocabulary is -1, kept: it still breaks a bigram), and (ids, row) of their
         author and tag terms. The text words are found and looked up with arrays
         (:mod:`reader.recommend.words`): ~5x faster than a regex and a dict."""
-        runs = words.runs([_lowered_text(i) for i in items], "word", min_length=2)
+        runs, meta_terms, meta_row = _words_and_meta(items)
         word_ids = self._table.get(runs.hashes)
         keep = (word_ids < 0) | (word_ids >= len(_STOP))
-        metas = [_meta_terms(i) for i in items]
-        meta_ids = self._table.get(words.hash_words(list(chain.from_iterable(metas))))
-        meta_row = np.repeat(np.arange(len(items), dtype=np.int64), list(map(len, metas)))
+        meta_ids = self._table.get(words.hash_words(meta_terms))
         return word_ids[keep], runs.owner[keep], meta_ids, meta_row
 
     def count(self, items: Sequence[CatalogItem]) -> ssp.csr_matrix:
