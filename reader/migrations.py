@@ -514,7 +514,7 @@ def m012_hyphenated_initials(db: Database) -> None:
 
 @migrations()
 def m013_steering(db: Database) -> None:
-    """"More like this" / "less like this" on a paper, as a history like the ratings':
+    """ "More like this" / "less like this" on a paper, as a history like the ratings':
     the latest event is the paper's steering, ``NULL`` clears it (so removing one can be
     undone, and an undo removes exactly the event it took back). ``suggestions.named``:
     the ids a saved reason names as liked (JSON), so the reason is restated when one of
@@ -555,5 +555,26 @@ def m014_undo_log(db: Database) -> None:
             at TEXT NOT NULL
         );
         CREATE INDEX undo_log_paper ON undo_log(paper_id);
+        """
+    )
+
+
+@migrations()
+def m015_paper_vectors(db: Database) -> None:
+    """The sentence encoder's row of each paper it has read (``reader.recommend.minilm``):
+    float16, little-endian, per model name. Derived data that costs milliseconds a paper to
+    make again, so an edit of the text simply deletes it."""
+    db.executescript(
+        """
+        CREATE TABLE paper_vectors (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (paper_id, model)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER paper_vectors_edit AFTER UPDATE OF title, abstract ON papers
+        WHEN NEW.title IS NOT OLD.title OR NEW.abstract IS NOT OLD.abstract BEGIN
+            DELETE FROM paper_vectors WHERE paper_id = NEW.id;
+        END;
         """
     )

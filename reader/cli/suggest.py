@@ -47,7 +47,7 @@ def suggest(ctx, count, refresh, as_json, db_path):
     """Today's suggested papers, each with the reason it was picked."""
     service = open_from(ctx, db_path)
     _ensure_features(service)
-    today = service.today(refresh=refresh, n=count)
+    today = service.today(refresh=refresh, n=count, progress=_progress("Reading papers closely"))
     if as_json:
         echo_json(
             {
@@ -210,7 +210,7 @@ def _profile_text(service: Service, width: int) -> None:
         "nothing rated 1-2★",
     )
     if profile.not_for_me:
-        click.echo(f'Not for me: {plural(profile.not_for_me, "paper")} (Today, h: take them back)')
+        click.echo(f"Not for me: {plural(profile.not_for_me, 'paper')} (Today, h: take them back)")
     if profile.toward:
         click.echo(
             textwrap.fill(
@@ -226,8 +226,7 @@ def _profile_text(service: Service, width: int) -> None:
     if not profile.toward and not profile.away:
         click.echo("Top terms: none yet (nothing to learn from)")
     click.echo(
-        "Remove: reader interests --remove TERM · reader more|less --remove ID · "
-        "reader rate ID 0"
+        "Remove: reader interests --remove TERM · reader more|less --remove ID · reader rate ID 0"
     )
 
 

@@ -12,6 +12,12 @@ The score of a paper blends, each standardized over the catalog:
   learns the liked papers against the disliked ones and a sample of the catalog (the way
   Scholar Inbox and arxiv-sanity do it), trusted more as ratings accumulate.
 
+Then, when the caller can read papers closely (``read_closely``: paper ids to the rows of
+:mod:`reader.recommend.minilm`, a sentence encoder that reads a text in order and learned
+from citation pairs), the best ``CLOSE_READING_POOL`` papers get ``CLOSE_READING_WEIGHT``
+times how close each is to its three closest liked papers, standardized over the pool. The
+encoder is too slow for a whole catalog, so it only re-orders the top.
+
 See ``docs/benchmarks.md`` for how these were chosen (on one half of the development users).
 """
 
@@ -19,7 +25,7 @@ from __future__ import annotations
 
 import datetime
 import weakref
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,6 +78,21 @@ POOL = 10
 """Candidates per requested suggestion considered by the re-ranking."""
 EXPLORE_AREAS = 5
 """The exploration slot picks among this many unrated clusters nearest to the profile."""
+CLOSE_READING_POOL = 200
+"""Papers re-ranked by the sentence encoder: the best of the blend, none the user rated.
+400 and 1,000 were no better on the tune half (docs/benchmarks.md), and each is a paper the
+encoder may have to read the first time it comes up."""
+CLOSE_READING_WEIGHT = 2.0
+"""Weight of the encoder's signal (the mean cosine to the user's 3 closest liked papers),
+standardized over the pool, against the blend's standardized signals."""
+CLOSE_READING_NEAREST = 3
+CLOSE_READING_LIKED = 300
+"""At most this many liked papers are read (the heaviest first; then the newest rows), so a
+large library's first close reading stays a matter of seconds."""
+
+ReadClosely = Callable[[Sequence[int]], np.ndarray]
+"""Paper ids to unit rows of the sentence encoder, one per id, in their order (the service
+keeps what it has encoded; the benchmark holds every row)."""
 
 STAR_WEIGHTS = {5: 1.0, 4: 0.7, 3: 0.1, 2: -0.5, 1: -1.0}
 NOT_FOR_ME = -1.0
@@ -208,14 +229,53 @@ def _standardize(v: np.ndarray) -> np.ndarray:
 
 
 def score_catalog(
-    features: Features, weights: Mapping[int, float], *, interests: Sequence[str] = ()
+    features: Features,
+    weights: Mapping[int, float],
+    *,
+    interests: Sequence[str] = (),
+    read_closely: ReadClosely | None = None,
 ) -> np.ndarray:
     """Score of every catalog row (higher is better); all zeros with nothing to go on.
 
-    This is the ranking the benchmark measures and :func:`suggest` re-ranks.
+    This is the ranking the benchmark measures and :func:`suggest` re-ranks. With
+    `read_closely`, the best unrated rows are re-ordered by :func:`_read_closely`.
     """
     profile = build_profile(features, weights, interests)
-    return _score(features, profile)
+    scores = _score(features, profile)
+    if read_closely is not None and not profile.empty:
+        scores = _read_closely(
+            features, profile, scores, _allowed(features, (), weights), read_closely
+        )
+    return scores
+
+
+def _read_closely(
+    features: Features,
+    profile: Profile,
+    scores: np.ndarray,
+    ok: np.ndarray,
+    read_closely: ReadClosely,
+) -> np.ndarray:
+    """`scores` with the best ``CLOSE_READING_POOL`` allowed rows moved by how close the
+    sentence encoder finds each to the user's closest liked papers (the rest unchanged)."""
+    liked = profile.liked_rows if len(profile.liked_rows) else profile.positive_rows
+    if not len(liked):
+        return scores  # interests alone: nothing to read them against
+    if len(liked) > CLOSE_READING_LIKED:
+        weight = dict(zip(profile.rows.tolist(), profile.weights.tolist(), strict=True))
+        liked = np.array(sorted(liked.tolist(), key=lambda r: (-weight[r], -r)))
+        liked = liked[:CLOSE_READING_LIKED]
+    pool = _top(scores, ok, CLOSE_READING_POOL)
+    if len(pool) < 2:
+        return scores
+    rows = read_closely([int(i) for i in features.ids[np.concatenate([liked, pool])]])
+    mine, theirs = rows[: len(liked)], rows[len(liked) :]
+    sims = theirs @ mine.T
+    k = min(CLOSE_READING_NEAREST, sims.shape[1])
+    nearest = np.partition(sims, sims.shape[1] - k, axis=1)[:, -k:].mean(axis=1)
+    out = scores.copy()
+    out[pool] += CLOSE_READING_WEIGHT * _standardize(nearest)
+    return out
 
 
 def _score(features: Features, profile: Profile) -> np.ndarray:
@@ -530,6 +590,7 @@ def suggest(
     day: datetime.date,
     interests: Sequence[str] = (),
     seed: int = 0,
+    read_closely: ReadClosely | None = None,
 ) -> list[Suggestion]:
     """Today's suggestions, best first; the exploration pick (if any) comes last.
 
@@ -538,12 +599,15 @@ def suggest(
     an area (cluster) the user has not rated, chosen among the areas nearest to the profile by
     a generator seeded with (`seed`, `day`). The same inputs and day give the same list.
     Returns [] when there are no positive ratings and no interests (use :func:`starter_picks`).
+    With `read_closely`, the ranking is :func:`score_catalog`'s with it.
     """
     profile = build_profile(features, weights, interests)
     if profile.empty or n <= 0:
         return []
     scores = _score(features, profile)
     ok = _allowed(features, exclude, weights)
+    if read_closely is not None:
+        scores = _read_closely(features, profile, scores, ok, read_closely)
     explore = n >= 3
     pool = _top(scores, ok, POOL * n)
     avoid = [int(r) for r in profile.positive_rows]

@@ -203,16 +203,19 @@ class Service:
     def features(self, *, progress: Progress | None = None, rebuild: bool = False) -> rec.Features:
         return self.suggesting.features(progress=progress, rebuild=rebuild)
 
-    def today(self, *, refresh: bool = False, n: int | None = None) -> Today:
+    def today(
+        self, *, refresh: bool = False, n: int | None = None, progress: Progress | None = None
+    ) -> Today:
         """Today's suggestions, led by the picks of the day's arrivals (see
-        :meth:`Inbox.today`)."""
-        return self.inbox.today(refresh=refresh, n=n)
+        :meth:`Inbox.today`); ``progress`` hears of the papers read closely for the first
+        time."""
+        return self.inbox.today(refresh=refresh, n=n, progress=progress)
 
     def saved_today(self) -> Today | None:
         return self.suggesting.saved_today()
 
-    def refresh_suggestions(self, n: int | None = None) -> Today:
-        return self.suggesting.refresh(n=n)
+    def refresh_suggestions(self, n: int | None = None, progress: Progress | None = None) -> Today:
+        return self.suggesting.refresh(n=n, progress=progress)
 
     def starters(self, n: int = 5) -> list[Paper]:
         return self.suggesting.starters(n)

@@ -70,7 +70,7 @@ class DuplicateGroup:
 
 
 def parse_since(text: str) -> date | None:
-    """"Only papers dated on or after" as typed (YYYY-MM-DD); empty: no limit."""
+    """ "Only papers dated on or after" as typed (YYYY-MM-DD); empty: no limit."""
     if not text.strip():
         return None
     try:

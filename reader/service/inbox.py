@@ -81,7 +81,7 @@ class InboxDay:
 
     @property
     def headline(self) -> str:
-        """"New today in cs.LG, stat.ML: 143 papers, 8 for you"."""
+        """ "New today in cs.LG, stat.ML: 143 papers, 8 for you"."""
         if self.day is None:
             return "Nothing has arrived yet: follow a category (reader feed add cs.LG)"
         when = "today" if self.day == self.today.isoformat() else f"on {self.day}"
@@ -362,10 +362,16 @@ class Inbox:
             self.feeds.set_triage(paper_id, wanted, "skipped", now=self.clock())
         return len(waiting)
 
-    def today(self, *, refresh: bool = False, n: int | None = None) -> Today:
+    def today(
+        self,
+        *,
+        refresh: bool = False,
+        n: int | None = None,
+        progress: Callable[[int, int | None], None] | None = None,
+    ) -> Today:
         """Today's list built on arrivals: the picks of the latest announcement day
         (while recent), with their reasons, then the rest of the day's suggestions."""
-        base = self.suggesting.today(refresh=refresh, n=n)
+        base = self.suggesting.today(refresh=refresh, n=n, progress=progress)
         latest = self.feeds.latest_day()
         if latest is None or date.fromisoformat(latest) < self._today() - timedelta(
             days=RECENT_DAYS

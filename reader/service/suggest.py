@@ -20,6 +20,8 @@ from .settings import Preferences
 from .undo import Undoable, UndoLog
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from reader import recommend as rec
 
 FEATURES_NAME = "catalog"
@@ -294,20 +296,23 @@ class Suggesting:
             | signals.steered("less")
         )
 
-    def today(self, *, refresh: bool = False, n: int | None = None) -> Today:
+    def today(
+        self, *, refresh: bool = False, n: int | None = None, progress: Progress | None = None
+    ) -> Today:
         """Today's suggestions: made once a day and kept, so they are stable across
         restarts; papers acted on since drop out, and the list is topped up from the
         remaining candidates to ``n`` (default: the "suggestions per day" setting), as
-        the cold-start list is. ``refresh`` makes a new list."""
+        the cold-start list is. ``refresh`` makes a new list. ``progress`` hears of the
+        papers the sentence encoder reads for the first time (a few hundred at most)."""
         day = local_date(self.ctx.clock(), self.ctx.tz)
         count = n or int(self.preferences.settings()["suggest.per_day"])
         signals = self._signals()  # read once: the list, the filter and the cold check
         excluded = self._excluded(signals)
         saved = None if refresh else self.store.suggestions.suggestions_for(day)
         if saved is None:
-            saved = self._make_list(day, count, signals)
+            saved = self._make_list(day, count, signals, progress)
         elif sum(1 for row in saved if row.paper_id not in excluded) < count:
-            saved = self._top_up(day, saved, count, signals)
+            saved = self._top_up(day, saved, count, signals, progress)
         return self._today_from(day, saved, count, signals)
 
     def saved_today(self) -> Today | None:
@@ -366,13 +371,15 @@ class Suggesting:
             for row in rows
         }
 
-    def refresh(self, *, n: int | None = None) -> Today:
+    def refresh(self, *, n: int | None = None, progress: Progress | None = None) -> Today:
         """A new list for today from what the user has told us so far (the Today
         screen's and `reader suggest --refresh`'s way to ask again)."""
-        return self.today(refresh=True, n=n)
+        return self.today(refresh=True, n=n, progress=progress)
 
-    def _make_list(self, day: date, count: int, signals: _Signals) -> list[StoredSuggestion]:
-        rows = self._picks(day, count, signals, set(), first_rank=1)
+    def _make_list(
+        self, day: date, count: int, signals: _Signals, progress: Progress | None = None
+    ) -> list[StoredSuggestion]:
+        rows = self._picks(day, count, signals, set(), first_rank=1, progress=progress)
         if rows is None:
             # A cold start is not saved: the first rating today should bring a real list.
             return []
@@ -381,7 +388,12 @@ class Suggesting:
         return rows
 
     def _top_up(
-        self, day: date, saved: list[StoredSuggestion], count: int, signals: _Signals
+        self,
+        day: date,
+        saved: list[StoredSuggestion],
+        count: int,
+        signals: _Signals,
+        progress: Progress | None = None,
     ) -> list[StoredSuggestion]:
         """Today's list with picks added after its last, until ``count`` are left to act
         on; rows acted on stay (they are filtered out when shown), so no paper comes back."""
@@ -389,14 +401,21 @@ class Suggesting:
         missing = count - sum(1 for row in saved if row.paper_id not in excluded)
         listed = {row.paper_id for row in saved}
         rank = max((row.rank for row in saved), default=0) + 1
-        rows = self._picks(day, missing, signals, listed, first_rank=rank)
+        rows = self._picks(day, missing, signals, listed, first_rank=rank, progress=progress)
         if not rows:
             return saved
         self.store.suggestions.save_suggestions(day, [*saved, *rows])
         return [*saved, *rows]
 
     def _picks(
-        self, day: date, count: int, signals: _Signals, listed: set[int], *, first_rank: int
+        self,
+        day: date,
+        count: int,
+        signals: _Signals,
+        listed: set[int],
+        *,
+        first_rank: int,
+        progress: Progress | None = None,
     ) -> list[StoredSuggestion] | None:
         """``count`` new suggestions, none of them in ``listed``, ranked from
         ``first_rank``; None when there is nothing to learn from (a cold start)."""
@@ -412,6 +431,7 @@ class Suggesting:
             day=day,
             interests=interests,
             seed=day.toordinal() + first_rank - 1,
+            read_closely=self._close_reader(progress),
         )
         titles = self.store.papers.paper_titles({pid for s in picks for pid in s.because_of})
         stars, more = signals.ratings, signals.steered("more")
@@ -427,6 +447,27 @@ class Suggesting:
             )
             for rank, s in enumerate(picks, start=first_rank)
         ]
+
+    def _close_reader(self, progress: Progress | None) -> Callable[[Sequence[int]], np.ndarray]:
+        """Paper ids to the sentence encoder's rows: those the store keeps, the others
+        read now (with ``progress``) and kept, so each paper is read once."""
+        minilm = importlib.import_module("reader.recommend.minilm")
+
+        def read(ids: Sequence[int]) -> np.ndarray:
+            kept = self.store.suggestions.paper_vectors(ids, minilm.MODEL)
+            missing = [i for i in dict.fromkeys(ids) if i not in kept]
+            if missing:
+                texts = self.store.suggestions.paper_texts(missing)
+                rows = minilm.encode(
+                    [minilm.paper_text(*texts.get(i, ("", ""))) for i in missing],
+                    progress=progress,
+                )
+                new = list(zip(missing, minilm.to_bytes(rows), strict=True))
+                self.store.suggestions.save_paper_vectors(minilm.MODEL, new)
+                kept.update(new)
+            return minilm.from_bytes([kept[i] for i in ids])
+
+        return read
 
     def rank_papers(self, ids: Sequence[int], *, explain: int = 20) -> list[RankedPaper]:
         """``ids`` best first by the user's taste, the first ``explain`` with a reason; in

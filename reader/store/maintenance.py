@@ -29,7 +29,11 @@ _USER_ROWS = (
     ("steering_events", "paper_id"),
 )
 # Derived rows: safe to delete when they point at nothing.
-_DERIVED_ROWS = (("paper_tags", "paper_id"), ("suggestions", "paper_id"))
+_DERIVED_ROWS = (
+    ("paper_tags", "paper_id"),
+    ("suggestions", "paper_id"),
+    ("paper_vectors", "paper_id"),
+)
 
 _SEARCH_COLUMNS = "title, abstract, authors, notes"
 # Temporary tables of the stale-entry check (connection-private, dropped after it).

@@ -7,7 +7,7 @@ import glob
 import json
 import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -60,6 +60,11 @@ class CatalogRow:
     abstract: str
     authors: tuple[str, ...]
     tags: tuple[str, ...]
+
+
+def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield [int(i) for i in ids[start : start + size]]
 
 
 class Suggestions:
@@ -208,6 +213,41 @@ class Suggestions:
             row["term"]
             for row in self.conn.query("SELECT term FROM interests ORDER BY added_at, term")
         ]
+
+    def paper_texts(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """(title, abstract) of each of ``ids`` that exists."""
+        out: dict[int, tuple[str, str]] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.query(
+                f"SELECT id, title, abstract FROM papers WHERE id IN ({marks})", chunk
+            ):
+                out[row["id"]] = (row["title"], row["abstract"])
+        return out
+
+    def paper_vectors(self, ids: Sequence[int], model: str) -> dict[int, bytes]:
+        """The sentence encoder's stored rows of ``ids`` under ``model`` (ids without one are
+        left out). Derived data: an edit of a paper's title or abstract deletes its rows."""
+        out: dict[int, bytes] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.query(
+                f"SELECT paper_id, vector FROM paper_vectors WHERE model = ? "
+                f"AND paper_id IN ({marks})",
+                [model, *chunk],
+            ):
+                out[row["paper_id"]] = row["vector"]
+        return out
+
+    def save_paper_vectors(self, model: str, rows: Sequence[tuple[int, bytes]]) -> None:
+        """Keep encoder rows; a paper deleted since it was read is skipped."""
+        with self.conn.transaction() as db:
+            for paper_id, vector in rows:
+                db.execute(
+                    "INSERT OR REPLACE INTO paper_vectors (paper_id, model, vector) "
+                    "SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM papers WHERE id = ?)",
+                    [paper_id, model, vector, paper_id],
+                )
 
     def _features_file(self, name: str, token: str) -> Path:
         return self.conn.path.with_name(f"{self.conn.path.stem}.{name}-{token}.features")

@@ -237,7 +237,7 @@ class TodayScreen(ReaderScreen):
         try:
             with reader.suggester() as service:
                 service.features(progress=progress)
-                today = service.today(refresh=refresh)
+                today = service.today(refresh=refresh, progress=progress)
         except StoreError as error:
             reader.call_from_thread(self._suggestions_failed, str(error))
             return

@@ -1,0 +1,133 @@
+"""Close reading: the sentence encoder re-orders the top of the ranking, and the service
+reads each paper once and keeps what it read in the store."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from reader.recommend import CatalogItem, build_features, minilm, rank, score_catalog, suggest
+from reader.service import Service
+from tests.test_recommend import corpus
+
+
+def test_close_reading_moves_only_the_pool_and_asks_only_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    feats = build_features(corpus)
+    liked = {100: 1.0, 101: 1.0}  # two graph papers
+    plain = score_catalog(feats, liked)
+    monkeypatch.setattr(rank, "CLOSE_READING_POOL", 4)
+    pool = [r for r in np.argsort(-plain, kind="stable") if int(feats.ids[r]) not in liked][:4]
+    last = int(feats.ids[pool[-1]])  # the weakest of the pool: the encoder calls it a twin
+    asked: list[int] = []
+
+    def read(ids: Sequence[int]) -> np.ndarray:
+        asked.extend(ids)
+        rows = np.zeros((len(ids), 4), np.float32)
+        for i, pid in enumerate(ids):
+            rows[i, 0 if pid in liked or pid == last else 1 + pid % 3] = 1.0
+        return rows
+
+    closely = score_catalog(feats, liked, read_closely=read)
+    assert sorted(asked) == sorted([*liked, *(int(feats.ids[r]) for r in pool)])
+    others = np.setdiff1d(np.arange(len(feats)), pool)
+    np.testing.assert_array_equal(closely[others], plain[others])
+    best = max(pool, key=lambda r: closely[r])
+    assert int(feats.ids[best]) == last
+
+
+def test_close_reading_lifts_the_paper_that_means_what_the_liked_ones_mean() -> None:
+    # The decoy shares the liked papers' words but not their subject; the paper on the
+    # same subject says it in other words. The word-based signals put the decoy first, the
+    # real encoder (reading in order) knows better.
+    liked_titles = [
+        "Convolutional neural networks for image classification",
+        "Deep convolutional networks classify natural images",
+        "Image classification with very deep convolutional neural networks",
+    ]
+    items = [CatalogItem(i, t, "") for i, t in enumerate(liked_titles)]
+    items += [
+        CatalogItem(10, "Convolutional codes and network classification for telephone lines", ""),
+        CatalogItem(11, "Very deep networks for visual recognition", ""),
+    ]
+    items += [CatalogItem(20 + i, it.title, it.abstract) for i, it in enumerate(corpus())]
+    feats = build_features(lambda: items)
+    liked = {0: 1.0, 1: 1.0, 2: 1.0}
+    vectors = minilm.encode([minilm.paper_text(i.title, i.abstract) for i in items])
+
+    def read(ids: Sequence[int]) -> np.ndarray:
+        return vectors[feats.rows(ids)]
+
+    plain = score_catalog(feats, liked)
+    closely = score_catalog(feats, liked, read_closely=read)
+    decoy, paper = feats.row_of(10), feats.row_of(11)
+    assert plain[decoy] > plain[paper]
+    assert closely[paper] > closely[decoy]
+    picks = suggest(feats, liked, n=3, exclude=(), day=datetime.date(2026, 3, 2), read_closely=read)
+    assert picks[0].paper_id == 11
+
+
+def test_interests_alone_are_not_read_closely(monkeypatch: pytest.MonkeyPatch) -> None:
+    feats = build_features(corpus)
+
+    def read(ids: Sequence[int]) -> np.ndarray:
+        raise AssertionError("nothing liked to read against")
+
+    scores = score_catalog(feats, {}, interests=["graph neural networks"], read_closely=read)
+    assert scores.any()
+
+
+def test_rows_round_trip_through_bytes() -> None:
+    rows = minilm.encode(["Graph neural networks", "Protein folding"])
+    back = minilm.from_bytes(minilm.to_bytes(rows))
+    assert back.dtype == np.float32 and back.shape == rows.shape
+    np.testing.assert_allclose(back, rows, atol=1e-3)
+    assert minilm.from_bytes([]).shape == (0, minilm.DIM)
+
+
+GROKKING = [17, 20, 25]  # the seed catalog's grokking papers
+
+
+def _kept(svc: Service) -> set[int]:
+    ids = [p.id for p in svc.store.papers.get_papers(list(range(1, 200)))]
+    return set(svc.store.suggestions.paper_vectors(ids, minilm.MODEL))
+
+
+def test_the_service_reads_each_paper_once_and_keeps_it(svc: Service) -> None:
+    svc.rate(GROKKING[0], 5)
+    svc.rate(GROKKING[1], 4)
+    calls: list[tuple[int, int | None]] = []
+    first = svc.today(progress=lambda done, total: calls.append((done, total)))
+    assert first.suggestions
+    kept = _kept(svc)
+    # Every unrated paper of the 52 is in the pool (200), and both liked ones are read.
+    assert set(GROKKING[:2]) <= kept and len(kept) >= 40
+    assert calls and calls[-1][0] == calls[-1][1] == len(kept)
+    calls.clear()
+    again = svc.refresh_suggestions()
+    svc.today(refresh=True, progress=lambda done, total: calls.append((done, total)))
+    assert again.suggestions and calls == []  # nothing new to read
+
+
+def test_an_edited_or_deleted_paper_loses_what_was_read(svc: Service) -> None:
+    svc.rate(GROKKING[0], 5)
+    svc.today()
+    kept = _kept(svc)
+    edited, deleted = sorted(kept - {GROKKING[0]})[:2]
+    svc.edit_paper(edited, title="A new title for this paper")
+    svc.delete_paper(deleted)
+    after = _kept(svc)
+    assert edited not in after and deleted not in after
+    assert after == kept - {edited, deleted}
+    svc.today(refresh=True)
+    assert edited in _kept(svc)  # read again, with its new title
+
+
+def test_a_paper_deleted_while_it_was_read_is_not_kept(svc: Service) -> None:
+    row = minilm.to_bytes(minilm.encode(["gone"]))[0]
+    svc.store.suggestions.save_paper_vectors(minilm.MODEL, [(99_999, row), (1, row)])
+    assert set(svc.store.suggestions.paper_vectors([1, 99_999], minilm.MODEL)) == {1}
