@@ -349,6 +349,8 @@ def scale(path: Path, seed: int) -> None:
                 f"suggest (n=10, 40 rated, {label} call): {time.perf_counter() - t0:.2f} s "
                 f"(CPU {time.process_time() - c0:.2f} s), {len(out)} suggestions"
             )
+        if "read_closely" in suggest.__code__.co_varnames:  # main after close reading
+            close_reading_costs(path, features, weights, day, seed)
         # Two days' arrivals: the texts of 2,000 catalog papers under new ids.
         top = int(features.ids.max()) + 1
         new = [
@@ -422,6 +424,52 @@ def encoded_catalog(items: list[CatalogItem], papers: Path, folder: Path) -> np.
     folder.mkdir(parents=True, exist_ok=True)
     np.save(path, vectors)
     return vectors
+
+
+def close_reading_costs(
+    path: Path, features: Features, weights: dict[int, float], day: datetime.date, seed: int
+) -> None:
+    """What close reading adds to `suggest` at this size: reading the papers it asks for
+    the first time (the encoder), and every later call (their rows kept, as the store
+    keeps them)."""
+    asked: list[int] = []
+
+    def record(ids: Sequence[int]) -> np.ndarray:
+        asked.extend(ids)
+        return np.eye(len(ids), minilm.DIM, dtype=np.float32)
+
+    suggest(features, weights, n=10, exclude=(), day=day, seed=seed, read_closely=record)
+    wanted = set(asked)
+    texts = {
+        item.id: minilm.paper_text(item.title, item.abstract)
+        for item in stream_items(path)
+        if item.id in wanted
+    }
+    t0, c0 = time.perf_counter(), time.process_time()
+    minilm._model()
+    t1 = time.perf_counter()
+    rows = minilm.encode([texts[i] for i in asked])
+    t2 = time.perf_counter()
+    kept = dict(zip(asked, rows, strict=True))
+    print(
+        f"close reading, first time: loading the encoder {t1 - t0:.2f} s, reading "
+        f"{len(asked)} papers {t2 - t1:.2f} s (CPU {time.process_time() - c0:.2f} s)"
+    )
+    for label in ["first", "second"]:
+        t0, c0 = time.perf_counter(), time.process_time()
+        out = suggest(
+            features,
+            weights,
+            n=10,
+            exclude=(),
+            day=day,
+            seed=seed,
+            read_closely=lambda ids: np.vstack([kept[i] for i in ids]),
+        )
+        print(
+            f"suggest read closely, rows kept ({label} call): {time.perf_counter() - t0:.2f} s "
+            f"(CPU {time.process_time() - c0:.2f} s), {len(out)} suggestions"
+        )
 
 
 def ours_methods(

@@ -26,7 +26,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
-from scipy.special import erf
 
 DIM = 384
 MODEL = "all-MiniLM-L6-v2 int8 128"
@@ -72,7 +71,11 @@ class _Model:
         return x / np.sqrt(var + 1e-12) * self.w[name + ".weight"] + self.w[name + ".bias"]
 
     def _linear(self, x: np.ndarray, name: str) -> np.ndarray:
-        return x @ self.w[name + ".weight"] + self.w[name + ".bias"]
+        # As one 2-D product: NumPy's product of a 3-D array took 3x as long (no single
+        # BLAS call).
+        flat = x.reshape(-1, x.shape[-1]) @ self.w[name + ".weight"]
+        flat += self.w[name + ".bias"]
+        return flat.reshape(*x.shape[:-1], -1)
 
     def forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """Unit rows: the mean of the last layer over each text's tokens, normalized."""
@@ -91,12 +94,17 @@ class _Model:
         for i in range(_LAYERS):
             p = f"encoder.layer.{i}."
 
-            def heads(name: str, x: np.ndarray = x, p: str = p) -> np.ndarray:
-                out = self._linear(x, p + "attention.self." + name)
-                return out.reshape(b, n, _HEADS, head).transpose(0, 2, 1, 3)
+            def heads(name: str, x: np.ndarray = x, p: str = p, order: str = "bhnd") -> np.ndarray:
+                out = self._linear(x, p + "attention.self." + name).reshape(b, n, _HEADS, head)
+                # Contiguous (batch, head, ...) blocks: the stacked products of views
+                # were 2.5x slower.
+                axes = (0, 2, 1, 3) if order == "bhnd" else (0, 2, 3, 1)
+                return np.ascontiguousarray(out.transpose(axes))
 
-            q, k, v = heads("query"), heads("key"), heads("value")
-            s = q @ k.transpose(0, 1, 3, 2) * scale + pad
+            q, k, v = heads("query"), heads("key", order="bhdn"), heads("value")
+            s = q @ k
+            s *= scale
+            s += pad
             s = np.exp(s - s.max(-1, keepdims=True))
             s /= s.sum(-1, keepdims=True)
             context = (s @ v).transpose(0, 2, 1, 3).reshape(b, n, DIM)
@@ -105,11 +113,38 @@ class _Model:
                 p + "attention.output.LayerNorm",
             )
             h = self._linear(x, p + "intermediate.dense")
-            h = h * np.float32(0.5) * (np.float32(1) + erf(h * np.float32(1 / math.sqrt(2))))
+            h = _gelu(h)
             x = self._norm(self._linear(h, p + "output.dense") + x, p + "output.LayerNorm")
         m = mask[..., None].astype(np.float32)
         mean = (x * m).sum(1) / np.maximum(m.sum(1), 1)
         return mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12)
+
+
+def _gelu(x: np.ndarray) -> np.ndarray:
+    """BERT's GELU, x * Phi(x), with erf by Abramowitz and Stegun's 7.1.26 (error below
+    1.5e-7), in place on three buffers: SciPy's erf took 20x as long, and the same formula
+    written as plain expressions 8x (their temporaries)."""
+    f = np.float32
+    z = np.abs(x)
+    z *= f(1 / math.sqrt(2))
+    t = z * f(0.3275911)
+    t += f(1)
+    np.reciprocal(t, out=t)
+    p = t * f(1.061405429)
+    for c in (-1.453152027, 1.421413741, -0.284496736, 0.254829592):
+        p += f(c)
+        p *= t
+    np.square(z, out=z)
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    p *= z  # 1 - erf(|x| / sqrt 2)
+    np.negative(p, out=p)
+    p += f(1)
+    np.copysign(p, x, out=p)  # erf(x / sqrt 2)
+    p += f(1)
+    p *= x
+    p *= f(0.5)
+    return p
 
 
 @functools.cache
