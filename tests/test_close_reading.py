@@ -131,3 +131,16 @@ def test_a_paper_deleted_while_it_was_read_is_not_kept(svc: Service) -> None:
     row = minilm.to_bytes(minilm.encode(["gone"]))[0]
     svc.store.suggestions.save_paper_vectors(minilm.MODEL, [(99_999, row), (1, row)])
     assert set(svc.store.suggestions.paper_vectors([1, 99_999], minilm.MODEL)) == {1}
+
+
+def test_the_contrast_finds_what_sets_the_liked_apart_from_the_pool() -> None:
+    # Liked papers lean on direction 0; the pool mostly does not. The pool rows that lean
+    # on it score highest, although each is scored by a model that never saw it.
+    rng = np.random.default_rng(0)
+    liked = rng.normal(size=(5, 16)) * 0.3
+    liked[:, 0] += 2.0
+    pool = rng.normal(size=(40, 16)) * 0.3
+    alike = [3, 18, 27]
+    pool[alike, 0] += 2.0
+    scores = rank._contrast(liked, pool)
+    assert set(np.argsort(-scores)[:3]) == set(alike)
