@@ -97,7 +97,7 @@ def test_cli_suggest_refills_instead_of_saying_everything_is_rated(
     db_path: Path, clock: TickingClock
 ) -> None:
     assert run(db_path, clock, "rate", str(GROKKING[0]), "5").exit_code == 0
-    shown = [s["id"] for s in json.loads(run(db_path, clock, "suggest", "--json").output)[
+    shown = [s["id"] for s in json.loads(run(db_path, clock, "suggest", "--json").stdout)[
         "suggestions"
     ]]
     for paper_id in shown:

@@ -118,6 +118,8 @@ class Merges:
             [keep, drop],
         )
         conn.execute("DELETE FROM paper_tags WHERE paper_id = ?", [drop])
+        # Derived: the kept paper's own rows stand (or are re-read if its text is filled in).
+        conn.execute("DELETE FROM paper_vectors WHERE paper_id = ?", [drop])
         for table, column in self._paper_references():
             try:
                 conn.execute(
