@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
+from textual.widgets import Static
 
 from reader.recommend import CatalogItem, build_features, minilm, rank, score_catalog, suggest
 from reader.service import Service
@@ -144,3 +146,35 @@ def test_the_contrast_finds_what_sets_the_liked_apart_from_the_pool() -> None:
     pool[alike, 0] += 2.0
     scores = rank._contrast(liked, pool)
     assert set(np.argsort(-scores)[:3]) == set(alike)
+
+
+async def test_today_in_the_app_reads_closely_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_helpers import make_test_app, open_db, settle
+
+    from tui.screens import today as today_screen
+
+    path = tmp_path / "reader.db"
+    service = open_db(path)
+    service.rate(GROKKING[0], 5)
+    service.close()
+    said: list[str] = []
+    shown = today_screen.TodayScreen._progress
+
+    def spy(screen, done, total, what=today_screen.INDEXING):  # type: ignore[no-untyped-def]
+        said.append(str(screen.query_one("#today-progress").query_one(Static).render()))
+        shown(screen, done, total, what)
+        said.append(str(screen.query_one("#today-progress").query_one(Static).render()))
+
+    monkeypatch.setattr(today_screen.TodayScreen, "_progress", spy)
+    app = make_test_app(path)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert app.screen.today is not None and app.screen.today.suggestions
+    assert today_screen.READING in said
+    service = open_db(path)
+    try:
+        assert GROKKING[0] in set(service.store.suggestions.paper_vectors(GROKKING, minilm.MODEL))
+    finally:
+        service.close()

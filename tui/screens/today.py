@@ -41,6 +41,8 @@ SUGGESTIONS = "Suggestions"
 STARTERS = "Rate a few to get suggestions"
 REREADS = "Re-reads due"
 
+INDEXING = "Preparing suggestions (indexing the papers)…"
+READING = "Preparing suggestions (reading the best candidates closely)…"
 EMPTY_MESSAGE = (
     "Nothing for today yet.\n\n"
     "• Press l for the Library: every paper, searchable with /.\n"
@@ -199,7 +201,7 @@ class TodayScreen(ReaderScreen):
             # Its progress bar is mounted when a feature build reports progress: one
             # widget type fewer to load and style before the first paint.
             with Vertical(id="today-progress"):
-                yield Static("Preparing suggestions (indexing the papers)…", markup=False)
+                yield Static(INDEXING, markup=False)
             yield OptionList(id="today-list", markup=False)
             yield Static(EMPTY_MESSAGE, id="today-empty", markup=False)
         yield KeysFooter(compact=True)
@@ -229,15 +231,18 @@ class TodayScreen(ReaderScreen):
     def _load_suggestions(self, refresh: bool = False) -> None:
         reader = self.reader
 
-        def progress(done: int, total: int | None) -> None:
-            reader.call_from_thread(self._progress, done, total)
+        def progress(what: str) -> Callable[[int, int | None], None]:
+            def report(done: int, total: int | None) -> None:
+                reader.call_from_thread(self._progress, done, total, what)
+
+            return report
 
         from reader.service import StoreError
 
         try:
             with reader.suggester() as service:
-                service.features(progress=progress)
-                today = service.today(refresh=refresh, progress=progress)
+                service.features(progress=progress(INDEXING))
+                today = service.today(refresh=refresh, progress=progress(READING))
         except StoreError as error:
             reader.call_from_thread(self._suggestions_failed, str(error))
             return
@@ -246,13 +251,14 @@ class TodayScreen(ReaderScreen):
             return
         reader.call_from_thread(self._suggestions_ready, today)
 
-    def _progress(self, done: int, total: int | None) -> None:
+    def _progress(self, done: int, total: int | None, what: str = INDEXING) -> None:
         if not self.is_attached:
             return  # the app is closing while the worker still builds
         from textual.widgets import ProgressBar
 
         box = self.query_one("#today-progress")
         box.display = True
+        box.query_one(Static).update(what)
         bars = box.query(ProgressBar)
         if bars:
             bar = bars.first()
