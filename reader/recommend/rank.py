@@ -15,8 +15,10 @@ The score of a paper blends, each standardized over the catalog:
 Then, when the caller can read papers closely (``read_closely``: paper ids to the rows of
 :mod:`reader.recommend.minilm`, a sentence encoder that reads a text in order and learned
 from citation pairs), the best ``CLOSE_READING_POOL`` papers get ``CLOSE_READING_WEIGHT``
-times how close each is to its three closest liked papers, standardized over the pool. The
-encoder is too slow for a whole catalog, so it only re-orders the top.
+times how close each is to its three closest liked papers, plus ``CLOSE_READING_CONTRAST``
+times how much it has of what sets the liked papers apart from the rest of the pool (a
+small classifier), both standardized over the pool. The encoder is too slow for a whole
+catalog, so it only re-orders the top.
 
 See ``docs/benchmarks.md`` for how these were chosen (on one half of the development users).
 """
@@ -263,7 +265,9 @@ def _read_closely(
     read_closely: ReadClosely,
 ) -> np.ndarray:
     """`scores` with the best ``CLOSE_READING_POOL`` allowed rows moved by how close the
-    sentence encoder finds each to the user's closest liked papers (the rest unchanged)."""
+    sentence encoder finds each to the user's closest liked papers and by :func:`_contrast`
+    (the rest unchanged). Only liked papers are read against (4-5 stars, "more like this";
+    else any positive one): a disliked paper in the pool is not, it is never in the pool."""
     liked = profile.liked_rows if len(profile.liked_rows) else profile.positive_rows
     if not len(liked):
         return scores  # interests alone: nothing to read them against
