@@ -67,8 +67,10 @@ LIKED = 0.5
 """Weights at or above this are liked papers (4 and 5 stars), the only ones a reason names."""
 INTEREST_WEIGHT = 1.0
 """Weight of each free-text interest, as if it were a paper rated 5."""
-MMR_LAMBDA = 0.9
-"""Relevance against novelty in the re-ranking; 1.0 would ignore diversity."""
+MMR_LAMBDA = 0.95
+"""Relevance against novelty in the re-ranking; 1.0 would ignore diversity. 0.95 rather than
+0.9 since close reading: on the tune half the shown list's recall@50 and nDCG@10 were higher
+in 6 of 8 cells and at most 1% lower in the other two (docs/benchmarks.md)."""
 NEAR_DUPLICATE = 0.8
 """TF-IDF cosine above which two papers may be the same work."""
 NEAR_DUPLICATE_MEANING = 0.9
