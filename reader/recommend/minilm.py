@@ -7,10 +7,10 @@ title/abstract and citation pairs of S2ORC and SPECTER: it knows which papers ci
 another, which no word count can tell. As a re-ranking signal over the best few hundred
 papers it raised recall@50 and nDCG@10 on held-out readers (docs/benchmarks.md).
 
-It costs about 5 ms a paper on one core (titles and abstracts cut at
-:data:`MAX_TOKENS` tokens), far too slow for every paper of a large catalog, so the ranking
-asks for it only for the papers it is about to show and the papers they are compared with,
-and the service keeps what it has encoded (``paper_vectors`` in the store).
+It costs about 3 ms a title and 34 ms a title with its abstract (cut at :data:`MAX_TOKENS`
+tokens) on two cores, far too slow for every paper of a large catalog, so the ranking asks
+for it only for the papers it is about to show and the papers they are compared with, and
+the service keeps what it has encoded (``paper_vectors`` in the store).
 
 The weights ship with reader (``minilm_l6/``, int8 with a scale per row, made by
 ``tools/convert_minilm.py``); the forward pass below is BERT's, in float32, and gives
