@@ -24,14 +24,9 @@ from pathlib import Path
 
 import numpy as np
 from recommend import encoded_catalog, load_items
-from signal_lab import Folder
+from signal_lab import Folder, _z
 
 from reader.recommend import rank as production
-
-
-def _z(v: np.ndarray) -> np.ndarray:
-    std = float(v.std())
-    return (v - v.mean()) / std if std > 0 else v - v.mean()
 
 
 def main() -> None:

@@ -457,9 +457,14 @@ class Suggesting:
             kept = self.store.suggestions.paper_vectors(ids, minilm.MODEL)
             missing = [i for i in dict.fromkeys(ids) if i not in kept]
             if missing:
-                texts = self.store.suggestions.paper_texts(missing)
+                papers = {p.id: p for p in self.store.papers.get_papers(missing)}
                 rows = minilm.encode(
-                    [minilm.paper_text(*texts.get(i, ("", ""))) for i in missing],
+                    [
+                        minilm.paper_text(papers[i].title, papers[i].abstract)
+                        if i in papers
+                        else ""
+                        for i in missing
+                    ],
                     progress=progress,
                 )
                 new = list(zip(missing, minilm.to_bytes(rows), strict=True))

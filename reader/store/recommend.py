@@ -214,17 +214,6 @@ class Suggestions:
             for row in self.conn.query("SELECT term FROM interests ORDER BY added_at, term")
         ]
 
-    def paper_texts(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
-        """(title, abstract) of each of ``ids`` that exists."""
-        out: dict[int, tuple[str, str]] = {}
-        for chunk in _chunks(ids):
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.query(
-                f"SELECT id, title, abstract FROM papers WHERE id IN ({marks})", chunk
-            ):
-                out[row["id"]] = (row["title"], row["abstract"])
-        return out
-
     def paper_vectors(self, ids: Sequence[int], model: str) -> dict[int, bytes]:
         """The sentence encoder's stored rows of ``ids`` under ``model`` (ids without one are
         left out). Derived data: an edit of a paper's title or abstract deletes its rows."""
