@@ -16,13 +16,14 @@ from reader.service import Service
 from tests.test_recommend import corpus
 
 
-def test_close_reading_moves_only_the_pool_and_asks_only_for_it(
+def test_close_reading_moves_only_the_pool_and_asks_only_for_it_and_a_sample(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     feats = build_features(corpus)
     liked = {100: 1.0, 101: 1.0}  # two graph papers
     plain = score_catalog(feats, liked)
     monkeypatch.setattr(rank, "CLOSE_READING_POOL", 4)
+    monkeypatch.setattr(rank, "CLOSE_READING_REFERENCE", 6)
     pool = [r for r in np.argsort(-plain, kind="stable") if int(feats.ids[r]) not in liked][:4]
     last = int(feats.ids[pool[-1]])  # the weakest of the pool: the encoder calls it a twin
     asked: list[int] = []
@@ -35,7 +36,11 @@ def test_close_reading_moves_only_the_pool_and_asks_only_for_it(
         return rows
 
     closely = score_catalog(feats, liked, read_closely=read)
-    assert sorted(asked) == sorted([*liked, *(int(feats.ids[r]) for r in pool)])
+    pool_ids = {int(feats.ids[r]) for r in pool}
+    sample = set(asked) - set(liked) - pool_ids
+    # The liked papers, the pool, and a reference sample of 6 other papers; each once.
+    assert len(asked) == len(set(asked)) == len(liked) + len(pool) + 6
+    assert set(liked) | pool_ids <= set(asked) and len(sample) == 6
     others = np.setdiff1d(np.arange(len(feats)), pool)
     np.testing.assert_array_equal(closely[others], plain[others])
     best = max(pool, key=lambda r: closely[r])
@@ -133,6 +138,51 @@ def test_a_paper_deleted_while_it_was_read_is_not_kept(svc: Service) -> None:
     row = minilm.to_bytes(minilm.encode(["gone"]))[0]
     svc.store.suggestions.save_paper_vectors(minilm.MODEL, [(99_999, row), (1, row)])
     assert set(svc.store.suggestions.paper_vectors([1, 99_999], minilm.MODEL)) == {1}
+
+
+def test_the_reference_sample_is_the_same_for_every_user_and_day() -> None:
+    # The service reads each sampled paper once, so the sample must not follow the user.
+    items = [CatalogItem(i, f"paper number {i}", "") for i in range(2000)]
+    feats = build_features(lambda: items)
+    size = rank.CLOSE_READING_REFERENCE
+    one = rank._reference_rows(feats, np.array([0, 1, 2]))
+    two = rank._reference_rows(feats, np.array([10, 11]))
+    assert len(one) == len(two) == size
+    assert not {0, 1, 2} & set(one.tolist()) and not {10, 11} & set(two.tolist())
+    assert len(set(one.tolist()) & set(two.tolist())) >= size - 5
+    # Spread over the catalog, not its first rows.
+    assert one.max() > 1500 and one.min() < 500
+    # A grown catalog keeps most of it: only new papers that hash lower enter.
+    more = [CatalogItem(i, f"new paper {i}", "") for i in range(2000, 2200)]
+    grown = build_features(lambda: [*items, *more])
+    after = rank._reference_rows(grown, np.array([0, 1, 2]))
+    kept = set(feats.ids[one].tolist()) & set(grown.ids[after].tolist())
+    assert 0.8 * size <= len(kept) < size
+
+
+def test_against_the_reference_finds_what_the_user_reads_that_papers_in_general_lack() -> None:
+    rng = np.random.default_rng(1)
+    liked = rng.normal(size=(6, 16)) * 0.3
+    liked[:, 2] += 2.0
+    sample = rng.normal(size=(60, 16)) * 0.3
+    pool = rng.normal(size=(30, 16)) * 0.3
+    alike = [4, 11, 25]
+    pool[alike, 2] += 2.0
+    scores = rank._against_reference(liked, sample, pool)
+    assert set(np.argsort(-scores)[:3]) == set(alike)
+
+
+def test_the_neighbourhood_lifts_a_candidate_among_strong_ones() -> None:
+    # Two tight groups of 12: strong scores in one, weak in the other. Two equal middling
+    # candidates, one in each group: the one among strong neighbours ends higher.
+    rng = np.random.default_rng(2)
+    centres = np.eye(8)[:2]
+    rows = np.vstack([c + rng.normal(size=(12, 8)) * 0.05 for c in centres])
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    scores = np.r_[np.full(11, 3.0), 1.0, np.full(11, -1.0), 1.0]
+    near = rank._neighbourhood(rows, scores, 5)
+    assert near[11] > near[23]
+    assert near[:11].min() > near[12:23].max()
 
 
 def test_the_contrast_finds_what_sets_the_liked_apart_from_the_pool() -> None:
