@@ -296,7 +296,7 @@ def _read_closely(
     pool = _top(scores, ok, CLOSE_READING_POOL)
     if len(pool) < 2:
         return scores
-    reference = _reference_rows(features, np.concatenate([profile.rows, pool]))
+    reference = _reference_rows(features.ids, np.concatenate([profile.rows, pool]))
     asked = np.concatenate([liked, pool, reference])
     rows = read_closely([int(i) for i in features.ids[asked]])
     mine, theirs = rows[: len(liked)], rows[len(liked) : len(liked) + len(pool)]
@@ -359,11 +359,12 @@ def _neighbourhood(rows: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
     return _standardize(scores)[closest].mean(axis=1)
 
 
-def _reference_rows(features: Features, skip: np.ndarray) -> np.ndarray:
-    """Up to ``CLOSE_READING_REFERENCE`` catalog rows not in `skip`: those whose ids hash
-    lowest. A sample that is the same for every user and day, so the service reads each of
-    its papers once; a growing catalog changes it only by the new papers that hash into it."""
-    keys = _id_hash(features.ids)
+def _reference_rows(ids: np.ndarray, skip: np.ndarray) -> np.ndarray:
+    """Up to ``CLOSE_READING_REFERENCE`` catalog rows (of the paper `ids`, in row order) not
+    in `skip`: those whose ids hash lowest. A sample that is the same for every user and
+    day, so the service reads each of its papers once; a growing catalog changes it only by
+    the new papers that hash into it."""
+    keys = _id_hash(ids)
     k = min(len(keys), CLOSE_READING_REFERENCE + len(skip))
     lowest = np.argpartition(keys, k - 1)[:k] if k < len(keys) else np.arange(len(keys))
     lowest = lowest[np.argsort(keys[lowest], kind="stable")]
