@@ -80,9 +80,9 @@ def main() -> None:
                     _z(production._against_reference(liked, sample, encoded[pool])),
                 )
             users.append(per_pool)
-        runs.append((folder, blend, users))
+        runs.append((folder, blend, users, encoded))
         print(f"{folder.name}: production blend {folder.ratios(blend)}", flush=True)
-    names = " | ".join(folder.name for folder, _, _ in runs)
+    names = " | ".join(run[0].name for run in runs)
     print(f"| pool | k | near | contrast | reference | neighbours | {names} | mean | min |")
     print("|---" * (len(runs) + 8) + "|")
     grid = itertools.product(
@@ -95,7 +95,7 @@ def main() -> None:
     )
     for size, k, w_near, w_contrast, w_reference, w_neighbours in grid:
         cells: list[float] = []
-        for folder, blend, users in runs:
+        for folder, blend, users, encoded in runs:
             out = blend.copy()
             for u, per_pool in enumerate(users):
                 pool, near, contrast, reference = per_pool[size]

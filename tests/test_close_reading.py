@@ -4,6 +4,7 @@ reads each paper once and keeps what it read in the store."""
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -100,7 +101,7 @@ GROKKING = [17, 20, 25]  # the seed catalog's grokking papers
 
 
 def _kept(svc: Service) -> set[int]:
-    ids = [p.id for p in svc.store.papers.get_papers(list(range(1, 200)))]
+    ids = [p.id for p in svc.store.papers.get_papers(list(range(1, 1000)))]
     return set(svc.store.suggestions.paper_vectors(ids, minilm.MODEL))
 
 
@@ -118,6 +119,29 @@ def test_the_service_reads_each_paper_once_and_keeps_it(svc: Service) -> None:
     again = svc.refresh_suggestions()
     svc.today(refresh=True, progress=lambda done, total: calls.append((done, total)))
     assert again.suggestions and calls == []  # nothing new to read
+
+
+def test_the_reference_sample_is_read_once_and_kept_too(svc: Service, tmp_path: Path) -> None:
+    # 300 more papers: the pool (200) no longer holds every unrated one, so the rest of the
+    # catalog is read as the reference sample (up to 300), once.
+    lines = [
+        json.dumps({"id": f"2401.{i:05d}", "title": f"{topic} {i}", "abstract": f"On {topic}."})
+        for i in range(300)
+        for topic in [("graph coloring", "protein folding", "market design")[i % 3]]
+    ]
+    extra = tmp_path / "more.jsonl"
+    extra.write_text("\n".join(lines) + "\n")
+    assert svc.import_files([extra]).added == 300
+    svc.rate(GROKKING[0], 5)
+    svc.rate(GROKKING[1], 4)
+    calls: list[tuple[int, int | None]] = []
+    assert svc.today(progress=lambda done, total: calls.append((done, total))).suggestions
+    kept = _kept(svc)
+    assert len(kept) == 352  # 2 liked + 200 in the pool + the other 150 as the sample
+    assert calls[-1][0] == calls[-1][1] == 352
+    calls.clear()
+    svc.today(refresh=True, progress=lambda done, total: calls.append((done, total)))
+    assert calls == []
 
 
 def test_an_edited_or_deleted_paper_loses_what_was_read(svc: Service) -> None:
