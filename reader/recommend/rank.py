@@ -104,8 +104,9 @@ classifier learns in :func:`_against_reference`. The same papers for every user 
 day (the rows whose ids hash lowest), so each is read once; 300 did as well as 1,000 and
 3,000 on the tune half."""
 CLOSE_READING_REFERENCE_WEIGHT = 2.0
-"""Weight of that classifier's score, standardized over the pool. On the tune half (five
-draws of 150-500 users) it raised recall@50 by 1-4% in every cell (docs/benchmarks.md)."""
+"""Weight of that classifier's score, standardized over the pool. With the neighbourhood, on
+the tune half (eight draws of 150-500 users) recall@50 rose by 1.6-4% in every draw
+(docs/benchmarks.md)."""
 CLOSE_READING_NEIGHBOURS = 10
 CLOSE_READING_NEIGHBOURS_WEIGHT = 1.0
 """Weight of :func:`_neighbourhood` over the pool's ``CLOSE_READING_NEIGHBOURS`` closest
