@@ -55,7 +55,7 @@ def main() -> None:
         folder = Folder(Path(folder_path))
         items = load_items(Path(papers))
         encoded = encoded_catalog(items, Path(papers), args.vectors)
-        by_hash = production.id_hash_order(np.array([item.id for item in items]))
+        keys = production.id_hashes(np.array([item.id for item in items]))
         blend = folder.blend(weights, 0.0)
         users = []
         for u, (rated, _hidden) in enumerate(folder.splits):
@@ -72,7 +72,7 @@ def main() -> None:
                 for k in args.nearest:
                     kk = min(k, sims.shape[1])
                     near[k] = np.partition(sims, sims.shape[1] - kk, axis=1)[:, -kk:].mean(axis=1)
-                sample = encoded[production._reference_rows(by_hash, np.concatenate([rated, pool]))]
+                sample = encoded[production._reference_rows(keys, np.concatenate([rated, pool]))]
                 per_pool[size] = (
                     pool,
                     near,

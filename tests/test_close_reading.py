@@ -169,8 +169,8 @@ def test_the_reference_sample_is_the_same_for_every_user_and_day() -> None:
     items = [CatalogItem(i, f"paper number {i}", "") for i in range(2000)]
     feats = build_features(lambda: items)
     size = rank.CLOSE_READING_REFERENCE
-    one = rank._reference_rows(rank.id_hash_order(feats.ids), np.array([0, 1, 2]))
-    two = rank._reference_rows(rank.id_hash_order(feats.ids), np.array([10, 11]))
+    one = rank._reference_rows(rank.id_hashes(feats.ids), np.array([0, 1, 2]))
+    two = rank._reference_rows(rank.id_hashes(feats.ids), np.array([10, 11]))
     assert len(one) == len(two) == size
     assert not {0, 1, 2} & set(one.tolist()) and not {10, 11} & set(two.tolist())
     assert len(set(one.tolist()) & set(two.tolist())) >= size - 5
@@ -179,7 +179,7 @@ def test_the_reference_sample_is_the_same_for_every_user_and_day() -> None:
     # A grown catalog keeps most of it: only new papers that hash lower enter.
     more = [CatalogItem(i, f"new paper {i}", "") for i in range(2000, 2200)]
     grown = build_features(lambda: [*items, *more])
-    after = rank._reference_rows(rank.id_hash_order(grown.ids), np.array([0, 1, 2]))
+    after = rank._reference_rows(rank.id_hashes(grown.ids), np.array([0, 1, 2]))
     kept = set(feats.ids[one].tolist()) & set(grown.ids[after].tolist())
     assert 0.8 * size <= len(kept) < size
 

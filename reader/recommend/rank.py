@@ -297,7 +297,7 @@ def _read_closely(
     pool = _top(scores, ok, CLOSE_READING_POOL)
     if len(pool) < 2:
         return scores
-    reference = _reference_rows(_by_id_hash(features), np.concatenate([profile.rows, pool]))
+    reference = _reference_rows(_index_hashes(features), np.concatenate([profile.rows, pool]))
     asked = np.concatenate([liked, pool, reference])
     rows = read_closely([int(i) for i in features.ids[asked]])
     mine, theirs = rows[: len(liked)], rows[len(liked) : len(liked) + len(pool)]
@@ -360,32 +360,29 @@ def _neighbourhood(rows: np.ndarray, scores: np.ndarray, k: int) -> np.ndarray:
     return _standardize(scores)[closest].mean(axis=1)
 
 
-def _reference_rows(by_hash: np.ndarray, skip: np.ndarray) -> np.ndarray:
-    """Up to ``CLOSE_READING_REFERENCE`` catalog rows not in `skip`: the first of `by_hash`
-    (rows in the order of their ids' hash, :func:`id_hash_order`). A sample that is the
-    same for every user and day, so the service reads each of its papers once; a growing
-    catalog changes it only by the new papers that hash into it."""
-    head = by_hash[: CLOSE_READING_REFERENCE + len(skip)]
-    return head[~np.isin(head, skip)][:CLOSE_READING_REFERENCE]
+def _reference_rows(keys: np.ndarray, skip: np.ndarray) -> np.ndarray:
+    """Up to ``CLOSE_READING_REFERENCE`` catalog rows not in `skip`: those with the lowest
+    `keys` (:func:`id_hashes` of the rows' paper ids). A sample that is the same for every
+    user and day, so the service reads each of its papers once; a growing catalog changes
+    it only by the new papers that hash into it."""
+    k = min(len(keys), CLOSE_READING_REFERENCE + len(skip))
+    lowest = np.argpartition(keys, k - 1)[:k] if k < len(keys) else np.arange(len(keys))
+    lowest = lowest[np.argsort(keys[lowest], kind="stable")]
+    return lowest[~np.isin(lowest, skip)][:CLOSE_READING_REFERENCE]
 
 
-def id_hash_order(ids: np.ndarray) -> np.ndarray:
-    """Rows ordered by the hash of their paper `ids`, lowest first."""
-    return np.argsort(_id_hash(ids), kind="stable")
+_ID_HASHES: weakref.WeakKeyDictionary[Features, np.ndarray] = weakref.WeakKeyDictionary()
 
 
-_BY_ID_HASH: weakref.WeakKeyDictionary[Features, np.ndarray] = weakref.WeakKeyDictionary()
+def _index_hashes(features: Features) -> np.ndarray:
+    """:func:`id_hashes` of an index's ids, kept with it (15 ms at a million papers)."""
+    keys = _ID_HASHES.get(features)
+    if keys is None:
+        keys = _ID_HASHES[features] = id_hashes(features.ids)
+    return keys
 
 
-def _by_id_hash(features: Features) -> np.ndarray:
-    """:func:`id_hash_order` of an index, kept with it (0.1 s at a million papers)."""
-    order = _BY_ID_HASH.get(features)
-    if order is None:
-        order = _BY_ID_HASH[features] = id_hash_order(features.ids)
-    return order
-
-
-def _id_hash(ids: np.ndarray) -> np.ndarray:
+def id_hashes(ids: np.ndarray) -> np.ndarray:
     """SplitMix64's finalizer of each id: well spread whatever the ids' order or gaps."""
     x = ids.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
     x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
