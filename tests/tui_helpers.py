@@ -46,10 +46,16 @@ class Opened(list[str]):
 
 def make_test_app(path: Path, *, seed: bool = True, typeahead_s: float = 0.0) -> ReaderApp:
     """The app on ``path``. ``typeahead_s`` 0: a key is refused only when it was sent before
-    the screen it acts on appeared (Pilot's keys come after a pause; see ``type_ahead``)."""
-    return ReaderApp(
+    the screen it acts on appeared (Pilot's keys come after a pause; see ``type_ahead``).
+
+    Notifications stay for a minute, not 5 s: on a loaded machine the work after a key
+    (a new list, read closely) can outlast 5 s, and a test that then looks for the
+    notification the key posted found it gone (seen: "u: undo" after marking a paper read)."""
+    app = ReaderApp(
         open_db(path, seed=seed), opener=Opened(), cursor_blink=False, typeahead_s=typeahead_s
     )
+    app.NOTIFICATION_TIMEOUT = 60
+    return app
 
 
 async def type_ahead(pilot: Pilot[None], *keys: str) -> None:
