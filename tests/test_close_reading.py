@@ -236,7 +236,7 @@ async def test_today_in_the_app_reads_closely_and_says_so(
     said: list[str] = []
     shown = today_screen.TodayScreen._progress
 
-    def spy(screen, done, total, what=today_screen.INDEXING):  # type: ignore[no-untyped-def]
+    def spy(screen, done, total, what):  # type: ignore[no-untyped-def]
         said.append(str(screen.query_one("#today-progress").query_one(Static).render()))
         shown(screen, done, total, what)
         said.append(str(screen.query_one("#today-progress").query_one(Static).render()))

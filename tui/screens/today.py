@@ -251,7 +251,7 @@ class TodayScreen(ReaderScreen):
             return
         reader.call_from_thread(self._suggestions_ready, today)
 
-    def _progress(self, done: int, total: int | None, what: str = INDEXING) -> None:
+    def _progress(self, done: int, total: int | None, what: str) -> None:
         if not self.is_attached:
             return  # the app is closing while the worker still builds
         from textual.widgets import ProgressBar
