@@ -44,6 +44,16 @@ def fetched(capsys, db: str, server: ArxivServer) -> str:
     return db
 
 
+def test_inbox_shows_its_close_reading_on_stderr_and_keeps_json_clean(
+    capsys, fetched: str
+) -> None:
+    code, out, err = run(capsys, "--db", fetched, "inbox", "--json")
+    assert code == 0 and json.loads(out)["arrivals"]
+    assert "Reading the best arrivals closely" in err
+    code, out, err = run(capsys, "--db", fetched, "inbox", "--json")
+    assert code == 0 and "Reading" not in err  # read once, kept in the database
+
+
 def test_inbox_lists_the_day_ranked_and_triage_empties_it(capsys, fetched: str) -> None:
     code, out, _ = run(capsys, "--db", fetched, "inbox")
     lines = out.splitlines()

@@ -79,6 +79,52 @@ def test_close_reading_lifts_the_paper_that_means_what_the_liked_ones_mean() -> 
     assert picks[0].paper_id == 11
 
 
+def _decoy_catalog() -> tuple[list[CatalogItem], dict[int, float]]:
+    """Three liked papers on image classification; 10 shares their words, not their
+    subject; 11 has their subject in other words; the rest is the test corpus."""
+    liked_titles = [
+        "Convolutional neural networks for image classification",
+        "Deep convolutional networks classify natural images",
+        "Image classification with very deep convolutional neural networks",
+    ]
+    items = [CatalogItem(i, t, "") for i, t in enumerate(liked_titles)]
+    items += [
+        CatalogItem(10, "Convolutional codes and network classification for telephone lines", ""),
+        CatalogItem(11, "Very deep networks for visual recognition", ""),
+    ]
+    items += [CatalogItem(20 + i, it.title, it.abstract) for i, it in enumerate(corpus())]
+    return items, {0: 1.0, 1: 1.0, 2: 1.0}
+
+
+def test_a_days_arrivals_are_ordered_by_reading_their_best_closely(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    items, liked = _decoy_catalog()
+    feats = build_features(lambda: items)
+    vectors = minilm.encode([minilm.paper_text(i.title, i.abstract) for i in items])
+    asked: list[int] = []
+
+    def read(ids: Sequence[int]) -> np.ndarray:
+        asked.extend(ids)
+        return vectors[feats.rows(ids)]
+
+    arrivals = [20, 10, 11, 35, 50]  # the decoy, the paper, three from the corpus
+    plain = rank.rank_among(feats, liked, arrivals)
+    assert [s.paper_id for s in plain][:2] == [10, 11]  # the words put the decoy first
+    monkeypatch.setattr(rank, "ARRIVALS_CLOSE_READING_POOL", 3)
+    monkeypatch.setattr(rank, "CLOSE_READING_REFERENCE", 4)  # not the whole small catalog
+    closely = rank.rank_among(feats, liked, arrivals, read_closely=read)
+    assert [s.paper_id for s in closely][0] == 11
+    # What is read: the liked papers, the best 3 arrivals (by the blend), and the catalog's
+    # reference sample (which may hold an arrival outside those 3; it is not scored by it).
+    best = [s.paper_id for s in plain[:3]]
+    skip = feats.rows([*liked, *best])
+    sample = rank._reference_rows(rank.id_hashes(feats.ids), skip)
+    assert sorted(asked) == sorted([*liked, *best, *feats.ids[sample].tolist()])
+    # The scores stay the blend's: the scale the "for you" threshold is set on.
+    assert {s.paper_id: s.score for s in closely} == {s.paper_id: s.score for s in plain}
+
+
 def test_interests_alone_are_not_read_closely(monkeypatch: pytest.MonkeyPatch) -> None:
     feats = build_features(corpus)
 

@@ -12,6 +12,7 @@ from arxiv_server import ArxivServer
 from http_helpers import Reply, data
 
 from reader.models import Status
+from reader.recommend import minilm
 from reader.service import InboxError, Service
 from reader.store import open_db
 
@@ -49,6 +50,24 @@ def test_headline_counts_the_days_papers_and_the_picks(service: Service) -> None
     assert day.arrivals[0].paper.arxiv_id == GROKKING
     assert day.arrivals[0].for_you and day.arrivals[0].reason.startswith('Like "')
     assert day.headline == f"New today in cs.LG, stat.ML: 3 papers, {len(day.picks)} for you"
+
+
+def test_the_inbox_reads_its_best_arrivals_closely_once(service: Service) -> None:
+    service.inbox.fetch()
+    like_grokking(service)
+    calls: list[tuple[int, int | None]] = []
+
+    day = service.inbox_day(progress=lambda done, total: calls.append((done, total)))
+
+    arrived = [a.paper.id for a in day.arrivals]
+    kept = service.store.suggestions.paper_vectors(arrived, minilm.MODEL)
+    assert set(kept) == set(arrived)  # three arrivals: all in the pool, all read
+    assert calls and calls[-1][0] == calls[-1][1]
+    assert day.arrivals[0].paper.arxiv_id == GROKKING and day.arrivals[0].for_you
+    calls.clear()
+    again = service.inbox_day(progress=lambda done, total: calls.append((done, total)))
+    assert calls == []  # read once, kept
+    assert [a.paper.id for a in again.arrivals] == arrived
 
 
 def test_today_leads_with_the_arrivals_picks(service: Service) -> None:

@@ -201,11 +201,20 @@ class Reach:
             if not path or not path.strip():
                 return
             target = Path(path.strip()).expanduser()
-            done = self.app.attempt(
-                "write the digest", self.service.write_digest, target, since, fmt=fmt
+
+            def write(service: Service, progress: Callable[[str], None]) -> Path:
+                # Days not ranked before have papers to read closely: seconds, in a thread.
+                def reading(done: int, total: int | None) -> None:
+                    progress(f"reading papers closely {done}/{total}")
+
+                return service.write_digest(target, since, fmt=fmt, progress=reading)
+
+            self._in_worker(
+                "write the digest",
+                write,
+                lambda done: self._say(str(done), title=f"Digest written ({fmt})"),
+                "digest",
             )
-            if done is not None:
-                self._say(str(done), title=f"Digest written ({fmt})")
 
         choices = [("markdown", "Markdown (for notes)"), ("html", "HTML (for a mail)")]
         self.app.push_screen(ChoiceScreen("Digest format", choices), formatted)

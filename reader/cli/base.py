@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
@@ -69,6 +70,27 @@ def _plain(value: Any) -> Any:
 
 def echo_json(value: Any) -> None:
     click.echo(json.dumps(_plain(value), ensure_ascii=False, indent=2))
+
+
+def progress_bar(label: str) -> Callable[[int, int | None], None]:
+    """A progress callback drawn on stderr (so --json output stays clean). Work done in
+    steps (two days' papers read, one after the other) gets a bar per step."""
+    state: dict[str, Any] = {}
+
+    def report(done: int, total: int | None) -> None:
+        bar = state.get("bar")
+        if bar is None and total:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+            state.update(bar=bar, done=0)
+        if bar is not None:
+            bar.update(done - state["done"])
+            state["done"] = done
+            if total and done >= total:
+                bar.__exit__(None, None, None)
+                state.clear()
+
+    return report
 
 
 def stars_text(stars: int | None) -> str:

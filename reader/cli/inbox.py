@@ -13,7 +13,16 @@ from reader.service import ArrivalView, Service, ServiceError
 from reader.service.digest import since_day
 from reader.when import local_date
 
-from .base import clip, db_option, echo_json, json_option, open_from, printable, terminal_width
+from .base import (
+    clip,
+    db_option,
+    echo_json,
+    json_option,
+    open_from,
+    printable,
+    progress_bar,
+    terminal_width,
+)
 
 
 @click.group(invoke_without_command=True)
@@ -39,7 +48,9 @@ def inbox(ctx, day, show_all, limit, as_json, db_path):
     obj["inbox_day"] = day
     if ctx.invoked_subcommand is not None:
         return
-    view = open_from(ctx, db_path).inbox_day(day)
+    view = open_from(ctx, db_path).inbox_day(
+        day, progress=progress_bar("Reading the best arrivals closely")
+    )
     shown = view.arrivals if show_all else view.waiting
     shown = shown[:limit] if limit else shown
     if as_json:
@@ -158,7 +169,9 @@ def _since(service: Service, text: str | None) -> date | None:
 def digest(ctx, fmt, since, output, db_path):
     """The day's picks (or every day's since --since) as Markdown or HTML."""
     service = open_from(ctx, db_path)
-    text = service.digest(_since(service, since), fmt=fmt)
+    text = service.digest(
+        _since(service, since), fmt=fmt, progress=progress_bar("Reading the best arrivals closely")
+    )
     if output is None:
         click.echo(text, nl=False)
         return

@@ -2,39 +2,27 @@
 
 from __future__ import annotations
 
-import sys
 import textwrap
-from typing import Any
 
 import click
 
 from reader.service import Service
 from reader.units import plural
 
-from .base import clip, db_option, echo_json, json_option, open_from, printable, terminal_width
-
-
-def _progress(label: str):
-    """A progress callback for long builds, drawn on stderr so --json output stays clean."""
-    state: dict[str, Any] = {}
-
-    def report(done: int, total: int | None) -> None:
-        bar = state.get("bar")
-        if bar is None and total:
-            bar = click.progressbar(length=total, label=label, file=sys.stderr)
-            bar.__enter__()
-            state["bar"] = bar
-        if bar is not None:
-            bar.update(done - state.get("done", 0))
-            state["done"] = done
-            if total and done >= total:
-                bar.__exit__(None, None, None)
-
-    return report
+from .base import (
+    clip,
+    db_option,
+    echo_json,
+    json_option,
+    open_from,
+    printable,
+    progress_bar,
+    terminal_width,
+)
 
 
 def _ensure_features(service: Service) -> None:
-    service.features(progress=_progress("Indexing papers"))
+    service.features(progress=progress_bar("Indexing papers"))
 
 
 @click.command()
@@ -47,7 +35,7 @@ def suggest(ctx, count, refresh, as_json, db_path):
     """Today's suggested papers, each with the reason it was picked."""
     service = open_from(ctx, db_path)
     _ensure_features(service)
-    today = service.today(refresh=refresh, n=count, progress=_progress("Reading papers closely"))
+    today = service.today(refresh=refresh, n=count, progress=progress_bar("Reading papers closely"))
     if as_json:
         echo_json(
             {
@@ -182,7 +170,7 @@ def _weights(terms: list[tuple[str, float]]) -> str:
 
 
 def _profile_text(service: Service, width: int) -> None:
-    profile = service.profile(progress=_progress("Indexing papers"))
+    profile = service.profile(progress=progress_bar("Indexing papers"))
 
     def papers(title: str, shown: list[tuple[int, str]], empty: str) -> None:
         click.echo(f"{title} ({len(shown)})" if shown else f"{title}: {empty}")
@@ -257,7 +245,7 @@ def interests(ctx, terms, remove, as_json, db_path):
     if not as_json:
         _profile_text(service, terminal_width())
         return
-    profile = service.profile(progress=_progress("Indexing papers"))
+    profile = service.profile(progress=progress_bar("Indexing papers"))
     echo_json(
         {
             "interests": profile.interests,
@@ -303,7 +291,7 @@ def eval_cmd(ctx, as_json, db_path):
 def index(ctx, rebuild, db_path):
     """Build or update the recommender's index of the catalog (done on demand anyway)."""
     service = open_from(ctx, db_path)
-    features = service.features(progress=_progress("Indexing papers"), rebuild=rebuild)
+    features = service.features(progress=progress_bar("Indexing papers"), rebuild=rebuild)
     click.echo(f"index ready: {plural(len(features.ids), 'paper')}")
 
 

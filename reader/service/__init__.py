@@ -333,26 +333,41 @@ class Service:
     def fetch(self, progress: Callable[[str], None] | None = None) -> FetchReport:
         return self.inbox.fetch(progress)
 
-    def inbox_day(self, day: str | None = None) -> InboxDay:
-        return self.inbox.day(day)
+    def inbox_day(self, day: str | None = None, *, progress: Progress | None = None) -> InboxDay:
+        """A day's arrivals ranked (see :meth:`Inbox.day`); ``progress`` hears of the
+        papers read closely for the first time."""
+        return self.inbox.day(day, progress=progress)
 
     def triage(self, ref: str | int, action: str, *, day: str | None = None) -> Paper:
         return self.inbox.triage(ref, action, day=day)
 
-    def digest(self, since: date | None = None, *, fmt: str = "markdown") -> str:
+    def digest(
+        self,
+        since: date | None = None,
+        *,
+        fmt: str = "markdown",
+        progress: Progress | None = None,
+    ) -> str:
         """The picks of every announcement day from ``since`` (default: the latest day)."""
         if since is None:
             latest = self.inbox.latest_day()
-            days = [self.inbox.day(latest)] if latest else []
+            days = [self.inbox.day(latest, progress=progress)] if latest else []
         else:
-            days = self.inbox.days(since, local_date(self.clock(), self.tz))
+            days = self.inbox.days(since, local_date(self.clock(), self.tz), progress=progress)
         return render_digest(days, fmt)
 
-    def write_digest(self, path: Path, since: str = "", *, fmt: str = "markdown") -> Path:
+    def write_digest(
+        self,
+        path: Path,
+        since: str = "",
+        *,
+        fmt: str = "markdown",
+        progress: Progress | None = None,
+    ) -> Path:
         """The digest (see :meth:`digest`) from ``since`` as typed ("1 week", a day;
         empty: the latest day) into a file, written whole or not at all."""
         start = since_day(since, local_date(self.clock(), self.tz)) if since.strip() else None
-        write_text(path, [self.digest(start, fmt=fmt)])
+        write_text(path, [self.digest(start, fmt=fmt, progress=progress)])
         return path
 
     def enrich(

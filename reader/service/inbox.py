@@ -24,6 +24,7 @@ from reader.when import local_date
 
 from .context import Context, ServiceError
 from .library import Library
+from .suggest import Progress as ReadProgress  # (papers read, of how many)
 from .suggest import Suggesting, SuggestionView, Today
 
 __all__ = ["ArrivalView", "FetchReport", "Inbox", "InboxDay", "InboxError", "TRIAGE"]
@@ -285,33 +286,52 @@ class Inbox:
     def latest_day(self) -> str | None:
         return self.feeds.latest_day()
 
-    def day(self, day: date | str | None = None, *, picks: int | None = None) -> InboxDay:
+    def day(
+        self,
+        day: date | str | None = None,
+        *,
+        picks: int | None = None,
+        progress: ReadProgress | None = None,
+    ) -> InboxDay:
         """The arrivals of ``day`` (default: the latest day anything arrived for), new
         and cross listings only, best first; at most ``picks`` (default: the
-        ``suggest.per_day`` setting) are the user's picks."""
+        ``suggest.per_day`` setting) are the user's picks. The best arrivals are read
+        closely; ``progress`` hears of papers read for the first time."""
         wanted = day.isoformat() if isinstance(day, date) else day or self.feeds.latest_day()
         followed = tuple(s.value for s in self.feeds.subscriptions() if s.kind == "category")
         if wanted is None:
             return InboxDay(None, self._today(), followed, [])
-        return self._ranked(wanted, self.feeds.arrivals(wanted), followed, picks)
+        return self._ranked(wanted, self.feeds.arrivals(wanted), followed, picks, progress)
 
-    def days(self, first: date, last: date, *, picks: int | None = None) -> list[InboxDay]:
+    def days(
+        self,
+        first: date,
+        last: date,
+        *,
+        picks: int | None = None,
+        progress: ReadProgress | None = None,
+    ) -> list[InboxDay]:
         """:meth:`day` for every announcement day from ``first`` to ``last`` that has
         arrivals, oldest first."""
         followed = tuple(s.value for s in self.feeds.subscriptions() if s.kind == "category")
         by_day: dict[str, list[Arrival]] = {}
         for a in self.feeds.arrivals_between(first, last):
             by_day.setdefault(a.day, []).append(a)
-        return [self._ranked(d, rows, followed, picks) for d, rows in by_day.items()]
+        return [self._ranked(d, rows, followed, picks, progress) for d, rows in by_day.items()]
 
     def _ranked(
-        self, day: str, rows: Sequence[Arrival], followed: tuple[str, ...], picks: int | None
+        self,
+        day: str,
+        rows: Sequence[Arrival],
+        followed: tuple[str, ...],
+        picks: int | None,
+        progress: ReadProgress | None,
     ) -> InboxDay:
         listed: dict[int, Arrival] = {}
         for a in rows:
             if a.announce_type != "replace":
                 listed.setdefault(a.paper_id, a)
-        ranked = self.suggesting.rank_papers(list(listed))
+        ranked = self.suggesting.rank_papers(list(listed), progress=progress)
         papers = {p.id: p for p in self.store.papers.get_papers([r.paper_id for r in ranked])}
         if picks is None:
             picks = int(self.suggesting.preferences.settings()["suggest.per_day"])
@@ -377,7 +397,7 @@ class Inbox:
             days=RECENT_DAYS
         ):
             return base
-        view = self.day(latest, picks=n)
+        view = self.day(latest, picks=n, progress=progress)
         head = [
             SuggestionView(0, a.paper, a.reason or f"New in {_first(a.categories)}", False, a.score)
             for a in view.picks

@@ -474,17 +474,25 @@ class Suggesting:
 
         return read
 
-    def rank_papers(self, ids: Sequence[int], *, explain: int = 20) -> list[RankedPaper]:
+    def rank_papers(
+        self, ids: Sequence[int], *, explain: int = 20, progress: Progress | None = None
+    ) -> list[RankedPaper]:
         """``ids`` best first by the user's taste, the first ``explain`` with a reason; in
-        their own order, unscored, when there is nothing to learn from yet. A paper the
-        user rated, listed, dismissed or snoozed is never ``for_you``."""
+        their own order, unscored, when there is nothing to learn from yet. The best of them
+        are read closely (papers not read before are read now, with ``progress``). A paper
+        the user rated, listed, dismissed or snoozed is never ``for_you``."""
         signals = self._signals()
         weights = self._weights(signals)
         interests = self._interests()
         ranked = []
         if _has_taste(weights, interests):
             ranked = _recommender().rank_among(
-                self.features(), weights, ids, interests=interests, explain=explain
+                self.features(),
+                weights,
+                ids,
+                interests=interests,
+                explain=explain,
+                read_closely=self._close_reader(progress),
             )
         if not ranked:
             return [RankedPaper(pid, 0.0, "", False) for pid in dict.fromkeys(ids)]

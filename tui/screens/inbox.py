@@ -26,6 +26,7 @@ from .base import ReaderScreen, steer_bindings
 from .today import paper_line
 
 LOADING = "Ranking the day's arrivals…"
+READING = "Reading the day's best arrivals closely… {}/{}"
 EMPTY = (
     "Inbox empty: every paper of the day is triaged.\n\n"
     "New papers arrive each morning for the categories you follow "
@@ -81,13 +82,22 @@ class InboxScreen(ReaderScreen):
     @work(thread=True, exclusive=True, group="inbox-rank", exit_on_error=False)
     def _load(self) -> None:
         reader = self.reader
+
+        def progress(done: int, total: int | None) -> None:
+            reader.call_from_thread(self._reading, done, total)
+
         try:
             with reader.suggester() as service:
-                day = service.inbox_day()
+                day = service.inbox_day(progress=progress)
         except StoreError as error:
             reader.call_from_thread(self._failed, str(error))
             return
         reader.call_from_thread(self._ready, day)
+
+    def _reading(self, done: int, total: int | None) -> None:
+        """The best arrivals not read before are read closely first (a second or two)."""
+        if self.day is None:  # a list already shown stays until the new one is ready
+            self.query_one("#inbox-headline", Static).update(READING.format(done, total or done))
 
     def _failed(self, message: str) -> None:
         self.query_one("#inbox-headline", Static).update(message)
