@@ -149,3 +149,34 @@ async def test_o_without_a_browser_shows_and_copies_the_url(db_path: Path) -> No
         assert copied == [url]
         assert url in notifications(app)
         assert "copied to the clipboard" in notifications(app)
+
+
+async def test_the_inbox_counts_the_arrivals_it_reads_closely_in_its_headline(
+    db_path: Path, server: ArxivServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.screens.inbox import InboxScreen
+
+    following(db_path, fetch=True)
+    shown: list[str] = []
+    reading = InboxScreen._reading
+
+    def watched(self: InboxScreen, done: int, total: int | None) -> None:
+        reading(self, done, total)
+        shown.append(str(self.query_one("#inbox-headline").render()))
+
+    monkeypatch.setattr(InboxScreen, "_reading", watched)
+    app = make_test_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)  # Today has read its pool, the day's three arrivals among it
+        arrived = [
+            r["paper_id"] for r in app.service.store.conn.query("SELECT paper_id FROM arrivals")
+        ]
+        with app.service.store.conn.write() as conn:  # as if they had come after Today's list
+            conn.execute(
+                f"DELETE FROM paper_vectors WHERE paper_id IN ({','.join('?' * len(arrived))})",
+                arrived,
+            )
+        await pilot.press("b")
+        await settle(pilot)
+        assert shown and shown[-1] == "Reading the day's best arrivals closely… 3/3"
+        assert "New on 2026-03-03 in cs.LG, stat.ML: 3 papers" in screen_text(app)
