@@ -292,9 +292,8 @@ def _read_closely(
     """`scores` with the best `pool_size` (default ``CLOSE_READING_POOL``) allowed rows
     moved by how close the sentence encoder finds each to the user's closest liked papers,
     by :func:`_contrast` and :func:`_against_reference`, then by :func:`_neighbourhood`
-    (the rest unchanged).
-    Only liked papers are read against (4-5 stars, "more like this"; else any positive one):
-    a disliked paper in the pool is not, it is never in the pool."""
+    (the rest unchanged). Only liked papers are read against (4-5 stars, "more like this";
+    else any positive one): a disliked paper is not, and it is never in the pool."""
     liked = profile.liked_rows if len(profile.liked_rows) else profile.positive_rows
     if not len(liked):
         return scores  # interests alone: nothing to read them against
@@ -846,9 +845,13 @@ def rank_among(
     if read_closely is not None:
         ok = np.zeros(len(features), bool)
         ok[rows] = True
-        ok[features.rows(weights)] = False
         order = _read_closely(
-            features, profile, scores, ok, read_closely, ARRIVALS_CLOSE_READING_POOL
+            features,
+            profile,
+            scores,
+            ok & _allowed(features, (), weights),
+            read_closely,
+            ARRIVALS_CLOSE_READING_POOL,
         )
     rows = rows[np.lexsort((rows, -order[rows]))]
     out = []
