@@ -86,7 +86,9 @@ def main() -> None:
         f"{args.papers}: {args.half} half, {len(splits)} users, seed {args.seed}, "
         f"days of {DAY} papers + a quarter of each user's hidden ones"
     )
-    print("| variant | nDCG@10 | recall@5 | nDCG@10 vs blend (95% CI) | recall@5 vs blend (95% CI) |")
+    print(
+        "| variant | nDCG@10 | recall@5 | nDCG@10 vs blend (95% CI) | recall@5 vs blend (95% CI) |"
+    )
     print("|---|---|---|---|---|")
     base = np.array(results["blend"])
     for name in variants:
