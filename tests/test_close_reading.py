@@ -125,6 +125,19 @@ def test_a_days_arrivals_are_ordered_by_reading_their_best_closely(
     assert {s.paper_id: s.score for s in closely} == {s.paper_id: s.score for s in plain}
 
 
+def test_the_picks_of_a_day_are_its_first_papers_as_many_as_the_blend_calls_strong() -> None:
+    strong = rank.FOR_YOU_SCORE
+    # In the day's order (close reading's): the second paper is strong on the blend, the
+    # first is not; two are strong, so the first two eligible papers are the picks.
+    scores = [strong - 1, strong + 1, strong - 2, strong + 0.5, strong - 3]
+    assert rank.for_you(scores, [True] * 5) == [True, True, False, False, False]
+    # A paper the user already has is never a pick, and does not count.
+    assert rank.for_you(scores, [False, True, True, True, True]) == [
+        False, True, True, False, False,
+    ]  # fmt: skip
+    assert rank.for_you([strong - 1] * 3, [True] * 3) == [False] * 3  # a day far from you
+
+
 def test_interests_alone_are_not_read_closely(monkeypatch: pytest.MonkeyPatch) -> None:
     feats = build_features(corpus)
 

@@ -64,6 +64,8 @@ def test_the_inbox_reads_its_best_arrivals_closely_once(service: Service) -> Non
     assert set(kept) == set(arrived)  # three arrivals: all in the pool, all read
     assert calls and calls[-1][0] == calls[-1][1]
     assert day.arrivals[0].paper.arxiv_id == GROKKING and day.arrivals[0].for_you
+    flags = [a.for_you for a in day.arrivals]
+    assert flags == sorted(flags, reverse=True)  # the picks lead the day's list
     calls.clear()
     again = service.inbox_day(progress=lambda done, total: calls.append((done, total)))
     assert calls == []  # read once, kept

@@ -817,6 +817,21 @@ user's picks ("8 for you"): about the top 7% of a day's listings for a user whos
 the catalog reflects, fewer on a day far from it."""
 
 
+def for_you(scores: Sequence[float], eligible: Sequence[bool]) -> list[bool]:
+    """Which of a day's candidates, in the day's order (best first), are the user's picks:
+    as many as score at least :data:`FOR_YOU_SCORE` on the blend (how strong a day it is
+    for the user, on the catalog's scale), and those the first eligible ones in the order
+    (which close reading decides, so the picks always lead the list)."""
+    pairs = zip(scores, eligible, strict=True)
+    count = sum(1 for score, ok in pairs if ok and score >= FOR_YOU_SCORE)
+    out = []
+    for ok in eligible:
+        pick = bool(ok) and count > 0
+        count -= pick
+        out.append(pick)
+    return out
+
+
 def rank_among(
     features: Features,
     weights: Mapping[int, float],
@@ -833,8 +848,8 @@ def rank_among(
 
     With `read_closely`, the best ``ARRIVALS_CLOSE_READING_POOL`` unrated candidates are
     re-ordered as :func:`score_catalog` re-orders the catalog's best. Each ``score`` stays
-    the blend's, the scale of :data:`FOR_YOU_SCORE`: the encoder decides the order, not
-    whether a paper is a strong enough match to be one of the day's picks.
+    the blend's, the scale of :data:`FOR_YOU_SCORE`: the encoder decides the order (and so
+    which papers are the picks), the blend how many (:func:`for_you`).
     """
     profile = build_profile(features, weights, interests)
     if profile.empty:

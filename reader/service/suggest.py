@@ -479,8 +479,9 @@ class Suggesting:
     ) -> list[RankedPaper]:
         """``ids`` best first by the user's taste, the first ``explain`` with a reason; in
         their own order, unscored, when there is nothing to learn from yet. The best of them
-        are read closely (papers not read before are read now, with ``progress``). A paper
-        the user rated, listed, dismissed or snoozed is never ``for_you``."""
+        are read closely (papers not read before are read now, with ``progress``). The
+        ``for_you`` ones lead (see :func:`reader.recommend.for_you`); a paper the user rated,
+        listed, dismissed or snoozed is never one."""
         signals = self._signals()
         weights = self._weights(signals)
         interests = self._interests()
@@ -498,7 +499,9 @@ class Suggesting:
             return [RankedPaper(pid, 0.0, "", False) for pid in dict.fromkeys(ids)]
         excluded = self._excluded(signals)
         titles = self.store.papers.paper_titles({pid for s in ranked for pid in s.because_of})
-        threshold = _recommender().FOR_YOU_SCORE
+        picks = _recommender().for_you(
+            [s.score for s in ranked], [s.paper_id not in excluded for s in ranked]
+        )
         return [
             RankedPaper(
                 s.paper_id,
@@ -508,9 +511,9 @@ class Suggesting:
                 )
                 if s.terms
                 else "",
-                s.score >= threshold and s.paper_id not in excluded,
+                pick,
             )
-            for s in ranked
+            for s, pick in zip(ranked, picks, strict=True)
         ]
 
     def starters(self, n: int = 5) -> list[Paper]:
