@@ -48,37 +48,6 @@ def test_close_reading_moves_only_the_pool_and_asks_only_for_it_and_a_sample(
     assert int(feats.ids[best]) == last
 
 
-def test_close_reading_lifts_the_paper_that_means_what_the_liked_ones_mean() -> None:
-    # The decoy shares the liked papers' words but not their subject; the paper on the
-    # same subject says it in other words. The word-based signals put the decoy first, the
-    # real encoder (reading in order) knows better.
-    liked_titles = [
-        "Convolutional neural networks for image classification",
-        "Deep convolutional networks classify natural images",
-        "Image classification with very deep convolutional neural networks",
-    ]
-    items = [CatalogItem(i, t, "") for i, t in enumerate(liked_titles)]
-    items += [
-        CatalogItem(10, "Convolutional codes and network classification for telephone lines", ""),
-        CatalogItem(11, "Very deep networks for visual recognition", ""),
-    ]
-    items += [CatalogItem(20 + i, it.title, it.abstract) for i, it in enumerate(corpus())]
-    feats = build_features(lambda: items)
-    liked = {0: 1.0, 1: 1.0, 2: 1.0}
-    vectors = minilm.encode([minilm.paper_text(i.title, i.abstract) for i in items])
-
-    def read(ids: Sequence[int]) -> np.ndarray:
-        return vectors[feats.rows(ids)]
-
-    plain = score_catalog(feats, liked)
-    closely = score_catalog(feats, liked, read_closely=read)
-    decoy, paper = feats.row_of(10), feats.row_of(11)
-    assert plain[decoy] > plain[paper]
-    assert closely[paper] > closely[decoy]
-    picks = suggest(feats, liked, n=3, exclude=(), day=datetime.date(2026, 3, 2), read_closely=read)
-    assert picks[0].paper_id == 11
-
-
 def _decoy_catalog() -> tuple[list[CatalogItem], dict[int, float]]:
     """Three liked papers on image classification; 10 shares their words, not their
     subject; 11 has their subject in other words; the rest is the test corpus."""
@@ -94,6 +63,26 @@ def _decoy_catalog() -> tuple[list[CatalogItem], dict[int, float]]:
     ]
     items += [CatalogItem(20 + i, it.title, it.abstract) for i, it in enumerate(corpus())]
     return items, {0: 1.0, 1: 1.0, 2: 1.0}
+
+
+def test_close_reading_lifts_the_paper_that_means_what_the_liked_ones_mean() -> None:
+    # The decoy shares the liked papers' words but not their subject; the paper on the
+    # same subject says it in other words. The word-based signals put the decoy first, the
+    # real encoder (reading in order) knows better.
+    items, liked = _decoy_catalog()
+    feats = build_features(lambda: items)
+    vectors = minilm.encode([minilm.paper_text(i.title, i.abstract) for i in items])
+
+    def read(ids: Sequence[int]) -> np.ndarray:
+        return vectors[feats.rows(ids)]
+
+    plain = score_catalog(feats, liked)
+    closely = score_catalog(feats, liked, read_closely=read)
+    decoy, paper = feats.row_of(10), feats.row_of(11)
+    assert plain[decoy] > plain[paper]
+    assert closely[paper] > closely[decoy]
+    picks = suggest(feats, liked, n=3, exclude=(), day=datetime.date(2026, 3, 2), read_closely=read)
+    assert picks[0].paper_id == 11
 
 
 def test_a_days_arrivals_are_ordered_by_reading_their_best_closely(
