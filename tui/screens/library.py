@@ -100,7 +100,7 @@ class LibraryScreen(ReaderScreen):
             "escape",
             "leave_field",
             "Leave search",
-            tooltip="Leave the search box (Escape again clears it first if it has text)",
+            tooltip="Clear the search box; when it is empty, leave it",
             id="lib-leave",
         ),
         Binding("enter", "open", "Open", tooltip="Open the highlighted paper", id="lib-open"),
