@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Input, OptionList, Static, TextArea
 from tui_helpers import bottom_line, make_test_app, open_db, screen_text, settle
 
 from reader.units import human_size
+from tui.app import DESTINATIONS, ReaderApp
 from tui.screens.library import LibraryScreen
 from tui.screens.paper import PaperScreen
 from tui.screens.settings import SettingsScreen, field_id
@@ -300,3 +301,15 @@ async def test_library_read_again_keeps_the_cursor_paper_in_sight(db: Path) -> N
         assert table.cursor_row != 2  # it moved, with the cursor on it
         shown = table.scrollable_content_region.height - table.header_height
         assert table.scroll_y <= table.cursor_row < table.scroll_y + shown
+
+
+@pytest.mark.parametrize("mode", ReaderApp.WARM_UP)
+async def test_a_screen_mounted_ahead_as_the_app_closes_does_not_fail(db: Path, mode: str) -> None:
+    # Under load, a screen the app mounts ahead (warm_up) got its mount event after the
+    # app had begun to close, and its on_mount raised (ScreenStackError, NoMatches).
+    app = make_test_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        destination = next(d for d in DESTINATIONS if d.mode == mode)
+        app._get_screen(destination.fresh())  # as warm_up mounts it
+        app.exit()

@@ -34,6 +34,8 @@ from .text import clean
 from .widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from reader.glance import FirstScreen
     from reader.service import FetchReport, Service
 
@@ -241,6 +243,7 @@ class ReaderApp(App[None]):
         self._warm: dict[str, Screen[Any]] = {}
         """Destinations' screens mounted ahead of their first visit, by mode."""
         self._shown_modes: set[str] = set()
+        self._exiting = False
         self._painted = False
         self._after_paint: list[Callable[[], object]] = []
         """What waits for the first frame (see ``after_first_paint``)."""
@@ -379,6 +382,23 @@ class ReaderApp(App[None]):
             self._warm[mode] = screen
             self.set_timer(0.05, self.warm_up)
             return
+
+    @property
+    def closing(self) -> bool:
+        """Whether the app is on its way out. A screen mounted ahead may get its mount
+        event after that, with its widgets or the screen stack already gone (a test's
+        teardown under load raised ScreenStackError from the Settings screen's mount):
+        such a screen's ``on_mount`` then does nothing."""
+        return self._exiting or not self.is_running
+
+    def exit(
+        self,
+        result: Any = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        self._exiting = True
+        super().exit(result, return_code, message)
 
     def take_warm_screen(self, mode: str) -> Screen[Any] | None:
         self._shown_modes.add(mode)

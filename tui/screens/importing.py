@@ -214,6 +214,8 @@ class ImportScreen(ReaderScreen):
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
+        if self.reader.closing:  # mounted ahead (ReaderApp.warm_up) as the app closes
+            return
         self.sub_title = "Import"
         self.query_one(
             "#import-file-pane"

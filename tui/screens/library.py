@@ -170,6 +170,8 @@ class LibraryScreen(ReaderScreen):
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
+        if self.reader.closing:  # mounted ahead (ReaderApp.warm_up) as the app closes
+            return
         self.sub_title = "Library"
         self._papers_generation = self.reader.papers_generation
         self.query_one("#search", Input).cursor_blink = self.reader.cursor_blink

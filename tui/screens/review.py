@@ -109,6 +109,8 @@ class ReviewScreen(ReaderScreen):
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
+        if self.reader.closing:  # mounted ahead (ReaderApp.warm_up) as the app closes
+            return
         self.sub_title = "Review"
         self.load()
 

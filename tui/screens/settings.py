@@ -93,6 +93,8 @@ class SettingsScreen(ReaderScreen):
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
+        if self.reader.closing:  # mounted ahead (ReaderApp.warm_up) as the app closes
+            return
         self.sub_title = "Settings"
         for key in LABELS:
             self.query_one(f"#{field_id(key)}", Input).cursor_blink = self.reader.cursor_blink
