@@ -48,7 +48,8 @@ def test_inbox_shows_its_close_reading_on_stderr_and_keeps_json_clean(
     capsys, fetched: str
 ) -> None:
     code, out, err = run(capsys, "--db", fetched, "inbox", "--json")
-    assert code == 0 and json.loads(out)["arrivals"]
+    arrivals = json.loads(out)["arrivals"]
+    assert code == 0 and [a["rank"] for a in arrivals] == list(range(1, len(arrivals) + 1))
     assert "Reading the best arrivals closely" in err
     code, out, err = run(capsys, "--db", fetched, "inbox", "--json")
     assert code == 0 and "Reading" not in err  # read once, kept in the database

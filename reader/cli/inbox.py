@@ -54,12 +54,14 @@ def inbox(ctx, day, show_all, limit, as_json, db_path):
     shown = view.arrivals if show_all else view.waiting
     shown = shown[:limit] if limit else shown
     if as_json:
+        # The day's order is close reading's; scores are the blend's, so they need not fall.
+        rank = {a.paper.id: i for i, a in enumerate(view.arrivals, start=1)}
         echo_json(
             {
                 "day": view.day,
                 "headline": view.headline,
                 "waiting": len(view.waiting),
-                "arrivals": [_arrival_json(a) for a in shown],
+                "arrivals": [_arrival_json(a, rank[a.paper.id]) for a in shown],
             }
         )
         return
@@ -73,8 +75,9 @@ def inbox(ctx, day, show_all, limit, as_json, db_path):
     _print_arrivals(shown)
 
 
-def _arrival_json(a: ArrivalView) -> dict[str, object]:
+def _arrival_json(a: ArrivalView, rank: int) -> dict[str, object]:
     return {
+        "rank": rank,
         "id": a.paper.id,
         "arxiv_id": a.paper.arxiv_id,
         "title": a.paper.title,
