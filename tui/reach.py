@@ -205,7 +205,7 @@ class Reach:
             def write(service: Service, progress: Callable[[str], None]) -> Path:
                 # Days not ranked before have papers to read closely: seconds, in a thread.
                 def reading(done: int, total: int | None) -> None:
-                    progress(f"reading papers closely {done}/{total}")
+                    progress(_counted("reading papers closely", done, total))
 
                 return service.write_digest(target, since, fmt=fmt, progress=reading)
 
@@ -306,8 +306,8 @@ class Reach:
 
         def work() -> None:
             def progress(done: int, total: int | None) -> None:
-                shown = f"{done:,}/{total:,}" if total else f"{done:,}"
-                app.call_from_thread(setattr, app, "title", f"reader · indexing papers {shown}")
+                shown = _counted("indexing papers", done, total)
+                app.call_from_thread(setattr, app, "title", f"reader · {shown}")
 
             try:
                 with app.suggester() as service:
@@ -392,3 +392,8 @@ class Reach:
                 self.app.push_screen(CollectionScreen(made))
 
         self.app.push_screen(PromptScreen("New collection", "Thesis ch. 2"), entered)
+
+
+def _counted(what: str, done: int, total: int | None) -> str:
+    """ "indexing papers 1,200/5,000", or without the total when it is not known."""
+    return f"{what} {done:,}/{total:,}" if total else f"{what} {done:,}"
