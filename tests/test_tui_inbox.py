@@ -180,3 +180,22 @@ async def test_the_inbox_counts_the_arrivals_it_reads_closely_in_its_headline(
         await settle(pilot)
         assert shown and shown[-1] == "Reading the day's best arrivals closely… 3/3"
         assert "New on 2026-03-03 in cs.LG, stat.ML: 3 papers" in screen_text(app)
+
+
+async def test_j_k_and_g_move_in_the_inbox_as_in_every_list(
+    db_path: Path, server: ArxivServer
+) -> None:
+    following(db_path, fetch=True)
+    app = make_test_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        listing = app.screen.query_one("#inbox-list")
+        assert listing.highlighted == 0  # type: ignore[attr-defined]
+        await pilot.press("j")
+        assert listing.highlighted == 1  # type: ignore[attr-defined]
+        await pilot.press("G")
+        assert listing.highlighted == 2  # type: ignore[attr-defined]
+        await pilot.press("k")
+        assert listing.highlighted == 1  # type: ignore[attr-defined]

@@ -22,7 +22,7 @@ from reader.service import TRIAGE, ArrivalView, InboxDay, StoreError
 
 from ..text import clean
 from ..widgets.footer import KeysFooter
-from .base import ReaderScreen, steer_bindings
+from .base import ReaderScreen, list_bindings, steer_bindings
 from .today import paper_line
 
 LOADING = "Ranking the day's arrivals…"
@@ -50,6 +50,7 @@ class InboxScreen(ReaderScreen):
         ),
         Binding("s", "skip", "Skip", tooltip="Take it out of the inbox", id="inbox-skip"),
         *steer_bindings("inbox"),
+        *list_bindings("inbox"),
         Binding(
             "ctrl+r", "refresh", "Refresh", show=False, tooltip="Rank again", id="inbox-refresh"
         ),
@@ -149,6 +150,9 @@ class InboxScreen(ReaderScreen):
                 listing.highlighted = min(before or 0, len(waiting) - 1)
             listing.focus()
         self.refresh_bindings()
+
+    def list_widget(self) -> OptionList:
+        return self.query_one("#inbox-list", OptionList)
 
     def _selected(self) -> int | None:
         option = self.query_one("#inbox-list", OptionList).highlighted_option
