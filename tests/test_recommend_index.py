@@ -324,13 +324,16 @@ def test_papers_added_to_a_loaded_index_are_those_added_to_the_built_one(
 @pytest.mark.parametrize(
     ("shape", "dim"), [((40, 300), 20), ((300, 40), 20), ((500, 2000), 128), ((3, 3), 2)]
 )
-def test_the_lsa_basis_is_scikit_learns_truncated_svd(shape: tuple[int, int], dim: int) -> None:
-    """The build's own randomized SVD (its sparse products on two threads) gives the basis
-    TruncatedSVD gave: the same vectors with the same signs, with fewer rows than columns
-    (the usual sample), more, and a tiny catalog's."""
+def test_the_lsa_basis_is_scikit_learns_truncated_svd(
+    shape: tuple[int, int], dim: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build's own randomized SVD (its sparse products in blocks on two threads) gives
+    the basis TruncatedSVD gave: the same vectors with the same signs, with fewer rows than
+    columns (the usual sample), more, and a tiny catalog's."""
     import scipy.sparse as ssp
     from sklearn.decomposition import TruncatedSVD
 
+    monkeypatch.setattr(features_module, "PRODUCT_BLOCK", 7)  # many blocks, both threads
     x = ssp.random(*shape, density=0.1, format="csr", dtype=np.float32, random_state=1)
     ours = features_module._lsa_basis(x, dim)
     theirs = TruncatedSVD(dim, algorithm="randomized", n_iter=5, random_state=0).fit(x)
