@@ -526,10 +526,13 @@ PROJECT_BLOCK = 25_000
 
 def _project(x: ssp.csr_matrix, idf: np.ndarray, components: np.ndarray) -> np.ndarray:
     out = np.empty((x.shape[0], components.shape[0]), dtype=np.float32)
+    # SciPy's sparse-times-dense product wants the dense side C-contiguous and copies it
+    # otherwise; copied once here (a loaded index's basis), not once per block.
+    basis = np.ascontiguousarray(components.T)
 
     def block(start: int) -> None:
         part = _lsa_input(x[start : start + PROJECT_BLOCK], idf, components.shape[1])
-        rows = np.asarray(part @ components.T, dtype=np.float32)
+        rows = np.asarray(part @ basis, dtype=np.float32)
         # Normalized block by block: the norm of the whole array squares it into a
         # temporary as large (0.5 GB at a million papers, at the build's peak).
         norms = np.linalg.norm(rows, axis=1, keepdims=True)
@@ -812,7 +815,9 @@ def _lsa_basis(x: ssp.csr_matrix, dim: int) -> np.ndarray:
     # scikit-learn's sign: the largest coordinate of each vector (by size) is positive.
     biggest = np.argmax(np.abs(basis), axis=1)
     basis *= np.sign(basis[np.arange(len(basis)), biggest])[:, None]
-    return np.ascontiguousarray(basis, dtype=np.float32)
+    # Column-major, as TruncatedSVD's was, so that ``basis.T`` (what the projection
+    # multiplies by) is C-contiguous: otherwise SciPy copies it (64 MB) for every block.
+    return np.asfortranarray(basis, dtype=np.float32)
 
 
 PRODUCT_BLOCK = 8_192
