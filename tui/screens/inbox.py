@@ -127,7 +127,7 @@ class InboxScreen(ReaderScreen):
         if self.day.day is not None:
             head.append(f"   {len(waiting)} waiting · a queue · x not for me · s skip", "dim")
         headline.update(head)
-        listing = self.query_one("#inbox-list", OptionList)
+        listing = self.list_widget()
         before = listing.highlighted
         before_id = listing.highlighted_option.id if listing.highlighted_option else None
         width = max(20, (listing.size.width or self.app.size.width - 2) - 6)
@@ -155,7 +155,7 @@ class InboxScreen(ReaderScreen):
         return self.query_one("#inbox-list", OptionList)
 
     def _selected(self) -> int | None:
-        option = self.query_one("#inbox-list", OptionList).highlighted_option
+        option = self.list_widget().highlighted_option
         return int(option.id) if option is not None and option.id else None
 
     def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
