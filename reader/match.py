@@ -32,6 +32,7 @@ __all__ = [
     "near_exact_title",
     "normalize_title",
     "same_title",
+    "same_work",
     "title_hash",
     "title_key",
 ]
@@ -64,18 +65,59 @@ NEAR_EXACT_RATIO = 0.95
 a typo or a dropped word in a long title, never a different paper of a series."""
 
 
+_ROMAN = re.compile(r"[ivx]+")
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten "
+    "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+)
+_NEGATIONS = frozenset({"no", "not", "non", "without", "never"})
+
+
+def _markers(folded: str) -> list[str]:
+    """What tells two papers of a series, or a paper and its rebuttal, apart when the rest
+    of their titles agree: numbers (in order), Roman numerals, number words and negations
+    ("The genetical evolution of social behaviour. I" and "... II"; "A simple dependence
+    between ..." and "No simple dependence between ...")."""
+    words = sorted(
+        w for w in folded.split() if _ROMAN.fullmatch(w) or w in _NUMBER_WORDS or w in _NEGATIONS
+    )
+    return re.findall(r"\d+", folded) + words
+
+
 def near_exact_title(a: str, b: str) -> bool:
     """The same title up to case, accents, punctuation and spacing, or nearly so (a
     character or two in a long title). Titles that differ in a number (``GPT-2`` and
-    ``GPT-3``, "Part 1" and "Part 2") never match."""
+    ``GPT-3``, "Part 1" and "Part 2", "Part I" and "Part II", "Part One" and "Part Two")
+    or in a negation ("No simple dependence ..." answering "A simple dependence ...")
+    never match."""
     x, y = _fold(a), _fold(b)
     if not x or not y:
         return False
     if x == y:
         return True
-    if re.findall(r"\d+", x) != re.findall(r"\d+", y):
+    if _markers(x) != _markers(y):
         return False
     return difflib.SequenceMatcher(None, x, y).ratio() >= NEAR_EXACT_RATIO
+
+
+def same_work(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether two papers, given as (title, abstract), that are already alike in their
+    words and meaning (the recommender's test) are one work entered twice, so that only one
+    of them may be suggested, and never a copy of a paper the user rated.
+
+    Titles alone say too little for likeness to mean sameness: "Seven Myths of Formal
+    Methods" and "Seven More Myths of Formal Methods" are two papers with the same terms
+    (cosine 1.0 without stop words), as are the two parts of Hamilton's "The genetical
+    evolution of social behaviour". So a paper without an abstract is the same work as
+    another only when their titles agree (:func:`near_exact_title`); two papers with
+    abstracts alike in words and meaning are, unless their titles name different parts.
+    """
+    (title_a, abstract_a), (title_b, abstract_b) = a, b
+    if near_exact_title(title_a, title_b):
+        return True
+    if not abstract_a.strip() or not abstract_b.strip():
+        return False
+    return _markers(_fold(title_a)) == _markers(_fold(title_b))
 
 
 def first_surname(authors: Sequence[str]) -> str:

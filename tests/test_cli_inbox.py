@@ -193,6 +193,32 @@ def test_enrich_takes_only_a_near_exact_title(capsys, db: str, server: ArxivServ
         store.close()
 
 
+def test_enrich_does_not_take_the_next_part_of_a_series(
+    capsys, db: str, server: ArxivServer
+) -> None:
+    """Part II differs from Part I by one character: the title rule took it, and gave the
+    paper Part II's arXiv id, authors and year."""
+    (part_one,) = _bare(db, "Superconformal field theories at large N, I")
+    body = data("arxiv_batch.xml").replace(
+        b"<title>Attention Is All You Need</title>",
+        b"<title>Superconformal field theories at large N, II</title>",
+    )
+    server.api['ti:"Superconformal field theories at large N I"'] = Reply(body=body)
+
+    code, out, _ = run(capsys, "--db", db, "enrich", str(part_one))
+
+    assert code == 0
+    assert out.splitlines()[1:] == [
+        "        closest, not taken: Superconformal field theories at large N, II",
+        "0 of 1 papers matched",
+    ]
+    store = open_db(db)
+    try:
+        assert store.papers.get_paper(part_one).arxiv_id is None
+    finally:
+        store.close()
+
+
 def test_enrich_with_arxiv_down_fails_in_one_line_each(capsys, db: str, monkeypatch) -> None:
     from http_helpers import closed_port
 

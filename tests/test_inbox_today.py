@@ -145,6 +145,15 @@ def test_triage_refuses_a_paper_that_did_not_arrive(service: Service) -> None:
         ("The Large N limit of superconformal field theories",
          "The Large N Limit of Superconformal field theories and supergravity", False),
         ("", "Anything", False),
+        # Parts of a series, and a reply that denies what the paper claims: not one title.
+        ("The genetical evolution of social behaviour. I",
+         "The genetical evolution of social behaviour. II", False),
+        ("Deep learning, part one", "Deep learning, part two", False),
+        ("A simple dependence between protein evolution rate and the number of interactions",
+         "No simple dependence between protein evolution rate and the number of interactions",
+         False),
+        ("Information Theory, Inference, and Learning Algorithms",
+         "Information Theory, Inference & Learning Algorithms", True),
     ],
 )  # fmt: skip
 def test_near_exact_title(stored: str, found: str, same: bool) -> None:
