@@ -26,6 +26,7 @@ from reader.recommend import (
     starter_reasons,
     suggest,
 )
+from reader.match import same_work
 from reader.recommend.semantic import DIM
 
 DAY = datetime.date(2026, 3, 2)
@@ -169,6 +170,58 @@ def test_no_near_duplicates() -> None:
     # A copy of a liked paper is not suggested either.
     out = suggest(feats, {100: 1.0}, n=6, exclude=(), day=DAY)
     assert not {s.paper_id for s in out} & {900, 901, 902}
+
+
+ALTRUISM = (
+    "A gene for altruism spreads when the cost to the actor is less than the benefit to the "
+    "recipient times their relatedness. We derive this rule for kin selection in structured "
+    "populations, test it on field data of social insects and birds, and show when inclusive "
+    "fitness fails."
+)
+
+
+def test_the_next_part_of_a_liked_paper_is_no_copy_but_the_same_title_again_is() -> None:
+    """With titles alone, the TF-IDF and meaning test called Part II of a liked paper its
+    copy and hid the one paper the user most wants next; the texts now decide."""
+    items = corpus()
+    part = "The genetical evolution of social behaviour"
+    items += [
+        CatalogItem(910, f"{part}. I", ""),
+        CatalogItem(911, f"{part}. II", ""),
+        CatalogItem(912, f"{part}, I.", ""),  # Part I entered again
+        # A preprint and its journal version: retitled, the same abstract.
+        CatalogItem(913, "Kin selection explains altruism", ALTRUISM),
+        CatalogItem(914, "Altruism among relatives", ALTRUISM),
+    ]
+    feats = build_features(lambda: items)
+    texts = {i.id: (i.title, i.abstract) for i in items}
+
+    def rule(a: int, b: int) -> bool:
+        return same_work(texts[a], texts[b])
+
+    liked = {910: 1.0, 913: 1.0}
+    alike = {s.paper_id for s in suggest(feats, liked, n=6, exclude=(), day=DAY)}
+    assert not alike & {911, 912, 914}  # likeness alone: all three are copies
+    ids = {s.paper_id for s in suggest(feats, liked, n=6, exclude=(), day=DAY, same_work=rule)}
+    assert 911 in ids
+    assert not ids & {912, 914}
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        (("Seven Myths of Formal Methods", ""), ("Seven More Myths of Formal Methods", ""), False),
+        (("Information Theory, Inference, and Learning Algorithms", ""),
+         ("Information Theory, Inference & Learning Algorithms", ""), True),
+        (("Bayesian network classifiers", ""), ("Comparing Bayesian Network Classifiers", ""), False),
+        (("Deep nets, part I", "We study deep nets."), ("Deep nets, part II", "We study deep nets."),
+         False),
+        (("Deep nets", "We study deep nets."), ("A study of deep nets", "We study deep nets."), True),
+        (("", "bag of words"), ("", "bag of words"), True),
+    ],
+)  # fmt: skip
+def test_same_work(a: tuple[str, str], b: tuple[str, str], same: bool) -> None:
+    assert same_work(a, b) is same
 
 
 def test_deterministic_rebuild(feats: Features) -> None:

@@ -85,6 +85,26 @@ def test_suggestions_follow_ratings_and_never_repeat_rated(svc: Service) -> None
     assert all(s.reason for s in today.suggestions)
 
 
+def test_the_next_part_of_a_liked_paper_is_suggested_and_its_copy_is_not(svc: Service) -> None:
+    """Title-only entries (a BibTeX import) alike in every word: Part II of a liked paper was
+    hidden as its copy; the store's titles now tell the next part from the same work."""
+    part = "The genetical evolution of social behaviour"
+    added = svc.store.ingest.ingest(
+        [
+            PaperRecord(title=f"{part}. I", authors=["W. D. Hamilton"]),
+            PaperRecord(title=f"{part}. II", authors=["W. D. Hamilton"]),
+            PaperRecord(title=part.removeprefix("The ") + ", I"),  # Part I entered again
+        ],
+        now=svc.clock(),
+    )
+    first, second, copy = (pid for _, pid in added)
+    assert len({first, second, copy}) == 3  # three entries: the importer kept them apart
+    svc.rate(first, 5)
+    ids = [s.paper.id for s in svc.today().suggestions]
+    assert second in ids
+    assert copy not in ids
+
+
 def test_list_is_stable_for_the_day_across_restarts(db_path: Path, clock: TickingClock) -> None:
     first = open_service(db_path, clock=clock, tz=UTC)
     first.rate(GROKKING[0], 5)

@@ -125,6 +125,10 @@ large library's first close reading stays a matter of seconds."""
 ReadClosely = Callable[[Sequence[int]], np.ndarray]
 """Paper ids to unit rows of the sentence encoder, one per id, in their order (the service
 keeps what it has encoded; the benchmark holds every row)."""
+SameWork = Callable[[int, int], bool]
+"""Given two paper ids already alike in TF-IDF and in meaning (:func:`_near_duplicate`),
+whether they are one work entered twice: the caller, who has their texts, decides
+(:func:`reader.match.same_work`). Without it, likeness is taken for sameness."""
 
 STAR_WEIGHTS = {5: 1.0, 4: 0.7, 3: 0.1, 2: -0.5, 1: -1.0}
 NOT_FOR_ME = -1.0
@@ -633,11 +637,15 @@ def _top(scores: np.ndarray, ok: np.ndarray, k: int) -> np.ndarray:
     return cand[order]
 
 
-def _near_duplicate(features: Features, row: int, others: list[int]) -> bool:
-    """Whether `row` is the same work as one of `others`: close in TF-IDF and in meaning.
+def _near_duplicate(
+    features: Features, row: int, others: list[int], same_work: SameWork | None = None
+) -> bool:
+    """Whether `row` is the same work as one of `others`: close in TF-IDF and in meaning,
+    and, with `same_work`, confirmed by it.
 
     TF-IDF alone calls "Multitask Learning" and "The myopia of learning" the same (one
-    shared term, cosine 1.0); their embeddings are far apart (0.14).
+    shared term, cosine 1.0); their embeddings are far apart (0.14). Both together still
+    call the two parts of a series the same when only titles are known, hence `same_work`.
     """
     if not others:
         return False
@@ -645,12 +653,22 @@ def _near_duplicate(features: Features, row: int, others: list[int]) -> bool:
     close = sims > NEAR_DUPLICATE
     if not close.any():
         return False
-    meaning = features.semantic[np.asarray(others)[close]] @ features.semantic[row]
-    return bool((meaning > NEAR_DUPLICATE_MEANING).any())
+    candidates = np.asarray(others)[close]
+    meaning = features.semantic[candidates] @ features.semantic[row]
+    alike = candidates[meaning > NEAR_DUPLICATE_MEANING]
+    if same_work is None:
+        return bool(len(alike))
+    paper = int(features.ids[row])
+    return any(same_work(paper, int(features.ids[other])) for other in alike)
 
 
 def _mmr(
-    features: Features, scores: np.ndarray, pool: np.ndarray, n: int, avoid: list[int]
+    features: Features,
+    scores: np.ndarray,
+    pool: np.ndarray,
+    n: int,
+    avoid: list[int],
+    same_work: SameWork | None,
 ) -> list[int]:
     """Maximal marginal relevance over `pool`, skipping near-duplicates of picks and `avoid`."""
     if not len(pool) or n <= 0:
@@ -666,7 +684,7 @@ def _mmr(
         i = int(np.argmax(value))
         alive[i] = False
         row = int(pool[i])
-        if _near_duplicate(features, row, picked + avoid):
+        if _near_duplicate(features, row, picked + avoid, same_work):
             continue
         picked.append(row)
         max_sim = np.maximum(max_sim, z @ z[i])
@@ -681,6 +699,7 @@ def _explore(
     rated_rows: np.ndarray,
     picked: list[int],
     rng: np.random.Generator,
+    same_work: SameWork | None,
 ) -> int | None:
     """Best-scored paper of an unrated cluster near the profile, chosen by `rng`."""
     if not len(features.centroids):
@@ -697,7 +716,7 @@ def _explore(
         mask = np.zeros(len(features), bool)  # the members (np.isin sorted a million ids)
         mask[members] = True
         for row in _top(scores, mask, 5):
-            if not _near_duplicate(features, int(row), picked):
+            if not _near_duplicate(features, int(row), picked, same_work):
                 return int(row)
     return None
 
@@ -712,6 +731,7 @@ def suggest(
     interests: Sequence[str] = (),
     seed: int = 0,
     read_closely: ReadClosely | None = None,
+    same_work: SameWork | None = None,
 ) -> list[Suggestion]:
     """Today's suggestions, best first; the exploration pick (if any) comes last.
 
@@ -720,7 +740,8 @@ def suggest(
     an area (cluster) the user has not rated, chosen among the areas nearest to the profile by
     a generator seeded with (`seed`, `day`). The same inputs and day give the same list.
     Returns [] when there are no positive ratings and no interests (use :func:`starter_picks`).
-    With `read_closely`, the ranking is :func:`score_catalog`'s with it.
+    With `read_closely`, the ranking is :func:`score_catalog`'s with it. With `same_work`,
+    papers alike in words and meaning are near-duplicates only when it says they are one work.
     """
     profile = build_profile(features, weights, interests)
     if profile.empty or n <= 0:
@@ -732,16 +753,18 @@ def suggest(
     explore = n >= 3
     pool = _top(scores, ok, POOL * n)
     avoid = [int(r) for r in profile.positive_rows]
-    main = _mmr(features, scores, pool, n - 1 if explore else n, avoid)
+    main = _mmr(features, scores, pool, n - 1 if explore else n, avoid, same_work)
     rated_rows = features.rows(weights)
     extra: int | None = None
     if explore:
         rng = np.random.default_rng([seed, day.toordinal()])
         ok_explore = ok.copy()
         ok_explore[main] = False
-        extra = _explore(features, profile, scores, ok_explore, rated_rows, main + avoid, rng)
+        extra = _explore(
+            features, profile, scores, ok_explore, rated_rows, main + avoid, rng, same_work
+        )
         if extra is None:
-            main = _mmr(features, scores, pool, n, avoid)
+            main = _mmr(features, scores, pool, n, avoid, same_work)
     liked = profile.liked_rows
     out = []
     for row in main:
@@ -840,6 +863,7 @@ def rank_among(
     interests: Sequence[str] = (),
     explain: int = 20,
     read_closely: ReadClosely | None = None,
+    same_work: SameWork | None = None,
 ) -> list[Suggestion]:
     """``candidates`` (e.g. a day's arrivals) best first by the user's taste; ids the
     catalog lacks are left out, and [] when there is nothing to go on (no positive

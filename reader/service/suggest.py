@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.match import same_work
 from reader.models import Paper, Status
 from reader.parse.tags import valid_interest
 from reader.store import FeedbackSets, HiddenPaper, SteeringEntry, StoredSuggestion
@@ -432,6 +433,7 @@ class Suggesting:
             interests=interests,
             seed=day.toordinal() + first_rank - 1,
             read_closely=self._close_reader(progress),
+            same_work=self._same_work(),
         )
         titles = self.store.papers.paper_titles({pid for s in picks for pid in s.because_of})
         stars, more = signals.ratings, signals.steered("more")
@@ -473,6 +475,19 @@ class Suggesting:
             return minilm.from_bytes([kept[i] for i in ids])
 
         return read
+
+    def _same_work(self) -> Callable[[int, int], bool]:
+        """Whether two papers the ranking finds alike are one work (:func:`same_work`),
+        from their titles and abstracts, each read from the store once."""
+        texts: dict[int, tuple[str, str]] = {}
+
+        def text(paper_id: int) -> tuple[str, str]:
+            if paper_id not in texts:
+                found = self.store.papers.get_papers([paper_id])
+                texts[paper_id] = (found[0].title, found[0].abstract) if found else ("", "")
+            return texts[paper_id]
+
+        return lambda a, b: same_work(text(a), text(b))
 
     def rank_papers(
         self, ids: Sequence[int], *, explain: int = 20, progress: Progress | None = None
