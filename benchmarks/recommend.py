@@ -89,6 +89,7 @@ if __name__ != "__mp_main__":
 
 Split = tuple[np.ndarray, np.ndarray]
 Ranker = Callable[[np.ndarray], np.ndarray]
+SameWork = Callable[[int, int], bool]
 
 
 def load_items(path: Path) -> list[CatalogItem]:
@@ -129,17 +130,36 @@ HALF_SEED = 2026
 """Fixed, whatever --seed says: which users are the tuning half and which the held-out half."""
 
 
-def without_copies(features: Features, splits: list[Split]) -> tuple[list[Split], int]:
+def same_work_rule(items: list[CatalogItem]) -> SameWork | None:
+    """The app's rule for one work entered twice (:func:`reader.match.same_work`, as the
+    service passes it to :func:`suggest`) over the items' texts; None when the code measured
+    (``PYTHONPATH=<old checkout>``) has no such rule."""
+    if "same_work" not in suggest.__code__.co_varnames:
+        return None
+    from reader.match import same_work
+
+    texts = {item.id: (item.title, item.abstract) for item in items}
+    return lambda a, b: same_work(texts[a], texts[b])
+
+
+def without_copies(
+    features: Features, splits: list[Split], rule: SameWork | None
+) -> tuple[list[Split], int]:
     """Each split with the hidden papers the app would call the same work as one of the
-    user's rated papers taken out (the near-duplicate rule of :func:`suggest`, which never
-    shows such a copy), users left with none dropped; and how many papers were taken out.
-    A diagnostic, not the issue's protocol: it asks how the methods compare on papers the
-    user does not already have under another entry."""
+    user's rated papers taken out (the near-duplicate rule of :func:`suggest` with `rule`,
+    which never shows such a copy), users left with none dropped; and how many papers were
+    taken out. A diagnostic, not the issue's protocol: it asks how the methods compare on
+    papers the user does not already have under another entry."""
     out, dropped = [], 0
+    extra = () if rule is None else (rule,)
     for rated, hidden in splits:
         others = [int(r) for r in rated]
         kept = np.array(
-            [h for h in hidden if not rank_module._near_duplicate(features, int(h), others)],
+            [
+                h
+                for h in hidden
+                if not rank_module._near_duplicate(features, int(h), others, *extra)
+            ],
             dtype=hidden.dtype,
         )
         dropped += len(hidden) - len(kept)
@@ -495,11 +515,15 @@ def close_reading_costs(
 
 
 def ours_methods(
-    features: Features, day: datetime.date, vectors: np.ndarray | None
+    features: Features,
+    day: datetime.date,
+    vectors: np.ndarray | None,
+    rule: SameWork | None = None,
 ) -> tuple[Ranker, Ranker]:
     """The production ranking, and the list `suggest` returns (50 long, so recall@50 is
     defined; the first 10 are what a day of 10 suggestions shows); both read closely with
-    `vectors` (the encoder's rows, in catalog order) unless it is None."""
+    `vectors` (the encoder's rows, in catalog order) unless it is None; the list tells
+    copies by `rule` (:func:`same_work_rule`) as the app does."""
 
     def weights(rated: np.ndarray) -> dict[int, float]:
         return {int(features.ids[r]): 1.0 for r in rated}
@@ -513,9 +537,18 @@ def ours_methods(
     def ranking(rated: np.ndarray) -> np.ndarray:
         return score_catalog(features, weights(rated), read_closely=reader)
 
+    same = {} if rule is None else {"same_work": rule}
+
     def shown(rated: np.ndarray) -> np.ndarray:
         picks = suggest(
-            features, weights(rated), n=SHOWN, exclude=(), day=day, seed=0, read_closely=reader
+            features,
+            weights(rated),
+            n=SHOWN,
+            exclude=(),
+            day=day,
+            seed=0,
+            read_closely=reader,
+            **same,
         )
         return features.rows(s.paper_id for s in picks)
 
@@ -596,7 +629,8 @@ def main(argv: list[str] | None = None) -> None:
     assert features.ids.tolist() == [i.id for i in items]
     x = baseline_matrix(items)
     vectors = None if args.no_close_reading else encoded_catalog(items, args.papers, args.vectors)
-    ranking, shown = ours_methods(features, datetime.date(2026, 1, 1), vectors)
+    rule = same_work_rule(items)
+    ranking, shown = ours_methods(features, datetime.date(2026, 1, 1), vectors, rule)
     print(
         f"{args.papers}: {len(items)} papers, features built in {build_s:.1f} s; "
         f"users: {args.half} ({len(libraries)} in the file's {args.half} half), "
@@ -616,7 +650,7 @@ def main(argv: list[str] | None = None) -> None:
             mode = "cold (3 rated)" if cold else "warm (80/20)"
             splits = make_splits(libraries, row, n_users=args.n_users, seed=seed, cold=cold)
             if args.without_copies:
-                splits, dropped = without_copies(features, splits)
+                splits, dropped = without_copies(features, splits, rule)
                 print(f"{mode}, seed {seed}: {dropped} hidden copies of rated papers left out")
             for name, rank in methods.items():
                 m, ms = evaluate(rank, splits, shown=name == SHOWN_NAME)
