@@ -113,14 +113,21 @@ def reason_text(
     that `stars` does not show rated 4 or 5, or that the user did not ask more of
     (``more``: "more like this"), is never named (an opened paper is not a rating). With
     no such paper the pick matches the interests, or (``interests`` False: the user has
-    none) what the user reads and rated, without naming any of it.
+    none) what the user reads and rated, without naming any of it; or, when no liked paper
+    is alike at all (empty ``because_of``), it is called a loose match.
     """
     about = f"; about {', '.join(s.terms)}" if s.terms else ""
     if s.exploration:
         return f"Exploration: an area you have not rated yet{about}"
     liked = named_papers(s, stars, more)
     if not liked:
-        return f"Matches your interests{about}" if interests else f"Close to your reading{about}"
+        if interests:
+            return f"Matches your interests{about}"
+        if not s.because_of and (more or any(v >= LIKED_STARS for v in stars.values())):
+            # Nothing the user liked is alike (no shared term, far in meaning): the best
+            # the catalog has, not a paper "close to" anything.
+            return f"A loose match to what you liked{about}"
+        return f"Close to your reading{about}"
     first = liked[0]
     if stars.get(first, 0) >= LIKED_STARS:
         head = f'Like "{_title(titles, first)}" ({stars[first]}★)'
