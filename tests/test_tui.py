@@ -175,6 +175,22 @@ def test_system_opener_refuses_what_is_not_a_web_link_or_a_file(tmp_path: Path) 
 # Notes ---------------------------------------------------------------------------------------
 
 
+async def test_the_note_box_says_whether_keys_are_text_or_commands(db: Path) -> None:
+    """Someone took the empty box for a text field and typed "5 stars": the 5 rated the
+    paper. The box now says how to write in it while keys are commands."""
+    from tui.screens.paper import EDITOR_ASLEEP, EDITOR_AWAKE
+
+    app = make_test_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_first_paper(pilot)
+        editor = screen.query_one("#editor", TextArea)
+        assert not editor.has_focus and editor.placeholder == EDITOR_ASLEEP
+        await pilot.press("n")
+        assert editor.has_focus and editor.placeholder == EDITOR_AWAKE
+        await pilot.press("escape")
+        assert not editor.has_focus and editor.placeholder == EDITOR_ASLEEP
+
+
 async def test_note_typed_then_quit_is_saved(db: Path) -> None:
     app = make_test_app(db)
     async with app.run_test(size=(100, 30)) as pilot:

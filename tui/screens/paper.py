@@ -12,7 +12,7 @@ from contextlib import suppress
 from functools import partial
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -41,6 +41,10 @@ from .base import ReaderScreen, rating_bindings, steer_bindings, undo_binding
 
 SAVE_AFTER_S = 0.8
 """Typing pause after which a note is saved."""
+EDITOR_ASLEEP = "e or Enter: write here · n: a new note"
+"""What the empty editor says while keys are commands (5 rates the paper, s sets its
+status): a person who took the box for a text field typed "5 stars" and rated the paper."""
+EDITOR_AWAKE = "Markdown, saved as you type · Esc: done"
 RETRY_AFTER_S = 5.0
 """After a failed save, try again this often."""
 NEW_NOTE = "new"
@@ -177,7 +181,11 @@ class PaperScreen(ReaderScreen):
                 yield OptionList(id="note-list", markup=False)
                 with ContentSwitcher(initial="editor", id="note-switcher"):
                     yield TextArea(
-                        id="editor", soft_wrap=True, show_line_numbers=False, tab_behavior="indent"
+                        id="editor",
+                        soft_wrap=True,
+                        show_line_numbers=False,
+                        tab_behavior="indent",
+                        placeholder=EDITOR_ASLEEP,
                     )
                     with VerticalScroll(id="preview"):
                         yield Markdown(id="preview-body")
@@ -252,6 +260,14 @@ class PaperScreen(ReaderScreen):
     @property
     def dirty(self) -> bool:
         return self.typed_text != self.saved_text
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget.id == "editor":
+            self.query_one("#editor", TextArea).placeholder = EDITOR_AWAKE
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if event.widget.id == "editor":
+            self.query_one("#editor", TextArea).placeholder = EDITOR_ASLEEP
 
     @on(TextArea.Changed, "#editor")
     def _typed(self, event: TextArea.Changed) -> None:
