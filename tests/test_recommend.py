@@ -116,6 +116,14 @@ def test_dislike_pushes_topic_down(feats: Features) -> None:
     assert gap_after > gap_before
 
 
+def test_an_interest_no_paper_has_the_words_of_is_unmatched(feats: Features) -> None:
+    from reader.recommend import unmatched_interests
+
+    asked = ["graph neural", "Quantum gravity", "reinforcement", "the of and"]
+    assert unmatched_interests(feats, asked) == ("Quantum gravity", "the of and")
+    assert unmatched_interests(feats, []) == ()
+
+
 def test_interests_work_without_ratings(feats: Features) -> None:
     out = suggest(feats, {}, n=2, exclude=(), day=DAY, interests=["causal inference"])
     assert out and topic_of(out[0].paper_id) == "causal"

@@ -73,6 +73,39 @@ def test_interests_alone_give_suggestions(svc: Service) -> None:
     assert today.suggestions[0].paper.id in GROKKING
 
 
+def test_interests_no_paper_matches_leave_the_user_at_a_cold_start(svc: Service) -> None:
+    """Interests whose words no paper uses gave an empty Today that said "everything close
+    to your taste is rated, read or dismissed" to a user who had rated nothing."""
+    svc.add_interests(["quantum gravity"])
+    today = svc.today()
+    assert today.cold_start and len(today.starters) == 5
+    assert today.unmatched_interests == ("quantum gravity",)
+    assert svc.unmatched_interests() == ["quantum gravity"]
+    assert svc.profile().unmatched == ["quantum gravity"]
+    svc.add_interests(["grokking"])  # one that matches: suggestions, no longer cold
+    today = svc.today()
+    assert not today.cold_start and today.suggestions and not today.unmatched_interests
+    assert svc.unmatched_interests() == ["quantum gravity"]
+
+
+def test_cli_says_which_interests_match_no_paper(db_path: Path, clock: TickingClock) -> None:
+    runner = CliRunner()
+    added = runner.invoke(cli, ["--db", str(db_path), "interests", "quantum gravity", "grokking"])
+    assert added.exit_code == 0, added.output
+    assert "No paper here uses the words of 'quantum gravity' yet" in added.output
+    assert "'grokking'" not in added.output
+    removed = runner.invoke(cli, ["--db", str(db_path), "interests", "--remove", "grokking"])
+    assert removed.exit_code == 0 and "No paper here" not in removed.output
+    today = runner.invoke(cli, ["--db", str(db_path), "suggest"])
+    assert today.exit_code == 0, today.output
+    lines = today.output.splitlines()
+    assert lines[0].startswith("No paper here uses the words of 'quantum gravity' yet")
+    assert lines[1].startswith("Nothing rated yet")
+    assert "No suggestions left today" not in today.output
+    listing = runner.invoke(cli, ["--db", str(db_path), "interests"])
+    assert "No paper here uses the words of 'quantum gravity' yet" in listing.output
+
+
 def test_suggestions_follow_ratings_and_never_repeat_rated(svc: Service) -> None:
     svc.rate(GROKKING[0], 5)
     svc.rate(GROKKING[1], 5)

@@ -179,6 +179,35 @@ async def test_starters_on_a_fresh_install_show_their_reason(tmp_path: Path) -> 
         assert "A starter: central to the catalog's main topic" in text
 
 
+async def test_interests_that_match_no_paper_are_marked_on_today_and_the_profile(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "fresh.db"
+    service = open_db(path)
+    service.add_interests(["quantum gravity"])
+    service.close()
+    app = make_test_app(path)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Rate a few to get suggestions" in text  # a cold start, not an empty Today
+        assert "no paper here uses the words of 'quantum gravity' yet" in text
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ProfileScreen)
+        assert "not matched quantum gravity" in screen_text(app)
+        await pilot.press("a")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "zebrafish husbandry, grokking"
+        await pilot.press("enter")
+        await settle(pilot)
+        said = notifications(app)
+        assert "No paper here uses the words of 'zebrafish husbandry' yet" in said
+        assert "'grokking'" not in said
+
+
 def profile_row(app, prefix: str) -> None:  # type: ignore[no-untyped-def]
     listing = app.screen.query_one("#profile-list", OptionList)
     index = next(i for i, o in enumerate(listing.options) if (o.id or "").startswith(prefix))

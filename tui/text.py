@@ -13,6 +13,7 @@ import re
 from rich.text import Text
 
 from reader.models import Note
+from reader.units import quoted
 
 # C0 controls except tab and newline, DEL, C1 controls, and the Unicode bidi embeddings,
 # overrides and isolates (the "Trojan Source" characters). Plain right-to-left letters
@@ -62,3 +63,16 @@ def note_label(note: Note) -> Text:
     label = Text(f"{note.updated_at:%Y-%m-%d}  ", style="dim")
     label.append(first)
     return label
+
+
+def quoted_terms(terms: list[str] | tuple[str, ...]) -> str:
+    """``'quantum gravity', 'zzyzx'``: terms as typed, quoted (control characters escaped)."""
+    return ", ".join(quoted(t) for t in terms)
+
+
+def unmatched_warning(interests: list[str]) -> str:
+    """What to say when interests just added match no paper's words."""
+    return (
+        f"No paper here uses the words of {quoted_terms(interests)} yet: they count once "
+        "such papers arrive."
+    )

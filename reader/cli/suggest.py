@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 import click
 
 from reader.service import Service
-from reader.units import plural
+from reader.units import plural, quoted
 
 from .base import (
     clip,
@@ -68,6 +69,8 @@ def suggest(ctx, count, refresh, as_json, db_path):
     if today.headline:
         click.echo(printable(today.headline))
     if today.cold_start:
+        if today.unmatched_interests:
+            click.echo(_unmatched_note(today.unmatched_interests))
         click.echo("Nothing rated yet, so there is nothing to learn from. Start with either:")
         click.echo("  reader rate ID 1-5          rate a few papers you know, e.g. these:")
         for paper in today.starters:
@@ -169,6 +172,15 @@ def _weights(terms: list[tuple[str, float]]) -> str:
     return ", ".join(f"{printable(term)} {weight:+.2f}" for term, weight in terms)
 
 
+def _unmatched_note(interests: Sequence[str]) -> str:
+    listed = ", ".join(quoted(t) for t in interests)
+    return (
+        f"No paper here uses the words of {listed} yet: "
+        f"{'it counts' if len(interests) == 1 else 'they count'} once papers on "
+        f"{'it' if len(interests) == 1 else 'them'} arrive (reader import, reader feed)."
+    )
+
+
 def _profile_text(service: Service, width: int) -> None:
     profile = service.profile(progress=progress_bar("Indexing papers"))
 
@@ -182,6 +194,8 @@ def _profile_text(service: Service, width: int) -> None:
         if profile.interests
         else 'Interests: none (reader interests "topic one" "topic two")'
     )
+    if profile.unmatched:
+        click.echo("  " + _unmatched_note(profile.unmatched))
     papers(
         "Steering",
         [(s.paper.id, f"{s.direction} like: {s.paper.title}") for s in profile.steering],
@@ -241,6 +255,12 @@ def interests(ctx, terms, remove, as_json, db_path):
             click.echo("Interests: " + ", ".join(printable(t) for t in current))
         else:
             click.echo('No interests left: reader interests "topic one" "topic two"')
+        if not remove and not as_json:
+            unmatched = service.unmatched_interests(
+                list(terms), progress=progress_bar("Indexing papers")
+            )
+            if unmatched:
+                click.echo(_unmatched_note(unmatched))
         return
     if not as_json:
         _profile_text(service, terminal_width())

@@ -36,6 +36,7 @@ _HOME = {
     "suggest": "rank",
     "TasteTerms": "taste",
     "taste_terms": "taste",
+    "unmatched_interests": "taste",
 }
 """Each public name and the module that defines it."""
 
@@ -62,6 +63,7 @@ __all__ = [
     "still_named",
     "suggest",
     "taste_terms",
+    "unmatched_interests",
 ]
 
 
@@ -93,5 +95,5 @@ if TYPE_CHECKING:
         starter_picks,
         suggest,
     )
-    from reader.recommend.taste import TasteTerms, taste_terms
+    from reader.recommend.taste import TasteTerms, taste_terms, unmatched_interests
     from reader.recommend.terms import CatalogItem

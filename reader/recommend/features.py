@@ -160,15 +160,19 @@ class Features:
         h.update(np.ascontiguousarray(self.ids, dtype=np.int64).tobytes())
         return h.hexdigest()
 
+    def term_counts(self, items: Sequence[CatalogItem]) -> ssp.csr_matrix:
+        """How often each of this catalog's terms occurs in each of `items` (a row each)."""
+        if self._counter is None:
+            self._counter = TermCounter(self.terms)
+        return self._counter.count(items)
+
     def vectorize(
         self, items: Sequence[CatalogItem], embed: Embedder = wordllama_embed
     ) -> tuple[ssp.csr_matrix, np.ndarray, np.ndarray]:
         """TF-IDF rows, LSA rows and sentence embeddings of new texts with this catalog's
         vocabulary and idf (rows cut to ``MAX_ROW_TERMS`` terms, as in the build)."""
-        if self._counter is None:
-            self._counter = TermCounter(self.terms)
         tf, indices, indptr = weigh_rows(
-            self._counter.count(items), self.idf, term_counting.MAX_ROW_TERMS
+            self.term_counts(items), self.idf, term_counting.MAX_ROW_TERMS
         )
         x = _apply_idf(tf, indices, indptr, len(self.terms), self.idf)
         return x, _project(x, self.idf, self.components), embed_items(items, embed)

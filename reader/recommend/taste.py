@@ -15,6 +15,7 @@ import numpy as np
 from reader.recommend.explain import GENERIC, pretty_term
 from reader.recommend.features import Features
 from reader.recommend.rank import build_profile
+from reader.recommend.terms import CatalogItem
 
 
 @dataclass(frozen=True)
@@ -68,3 +69,13 @@ def _heaviest(
         seen.append(words)
         chosen.append((pretty_term(term), round(float(values[col]) / scale, 3)))
     return tuple(chosen)
+
+
+def unmatched_interests(features: Features, interests: Sequence[str]) -> tuple[str, ...]:
+    """The interests none of whose words any paper of the catalog uses: they add nothing to
+    the ranking until such papers arrive ("quantum gravity" among machine learning papers)."""
+    if not interests:
+        return ()
+    counts = features.term_counts([CatalogItem(0, text) for text in interests])
+    found = np.diff(counts.indptr)
+    return tuple(text for text, n in zip(interests, found, strict=True) if n == 0)

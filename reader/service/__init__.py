@@ -247,6 +247,11 @@ class Service:
     def remove_interests(self, terms: list[str]) -> list[str]:
         return self.suggesting.remove_interests(terms)
 
+    def unmatched_interests(
+        self, terms: Sequence[str] | None = None, *, progress: Progress | None = None
+    ) -> list[str]:
+        return self.suggesting.unmatched_interests(terms, progress=progress)
+
     def interests(self) -> list[str]:
         return self.suggesting.interests()
 

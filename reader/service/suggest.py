@@ -80,6 +80,9 @@ class Today:
     """How many of the first suggestions are picks from the day's arrivals."""
     starter_reasons: dict[int, str] = field(default_factory=dict)
     """Why each starter was picked, by paper id ("A starter: central to ...")."""
+    unmatched_interests: tuple[str, ...] = ()
+    """With a cold start: the user's interests, none of whose words a paper here uses (so
+    they give nothing to rank by yet)."""
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,8 @@ class ProfileView:
     """Terms that push papers down (from disliked papers), with negative weights."""
     not_for_me: int
     """How many papers are marked "not for me" (listed by ``hidden``)."""
+    unmatched: list[str] = field(default_factory=list)
+    """Interests none of whose words a paper in the catalog uses: they add nothing yet."""
 
 
 DIRECTIONS = {"more": "more like this", "less": "less like this"}
@@ -346,12 +351,25 @@ class Suggesting:
             for row in rows
             if row.paper_id in papers
         ]
-        cold = not views and not _has_taste(self._weights(signals), self._interests())
+        weights, interests = self._weights(signals), self._interests()
+        cold = not views and not _has_taste(weights, interests)
+        unmatched: tuple[str, ...] = ()
+        if not views and starters and interests and not _has_taste(weights, []):
+            # Interests alone, and no list: cold after all if no paper uses their words.
+            unmatched = _recommender().unmatched_interests(self.features(), interests)
+            cold = len(unmatched) == len(interests)
         picks = self.starters(count) if cold and starters else []
         why = (
             _recommender().starter_reasons(self.features(), [p.id for p in picks]) if picks else {}
         )
-        return Today(day, views, cold, picks, starter_reasons=why)
+        return Today(
+            day,
+            views,
+            cold,
+            picks,
+            starter_reasons=why,
+            unmatched_interests=unmatched if cold else (),
+        )
 
     def _reasons_now(self, rows: list[StoredSuggestion], signals: _Signals) -> dict[int, str]:
         """Each saved reason by rank, restated where a paper it names as liked was re-rated
@@ -643,6 +661,7 @@ class Suggesting:
             list(taste.toward),
             list(taste.away),
             len(signals.feedback.not_for_me),
+            list(_recommender().unmatched_interests(self.features(), interests)),
         )
 
     def add_interests(self, terms: list[str]) -> list[str]:
@@ -654,6 +673,16 @@ class Suggesting:
             raise ServiceError('give at least one interest, e.g. "causal inference"')
         self.store.suggestions.add_interests(cleaned, now=self.ctx.clock())
         return self.store.suggestions.interests()
+
+    def unmatched_interests(
+        self, terms: Sequence[str] | None = None, *, progress: Progress | None = None
+    ) -> list[str]:
+        """Of ``terms`` (default: the user's interests), those none of whose words a paper
+        in the catalog uses: they shape nothing until such papers arrive."""
+        wanted = self._interests() if terms is None else [" ".join(t.split()) for t in terms]
+        if not wanted:
+            return []
+        return list(_recommender().unmatched_interests(self.features(progress=progress), wanted))
 
     def remove_interests(self, terms: list[str]) -> list[str]:
         self.store.suggestions.remove_interests(terms)

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from reader.service import ProfileView, StoreError
 
 from ..modals.choice import PromptScreen
-from ..text import clean, short_stars
+from ..text import clean, short_stars, unmatched_warning
 from ..widgets.footer import KeysFooter
 from .base import ReaderScreen, list_bindings, undo_binding
 
@@ -69,7 +69,9 @@ def profile_options(profile: ProfileView, width: int) -> list[Option | None]:
         options.append(Option(Text("none yet: nothing to learn from", "dim"), disabled=True))
     heading(f"Interests ({len(profile.interests)})", "a: add · x: remove")
     for term in profile.interests:
-        options.append(Option(_row("interest", term, width), id=INTEREST + term))
+        # An interest no paper's words match adds nothing yet: say so where it is listed.
+        label = "not matched" if term in profile.unmatched else "interest"
+        options.append(Option(_row(label, term, width), id=INTEREST + term))
     heading(f"More / less like this ({len(profile.steering)})", "x: remove · > < on any paper")
     for s in profile.steering:
         line = _row(f"{s.direction} like", s.paper.title, width)
@@ -98,9 +100,7 @@ class ProfileScreen(ReaderScreen):
             tooltip="Remove the highlighted interest or steering",
             id="profile-remove",
         ),
-        Binding(
-            "a", "add_interests", "Add interest", tooltip="Add interests", id="profile-add"
-        ),
+        Binding("a", "add_interests", "Add interest", tooltip="Add interests", id="profile-add"),
         undo_binding("profile"),
         *list_bindings("profile"),
         Binding(
@@ -222,6 +222,15 @@ class ProfileScreen(ReaderScreen):
             terms = [" ".join(t.split()) for t in (text or "").split(",") if t.strip()]
             if terms and self.reader.attempt("add", self.service.add_interests, terms):
                 self.notify("Interests added: " + ", ".join(terms), markup=False)
+                unmatched = self.reader.attempt(
+                    "check the interests", self.service.unmatched_interests, terms
+                )
+                if unmatched:
+                    self.notify(
+                        unmatched_warning(unmatched),
+                        severity="warning",
+                        markup=False,
+                    )
                 self._load()
 
         self.app.push_screen(

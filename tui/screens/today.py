@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option
 from reader.models import Paper, Status
 
 from ..modals.choice import PromptScreen
-from ..text import clean, short_stars
+from ..text import clean, quoted_terms, short_stars
 from ..widgets.footer import KeysFooter
 from .base import ReaderScreen, list_bindings, rating_bindings, steer_bindings, undo_binding
 
@@ -364,6 +364,12 @@ class TodayScreen(ReaderScreen):
             heading = Text(title, style="bold") + Text(more, style="dim")
             if title == REREADS:
                 heading.append("  v or Enter: review them", style="dim italic")
+            if title == STARTERS and self.today is not None and self.today.unmatched_interests:
+                heading.append(
+                    "  no paper here uses the words of "
+                    f"{quoted_terms(self.today.unmatched_interests)} yet",
+                    style="dim italic",
+                )
             options.append(Option(heading, id=f"section-{title}", disabled=True))
             for entry in entries:
                 options.append(
