@@ -67,7 +67,11 @@ def profile_options(profile: ProfileView, width: int) -> list[Option | None]:
                 options.append(Option(terms_text(terms), disabled=True))
     else:
         options.append(Option(Text("none yet: nothing to learn from", "dim"), disabled=True))
-    heading(f"Interests ({len(profile.interests)})", "a: add · x: remove")
+    heading(
+        f"Interests ({len(profile.interests)})",
+        "a: add · x: remove"
+        + (" · not matched: no paper uses its words yet" if profile.unmatched else ""),
+    )
     for term in profile.interests:
         # An interest no paper's words match adds nothing yet: say so where it is listed.
         label = "not matched" if term in profile.unmatched else "interest"
