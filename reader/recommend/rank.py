@@ -874,7 +874,6 @@ def rank_among(
     interests: Sequence[str] = (),
     explain: int = 20,
     read_closely: ReadClosely | None = None,
-    same_work: SameWork | None = None,
 ) -> list[Suggestion]:
     """``candidates`` (e.g. a day's arrivals) best first by the user's taste; ids the
     catalog lacks are left out, and [] when there is nothing to go on (no positive
