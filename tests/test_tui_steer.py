@@ -191,7 +191,7 @@ async def test_interests_that_match_no_paper_are_marked_on_today_and_the_profile
         await settle(pilot)
         text = screen_text(app)
         assert "Rate a few to get suggestions" in text  # a cold start, not an empty Today
-        assert "no paper here uses the words of 'quantum gravity' yet" in text
+        assert "too few papers use the words of 'quantum gravity' to rank by" in text
         await pilot.press("g")
         await settle(pilot)
         await pilot.press("p")
@@ -204,7 +204,7 @@ async def test_interests_that_match_no_paper_are_marked_on_today_and_the_profile
         await pilot.press("enter")
         await settle(pilot)
         said = notifications(app)
-        assert "No paper here uses the words of 'zebrafish husbandry' yet" in said
+        assert "Too few papers here use the words of 'zebrafish husbandry' to rank by" in said
         assert "'grokking'" not in said
 
 

@@ -71,8 +71,8 @@ def quoted_terms(terms: list[str] | tuple[str, ...]) -> str:
 
 
 def unmatched_warning(interests: list[str]) -> str:
-    """What to say when interests just added match no paper's words."""
+    """What to say when interests just added have no term to rank by."""
     return (
-        f"No paper here uses the words of {quoted_terms(interests)} yet: they count once "
-        "such papers arrive."
+        f"Too few papers here use the words of {quoted_terms(interests)} to rank by: search "
+        "the Library (/) for those that do; interests count once more arrive."
     )

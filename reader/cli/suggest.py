@@ -174,10 +174,10 @@ def _weights(terms: list[tuple[str, float]]) -> str:
 
 def _unmatched_note(interests: Sequence[str]) -> str:
     listed = ", ".join(quoted(t) for t in interests)
+    one = len(interests) == 1
     return (
-        f"No paper here uses the words of {listed} yet: "
-        f"{'it counts' if len(interests) == 1 else 'they count'} once papers on "
-        f"{'it' if len(interests) == 1 else 'them'} arrive (reader import, reader feed)."
+        f"Too few papers here use the words of {listed} to rank by: `reader search` finds "
+        f"those that do, and {'it counts' if one else 'they count'} once more arrive."
     )
 
 

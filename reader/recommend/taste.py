@@ -72,8 +72,10 @@ def _heaviest(
 
 
 def unmatched_interests(features: Features, interests: Sequence[str]) -> tuple[str, ...]:
-    """The interests none of whose words any paper of the catalog uses: they add nothing to
-    the ranking until such papers arrive ("quantum gravity" among machine learning papers)."""
+    """The interests none of whose words is a term of the index: used by fewer than two
+    papers (of those the vocabulary was chosen from), so they add nothing to the ranking
+    until more such papers arrive ("quantum gravity" among machine learning papers; "lottery
+    tickets" in the seed catalog, where one paper has them)."""
     if not interests:
         return ()
     counts = features.term_counts([CatalogItem(0, text) for text in interests])

@@ -81,8 +81,8 @@ class Today:
     starter_reasons: dict[int, str] = field(default_factory=dict)
     """Why each starter was picked, by paper id ("A starter: central to ...")."""
     unmatched_interests: tuple[str, ...] = ()
-    """With a cold start: the user's interests, none of whose words a paper here uses (so
-    they give nothing to rank by yet)."""
+    """With a cold start: the user's interests whose words too few papers here use to rank
+    by (see :func:`reader.recommend.unmatched_interests`)."""
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class ProfileView:
     not_for_me: int
     """How many papers are marked "not for me" (listed by ``hidden``)."""
     unmatched: list[str] = field(default_factory=list)
-    """Interests none of whose words a paper in the catalog uses: they add nothing yet."""
+    """Interests whose words too few papers use to rank by: they add nothing yet."""
 
 
 DIRECTIONS = {"more": "more like this", "less": "less like this"}
@@ -355,7 +355,7 @@ class Suggesting:
         cold = not views and not _has_taste(weights, interests)
         unmatched: tuple[str, ...] = ()
         if not views and starters and interests and not _has_taste(weights, []):
-            # Interests alone, and no list: cold after all if no paper uses their words.
+            # Interests alone, and no list: cold after all if none has a term to rank by.
             unmatched = _recommender().unmatched_interests(self.features(), interests)
             cold = len(unmatched) == len(interests)
         picks = self.starters(count) if cold and starters else []
@@ -677,8 +677,8 @@ class Suggesting:
     def unmatched_interests(
         self, terms: Sequence[str] | None = None, *, progress: Progress | None = None
     ) -> list[str]:
-        """Of ``terms`` (default: the user's interests), those none of whose words a paper
-        in the catalog uses: they shape nothing until such papers arrive."""
+        """Of ``terms`` (default: the user's interests), those whose words too few papers
+        here use to rank by: they shape nothing until more such papers arrive."""
         wanted = self._interests() if terms is None else [" ".join(t.split()) for t in terms]
         if not wanted:
             return []

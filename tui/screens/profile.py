@@ -70,10 +70,10 @@ def profile_options(profile: ProfileView, width: int) -> list[Option | None]:
     heading(
         f"Interests ({len(profile.interests)})",
         "a: add · x: remove"
-        + (" · not matched: no paper uses its words yet" if profile.unmatched else ""),
+        + (" · not matched: too few papers use its words" if profile.unmatched else ""),
     )
     for term in profile.interests:
-        # An interest no paper's words match adds nothing yet: say so where it is listed.
+        # An interest with no term to rank by adds nothing yet: say so where it is listed.
         label = "not matched" if term in profile.unmatched else "interest"
         options.append(Option(_row(label, term, width), id=INTEREST + term))
     heading(f"More / less like this ({len(profile.steering)})", "x: remove · > < on any paper")

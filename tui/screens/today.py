@@ -366,8 +366,8 @@ class TodayScreen(ReaderScreen):
                 heading.append("  v or Enter: review them", style="dim italic")
             if title == STARTERS and self.today is not None and self.today.unmatched_interests:
                 heading.append(
-                    "  no paper here uses the words of "
-                    f"{quoted_terms(self.today.unmatched_interests)} yet",
+                    "  too few papers use the words of "
+                    f"{quoted_terms(self.today.unmatched_interests)} to rank by",
                     style="dim italic",
                 )
             options.append(Option(heading, id=f"section-{title}", disabled=True))
