@@ -102,6 +102,8 @@ def test_cli_says_which_interests_match_no_paper(db_path: Path, clock: TickingCl
     assert lines[0].startswith("Too few papers here use the words of 'quantum gravity' to rank by")
     assert lines[1].startswith("Nothing rated yet")
     assert "No suggestions left today" not in today.output
+    as_json = json.loads(runner.invoke(cli, ["--db", str(db_path), "suggest", "--json"]).output)
+    assert as_json["cold_start"] and as_json["unmatched_interests"] == ["quantum gravity"]
     listing = runner.invoke(cli, ["--db", str(db_path), "interests"])
     assert "Too few papers here use the words of 'quantum gravity' to rank by" in listing.output
     # One seed paper has "lottery tickets": too few for a term, and search finds it as said.

@@ -44,6 +44,7 @@ def suggest(ctx, count, refresh, as_json, db_path):
                 "headline": today.headline,
                 "from_arrivals": today.from_arrivals,
                 "cold_start": today.cold_start,
+                "unmatched_interests": list(today.unmatched_interests),
                 "suggestions": [
                     {
                         "rank": s.rank,
