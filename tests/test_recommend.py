@@ -268,6 +268,24 @@ def test_deterministic_rebuild(feats: Features) -> None:
     )
 
 
+def test_an_index_is_outgrown_once_the_catalog_doubles_while_it_is_small(feats: Features) -> None:
+    from dataclasses import replace
+
+    from reader.recommend import outgrown
+    from reader.recommend.terms import VOCAB_SAMPLE
+
+    n = len(feats)
+    assert feats.fitted_on == n  # a build records what it was fitted on...
+    assert Features.from_bytes(feats.to_bytes()).fitted_on == n  # ...the file keeps it...
+    new = [CatalogItem(5000 + k, f"Kin selection and altruism {k}", "") for k in range(n)]
+    grown = add_items(feats, new[:3])
+    assert grown.fitted_on == n and not outgrown(grown)  # ...and additions do not change it
+    assert outgrown(add_items(feats, new))
+    assert outgrown(feats, papers=2 * n) and not outgrown(feats, papers=2 * n - 1)
+    big = replace(feats, fitted_on=VOCAB_SAMPLE)  # a build past the sample chooses the same
+    assert not outgrown(big, papers=10 * VOCAB_SAMPLE)
+
+
 def test_bytes_round_trip(feats: Features) -> None:
     back = Features.from_bytes(feats.to_bytes())
     assert back.version == feats.version

@@ -25,6 +25,7 @@ _HOME = {
     "add_items": "features",
     "append_rows": "features",
     "build_features": "features",
+    "outgrown": "features",
     "CatalogItem": "terms",
     "FOR_YOU_SCORE": "rank",
     "Suggestion": "rank",
@@ -54,6 +55,7 @@ __all__ = [
     "for_you",
     "leave_one_out",
     "named_papers",
+    "outgrown",
     "rank_among",
     "reason_text",
     "restate",
@@ -84,7 +86,13 @@ if TYPE_CHECKING:
         starter_reasons,
         still_named,
     )
-    from reader.recommend.features import Features, add_items, append_rows, build_features
+    from reader.recommend.features import (
+        Features,
+        add_items,
+        append_rows,
+        build_features,
+        outgrown,
+    )
     from reader.recommend.rank import (
         FOR_YOU_SCORE,
         Suggestion,

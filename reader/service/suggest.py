@@ -176,7 +176,9 @@ class Suggesting:
 
     def features(self, *, progress: Progress | None = None, rebuild: bool = False) -> rec.Features:
         """The catalog's features: from memory, from the cache beside the database, updated
-        cheaply when papers were only added, or rebuilt (with progress) when text changed.
+        cheaply when papers were only added, or rebuilt (with progress) when text changed
+        or the catalog outgrew what the index was fitted on (the seed catalog's index, say,
+        after a library's import: :func:`reader.recommend.outgrown`).
 
         Added papers are appended to the cache's file of added rows (a few megabytes),
         not written with the whole index again (1.5 GB at a million papers), until that
@@ -195,7 +197,11 @@ class Suggesting:
                 stored = self._load(path)
             features = stored
             if stored is not None and cached_version != version:
-                features = self._extend(stored, cached_version, version)
+                now = _parse_version(version)
+                if now is not None and _recommender().outgrown(stored, now[0]):
+                    features = None  # built again, below (not worth adding the papers to)
+                else:
+                    features = self._extend(stored, cached_version, version)
         if features is None:
             features = _recommender().build_features(self._items, progress=progress)
             stored = None
