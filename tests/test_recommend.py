@@ -284,6 +284,8 @@ def test_an_index_is_outgrown_once_the_catalog_doubles_while_it_is_small(feats: 
     assert outgrown(feats, papers=2 * n) and not outgrown(feats, papers=2 * n - 1)
     big = replace(feats, fitted_on=VOCAB_SAMPLE)  # a build past the sample chooses the same
     assert not outgrown(big, papers=10 * VOCAB_SAMPLE)
+    empty = replace(feats, fitted_on=0)  # built when there was nothing: any paper outgrows it
+    assert outgrown(empty, papers=1) and not outgrown(empty, papers=0)
 
 
 def test_bytes_round_trip(feats: Features) -> None:

@@ -974,7 +974,8 @@ def outgrown(features: Features, papers: int | None = None) -> bool:
     again, so it would add no words (and takes minutes at a million)."""
     fitted = features.fitted_on
     size = len(features) if papers is None else papers
-    return 0 < fitted < VOCAB_SAMPLE and size >= REFIT_GROWTH * fitted
+    # An index of an empty catalog (fitted on 0) is outgrown by its first paper.
+    return fitted < VOCAB_SAMPLE and size >= max(1.0, REFIT_GROWTH * fitted)
 
 
 def add_items(
