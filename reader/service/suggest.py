@@ -197,11 +197,7 @@ class Suggesting:
                 stored = self._load(path)
             features = stored
             if stored is not None and cached_version != version:
-                now = _parse_version(version)
-                if now is not None and _recommender().outgrown(stored, now[0]):
-                    features = None  # built again, below (not worth adding the papers to)
-                else:
-                    features = self._extend(stored, cached_version, version)
+                features = self._extend(stored, cached_version, version)
         if features is None:
             features = _recommender().build_features(self._items, progress=progress)
             stored = None
@@ -260,10 +256,13 @@ class Suggesting:
         self._save(features, new)
 
     def _extend(self, features: rec.Features, old: str, new: str) -> rec.Features | None:
-        """Add only the new papers when nothing was edited or removed since ``old``."""
+        """Add only the new papers when nothing was edited or removed since ``old`` and the
+        catalog has not :func:`~reader.recommend.outgrown` the index; None: build it again."""
         before, after = _parse_version(old), _parse_version(new)
         if before is None or after is None or before[2] != after[2]:
             return None
+        if _recommender().outgrown(features, after[0]):
+            return None  # not worth adding the papers to
         added = list(self._items(after_id=before[1]))
         if before[0] + len(added) != after[0]:
             return None
