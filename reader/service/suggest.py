@@ -361,20 +361,14 @@ class Suggesting:
         unmatched: tuple[str, ...] = ()
         if not views and starters and interests and not _has_taste(weights, []):
             # Interests alone, and no list: cold after all if none has a term to rank by.
-            unmatched = _recommender().unmatched_interests(self.features(), interests)
-            cold = len(unmatched) == len(interests)
+            found = _recommender().unmatched_interests(self.features(), interests)
+            if len(found) == len(interests):
+                cold, unmatched = True, found
         picks = self.starters(count) if cold and starters else []
         why = (
             _recommender().starter_reasons(self.features(), [p.id for p in picks]) if picks else {}
         )
-        return Today(
-            day,
-            views,
-            cold,
-            picks,
-            starter_reasons=why,
-            unmatched_interests=unmatched if cold else (),
-        )
+        return Today(day, views, cold, picks, starter_reasons=why, unmatched_interests=unmatched)
 
     def _reasons_now(self, rows: list[StoredSuggestion], signals: _Signals) -> dict[int, str]:
         """Each saved reason by rank, restated where a paper it names as liked was re-rated
