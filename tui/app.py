@@ -30,7 +30,7 @@ from textual.widget import Widget
 from .commands import ReaderCommands
 from .opener import Opener, system_open
 from .screens.base import typing_in
-from .text import clean
+from .text import clean, quoted_terms
 from .widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -548,6 +548,17 @@ class ReaderApp(App[None]):
         except StoreError as error:
             self.notify(str(error), title=f"Could not {what}", severity="error", markup=False)
             return None
+
+    def warn_unmatched_interests(self, terms: list[str]) -> None:
+        """Say which of `terms`, just added as interests, have no term to rank by."""
+        unmatched = self.attempt("check the interests", self.service.unmatched_interests, terms)
+        if unmatched:
+            self.notify(
+                f"Too few papers here use the words of {quoted_terms(unmatched)} to rank by: "
+                "search the Library (/) for those that do; interests count once more arrive.",
+                severity="warning",
+                markup=False,
+            )
 
     # Edits that must survive quitting -------------------------------------------------
 

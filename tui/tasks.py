@@ -14,7 +14,7 @@ from reader.models import PaperQuery, Status
 
 from .modals.choice import ChoiceScreen, PromptScreen
 from .modals.confirm import ConfirmScreen
-from .text import clean, unmatched_warning
+from .text import clean
 
 if TYPE_CHECKING:
     from .app import ReaderApp
@@ -105,15 +105,8 @@ class Tasks:
                 return
             now = self.app.attempt("load interests", self.service.interests) or []
             self._say(", ".join(now) or "none", title="Interests")
-            unmatched = new and self.app.attempt(
-                "check the interests", self.service.unmatched_interests, new
-            )
-            if unmatched:
-                self.app.notify(
-                    unmatched_warning(unmatched),
-                    severity="warning",
-                    markup=False,
-                )
+            if new:
+                self.app.warn_unmatched_interests(new)
 
         self.app.push_screen(
             PromptScreen(

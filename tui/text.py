@@ -68,11 +68,3 @@ def note_label(note: Note) -> Text:
 def quoted_terms(terms: list[str] | tuple[str, ...]) -> str:
     """``'quantum gravity', 'zzyzx'``: terms as typed, quoted (control characters escaped)."""
     return ", ".join(quoted(t) for t in terms)
-
-
-def unmatched_warning(interests: list[str]) -> str:
-    """What to say when interests just added have no term to rank by."""
-    return (
-        f"Too few papers here use the words of {quoted_terms(interests)} to rank by: search "
-        "the Library (/) for those that do; interests count once more arrive."
-    )

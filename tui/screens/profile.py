@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from reader.service import ProfileView, StoreError
 
 from ..modals.choice import PromptScreen
-from ..text import clean, short_stars, unmatched_warning
+from ..text import clean, short_stars
 from ..widgets.footer import KeysFooter
 from .base import ReaderScreen, list_bindings, undo_binding
 
@@ -226,15 +226,7 @@ class ProfileScreen(ReaderScreen):
             terms = [" ".join(t.split()) for t in (text or "").split(",") if t.strip()]
             if terms and self.reader.attempt("add", self.service.add_interests, terms):
                 self.notify("Interests added: " + ", ".join(terms), markup=False)
-                unmatched = self.reader.attempt(
-                    "check the interests", self.service.unmatched_interests, terms
-                )
-                if unmatched:
-                    self.notify(
-                        unmatched_warning(unmatched),
-                        severity="warning",
-                        markup=False,
-                    )
+                self.reader.warn_unmatched_interests(terms)
                 self._load()
 
         self.app.push_screen(
