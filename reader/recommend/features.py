@@ -10,9 +10,10 @@ highest tf x idf (idf of the sample: the cut is made as the chunks are counted, 
 catalog's counts are never held); both passes are :mod:`reader.recommend.terms`. Large
 catalogs are counted and embedded in two worker processes while this one reads. Then:
 sublinear tf times smoothed idf (over the whole catalog), l2-normalized rows (``matrix``); a
-truncated SVD (scikit-learn's randomized one, on two threads: :func:`_lsa_basis`) of the
-idf-weighted matrix over the ``LSA_TERMS`` most frequent terms (``dense``, unit rows); and
-k-means clusters of the dense rows, used for starter picks and exploration.
+truncated SVD (scikit-learn's randomized algorithm, computed here on two threads:
+:func:`_lsa_basis`) of the idf-weighted matrix over the ``LSA_TERMS`` most frequent terms
+(``dense``, unit rows); and k-means clusters of the dense rows, used for starter picks and
+exploration.
 
 Papers added later (:func:`add_items`) keep the vocabulary, idf, LSA basis and clusters; a
 saved index takes them as records appended to a second file (:func:`append_rows`), read
