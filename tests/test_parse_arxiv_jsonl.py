@@ -154,3 +154,30 @@ def test_never_raises_on_wrongly_typed_fields(obj: dict):
         iter_arxiv_jsonl([json.dumps(obj)], "fuzz", categories=["cs"], since=date(2000, 1, 1))
     )
     assert all(isinstance(item, (PaperRecord, ParseProblem)) for _, item in items)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("id", 2101.00002, "expected text, got a number"),
+        ("title", ["A title"], "expected text, got a list"),
+        ("abstract", {"text": "x"}, "expected text, got an object"),
+        ("authors", [["Lovelace", "Ada"]], "expected text, got a list"),
+        ("categories", ["cs.LG"], "expected text, got a list"),
+        ("doi", 10, "expected text, got a number"),
+    ],
+)
+def test_a_field_of_the_wrong_type_is_named(field: str, value: object, reason: str):
+    """Not "malformed record: 'list' object has no attribute 'strip'": the field and what
+    it should have been, as the other importers say it."""
+    obj = {"id": "2101.00001", "title": "A title", field: value}
+    result = parse_arxiv_jsonl(json.dumps(obj), "dump.jsonl")
+    assert not result.records
+    assert [str(p) for p in result.problems] == [f"dump.jsonl:1: {field}: {reason}; skipped"]
+
+
+def test_authors_listed_one_by_one_are_read():
+    """Other tools' JSON (and a synthetic catalog's) lists authors as a list of names."""
+    obj = {"id": "2101.00001", "title": "A title", "authors": ["Ada  Lovelace", "Bal\\'azs C."]}
+    (record,) = parse_arxiv_jsonl(json.dumps(obj)).records
+    assert record.authors == ("Ada Lovelace", "Balázs C.")

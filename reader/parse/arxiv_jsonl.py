@@ -91,7 +91,7 @@ def iter_arxiv_jsonl(
                 yield number, _not_this_format(source, number, "no 'id' or 'title' key")
                 return
         try:
-            cats = obj.get("categories") or ""
+            cats = _text(obj, "categories")
             tags = tuple(cats.split())
             if categories and not any(tag in exact or tag.startswith(prefixes) for tag in tags):
                 continue
@@ -99,9 +99,30 @@ def iter_arxiv_jsonl(
             if since_iso is not None and (date is None or date < since_iso):
                 continue
             item: PaperRecord | ParseProblem = _record(obj, tags, date, source, number)
+        except _WrongType as error:
+            item = ParseProblem(f"{error.reason}; skipped", source, number, error.field)
         except (AttributeError, TypeError, ValueError, KeyError, IndexError) as error:
             item = ParseProblem(f"malformed record: {error}", source, number)
         yield number, item
+
+
+class _WrongType(ValueError):
+    """A field of the wrong JSON type: the problem names it."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field, self.reason = field, reason
+
+
+_KINDS = {list: "a list", dict: "an object", int: "a number", float: "a number", bool: "true/false"}
+
+
+def _text(obj: dict, key: str) -> str:
+    """The string at `key` ("" when absent or null); any other JSON type is refused by name."""
+    value = obj.get(key)
+    if value is None or type(value) is str:
+        return value or ""
+    raise _WrongType(key, f"expected text, got {_KINDS.get(type(value), type(value).__name__)}")
 
 
 def parse_arxiv_jsonl(
@@ -128,20 +149,19 @@ def _not_this_format(source: str, line: int, why: str) -> ParseProblem:
 def _record(
     obj: dict, tags: tuple[str, ...], date: str | None, source: str, line: int
 ) -> PaperRecord | ParseProblem:
-    title = obj.get("title") or ""
-    title = " ".join(title.split())
+    title = " ".join(_text(obj, "title").split())
     if not title:
         return ParseProblem("no title; skipped", source, line, "title")
-    raw_id = obj.get("id") or ""
+    raw_id = _text(obj, "id")
     arxiv_id = normalize_arxiv_id(raw_id)
     if arxiv_id is None:
         return ParseProblem(f"not an arXiv id: {raw_id!r}; skipped", source, line, "id")
     if "\\" in title:
         title = _accents(title)
-    abstract = " ".join((obj.get("abstract") or "").split())
+    abstract = " ".join(_text(obj, "abstract").split())
     if "\\" in abstract:
         abstract = _accents(abstract)
-    doi_field = obj.get("doi") or ""
+    doi_field = _text(obj, "doi")
     doi = normalize_doi(doi_field.split()[0]) if doi_field.strip() else None
     return PaperRecord(
         title=title,
@@ -149,7 +169,7 @@ def _record(
         authors=_authors(obj),
         year=int(date[:4]) if date else None,
         date=date,
-        venue=" ".join((obj.get("journal-ref") or "").split()),
+        venue=" ".join(_text(obj, "journal-ref").split()),
         arxiv_id=arxiv_id,
         doi=doi,
         url=f"https://arxiv.org/abs/{arxiv_id}",
@@ -166,9 +186,9 @@ _YEAR = re.compile(r"[0-9]{4}")
 def _date(obj: dict) -> str | None:
     """First submission date (``versions[0].created``), else ``update_date``, as ISO."""
     versions = obj.get("versions")
-    if versions:
+    if type(versions) is list and versions:
         created = versions[0].get("created") if type(versions[0]) is dict else None
-        if created:
+        if isinstance(created, str):
             # "Mon, 2 Apr 2007 19:18:42 GMT"
             parts = created.split()
             if (
@@ -199,7 +219,12 @@ def _authors(obj: dict) -> tuple[str, ...]:
                 names.append(name)
         if names:
             return tuple(names)
-    authors = obj.get("authors") or ""
+    listed = obj.get("authors")
+    if type(listed) is list and all(type(name) is str for name in listed):
+        # Other tools' JSON (and reader's own) lists the names one by one.
+        names = (_accents(name) if "\\" in name else name for name in listed)
+        return tuple(person_name(name) for name in names if name.strip())
+    authors = _text(obj, "authors")
     if not authors.strip():
         return ()
     if "\\" in authors:
