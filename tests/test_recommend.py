@@ -268,10 +268,13 @@ def test_deterministic_rebuild(feats: Features) -> None:
     )
 
 
-def test_an_index_is_outgrown_once_the_catalog_doubles_while_it_is_small(feats: Features) -> None:
+def test_an_index_is_outgrown_once_the_catalog_doubles_or_gains_refit_new_papers(
+    feats: Features,
+) -> None:
     from dataclasses import replace
 
     from reader.recommend import outgrown
+    from reader.recommend.features import REFIT_NEW
     from reader.recommend.terms import VOCAB_SAMPLE
 
     n = len(feats)
@@ -282,10 +285,34 @@ def test_an_index_is_outgrown_once_the_catalog_doubles_while_it_is_small(feats: 
     assert grown.fitted_on == n and not outgrown(grown)  # ...and additions do not change it
     assert outgrown(add_items(feats, new))
     assert outgrown(feats, papers=2 * n) and not outgrown(feats, papers=2 * n - 1)
-    big = replace(feats, fitted_on=VOCAB_SAMPLE)  # a build past the sample chooses the same
-    assert not outgrown(big, papers=10 * VOCAB_SAMPLE)
+    # Past the vocabulary sample, half a sample of new papers: their words may be new ones.
+    big = replace(feats, fitted_on=10 * VOCAB_SAMPLE)
+    assert REFIT_NEW < VOCAB_SAMPLE
+    assert outgrown(big, papers=10 * VOCAB_SAMPLE + REFIT_NEW)
+    assert not outgrown(big, papers=10 * VOCAB_SAMPLE + REFIT_NEW - 1)
+    assert not outgrown(big, papers=5 * VOCAB_SAMPLE)  # papers removed since: nothing new
     empty = replace(feats, fitted_on=0)  # built when there was nothing: any paper outgrows it
     assert outgrown(empty, papers=1) and not outgrown(empty, papers=0)
+
+
+def test_the_vocabulary_comes_from_the_papers_named_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A catalog past the vocabulary sample: the sample read is the one `vocabulary_from`
+    gives (the service gives the newest papers), not the catalog's first papers."""
+    import reader.recommend.features as features_module
+
+    monkeypatch.setattr(features_module, "VOCAB_SAMPLE", len(corpus()))
+    old = corpus()
+    new = [CatalogItem(900 + k, f"Quasar spectra survey {k}", "quasar redshift") for k in range(4)]
+    catalog = old + new
+    first = build_features(lambda: catalog)
+    assert "quasar" not in first.vocabulary  # the first 24 papers never say it
+    newest = build_features(lambda: catalog, vocabulary_from=lambda: reversed(catalog))
+    assert "quasar" in newest.vocabulary
+    assert newest.ids.tolist() == first.ids.tolist() == [i.id for i in catalog]
+    row = newest.row_of(900)
+    assert row is not None and newest.matrix[row].nnz >= 2
 
 
 def test_bytes_round_trip(feats: Features) -> None:

@@ -156,6 +156,27 @@ def test_an_imported_library_is_indexed_with_its_own_words(svc: Service) -> None
     assert svc.features().fitted_on == len(rebuilt)  # the rebuilt index is what was saved
 
 
+def test_a_catalog_past_the_vocabulary_sample_learns_its_newest_words(
+    svc: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``VOCAB_SAMPLE`` papers (30,000; 52 here) the index took its words from the
+    oldest papers and was never built again: a field's new words stayed out for good. Now
+    ``REFIT_NEW`` arrivals (26 here) bring a rebuild whose words come from the newest."""
+    import reader.recommend.features as features_module
+
+    monkeypatch.setattr(features_module, "VOCAB_SAMPLE", 52)
+    monkeypatch.setattr(features_module, "REFIT_NEW", 26)
+    seeded = svc.features()
+    assert seeded.fitted_on == 52 and "altruism" not in seeded.vocabulary
+    records = [PaperRecord(title=f"{t}, study {k}") for k in range(5) for t in BIOLOGY]
+    svc.store.ingest.ingest(records[:20], now=svc.clock())
+    assert svc.features().fitted_on == 52  # 20 arrivals: added to the index
+    svc.store.ingest.ingest(records[20:], now=svc.clock())
+    rebuilt = svc.features()
+    assert rebuilt.fitted_on == len(rebuilt) == 52 + 30
+    assert "altruism" in rebuilt.vocabulary
+
+
 def test_the_next_part_of_a_liked_paper_is_suggested_and_its_copy_is_not(svc: Service) -> None:
     """Title-only entries (a BibTeX import) alike in every word: Part II of a liked paper was
     hidden as its copy; the store's titles now tell the next part from the same work."""

@@ -3,8 +3,9 @@
 Pure: the catalog arrives through a factory of iterables, nothing here reads files, the clock or
 global random state (the SVD and k-means use fixed seeds).
 
-Pass 1 reads the first ``VOCAB_SAMPLE`` papers and keeps the unigrams and bigrams found in at
-least two of them (the whole catalog when it is smaller), most frequent first. Pass 2 counts
+Pass 1 reads ``VOCAB_SAMPLE`` papers (the first, or those the caller names: the service
+names the newest) and keeps the unigrams and bigrams found in at least two of them (the whole
+catalog when it is smaller), most frequent first. Pass 2 counts
 those terms in every paper and, if ``MAX_ROW_TERMS`` is set, keeps each paper's terms of
 highest tf x idf (idf of the sample: the cut is made as the chunks are counted, so the whole
 catalog's counts are never held); both passes are :mod:`reader.recommend.terms`. Large
@@ -66,9 +67,9 @@ FORMAT = 6
 later may sit in a file of added rows beside the index, see :func:`append_rows`, which
 an older reader would not see; 6: the index records how many papers it was fitted on,
 :attr:`Features.fitted_on`, so that :func:`outgrown` can tell when to build it again)."""
-REFIT_GROWTH = 2.0
-"""An index fitted on fewer than ``terms.VOCAB_SAMPLE`` papers is built again once the
-catalog has this many times as many (see :func:`outgrown`)."""
+REFIT_NEW = VOCAB_SAMPLE // 2
+"""An index is built again once the papers added since its build number as many as it was
+fitted on, or this many (see :func:`outgrown`): half a vocabulary sample of new papers."""
 LSA_TERMS = 1 << 17
 LSA_DIM = 128
 SVD_SAMPLE = 60_000
@@ -725,6 +726,7 @@ def build_features(
     *,
     progress: Callable[[int, int | None], None] | None = None,
     embed: Embedder = wordllama_embed,
+    vocabulary_from: Callable[[], Iterable[CatalogItem]] | None = None,
 ) -> Features:
     """Fit features on the whole catalog.
 
@@ -732,10 +734,15 @@ def build_features(
         same order. A list-returning factory lets progress report a total.
     :param progress: called with (papers counted so far, total or None) during pass 2.
     :param embed: the sentence embedder (tests may pass a cheaper one).
+    :param vocabulary_from: the papers whose words become terms, of which the first
+        ``VOCAB_SAMPLE`` are read (the service passes the newest first, so that a grown
+        catalog's index knows its new words); default: the first of `items`.
     """
     first = items()
     total = len(first) if hasattr(first, "__len__") else None  # type: ignore[arg-type]
-    sample = list(islice(first, VOCAB_SAMPLE))
+    source = first if vocabulary_from is None else vocabulary_from()
+    sample = list(islice(source, VOCAB_SAMPLE))
+    del first, source  # a store's cursor: not held open through the build
     # Worker processes only pay off for large catalogs; a full sample hints at one.
     parallel = total >= PARALLEL_FROM if total is not None else len(sample) >= VOCAB_SAMPLE
     vocabulary: tuple[list[str], np.ndarray, int] | None = None
@@ -970,13 +977,15 @@ def outgrown(features: Features, papers: int | None = None) -> bool:
     later get rows in the old vocabulary only. An index fitted on the 52 seed papers knows
     1,222 terms; 2,000 library papers added to it had 2.1 terms a row (15% none), against
     5.9 when built with them, and recall@50 fell from .244 to .101 (citeulike-a,
-    docs/benchmarks.md). An index fitted on ``VOCAB_SAMPLE`` papers or more never is: a
-    build chooses its vocabulary from the first ``VOCAB_SAMPLE`` papers, the same ones
-    again, so it would add no words (and takes minutes at a million)."""
+    docs/benchmarks.md). So the index is outgrown once the papers added since its build
+    number as many as it was fitted on (the catalog doubled) or ``REFIT_NEW``, whichever is
+    fewer: a build chooses its words from the newest ``VOCAB_SAMPLE`` papers, so past that
+    size half of them are new by then (a field's new words, a new subject the user follows),
+    and a rebuild of a million papers (about two minutes) comes once per 15,000 arrivals."""
     fitted = features.fitted_on
     size = len(features) if papers is None else papers
     # An index of an empty catalog (fitted on 0) is outgrown by its first paper.
-    return fitted < VOCAB_SAMPLE and size >= max(1.0, REFIT_GROWTH * fitted)
+    return size - fitted >= max(1, min(fitted, REFIT_NEW))
 
 
 def add_items(

@@ -170,9 +170,13 @@ class Suggesting:
 
     # Features -------------------------------------------------------------------------
 
-    def _items(self, after_id: int = 0) -> Iterator[rec.CatalogItem]:
-        for row in self.store.suggestions.iter_catalog(after_id=after_id):
+    def _items(self, after_id: int = 0, *, newest_first: bool = False) -> Iterator[rec.CatalogItem]:
+        rows = self.store.suggestions.iter_catalog(after_id=after_id, newest_first=newest_first)
+        for row in rows:
             yield _recommender().CatalogItem(row.id, row.title, row.abstract, row.authors, row.tags)
+
+    def _newest_items(self) -> Iterator[rec.CatalogItem]:
+        return self._items(newest_first=True)
 
     def features(self, *, progress: Progress | None = None, rebuild: bool = False) -> rec.Features:
         """The catalog's features: from memory, from the cache beside the database, updated
@@ -199,7 +203,11 @@ class Suggesting:
             if stored is not None and cached_version != version:
                 features = self._extend(stored, cached_version, version)
         if features is None:
-            features = _recommender().build_features(self._items, progress=progress)
+            # The vocabulary from the newest papers: past ``VOCAB_SAMPLE`` papers the oldest
+            # would keep a field's new words out of the index for good.
+            features = _recommender().build_features(
+                self._items, progress=progress, vocabulary_from=self._newest_items
+            )
             stored = None
         # A rebuild replaces the file even when the catalog is unchanged: an index in an
         # older format would otherwise be rebuilt again at every start.

@@ -74,13 +74,16 @@ class Suggestions:
         self.conn = conn
         self.settings = settings
 
-    def iter_catalog(self, *, after_id: int = 0, batch: int = 5000) -> Iterator[CatalogRow]:
-        """Every paper's text in id order (those with id > ``after_id``), streamed so a
-        million papers never sit in memory at once."""
+    def iter_catalog(
+        self, *, after_id: int = 0, newest_first: bool = False, batch: int = 5000
+    ) -> Iterator[CatalogRow]:
+        """Every paper's text in id order (those with id > ``after_id``), or newest (highest
+        id) first, streamed so a million papers never sit in memory at once."""
+        order = "DESC" if newest_first else "ASC"
         cursor = self.conn.db.conn.execute(
             "SELECT p.id, p.title, p.abstract, p.authors, ("
             " SELECT json_group_array(t.name) FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id"
-            " WHERE pt.paper_id = p.id) FROM papers p WHERE p.id > ? ORDER BY p.id",
+            f" WHERE pt.paper_id = p.id) FROM papers p WHERE p.id > ? ORDER BY p.id {order}",
             [after_id],
         )
         while rows := cursor.fetchmany(batch):
