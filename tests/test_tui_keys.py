@@ -209,3 +209,28 @@ async def test_text_typed_right_after_n_goes_into_the_new_note(db: Path) -> None
     paper = service.paper(paper_id)
     service.close()
     assert paper.stars is None and paper.status is Status.UNREAD
+
+
+def stars(path: Path) -> dict[int, int]:
+    service = open_db(path, seed=False)
+    try:
+        return {p.id: p.stars for p in service.papers(limit=1000) if p.stars}
+    finally:
+        service.close()
+
+
+@pytest.mark.parametrize("after_q", ["u", "a", "3"])
+async def test_no_key_acts_once_q_has_quit(db: Path, after_q: str) -> None:
+    """Keys typed in one burst with q ("qu" from a fast hand or a paste) ran after the
+    app had begun to quit: u took back the rating just given, a queued a paper, 3 rated
+    one, and the user never saw it."""
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        rated, states = stars(db), statuses(db)
+        assert list(rated.values()) == [4]
+        await type_ahead(pilot, "q", after_q)
+        assert not app.is_running or app.closing
+    assert stars(db) == rated and statuses(db) == states

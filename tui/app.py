@@ -625,9 +625,12 @@ class ReaderApp(App[None]):
         not seen yet. Such a key is dropped, and said; but a character typed right after
         the key that opened a text box (``n``, ``/``) goes into that box, never to a
         command. The key's time is noted for ``ReaderScreen.typed_ahead`` while it is
-        handled."""
+        handled. Once the app is quitting, no key acts: "qu" typed in one burst undid a
+        rating after the user had left."""
         if not isinstance(event, events.Key):
             await super().on_event(event)
+            return
+        if self._exiting:
             return
         if not event.is_forwarded:
             self._typed_on[event] = (self.screen, self.focused)
