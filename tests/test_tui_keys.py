@@ -234,3 +234,22 @@ async def test_no_key_acts_once_q_has_quit(db: Path, after_q: str) -> None:
         await type_ahead(pilot, "q", after_q)
         assert not app.is_running or app.closing
     assert stars(db) == rated and statuses(db) == states
+
+
+async def test_the_palette_never_rates_one_star_for_rate(db: Path) -> None:
+    """The palette listed each screen binding by its name, and the first of the keys named
+    "Rate" is 1: "Today: Rate" gave the highlighted paper one star (and "Paper: Rate"
+    overwrote a 3★ with 1★). Only entries that say how many stars rate."""
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        commands = {title: run for title, _, run in app.palette_commands(app.screen)}
+        assert not [t for t in commands if t.lower().endswith(": rate")]
+        commands["Today: rate highlighted 3★"]()
+        await settle(pilot)
+        assert list(stars(db).values()) == [3]
+        await pilot.press("l")
+        await settle(pilot)
+        library = {title for title, _, _ in app.palette_commands(app.screen)}
+        assert "Library: rate highlighted 2★" in library
+        assert not [t for t in library if t.lower().endswith(": rate")]

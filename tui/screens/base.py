@@ -251,10 +251,16 @@ class ReaderScreen(Screen[None]):
         return self.reader.service
 
     def palette_commands(self) -> Iterator[tuple[str, str, Callable[[], Any]]]:
-        """Every binding of this screen, by name; screens add parameterized ones."""
+        """Every binding of this screen, by name; screens add parameterized ones. A name
+        shared by keys that do different things (1-5 "Rate") is left to those: the first
+        of its keys stood for all, and "Rate" gave one star."""
+        bindings = [b for b in Binding.make_bindings(self.BINDINGS) if b.description]
+        actions: dict[str, set[str]] = {}
+        for b in bindings:
+            actions.setdefault(b.description, set()).add(b.action)
         seen: set[str] = set()
-        for b in Binding.make_bindings(self.BINDINGS):
-            if b.description and b.description not in seen:
+        for b in bindings:
+            if b.description not in seen and len(actions[b.description]) == 1:
                 seen.add(b.description)
                 yield (
                     f"{self.HELP_TITLE}: {b.description}",

@@ -532,6 +532,11 @@ class TodayScreen(ReaderScreen):
             self.done(f"{title}: {short_stars(paper.stars) or 'unrated'}")
             self.action_refresh()
 
+    def palette_commands(self):  # type: ignore[no-untyped-def]
+        yield from super().palette_commands()
+        for n in range(1, 6):
+            yield f"Today: rate highlighted {n}★", "", lambda n=n: self.action_rate(n)
+
     def action_steer(self, direction: str) -> None:
         selected = self._selected()
         if selected is not None and self.steer(selected[1], direction):
