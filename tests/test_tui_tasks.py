@@ -277,6 +277,61 @@ async def test_edit_a_paper_and_a_mistake_keeps_the_dialog_open(db: Path) -> Non
     service.close()
 
 
+ESCAPES = "ANSI \x1b[31mRED\x1b[0m title \x1b[2J clear"
+
+
+async def test_escape_codes_show_as_text_in_boxes_and_come_back_unchanged(db: Path) -> None:
+    """A box (Input, TextArea) writes its text to the terminal as it is: a title, note or
+    tag holding ``ESC[2J`` cleared the screen in the edit dialog, the note editor and the
+    tag rename prompt. They show stand-ins (␛), and what is saved is what was stored."""
+    from tui.modals.edit_paper import EditPaperScreen
+
+    service = reopen(db)
+    service.edit_paper(3, title=ESCAPES)
+    service.add_note(3, "note " + ESCAPES)
+    service.tag(3, ["x\x1b[2Jy"])
+    service.close()
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(PaperScreen(3))
+        await settle(pilot)
+        editor = app.screen.query_one("#editor", TextArea)
+        assert "\x1b" not in editor.text and "␛[2J" in editor.text
+        editor.focus()
+        editor.move_cursor(editor.document.end)
+        editor.insert(" more")
+        app.screen.query_one("#note-list").focus()
+        await pilot.press("E")
+        await settle(pilot)
+        assert isinstance(app.screen, EditPaperScreen)
+        title = app.screen.query_one("#edit-title", Input)
+        assert "\x1b" not in title.value and "␛[31mRED" in title.value
+        app.screen.query_one("#edit-venue", Input).value = "CoRL"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PaperScreen)
+        from tui.reach import Reach
+
+        Reach(app).rename_tag()
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        box = app.screen.query_one("#prompt", Input)
+        assert box.value == "x␛[2Jy"
+        box.value += "z"
+        await pilot.press("enter")
+        await settle(pilot)
+    service = reopen(db)
+    paper = service.paper(3)
+    assert (paper.title, paper.venue) == (ESCAPES, "CoRL")  # the title as it was
+    assert [n.text for n in service.notes(3)] == ["note " + ESCAPES + " more"]
+    assert "x\x1b[2Jyz" in dict(service.tags())
+    service.close()
+
+
 async def test_delete_a_paper_from_the_library_after_confirming(db: Path) -> None:
     service = reopen(db)
     service.add_note(1, "worth keeping")
@@ -392,3 +447,21 @@ def reopen_stars(path: Path, paper_id: int) -> int | None:
         return service.paper(paper_id).stars
     finally:
         service.close()
+
+
+async def test_a_tag_in_the_filter_dialog_is_text_not_markup(db: Path) -> None:
+    """The tag list of Library's filter parsed each name as markup: "[red]t" showed as a
+    red "t"."""
+    from textual.widgets import Select
+
+    from tui.modals.filter import Filters, FilterScreen
+
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.push_screen(FilterScreen(Filters(), ["[red]t", "plain"]))
+        await settle(pilot)
+        app.screen.query_one("#filter-tag", Select).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "[red]t" in screen_text(app)

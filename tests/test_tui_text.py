@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from tui.text import clean, safe
+from tui.text import clean, from_box, safe, to_box
 
 CASES = [
     ("plain", "Attention is all you need", "Attention is all you need"),
@@ -37,3 +39,23 @@ def test_one_line_folds_breaks_and_tabs() -> None:
 def test_safe_is_not_markup() -> None:
     assert safe("[bold]x[/bold]").plain == "[bold]x[/bold]"
     assert safe("[bold]x[/bold]").spans == []
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "ANSI \x1b[31mRED\x1b[0m \x1b[2J",
+        "cr\r\nlf\ttab \x00 \x7f \x85 \u202eevil\u202c",
+        "a literal ␛ and no control",
+        "",
+    ],
+)
+def test_a_box_shows_control_characters_as_stand_ins_and_gives_them_back(stored: str) -> None:
+    shown = to_box(stored)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", shown)
+    assert from_box(shown, stored) == stored  # saved unchanged: nothing changes
+    assert from_box(shown + " more", stored) == stored + " more"
+
+
+def test_a_stand_in_typed_into_plain_text_stays_what_was_typed() -> None:
+    assert from_box("I typed ␛ on purpose", "plain") == "I typed ␛ on purpose"

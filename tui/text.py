@@ -42,6 +42,34 @@ def clean(text: str | None, *, newlines: bool = True) -> str:
     return _CONTROL.sub(_visible, text)
 
 
+def to_box(text: str) -> str:
+    """``text`` to edit in an Input or TextArea: its control characters as visible
+    stand-ins, as :func:`clean` shows them (a box writes its text to the terminal as it is,
+    so an ESC in a title cleared the screen); :func:`from_box` takes them back."""
+    return _CONTROL.sub(_visible, text)
+
+
+_STAND_IN = re.compile(r"[\u2400-\u241f\u2421]|<U\+([0-9A-F]{4})>")
+
+
+def from_box(typed: str, stored: str) -> str:
+    """What a box's ``typed`` text stands for, given the ``stored`` text it was loaded
+    with (:func:`to_box`): the stand-ins back as the control characters they stand for when
+    the stored text had control characters, so saving unchanged text changes nothing;
+    else ``typed`` as it is (a ␛ typed on purpose stays one)."""
+    if not _CONTROL.search(stored):
+        return typed
+
+    def back(match: re.Match[str]) -> str:
+        if match.group(1) is None:
+            code = ord(match.group())
+            return "\x7f" if code == 0x2421 else chr(code - 0x2400)
+        char = chr(int(match.group(1), 16))
+        return char if _CONTROL.fullmatch(char) else match.group()
+
+    return _STAND_IN.sub(back, typed)
+
+
 def safe(text: str | None, style: str = "", *, newlines: bool = True) -> Text:
     """Outside text as a Rich ``Text``: shown literally, whatever brackets it holds."""
     return Text(clean(text, newlines=newlines), style=style)

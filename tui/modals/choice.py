@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+
+from ..text import from_box, safe, to_box
 
 
 class ChoiceScreen(ModalScreen[str | None]):
@@ -27,9 +28,9 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(self.title_text, style="bold"))
+            yield Static(safe(self.title_text, "bold"))
             yield OptionList(
-                *[Option(Text(label), id=value) for value, label in self.choices],
+                *[Option(safe(label), id=value) for value, label in self.choices],
                 id="choices",
                 markup=False,
             )
@@ -59,8 +60,8 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Text(self.title_text, style="bold"))
-            yield Input(self.value, placeholder=self.placeholder, id="prompt")
+            yield Static(safe(self.title_text, "bold"))
+            yield Input(to_box(self.value), placeholder=self.placeholder, id="prompt")
 
     def on_mount(self) -> None:
         prompt = self.query_one("#prompt", Input)
@@ -68,4 +69,4 @@ class PromptScreen(ModalScreen[str | None]):
         prompt.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+        self.dismiss(from_box(event.value, self.value))

@@ -14,6 +14,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from reader.models import Paper
 
+from ..text import from_box, safe, to_box
+
 FIELDS: list[tuple[str, str]] = [
     ("title", "Title"),
     ("authors", "Authors (a; b)"),
@@ -63,7 +65,7 @@ class EditPaperScreen(ModalScreen[bool]):
             for key, label in FIELDS:
                 with Horizontal(classes="edit-row"):
                     yield Label(label)
-                    yield Input(self.values[key], id=f"edit-{key}")
+                    yield Input(to_box(self.values[key]), id=f"edit-{key}")
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
@@ -75,7 +77,10 @@ class EditPaperScreen(ModalScreen[bool]):
         self.query_one("#edit-title", Input).focus()
 
     def changes(self) -> dict[str, str]:
-        typed = {key: self.query_one(f"#edit-{key}", Input).value for key, _ in FIELDS}
+        typed = {
+            key: from_box(self.query_one(f"#edit-{key}", Input).value, self.values[key])
+            for key, _ in FIELDS
+        }
         return {k: v for k, v in typed.items() if v.strip() != self.values[k].strip()}
 
     def action_save(self) -> None:
@@ -85,7 +90,7 @@ class EditPaperScreen(ModalScreen[bool]):
             return
         error = self.save(changes)
         if error is not None:
-            self.query_one("#edit-error", Static).update(Text(error, style="bold red"))
+            self.query_one("#edit-error", Static).update(safe(error, "bold red"))
             return
         self.dismiss(True)
 

@@ -12,7 +12,7 @@ from textual.widgets import Button, Label, Select
 
 from reader.models import Status
 
-from ..text import clean
+from ..text import clean, safe
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class FilterScreen(ModalScreen[Filters | None]):
             )
             yield Label("Tag")
             yield Select(
-                [(clean(t, newlines=False), t) for t in self.tags],
+                [(safe(t, newlines=False), t) for t in self.tags],  # a tag is data, not markup
                 id="filter-tag",
                 value=self.current.tag if self.current.tag in self.tags else Select.NULL,
                 prompt="any tag",

@@ -34,7 +34,7 @@ from reader.service import StoreError
 from ..modals.choice import ChoiceScreen, PromptScreen
 from ..modals.confirm import ConfirmScreen
 from ..modals.edit_paper import EditPaperScreen
-from ..text import clean, note_label, short_stars
+from ..text import clean, from_box, note_label, short_stars, to_box
 from ..widgets.footer import KeysFooter
 from ..widgets.paper_detail import paper_links, paper_text
 from .base import ReaderScreen, rating_bindings, steer_bindings, undo_binding
@@ -247,7 +247,7 @@ class PaperScreen(ReaderScreen):
         self.note_id = note.id if note else None
         self.saved_text = self.typed_text = note.text if note else ""
         editor = self.query_one("#editor", TextArea)
-        editor.load_text(self.saved_text)
+        editor.load_text(to_box(self.saved_text))
         self._update_preview()
 
     def _update_preview(self) -> None:
@@ -271,7 +271,7 @@ class PaperScreen(ReaderScreen):
 
     @on(TextArea.Changed, "#editor")
     def _typed(self, event: TextArea.Changed) -> None:
-        self.typed_text = event.text_area.text
+        self.typed_text = from_box(event.text_area.text, self.saved_text)
         if self._save_timer is not None:
             self._save_timer.stop()
         if self.dirty:
