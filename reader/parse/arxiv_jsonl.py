@@ -222,8 +222,8 @@ def _authors(obj: dict) -> tuple[str, ...]:
     listed = obj.get("authors")
     if type(listed) is list and all(type(name) is str for name in listed):
         # Other tools' JSON (and reader's own) lists the names one by one.
-        names = (_accents(name) if "\\" in name else name for name in listed)
-        return tuple(person_name(name) for name in names if name.strip())
+        unaccented = (_accents(name) if "\\" in name else name for name in listed)
+        return tuple(person_name(name) for name in unaccented if name.strip())
     authors = _text(obj, "authors")
     if not authors.strip():
         return ()
