@@ -26,6 +26,7 @@ from tui.modals.choice import ChoiceScreen, PromptScreen
 from tui.modals.confirm import ConfirmScreen
 from tui.screens.paper import PaperScreen
 from tui.screens.today import TodayScreen
+from tui.tasks import EVERY_PAPER, STATUS
 
 PRE = PaperRecord(title="Deep Residual Learning", authors=("Kaiming He",), arxiv_id="1512.03385")
 PUB = PaperRecord(
@@ -242,6 +243,36 @@ async def test_export_a_tag_to_bibtex_from_the_palette(db: Path, tmp_path: Path)
         assert str(target) in notifications(app)
     exported = json.loads(target.read_text())
     assert len(exported["papers"]) == 2
+
+
+async def test_an_export_of_nothing_writes_nothing_and_a_file_is_replaced_only_when_asked(
+    db: Path, tmp_path: Path
+) -> None:
+    """An export whose filter matched no paper wrote an empty file and said "Exported";
+    one onto an existing file said "use --force", which the app has no way to give."""
+    target = tmp_path / "out.bib"
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await palette(pilot, "export")
+        await choose(pilot, "bibtex")
+        await answer(pilot, str(target))
+        await choose(pilot, f"{STATUS}dropped")
+        assert not target.exists()
+        assert "0 papers to export; nothing written" in notifications(app)
+        assert "Exported" not in notifications(app)
+        target.write_text("keep me")
+        for replace in (False, True):
+            await palette(pilot, "export")
+            await choose(pilot, "bibtex")
+            await answer(pilot, str(target))
+            await choose(pilot, EVERY_PAPER)
+            assert isinstance(app.screen, ConfirmScreen)
+            assert "already exists. Replace it?" in screen_text(app)
+            await pilot.click("#yes" if replace else "#no")
+            await settle(pilot)
+            assert (target.read_text() == "keep me") is not replace
+    assert target.read_text().count("@") == 52
 
 
 # Edit and delete --------------------------------------------------------------------------

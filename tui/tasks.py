@@ -263,14 +263,26 @@ class Tasks:
                 lambda tag: exported(fmt, Path(path.strip()).expanduser(), tag),
             )
 
-        def exported(fmt: str, path: Path, tag: str | None) -> None:
+        def exported(fmt: str, path: Path, tag: str | None, force: bool = False) -> None:
             if tag is None:
                 return
-            selection = selected(tag)
-            written = self.app.attempt("export", self.service.export_to, fmt, path, selection)
-            if written is not None:
-                shown = str(written[0]) if len(written) == 1 else f"{len(written)} files in {path}"
-                self._say(shown, title=f"Exported {fmt}")
+            from reader.service import ExportExists, StoreError
+
+            try:
+                written = self.service.export_to(fmt, path, selected(tag), force=force)
+            except ExportExists as error:  # the CLI says --force; here the user is asked
+                question = f"{error.path} already exists. Replace it?"
+                self.app.push_screen(
+                    ConfirmScreen(question, yes="Replace", no="Keep"),
+                    lambda replace: exported(fmt, path, tag, force=True) if replace else None,
+                )
+                return
+            except StoreError as error:  # nothing to export, a folder given, a full disk
+                what = str(error)
+                self.app.notify(what, title="Could not export", severity="error", markup=False)
+                return
+            shown = str(written[0]) if len(written) == 1 else f"{len(written)} files in {path}"
+            self._say(shown, title=f"Exported {fmt}")
 
         self.app.push_screen(
             ChoiceScreen("Export format", [(f, f) for f in _export_formats()]), formatted

@@ -9,7 +9,14 @@ from pathlib import Path
 import click
 
 from reader.models import ParseProblem, Status
-from reader.service import ImportReport, Service, ServiceError, open_service, paper_query
+from reader.service import (
+    ImportReport,
+    NothingToExport,
+    Service,
+    ServiceError,
+    open_service,
+    paper_query,
+)
 from reader.units import plural
 
 from .base import (
@@ -235,14 +242,12 @@ def export(ctx, fmt, status, tag, min_stars, output, force, db_path):
     notes (one file per paper, with YAML front matter; needs -o FOLDER)."""
     service = open_from(ctx, db_path)
     selection = paper_query(status=status, tag=tag, min_stars=min_stars)
-    total = service.count(selection)
-    whole_archive = fmt == "json" and not selection.filtered
-    if total == 0 and not whole_archive:  # a JSON archive still holds settings, interests
-        # Nothing to export: no empty file, and a non-zero exit so a script notices.
-        raise ServiceError(
-            "0 papers to export; nothing written. "
-            + nothing_found(service, status=status, tag=tag, min_stars=min_stars)
-        )
+    try:
+        total = service.export_count(fmt, selection)
+    except NothingToExport as error:  # no empty file, and a non-zero exit for scripts
+        raise NothingToExport(
+            f"{error} " + nothing_found(service, status=status, tag=tag, min_stars=min_stars)
+        ) from None
     if output is None:
         if fmt == "markdown":
             raise click.UsageError("markdown export writes a folder of files: give -o FOLDER")

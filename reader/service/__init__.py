@@ -35,7 +35,7 @@ from .collections import Collecting
 from .context import Clock, Context, ServiceError, local_tz
 from .digest import render_digest, since_day
 from .editing import Editing
-from .exporting import Citation, Exporting, write_text
+from .exporting import Citation, ExportExists, Exporting, NothingToExport, write_text
 from .importing import AddOutcome, DuplicateGroup, Importing, ImportReport
 from .inbox import TRIAGE, ArrivalView, FetchReport, Inbox, InboxDay, InboxError
 from .library import Library, paper_query, parse_stars, parse_status
@@ -317,6 +317,11 @@ class Service:
         selection = where or paper_query(**keywords)
         return self.exporting.export_to(fmt, output, force=force, selection=selection)
 
+    def export_count(self, fmt: str, where: PaperQuery | None = None, **keywords: Any) -> int:
+        """How many papers the export would hold; raises :class:`NothingToExport` (with
+        nothing written) when none and the export would be empty."""
+        return self.exporting.check_selection(fmt, where or paper_query(**keywords))
+
     def citation(self, ref: str | int) -> Citation:
         return self.exporting.citation(ref)
 
@@ -446,6 +451,8 @@ __all__ = [
     "parse_grade",
     "NotFound",
     "Service",
+    "ExportExists",
+    "NothingToExport",
     "ServiceError",
     "StoreError",
     "open_service",

@@ -41,12 +41,32 @@ def paper_link(paper: Paper) -> str | None:
     return None
 
 
+class NothingToExport(ServiceError):
+    """The filters select no paper: nothing is written (not an empty file)."""
+
+
+class ExportExists(ServiceError):
+    """The export would replace a file that exists (``path``), and ``force`` was not given."""
+
+    def __init__(self, path: Path, more: str = "") -> None:
+        super().__init__(f"{path}: already exists{more}; use --force to replace it")
+        self.path = path
+
+
 class Exporting:
     """``reader export``: the papers a :class:`PaperQuery` selects (its filters only)."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.store = ctx.store
+
+    def check_selection(self, fmt: str, selection: PaperQuery) -> int:
+        """How many papers ``selection`` exports; :class:`NothingToExport` when none and
+        the export would be empty (a whole JSON archive still holds settings, interests)."""
+        total = self.store.papers.count_papers(selection)
+        if total == 0 and not (fmt == "json" and not selection.filtered):
+            raise NothingToExport("0 papers to export; nothing written.")
+        return total
 
     def _export_ids(self, selection: PaperQuery) -> list[int] | None:
         """Ids of the papers the filters select, or None for every paper."""
@@ -93,12 +113,13 @@ class Exporting:
         existing file unless ``force``. Returns the files written."""
         output = Path(output)
         _require_folder(output.parent)
+        self.check_selection(fmt, selection)
         if fmt == "markdown":
             return self._export_markdown(output, force, selection)
         if output.is_dir():
             raise ServiceError(f"{output}: is a folder; give a file name")
         if output.exists() and not force:
-            raise ServiceError(f"{output}: already exists; use --force to replace it")
+            raise ExportExists(output)
         chunks = self.export_chunks(fmt, selection)
         _write_atomic(output, chunks)
         return [output]
@@ -134,9 +155,7 @@ class Exporting:
         clashes = [name for name in files if (folder / name).exists()]
         if clashes and not force:
             more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
-            raise ServiceError(
-                f"{folder / clashes[0]}: already exists{more}; use --force to replace"
-            )
+            raise ExportExists(folder / clashes[0], more)
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
