@@ -403,6 +403,10 @@ def test_restate_keeps_a_reason_whose_papers_are_still_liked() -> None:
     reason = 'Like "Graph paper" (5★) +1 more; about graph, neural networks'
     titles = {1: "Graph paper", 2: "Other paper"}
     assert restate(reason, (1, 2), titles, {1: 5, 2: 4}) == reason
+    assert restate(reason, (1, 2), titles, {1: 4, 2: 4}) == reason.replace("5★", "4★")
+    assert restate("Matches your interests; about x", (), titles, {}) == (
+        "Matches your interests; about x"
+    )
     assert restate(reason, (1, 2), titles, {1: 3, 2: 4}) == (
         'Like "Other paper" (4★); about graph, neural networks'
     )

@@ -20,7 +20,6 @@ _HOME = {
     "reason_text": "explain",
     "restate": "explain",
     "starter_reasons": "explain",
-    "still_named": "explain",
     "Features": "features",
     "add_items": "features",
     "append_rows": "features",
@@ -62,7 +61,6 @@ __all__ = [
     "score_catalog",
     "starter_picks",
     "starter_reasons",
-    "still_named",
     "suggest",
     "taste_terms",
     "unmatched_interests",
@@ -84,7 +82,6 @@ if TYPE_CHECKING:
         reason_text,
         restate,
         starter_reasons,
-        still_named,
     )
     from reader.recommend.features import (
         Features,

@@ -149,11 +149,6 @@ def named_papers(
     return tuple(p for p in s.because_of if stars.get(p, 0) >= LIKED_STARS or p in asked)
 
 
-def still_named(named: Sequence[int], stars: Mapping[int, int], more: Collection[int]) -> bool:
-    """True when every paper a reason names is still liked (4-5 stars) or asked more of."""
-    return all(stars.get(p, 0) >= LIKED_STARS or p in more for p in named)
-
-
 def restate(
     reason: str,
     named: Sequence[int],
@@ -163,10 +158,12 @@ def restate(
     *,
     interests: bool = True,
 ) -> str:
-    """A saved reason as it reads now: unchanged while every paper it names is still liked
-    (or asked for); otherwise its head is made again from those that still are, and its
-    "about ..." kept (a paper re-rated 3 stars since is no longer called liked)."""
-    if still_named(named, stars, more):
+    """A saved reason as it reads now: a reason that names no paper (interests, exploration)
+    unchanged; otherwise its head made again from the papers it named that are still liked
+    (or asked for), with their stars and titles as they are now, and its "about ..." kept:
+    a paper re-rated 3 stars since is no longer called liked, and one re-rated from 4 to 5
+    stars is not shown with 4."""
+    if not named:
         return reason
     _head, sep, about = reason.rpartition("; about ")
     terms = tuple(about.split(", ")) if sep else ()
