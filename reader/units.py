@@ -45,6 +45,13 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count:,} {noun if count == 1 else nouns or noun + 's'}"
 
 
+def clip(text: str, width: int) -> str:
+    """``text`` on one line of at most ``width`` characters: whitespace folded, and cut
+    with "…" when longer (never mid-way without saying so)."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: max(width - 1, 0)].rstrip() + "…"
+
+
 def human_size(size: int) -> str:
     """``532`` -> ``"532 B"``, ``1536`` -> ``"1.5 KB"``; GB is the largest unit shown
     (a backup or database of 3,000 GB says so)."""

@@ -14,7 +14,7 @@ from reader.models import PaperQuery, Status
 
 from .modals.choice import ChoiceScreen, PromptScreen
 from .modals.confirm import ConfirmScreen
-from .text import clean
+from .text import short
 
 if TYPE_CHECKING:
     from .app import ReaderApp
@@ -194,7 +194,7 @@ class Tasks:
             return
         lines = [f"{len(groups)} paper(s) are stored more than once:"]
         for group in groups[:PREVIEW_GROUPS]:
-            title = clean(group.titles.get(group.keep, ""), newlines=False)[:60]
+            title = short(group.titles.get(group.keep, ""), 60)
             drops = ", ".join(str(d) for d in group.drop)
             lines.append(f"• {group.keep} ← {drops}  {title}")
         if len(groups) > PREVIEW_GROUPS:
@@ -255,7 +255,10 @@ class Tasks:
             choices = (
                 [(EVERY_PAPER, "every paper")]
                 + [(f"{STATUS}{s.value}", f"status: {s.value}") for s in Status]
-                + [(f"{STARS}{n}", f"rated {n}★ or more") for n in range(5, 0, -1)]
+                + [
+                    (f"{STARS}{n}", f"rated {n}★" + (" or more" if n < 5 else ""))
+                    for n in range(5, 0, -1)
+                ]
                 + [(t, f"tag: {t}") for t in tags]
             )
             self.app.push_screen(

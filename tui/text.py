@@ -13,7 +13,7 @@ import re
 from rich.text import Text
 
 from reader.models import Note
-from reader.units import quoted
+from reader.units import clip, quoted
 
 # C0 controls except tab and newline, DEL, C1 controls, and the Unicode bidi embeddings,
 # overrides and isolates (the "Trojan Source" characters). Plain right-to-left letters
@@ -68,6 +68,12 @@ def from_box(typed: str, stored: str) -> str:
         return char if _CONTROL.fullmatch(char) else match.group()
 
     return _STAND_IN.sub(back, typed)
+
+
+def short(text: str | None, width: int) -> str:
+    """Outside text on one line of at most ``width`` characters, cut with "…" (a notice
+    that names a paper: "XOR Clu: …" cut a title mid-word without saying so)."""
+    return clip(clean(text, newlines=False), width)
 
 
 def safe(text: str | None, style: str = "", *, newlines: bool = True) -> Text:

@@ -16,6 +16,7 @@ import click
 
 from reader.models import Paper
 from reader.service import Service, open_service
+from reader.units import clip
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,11 +100,6 @@ def stars_text(stars: int | None) -> str:
 
 def terminal_width() -> int:
     return shutil.get_terminal_size((100, 24)).columns
-
-
-def clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
 def printable(text: str) -> str:

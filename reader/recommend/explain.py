@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from reader.units import clip
+
 if TYPE_CHECKING:
     from reader.recommend.features import Features
     from reader.recommend.rank import Suggestion
@@ -91,8 +93,7 @@ TITLE_CHARS = 40
 
 
 def _title(titles: Mapping[int, str], pid: int) -> str:
-    title = " ".join(titles.get(pid, f"paper {pid}").split())
-    return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1].rstrip() + "…"
+    return clip(titles.get(pid, f"paper {pid}"), TITLE_CHARS)
 
 
 LIKED_STARS = 4

@@ -14,6 +14,7 @@ from reader.match import same_work
 from reader.models import Paper, Status
 from reader.parse.tags import valid_interest
 from reader.store import FeedbackSets, HiddenPaper, SteeringEntry, StoredSuggestion
+from reader.units import clip
 from reader.when import WhenError, local_date, parse_period
 
 from .context import Context, ServiceError
@@ -128,11 +129,6 @@ class ProfileView:
 
 
 DIRECTIONS = {"more": "more like this", "less": "less like this"}
-
-
-def _short(title: str, width: int = 50) -> str:
-    title = " ".join(title.split())
-    return title[: width - 1] + "…" if len(title) > width else title
 
 
 def _recommender():  # type: ignore[no-untyped-def]
@@ -571,7 +567,9 @@ class Suggesting:
                 paper.id, "not_for_me", now=self.ctx.clock()
             )
             self.undo.record(
-                Undoable("not_for_me", paper.id, event, f'"not for me" on "{_short(paper.title)}"')
+                Undoable(
+                    "not_for_me", paper.id, event, f'"not for me" on "{clip(paper.title, 50)}"'
+                )
             )
         return paper
 
@@ -588,7 +586,7 @@ class Suggesting:
                 paper.id, "snooze", now=self.ctx.clock(), until=until
             )
             self.undo.record(
-                Undoable("snooze", paper.id, event, f'snoozed "{_short(paper.title)}"')
+                Undoable("snooze", paper.id, event, f'snoozed "{clip(paper.title, 50)}"')
             )
         return paper, until
 
@@ -622,7 +620,9 @@ class Suggesting:
         what = DIRECTIONS[direction] if direction else f"no more {DIRECTIONS[str(before)]}"
         with self.store.conn.write():  # the steering and its undo entry, or neither
             event = self.store.steering.steer(paper.id, direction, now=self.ctx.clock())
-            self.undo.record(Undoable("steer", paper.id, event, f'{what}: "{_short(paper.title)}"'))
+            self.undo.record(
+                Undoable("steer", paper.id, event, f'{what}: "{clip(paper.title, 50)}"')
+            )
         return paper
 
     def steering_of(self, ref: str | int) -> str | None:

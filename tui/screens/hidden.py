@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from reader.models import Paper
 from reader.service import HiddenPaper
 
-from ..text import clean
+from ..text import clean, short
 from ..widgets.footer import KeysFooter
 from .base import ReaderScreen, list_bindings
 
@@ -105,7 +105,7 @@ class HiddenScreen(ReaderScreen):
         paper = self.reader.attempt("take it back", self.service.take_back, paper_id)
         if paper is not None:
             self.notify(
-                f"{clean(paper.title, newlines=False)[:60]}: may be suggested again.",
+                f"{short(paper.title, 60)}: may be suggested again.",
                 markup=False,
             )
             self.load()

@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from reader.service import TRIAGE, ArrivalView, InboxDay, StoreError
 
-from ..text import clean
+from ..text import short
 from ..widgets.footer import KeysFooter
 from .base import ReaderScreen, list_bindings, steer_bindings
 from .today import paper_line
@@ -193,7 +193,7 @@ class InboxScreen(ReaderScreen):
         )
         if paper is None:
             return
-        self.notify(f"{clean(paper.title, newlines=False)[:60]}: {what}", markup=False)
+        self.notify(f"{short(paper.title, 60)}: {what}", markup=False)
         # Out of the list at once; the ranking of the rest does not change.
         self.day = InboxDay(
             self.day.day,

@@ -22,9 +22,10 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from reader.models import Paper, PaperQuery, Status
 from reader.service import StoreError
+from reader.units import plural
 
 from ..modals.filter import Filters, FilterScreen
-from ..text import clean, short_stars
+from ..text import short, short_stars
 from ..widgets.footer import KeysFooter
 from ..widgets.paper_detail import PaperDetail
 from ..widgets.paper_table import PaperTable
@@ -73,7 +74,7 @@ def row_cells(paper: Paper) -> list[Text]:
     """Table cells: outside text made safe and kept to one line."""
 
     def cell(value: str) -> Text:
-        return Text(clean(value, newlines=False)[:300], no_wrap=True, overflow="ellipsis")
+        return Text(short(value, 300), no_wrap=True, overflow="ellipsis")
 
     return [
         cell(paper.title),
@@ -349,7 +350,7 @@ class LibraryScreen(ReaderScreen):
             parts.append(
                 f"{shown:,} of {self._total:,}"
                 if shown < self._total
-                else f"{self._total:,} papers"
+                else plural(self._total, "paper")
             )
         if q.filters:
             parts.append(q.filters.describe())
@@ -513,7 +514,7 @@ class LibraryScreen(ReaderScreen):
             return
         rated = self.reader.attempt("rate", self.service.rate, paper.id, stars or None)
         if rated is not None:
-            title = clean(rated.title, newlines=False)[:50]
+            title = short(rated.title, 50)
             self.done(f"{title}: {short_stars(rated.stars) or 'unrated'}")
             self._refresh_row(paper.id)
 

@@ -27,7 +27,7 @@ from textual.widgets.option_list import Option
 from reader.models import Paper, Status
 
 from ..modals.choice import PromptScreen
-from ..text import clean, quoted_terms, short_stars
+from ..text import clean, quoted_terms, short, short_stars
 from ..widgets.footer import KeysFooter
 from .base import ReaderScreen, list_bindings, rating_bindings, steer_bindings, undo_binding
 
@@ -69,7 +69,7 @@ def paper_line(paper: Paper, note: str = "", width: int = 78) -> Text:
     line = Text(clean(paper.title, newlines=False)[: width + 1])  # + 1: cut shows "…"
     extra = []
     if paper.authors:
-        first = clean(paper.authors[0], newlines=False)[:40]
+        first = short(paper.authors[0], 40)
         extra.append(first + (" et al." if len(paper.authors) > 1 else ""))
     if paper.year:
         extra.append(str(paper.year))
@@ -470,7 +470,7 @@ class TodayScreen(ReaderScreen):
             return
         paper = self.reader.attempt("set the status", self.service.set_status, selected[1], status)
         if paper is not None:
-            self.done(f"{clean(paper.title, newlines=False)[:60]}: {status.value}")
+            self.done(f"{short(paper.title, 60)}: {status.value}")
             self.action_refresh()
 
     def action_start_reading(self) -> None:
@@ -528,7 +528,7 @@ class TodayScreen(ReaderScreen):
             return
         paper = self.reader.attempt("rate", self.service.rate, selected[1], stars or None)
         if paper is not None:
-            title = clean(paper.title, newlines=False)[:50]
+            title = short(paper.title, 50)
             self.done(f"{title}: {short_stars(paper.stars) or 'unrated'}")
             self.action_refresh()
 
