@@ -23,6 +23,7 @@ from reader.parse.detect import json_error
 from reader.parse.ris import parse_ris
 from reader.store import Incoming, StoreError
 
+from .archive_check import ArchiveFieldError, checked_globals, checked_paper
 from .archive_format import archive_error, archive_record
 from .context import Context, ServiceError
 from .import_pipeline import (
@@ -281,11 +282,19 @@ class Importing:
         for n, item in enumerate(papers, start=1):
             file.lines += 1
             try:
+                item = checked_paper(item)  # noqa: PLW2901 - the checked copy is stored
                 record, extra = archive_record(item, str(path))
+            except ArchiveFieldError as error:
+                field = f"papers[{n}].{error.field}"
+                problem(ParseProblem(f"{error.reason}; skipped", str(path), None, field))
+                continue
             except (KeyError, TypeError, ValueError, AttributeError) as error:
                 problem(ParseProblem(f"malformed paper: {error}", str(path), None, f"papers[{n}]"))
                 continue
             items.append((record, extra, item))
+        globals_, wrong = checked_globals(data)
+        for field, reason in wrong:
+            problem(ParseProblem(f"{reason}; skipped", str(path), None, field))
         if writer is None:
             return
         id_map: dict[int, int] = {}
@@ -301,7 +310,7 @@ class Importing:
                 pairs.append((paper_id, item))
             self.store.archive.restore_history(pairs)
             writer.commit_if_due()
-        self.store.archive.restore_globals(data, id_map)
+        self.store.archive.restore_globals(globals_, id_map)
 
     # reader dedupe ----------------------------------------------------------------------
 
