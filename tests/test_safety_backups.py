@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
+import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -12,6 +15,7 @@ from reader.backups import auto_name, backups_to_keep, before_name, manual_name,
 from reader.cli import main
 from reader.service import StoreError, open_service
 from reader.service.safety import list_backups, restore
+from reader.store.files import check_backup
 from tests.conftest import TickingClock
 
 # The retention rule -----------------------------------------------------------------------
@@ -163,11 +167,45 @@ def test_a_crash_during_a_backup_leaves_no_file_under_the_real_name(db_path: Pat
     folder = db_path.parent / "backups"
     folder.mkdir()
     # What a killed backup leaves: a partial file. It must neither count as today's
-    # backup nor block it.
-    (folder / (auto_name("reader", TUESDAY) + ".partial")).write_bytes(b"half")
+    # backup nor block it, and is removed once old (a young one may be another process's).
+    left = folder / (auto_name("reader", TUESDAY) + ".partial")
+    left.write_bytes(b"half")
+    young = folder / ".young.partial"
+    young.write_bytes(b"being written")
+    two_hours_ago = time.time() - 7200
+    os.utime(left, (two_hours_ago, two_hours_ago))
     open_service(db_path, clock=_clock_at(TUESDAY), tz=UTC).close()
     assert [b.kind for b in list_backups(db_path)] == ["auto"]
-    assert not (folder / (auto_name("reader", TUESDAY) + ".partial")).exists()
+    assert not left.exists() and young.exists()
+
+
+def test_processes_making_the_days_backup_at_once_leave_one_good_backup(
+    db_path: Path,
+) -> None:
+    """Every process wrote the same "….partial" file and deleted or renamed the others':
+    "backup failed (disk I/O error)" warnings, days with no backup, and once a 0-byte
+    backup that stopped the day's real one."""
+    import subprocess
+    import sys
+
+    open_service(db_path, clock=_clock_at(TUESDAY), tz=UTC).close()
+    folder = db_path.parent / "backups"
+    for _ in range(3):
+        shutil.rmtree(folder, ignore_errors=True)
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "reader.cli", "--db", str(db_path), "tag", "1", f"t{k}"],
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for k in range(8)
+        ]
+        errors = [p.communicate()[1] for p in procs]
+        assert not [e for e in errors if "backup" in e]
+        (backup,) = [b for b in list_backups(db_path) if b.kind == "auto"]
+        assert backup.size > 0
+        check_backup(backup.path)
+        assert not list(folder.glob("*.partial"))
 
 
 # Restore --------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ database, because the usual reason to restore is a database that no longer opens
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +34,8 @@ from .context import Context
 from .suggest import Suggesting
 
 Warn = Callable[[str], None]
+STALE_PARTIAL_S = 3600
+"""A backup's temporary file older than this was left by a process that was killed."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,13 @@ class Safety:
             if day not in keep:
                 path.unlink(missing_ok=True)
                 removed.append(path)
+        # What a killed backup left; a younger one may be another process's, being written.
+        stale = time.time() - STALE_PARTIAL_S
+        for path in backup_dir(self.store.path).glob("*.partial"):
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < stale:
+                    path.unlink()
+                    removed.append(path)
         return removed
 
     def backups(self) -> list[BackupFile]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -31,15 +32,21 @@ def copy_database(source: sqlite3.Connection, destination: Path) -> None:
     """A consistent copy of ``source`` through SQLite's online backup API (safe while
     other processes write), as one self-contained file (rollback journal, no -wal).
 
-    It is written under a temporary name and renamed at the end, so a crash never leaves
-    a half-written file under the real name. ``destination`` must not exist.
+    It is written under a temporary name of its own and renamed at the end, so a crash
+    never leaves a half-written file under the real name, and processes making the day's
+    backup at once never share one (they deleted and renamed each other's, and left a
+    0-byte backup that stopped the day's real one). ``destination`` must not exist.
     """
     if destination.exists():
         raise StoreError(f"{destination}: already exists; choose another name")
-    partial = destination.with_name(destination.name + ".partial")
+    partial: Path | None = None
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
-        partial.unlink(missing_ok=True)
+        handle, name = tempfile.mkstemp(
+            dir=destination.parent, prefix=f".{destination.name}.", suffix=".partial"
+        )
+        os.close(handle)
+        partial = Path(name)
         target = sqlite3.connect(str(partial))
         try:
             source.backup(target)
@@ -50,7 +57,8 @@ def copy_database(source: sqlite3.Connection, destination: Path) -> None:
             os.fsync(handle.fileno())
         os.replace(partial, destination)
     except (sqlite3.Error, OSError) as error:
-        partial.unlink(missing_ok=True)
+        if partial is not None:
+            partial.unlink(missing_ok=True)
         raise StoreError(f"{destination}: backup failed ({error})") from None
 
 
