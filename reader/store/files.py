@@ -42,10 +42,10 @@ def copy_database(source: sqlite3.Connection, destination: Path) -> None:
     partial: Path | None = None
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(
+        descriptor, name = tempfile.mkstemp(
             dir=destination.parent, prefix=f".{destination.name}.", suffix=".partial"
         )
-        os.close(handle)
+        os.close(descriptor)
         partial = Path(name)
         target = sqlite3.connect(str(partial))
         try:
