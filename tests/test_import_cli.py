@@ -109,6 +109,31 @@ def test_export_never_overwrites_without_force(service, tmp_path: Path, capsys) 
     assert target.read_text().startswith("@")
 
 
+def test_export_writes_through_a_link_and_into_a_pipe(service, tmp_path: Path) -> None:
+    """--force replaced a symbolic link with a plain file (the synced file it pointed to
+    kept the old text) and a device or pipe with a file (as root, /dev/full became one)."""
+    import os
+    import threading
+
+    db = str(service.path)
+    synced = tmp_path / "synced"
+    synced.mkdir()
+    (synced / "thesis.bib").write_text("old")
+    link = tmp_path / "thesis.bib"
+    link.symlink_to(synced / "thesis.bib")
+    assert main(["--db", db, "export", "--format", "bibtex", "--force", "-o", str(link)]) == 0
+    assert link.is_symlink() and (synced / "thesis.bib").read_text().startswith("@")
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text()), daemon=True)
+    reader.start()
+    assert main(["--db", db, "export", "--format", "ris", "--force", "-o", str(pipe)]) == 0
+    reader.join(timeout=30)
+    assert received and received[0].startswith("TY  -")
+    assert not pipe.is_file()  # still a pipe
+
+
 def test_export_formats_to_stdout_and_markdown_folder(service, tmp_path: Path, capsys) -> None:
     db = str(service.path)
     service.rate(1, 5)

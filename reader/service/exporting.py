@@ -174,7 +174,17 @@ def write_text(path: Path, chunks: Iterable[str]) -> None:
 
 def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
     """Write through a temporary file beside ``path`` and rename it into place, so a
-    failed export never leaves half a file where a good one was."""
+    failed export never leaves half a file where a good one was.
+
+    A symbolic link is written through (its target is replaced, the link stays: a
+    ``thesis.bib`` linked into a synced folder was turned into a plain file and the synced
+    one kept the old text); a device or pipe (``/dev/stdout``) is written to as it is,
+    never replaced by a file."""
+    if path.is_symlink():
+        path = path.resolve()
+    if path.exists() and not path.is_file():
+        _write_through(path, chunks)
+        return
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as error:
@@ -192,6 +202,15 @@ def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
         if isinstance(error, OSError):
             raise ServiceError(f"{path}: cannot write ({error.strerror or error})") from None
         raise
+
+
+def _write_through(path: Path, chunks: Iterable[str]) -> None:
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as out:
+            for chunk in chunks:
+                out.write(chunk)
+    except OSError as error:
+        raise ServiceError(f"{path}: cannot write ({error.strerror or error})") from None
 
 
 def _require_folder(folder: Path) -> None:
