@@ -238,3 +238,20 @@ def test_never_raises_on_arbitrary_text(text: str):
 @given(st.text(alphabet='@{}()=,"\\%#ab \n', max_size=200))
 def test_never_raises_on_bibtex_shaped_noise(text: str):
     parse_bibtex(text, "fuzz.bib")
+
+
+def test_an_extra_brace_that_ends_an_entry_early_is_said_and_the_entry_skipped():
+    """BibTeX reads what follows an entry's end as a comment: ", author = ..." after an
+    extra "}" was dropped, and the paper was imported without authors, year or DOI."""
+    text = (
+        "@article{s2, title = {Stray brace}}, author = {Doe, Jane}, year = {2021},\n"
+        "  doi = {10.1/xyz}}\n"
+        "@article{ok, title={Fine}, year=2020}\n"
+        "Some notes between entries, even = signs in them.\n"
+    )
+    result = parse_bibtex(text, "x.bib")
+    assert [r.title for r in result.records] == ["Fine"]
+    assert [str(p) for p in result.problems] == [
+        "x.bib:1: entry 's2' ends early: an extra '}' before its fields author, year, doi; "
+        "entry skipped"
+    ]

@@ -218,6 +218,9 @@ _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
 _TAG_SPLIT = re.compile(r"[;,]")
 _ENTRY_LIKE = re.compile(r"^\s*@\s*[A-Za-z]+", re.MULTILINE)
 _NOT_PAPERS = {"string", "preamble", "comment"}
+# Text right after an entry that goes on with its fields: an extra "}" ended it early.
+_FIELDS_AFTER = re.compile(r"\A\s*,\s*[A-Za-z][\w-]*\s*=")
+_FIELD_NAME = re.compile(r"(?:\A|,)\s*([A-Za-z][\w-]*)\s*=")
 
 
 _ENTRY_HEAD = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()]*)")
@@ -238,9 +241,25 @@ def parse_bibtex(text: str, source: str = "") -> ParseResult:
     result = ParseResult()
     first_line: dict[str, int] = {}
     seen_any = False
+    last: tuple[Entry, PaperRecord | None] | None = None  # the entry just before
     for block in library.blocks:
         line = block.start_line + 1 if block.start_line is not None else None
+        before, last = last, None
         if isinstance(block, ImplicitComment):
+            if before is not None and _FIELDS_AFTER.match(block.comment):
+                entry, record = before
+                if record is not None:
+                    result.records.remove(record)
+                names = ", ".join(_FIELD_NAME.findall(block.comment)[:4])
+                result.problems.append(
+                    ParseProblem(
+                        f"entry {entry.key!r} ends early: an extra '}}' before its fields "
+                        f"{names}; entry skipped",
+                        source,
+                        entry.start_line + 1 if entry.start_line is not None else line,
+                    )
+                )
+                continue
             match = _ENTRY_LIKE.search(block.comment)
             if match:
                 seen_any = True
@@ -276,6 +295,7 @@ def parse_bibtex(text: str, source: str = "") -> ParseResult:
         record = _entry_to_record(block, source, result.problems)
         if record is not None:
             result.records.append(record)
+        last = (block, record)
 
     if not seen_any:
         reason = (
