@@ -74,3 +74,15 @@ async def test_copy_bibtex_key_and_link_from_the_paper(db: Path) -> None:
         await pilot.press("n")
         await pilot.press("y")
         assert app.clipboard == "muller2025hamster"
+
+
+def test_cli_shows_a_titles_escape_codes_as_text(capsys, db: Path) -> None:
+    """`reader cite` printed a title's escape codes as they were: "\\x1b]0;pwned\\x07" set
+    the terminal's window title."""
+    service = open_db(db)
+    service.edit_paper(5, title="Owned \x1b]0;pwned\x07 \x1b[31mred\x1b[0m title")
+    service.close()
+    code, out, _ = run(capsys, "--db", str(db), "cite", "5")
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b]0;pwned\\x07" in out

@@ -283,9 +283,11 @@ def cite(ctx, paper, what, db_path):
     elif what == "link":
         if citation.link is None:
             raise ServiceError(f"paper {paper} has no link (no URL, arXiv id or DOI)")
-        click.echo(citation.link)
+        click.echo(printable(citation.link))
     else:
-        click.echo(citation.bibtex, nl=False)
+        # Shown in a terminal or pasted: a title's escape codes as text, never run (an
+        # export to a file keeps the text as it is).
+        click.echo(printable(citation.bibtex), nl=False)
 
 
 COMMANDS.append(cite)
