@@ -145,6 +145,27 @@ def test_note_without_text_opens_the_editor(capsys, db, tmp_path, monkeypatch) -
     assert [n["text"] for n in json.loads(out)["notes"]] == ["Written in the editor\n\nSecond para"]
 
 
+def test_an_empty_note_argument_is_refused_not_an_editor(capsys, db, tmp_path, monkeypatch):
+    """`reader note 1 ""` (a script's empty variable) opened $EDITOR and hung the script."""
+    opened = tmp_path / "opened"
+    editor = tmp_path / "fake-editor"
+    editor.write_text(f'#!/bin/sh\ntouch "{opened}"\nprintf "from the editor" > "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    code, _, err = run(capsys, "--db", db, "note", "2", "")
+    assert code == 1 and "the note is empty" in err
+    assert not opened.exists()
+
+
+def test_an_empty_db_path_is_refused_not_the_default_library(capsys, tmp_path, monkeypatch):
+    """`--db "$DB"` with DB unset used the default library: the user's own data."""
+    monkeypatch.setenv("READER_DB", str(tmp_path / "default.db"))
+    for args in (["--db", "", "seed"], ["seed", "--db", " "]):
+        code, _, err = run(capsys, *args)
+        assert code == 2 and "--db" in err and "empty path" in err
+    assert not (tmp_path / "default.db").exists()
+
+
 def test_backup_makes_a_usable_copy(capsys, db, tmp_path) -> None:
     run(capsys, "--db", db, "rate", "1", "4")
     target = tmp_path / "b" / "copy.db"

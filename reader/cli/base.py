@@ -21,6 +21,14 @@ from reader.units import clip
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _not_empty(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # `--db "$DB"` with DB unset fell back to the default library: a script meant for a
+    # scratch file wrote to the user's own.
+    if value is not None and not value.strip():
+        raise click.BadParameter("empty path: give a database file, or leave --db out")
+    return value
+
+
 def db_option(func: F) -> F:
     """``--db PATH`` on every command (also accepted before the command name)."""
     return click.option(
@@ -28,6 +36,7 @@ def db_option(func: F) -> F:
         "db_path",
         type=click.Path(dir_okay=False),
         default=None,
+        callback=_not_empty,
         expose_value=True,
         help="Database file (default: $READER_DB, else the user data dir).",
     )(func)

@@ -156,7 +156,7 @@ def note(ctx, paper, text, db_path):
     body = " ".join(text)
     if text == ("-",):
         body = sys.stdin.read().strip()
-    elif not body:
+    elif not text:  # "" given is an empty note (said below), not a call for the editor
         edited = click.edit(
             f"\n\n<!-- Note on: {found.title}. Lines in this comment are dropped. -->\n",
             extension=".md",
