@@ -31,7 +31,7 @@ def rating_bindings(id_prefix: str, *, rate_tip: str, clear_tip: str) -> list[Bi
                 f"rate({n})",
                 "Rate",
                 show=n == 1,
-                key_display="1-5" if n == 1 else None,
+                key_display="1-5",  # every one: Help lists the row once, as "1-5"
                 tooltip=rate_tip,
                 id=f"{id_prefix}-rate-{n}",
             )
