@@ -184,6 +184,9 @@ async def test_dismiss_undo_then_hidden_view_takes_back(db: Path) -> None:
         assert rows(db, "feedback_events") == before
         assert "Nothing hidden" in screen_text(app)
         assert not {7, 8} & {r["paper_id"] for r in rows(db, "feedback_events")}
+        await pilot.press("b")  # once more on the empty list: nothing, not the Inbox
+        await settle(pilot)
+        assert isinstance(app.screen, HiddenScreen)
 
 
 async def test_keys_of_new_actions_are_text_in_the_note_editor(db: Path) -> None:

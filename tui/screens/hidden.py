@@ -7,7 +7,6 @@ and its snoozes (``Service.take_back``): it may be suggested again.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -89,16 +88,9 @@ class HiddenScreen(ReaderScreen):
         option = self.query_one("#hidden-list", OptionList).highlighted_option
         return int(option.id) if option is not None and option.id else None
 
-    def can_run(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "take_back":
-            return self.is_mounted and self._selected() is not None
-        return True
-
-    @on(OptionList.OptionHighlighted, "#hidden-list")
-    def _highlighted(self) -> None:
-        self.refresh_bindings()
-
     def action_take_back(self) -> None:
+        # Always on, doing nothing with nothing to take back: an action turned off lets its
+        # key through to the app's own b, and the last b on an emptied list opened the Inbox.
         paper_id = self._selected()
         if paper_id is None:
             return
