@@ -289,9 +289,12 @@ async def test_search_as_you_type(db: Path) -> None:
         assert expected and len(expected) < 52
         assert cell_texts(table) == [clean(t, newlines=False) for t in expected]
         assert f"{len(expected)} found" in screen_text(app)
-        await pilot.press("escape")  # clears the search
+        await pilot.press("escape")  # clears the search and leaves the box
         await settle(pilot)
         assert table.row_count == 52
+        await pilot.press("t")  # a key again, not a letter in the box
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
 
 
 async def test_search_finds_notes(db: Path) -> None:

@@ -101,7 +101,7 @@ class LibraryScreen(ReaderScreen):
             "escape",
             "leave_field",
             "Leave search",
-            tooltip="Clear the search box; when it is empty, leave it",
+            tooltip="Clear the search and leave the box (Enter or Down: keep it, go to the list)",
             id="lib-leave",
         ),
         Binding("enter", "open", "Open", tooltip="Open the highlighted paper", id="lib-open"),
@@ -385,10 +385,11 @@ class LibraryScreen(ReaderScreen):
         search = self.query_one("#search", Input)
         if search.has_focus and event.key in ("escape", "down"):
             event.stop()
+            # Escape cancels the search in one press: it cleared the text and stayed, so
+            # "x", Escape, "t" searched for "t" where the footer had said "Leave search".
             if event.key == "escape" and search.value:
                 search.value = ""
-            else:
-                self.query_one("#papers", DataTable).focus()
+            self.query_one("#papers", DataTable).focus()
 
     @on(DataTable.RowHighlighted, "#papers")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
