@@ -217,6 +217,9 @@ def _offset(cleaned: str, now: datetime) -> datetime | None:
         raise WhenError(f"{quoted(cleaned)} is too far in the future") from None
 
 
+_PARSER_SHRUGS = ("Unknown string format", "String does not contain a date")
+
+
 def _absolute(original: str, cleaned: str, today: date, tz: tzinfo) -> datetime:
     if cleaned.isdigit():
         example = cleaned if len(cleaned) <= 3 else "3"
@@ -230,9 +233,13 @@ def _absolute(original: str, cleaned: str, today: date, tz: tzinfo) -> datetime:
         a = parse_date(cleaned, default=first)
         b = parse_date(cleaned, default=second)
     except (ParserError, ValueError, OverflowError, TypeError) as e:
+        # The parser's own words only when they add something ("day is out of range for
+        # month"), not "Unknown string format: <what the user typed>".
+        detail = _first_line(e)
+        said = "" if detail.startswith(_PARSER_SHRUGS) else f" ({detail})"
         raise WhenError(
             f"did not understand {quoted(original)} as a date: try '2027-01-10', 'next monday' "
-            f"or 'in 3 months' ({_first_line(e)})"
+            f"or 'in 3 months'{said}"
         ) from None
     try:
         year_given, month_given, day_given = a.year == b.year, a.month == b.month, a.day == b.day

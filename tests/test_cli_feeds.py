@@ -127,7 +127,9 @@ def test_fetch_with_nothing_followed(capsys, db, server: ArxivServer) -> None:
     code, _, err = run(capsys, "--db", db, "fetch")
 
     assert code == 1
-    assert err.strip().endswith("nothing to fetch: follow a category first (reader feed add cs.LG)")
+    assert err.strip().endswith(
+        "nothing to fetch: follow a category first: `reader feed add cs.LG`"
+    )
     assert server.seen == []
 
 

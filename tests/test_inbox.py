@@ -81,9 +81,12 @@ def test_unknown_category_is_refused_with_suggestions(inbox: Inbox) -> None:
 
 
 def test_fetch_with_nothing_followed_says_what_to_do(inbox: Inbox, server: ArxivServer) -> None:
-    with pytest.raises(InboxError, match=r"reader feed add cs\.LG"):
+    with pytest.raises(InboxError, match=r"nothing to fetch: follow a category first"):
         inbox.fetch()
     assert server.seen == []
+    assert inbox.day().headline == "Nothing has arrived yet: follow a category (cs.LG, say)"
+    inbox.add(inbox.subscriptions_from(["cs.LG"]))
+    assert inbox.day().headline == "Nothing has arrived yet from cs.LG"
 
 
 # --- the day's feed ------------------------------------------------------------------------

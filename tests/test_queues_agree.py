@@ -179,7 +179,7 @@ def test_cli_schedule_of_an_unread_paper_is_one_line(
     assert code == 1 and out == ""
     assert err.splitlines() == [
         "reader: error: paper 8 is not read (unread), so it has no re-reads to schedule; "
-        "mark it read first (`reader status 8 read`)"
+        "mark it read first"
     ]
 
 

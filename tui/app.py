@@ -446,7 +446,8 @@ class ReaderApp(App[None]):
         self.title = "reader"
         if report.errors and not report.requests:
             self.notify(
-                f"offline: showing yesterday's papers ({report.errors[0]})",
+                f"offline: {report.errors[0]}. The inbox keeps what was fetched before; "
+                "Ctrl+P, Fetch arXiv now tries again.",
                 title="arXiv not reached",
                 severity="warning",
                 markup=False,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from reader.service import ServiceError
-from reader.service.inbox import FetchReport, Inbox, InboxError
+from reader.service.inbox import FetchReport, Inbox, InboxError, NothingFollowed
 
 from .base import db_option, echo_json, json_option, open_from, printable
 
@@ -115,6 +115,8 @@ def fetch(ctx, quiet, as_json, db_path):
 
     try:
         report = inbox.fetch(progress)
+    except NothingFollowed as error:
+        raise ServiceError(f"{error}: `reader feed add cs.LG`") from None
     except InboxError as error:
         raise ServiceError(str(error)) from None
     unreached = bool(report.errors) and not report.requests

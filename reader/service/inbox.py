@@ -45,6 +45,10 @@ class InboxError(ServiceError):
     """Something the user can fix (a bad category, nothing subscribed); one line."""
 
 
+class NothingFollowed(InboxError):
+    """A fetch with no category, search or author followed."""
+
+
 @dataclass(frozen=True)
 class ArrivalView:
     """One paper of a day's arrivals, placed by the user's taste."""
@@ -84,7 +88,9 @@ class InboxDay:
     def headline(self) -> str:
         """ "New today in cs.LG, stat.ML: 143 papers, 8 for you"."""
         if self.day is None:
-            return "Nothing has arrived yet: follow a category (reader feed add cs.LG)"
+            if self.followed:  # followed, and nothing fetched yet (offline, or just added)
+                return f"Nothing has arrived yet from {', '.join(self.followed)}"
+            return "Nothing has arrived yet: follow a category (cs.LG, say)"
         when = "today" if self.day == self.today.isoformat() else f"on {self.day}"
         where = f" in {', '.join(self.followed)}" if self.followed else ""
         count = len(self.arrivals)
@@ -210,7 +216,7 @@ class Inbox:
         say = progress or _silent
         subs = self.feeds.subscriptions()
         if not subs:
-            raise InboxError("nothing to fetch: follow a category first (reader feed add cs.LG)")
+            raise NothingFollowed("nothing to fetch: follow a category first")
         now = self.clock()
         today = now.astimezone(self.ctx.tz).date()
         plan = plan_harvest(

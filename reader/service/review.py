@@ -165,7 +165,7 @@ class Reviewing:
             # Re-reads are of read papers: one scheduled here would show as a re-read.
             raise ServiceError(
                 f"paper {paper.id} is not read ({paper.status.value}), so it has no "
-                f"re-reads to schedule; mark it read first (`reader status {paper.id} read`)"
+                "re-reads to schedule; mark it read first"
             )
         if card is None:
             card = sched.new_card(paper.id, now, self.preferences.review_settings())

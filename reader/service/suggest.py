@@ -704,7 +704,7 @@ class Suggesting:
         """Leave-one-out over the user's own liked papers."""
         weights = self._weights()
         if sum(1 for w in weights.values() if w > 0) < 2:
-            raise ServiceError("rate at least two papers 4 or 5 stars before `reader eval`")
+            raise ServiceError("rate at least two papers 4 or 5 stars first")
         return _recommender().leave_one_out(self.features(), weights)
 
 

@@ -30,7 +30,7 @@ READING = "Reading the day's best arrivals closely… {}/{}"
 EMPTY = (
     "Inbox empty: every paper of the day is triaged.\n\n"
     "New papers arrive each morning for the categories you follow "
-    "(reader feed add cs.LG stat.ML)."
+    "(Ctrl+P, Feeds: follow…)."
 )
 TRIAGE_ACTIONS = {"queue": "queue", "not_for_me": "not-for-me", "skip": "skip"}
 
