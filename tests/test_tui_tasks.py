@@ -89,16 +89,25 @@ async def test_snooze_for_a_chosen_period_from_today(db: Path) -> None:
     service.close()
 
 
-async def test_a_bad_period_is_one_line_and_nothing_is_stored(db: Path) -> None:
+async def test_a_bad_period_is_said_in_the_prompt_which_keeps_the_text(db: Path) -> None:
+    """The prompt closed on a typo ("3 dayz") and the period had to be typed again."""
     app = make_test_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("Z")
         await settle(pilot)
-        await answer(pilot, "soonish")
-        assert "Could not snooze" in notifications(app)
+        await answer(pilot, "3 dayz")
+        assert isinstance(app.screen, PromptScreen)  # still open, with what was typed
+        assert app.screen.query_one(Input).value == "3 dayz"
+        assert "did not understand '3 dayz'" in screen_text(app)
+        service = reopen(db)
+        assert service.hidden() == []
+        service.close()
+        await answer(pilot, "3 days")
+        assert not isinstance(app.screen, PromptScreen)
+        assert "until 2026-03-05" in notifications(app)
     service = reopen(db)
-    assert service.hidden() == []
+    assert len(service.hidden()) == 1
     service.close()
 
 

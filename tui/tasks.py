@@ -120,16 +120,18 @@ class Tasks:
     # Re-reads -------------------------------------------------------------------------
 
     def vacation(self) -> None:
-        def entered(period: str | None) -> None:
-            if not period or not period.strip():
-                return
-            result = self.app.attempt("plan the vacation", self.service.vacation, period)
-            if result is not None:
-                end, moved = result
-                day = end.astimezone(self.service.tz).date().isoformat()
-                self._say(f"Until {day}: {moved} re-read(s) moved after it.", title="Vacation")
+        def plan(period: str) -> str | None:
+            from reader.service import StoreError
 
-        self.app.push_screen(PromptScreen("Vacation for…", "2 weeks, 10 days"), entered)
+            try:
+                end, moved = self.service.vacation(period)
+            except StoreError as error:
+                return str(error)
+            day = end.astimezone(self.service.tz).date().isoformat()
+            self._say(f"Until {day}: {moved} re-read(s) moved after it.", title="Vacation")
+            return None
+
+        self.app.push_screen(PromptScreen("Vacation for…", "2 weeks, 10 days", submit=plan))
 
     # Backups --------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,17 +51,31 @@ class ChoiceScreen(ModalScreen[str | None]):
 class PromptScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, title: str, placeholder: str = "", value: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        placeholder: str = "",
+        value: str = "",
+        *,
+        submit: Callable[[str], str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.placeholder = placeholder
         self.value = value
         """What the box starts with (the current interests, a suggested path)."""
+        self.submit = submit
+        """Acts on what was typed: None when done (the prompt closes), else what was wrong,
+        shown under the box, which keeps the text to mend ("3 dayz" typed again from
+        nothing was the price of a typo)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(safe(self.title_text, "bold"))
             yield Input(to_box(self.value), placeholder=self.placeholder, id="prompt")
+            error = Static("", id="prompt-error")
+            error.display = False  # a line only once there is something wrong to say
+            yield error
 
     def on_mount(self) -> None:
         prompt = self.query_one("#prompt", Input)
@@ -69,4 +83,12 @@ class PromptScreen(ModalScreen[str | None]):
         prompt.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(from_box(event.value, self.value))
+        typed = from_box(event.value, self.value)
+        if self.submit is not None and typed.strip():
+            wrong = self.submit(typed)
+            if wrong is not None:
+                error = self.query_one("#prompt-error", Static)
+                error.update(safe(wrong, "bold red"))
+                error.display = True
+                return
+        self.dismiss(typed)

@@ -465,16 +465,19 @@ class PaperScreen(ReaderScreen):
             self.notify(f"Opening {clean(target, newlines=False)}", markup=False)
 
     def action_schedule(self) -> None:
-        def chosen(when: str | None) -> None:
-            if not when or not when.strip():
-                return
-            due = self.reader.attempt("schedule", self.service.schedule_at, self.paper_id, when)
-            if due is not None:
-                day = due.astimezone(self.service.tz).date().isoformat()
-                self.notify(f"Next re-read: {day}", markup=False)
+        def schedule(when: str) -> str | None:
+            try:
+                due = self.service.schedule_at(self.paper_id, when)
+            except StoreError as error:
+                return str(error)
+            day = due.astimezone(self.service.tz).date().isoformat()
+            self.notify(f"Next re-read: {day}", markup=False)
+            return None
 
         self.app.push_screen(
-            PromptScreen("Next re-read", '"in 3 months", "2027-01-10", "next monday"'), chosen
+            PromptScreen(
+                "Next re-read", '"in 3 months", "2027-01-10", "next monday"', submit=schedule
+            )
         )
 
     def action_collect(self) -> None:

@@ -502,17 +502,22 @@ class TodayScreen(ReaderScreen):
             return
         paper_id = selected[1]
 
-        def chosen(period: str | None) -> None:
-            if not period or not period.strip():
-                return
-            snoozed = self.reader.attempt("snooze", self.service.snooze, paper_id, period)
-            if snoozed is not None:
-                until = snoozed[1].astimezone(self.service.tz).date().isoformat()
-                self.done(f"Later: hidden from suggestions until {until}.")
-                self.action_refresh()
+        def snooze(period: str) -> str | None:
+            from reader.service import StoreError
+
+            try:
+                snoozed = self.service.snooze(paper_id, period)
+            except StoreError as error:
+                return str(error)
+            until = snoozed[1].astimezone(self.service.tz).date().isoformat()
+            self.done(f"Later: hidden from suggestions until {until}.")
+            self.action_refresh()
+            return None
 
         self.app.push_screen(
-            PromptScreen("Hide it from suggestions for…", "3 days, 2 weeks, 6 months"), chosen
+            PromptScreen(
+                "Hide it from suggestions for…", "3 days, 2 weeks, 6 months", submit=snooze
+            )
         )
 
     def action_new_suggestions(self) -> None:
