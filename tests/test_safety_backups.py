@@ -341,3 +341,18 @@ def test_cli_backups_and_restore(db_path: Path, capsys) -> None:
     assert _stars(db_path) == 3
     assert main(["--db", db, "restore", "no-such-backup.db", "--yes"]) == 1
     assert "no such backup" in capsys.readouterr().err
+
+
+def test_an_automatic_backup_is_listed_at_the_time_it_was_made(db_path: Path) -> None:
+    """Its name has the day only, and the list said 00:00 for a backup made at 08:06."""
+    for _ in range(2):  # made, then backed up at the next opening
+        open_service(db_path, clock=_clock_at(TUESDAY), tz=UTC).close()
+    (backup,) = list_backups(db_path)
+    at_eight = datetime(TUESDAY.year, TUESDAY.month, TUESDAY.day, 8, 6).timestamp()
+    os.utime(backup.path, (at_eight, at_eight))
+    (listed,) = list_backups(db_path)
+    assert (listed.when.hour, listed.when.minute) == (8, 6)  # type: ignore[union-attr]
+    elsewhen = datetime(2020, 1, 1, 9, 0).timestamp()  # copied in on another day: the name's
+    os.utime(backup.path, (elsewhen, elsewhen))
+    (listed,) = list_backups(db_path)
+    assert listed.when == datetime(TUESDAY.year, TUESDAY.month, TUESDAY.day)

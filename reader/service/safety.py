@@ -75,7 +75,10 @@ def list_backups(db_path: Path) -> list[BackupFile]:
             continue
         name = parse_name(db_path.stem, path.name)
         stat = path.stat()
-        when = name.when or datetime.fromtimestamp(stat.st_mtime)
+        made = datetime.fromtimestamp(stat.st_mtime)
+        when = name.when or made
+        if name.kind == "auto" and when.date() == made.date():
+            when = made  # its name has the day only; it was not made at midnight
         found.append(BackupFile(path, name.kind, when, stat.st_size))
     return sorted(found, key=lambda b: (b.when or datetime.min, b.path.name), reverse=True)
 
