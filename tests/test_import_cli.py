@@ -67,6 +67,10 @@ def test_file_not_in_format_is_one_line(db_path: Path, tmp_path: Path, capsys) -
         assert str(path) in err
     assert main(["--db", str(db_path), "import", str(tmp_path / "missing.bib")]) == 1
     assert capsys.readouterr().err == f"reader: error: {tmp_path / 'missing.bib'}: no such file\n"
+    for name in ("empty.txt", "blank.txt"):  # not "cannot tell the format"
+        (tmp_path / name).write_text("" if name == "empty.txt" else " \n\n")
+        assert main(["--db", str(db_path), "import", str(tmp_path / name)]) == 1
+        assert capsys.readouterr().err == f"reader: error: {tmp_path / name}: file is empty\n"
 
 
 def test_arxiv_jsonl_category_filter_and_tags(db_path: Path, tmp_path: Path, capsys) -> None:

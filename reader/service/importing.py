@@ -227,6 +227,9 @@ class Importing:
             file.error = f"{path}: cannot read ({error.strerror or error})"
             return
         found = fmt or detect_format(path.name, decode_bytes(head))
+        if found is None and not decode_bytes(head).strip():
+            file.error = f"{path}: file is empty"  # as the parsers say it of an empty .bib
+            return
         if found is None:
             file.error = (
                 f"{path}: cannot tell the format (not BibTeX, RIS or JSON); "
