@@ -17,11 +17,7 @@ def quoted(text: str, limit: int = _QUOTE_CHARS) -> str:
     """``text`` as ``repr`` shows it, cut to ``limit`` characters with "…": what a user
     typed, echoed in an error without flooding the terminal."""
     text = str(text)
-    return (
-        repr(text)
-        if len(text) <= limit
-        else repr(text[:limit]) + "… (" + f"{len(text):,} characters)"
-    )
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + "…"
 
 
 def whole_number(text: str | int, *, low: int, high: int, what: str = "value") -> int:

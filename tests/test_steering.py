@@ -355,8 +355,11 @@ def test_cli_more_less_and_the_profile(db_path: Path, clock) -> None:  # type: i
     assert steering_rows(db_path) == [(GROKKING[1], "more"), (ROBOTICS, "less")]
 
     wrong = run(db_path, clock, "less", "--remove", str(GROKKING[1]))
-    assert wrong.exit_code != 0 and "is not steered less" in wrong.output
+    assert wrong.exit_code != 0 and "is not steered less" in str(wrong.exception)
     assert "Traceback" not in wrong.output
+
+    twice = run(db_path, clock, "more", str(GROKKING[1]), str(GROKKING[1]))
+    assert twice.exit_code == 0 and twice.output.count("more like this:") == 1
     assert run(db_path, clock, "more", "--remove", str(GROKKING[1])).exit_code == 0
     data = json.loads(run(db_path, clock, "interests", "--json").output)
     assert data["steering"] == [

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import click
 
-from reader.service import Service
+from reader.service import Service, ServiceError
 from reader.units import plural, quoted
 
 from .base import (
@@ -131,13 +131,17 @@ def _steer_command(direction: str, about: str):  # type: ignore[no-untyped-def]
     @click.pass_context
     def command(ctx, papers, remove, db_path):  # type: ignore[no-untyped-def]
         service = open_from(ctx, db_path)
-        # Every paper is checked before any is steered: a bad one refuses the command whole.
-        ids = [service.paper(ref).id for ref in papers]
+        # Every paper is checked before any is steered: a bad one refuses the command whole;
+        # one named twice is steered once.
+        named: dict[int, str] = {}
+        for ref in papers:
+            named.setdefault(service.paper(ref).id, ref)
+        ids = list(named)
         if remove:
-            for ref, paper_id in zip(papers, ids, strict=True):
+            for paper_id, ref in named.items():
                 current = service.steering_of(paper_id)
                 if current != direction:
-                    raise click.ClickException(
+                    raise ServiceError(
                         f"paper {ref} is not steered {direction} like it"
                         + (f" (it is {current})" if current else "")
                     )
