@@ -301,3 +301,20 @@ def test_doctor_tells_each_step_as_it_starts(seeded: Path) -> None:
         "removing dangling links",
         *checks,
     ]
+
+
+def test_the_search_index_check_of_a_read_only_file_finds_nothing_false(db_path: Path) -> None:
+    """FTS5's own check is an INSERT: on a file SQLite may not write it failed, doctor
+    called the index a PROBLEM, and the --repair it advised could not run."""
+    from sqlite_utils import Database
+
+    from reader.store.base import Connection
+    from reader.store.maintenance import Health
+
+    open_service(db_path).close()
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        health = Health(Connection(Database(conn), db_path), merges=None)  # type: ignore[arg-type]
+        assert health.search_index_problems() == []
+    finally:
+        conn.close()
