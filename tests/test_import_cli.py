@@ -30,6 +30,16 @@ def test_bad_records_reported_good_ones_imported(db_path: Path, capsys) -> None:
     )
     assert "Traceback" not in captured.err
     assert "added" in captured.out
+    # --json lists what was skipped and why, not only how many.
+    code = main(["--db", str(db_path), "import", "--json", str(DATA / "broken.bib")])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1 and len(report["skipped"]) == report["problems"] > 0
+    assert {
+        "file": str(DATA / "broken.bib"),
+        "line": 12,
+        "field": "title",
+        "reason": "entry 'notitle2019' has no title; skipped",
+    } in report["skipped"]
 
 
 def test_strict_stores_nothing(db_path: Path, capsys) -> None:

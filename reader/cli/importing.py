@@ -116,6 +116,10 @@ def _summary(report: ImportReport, *, interrupted: bool = False) -> str:
     return text
 
 
+JSON_PROBLEMS = 1000
+"""Problems listed in ``reader import --json`` (all are counted, and printed to stderr)."""
+
+
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option(
@@ -146,8 +150,12 @@ def import_cmd(ctx, files, fmt, strict, categories, since, quiet, as_json, db_pa
     service = _open_unseeded(ctx, db_path) if restoring else open_from(ctx, db_path)
     report = ImportReport()
 
+    skipped: list[ParseProblem] = []  # for --json: what was skipped and why, not a count
+
     def show(problem: ParseProblem) -> None:
         click.echo(printable(str(problem)), err=True)
+        if as_json and len(skipped) < JSON_PROBLEMS:
+            skipped.append(problem)
 
     total = sum(p.stat().st_size for p in paths if p.is_file())
     bar_wanted = not quiet and not as_json and sys.stderr.isatty()
@@ -180,6 +188,10 @@ def import_cmd(ctx, files, fmt, strict, categories, since, quiet, as_json, db_pa
                 "present": report.present,
                 "duplicates": report.duplicates,
                 "problems": report.problem_count,
+                "skipped": [
+                    {"file": p.source, "line": p.line, "field": p.field, "reason": p.reason}
+                    for p in skipped
+                ],
                 "strict_failed": report.strict_failed,
                 "files": report.files,
             }
