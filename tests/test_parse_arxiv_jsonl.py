@@ -181,3 +181,9 @@ def test_authors_listed_one_by_one_are_read():
     obj = {"id": "2101.00001", "title": "A title", "authors": ["Ada  Lovelace", "Bal\\'azs C."]}
     (record,) = parse_arxiv_jsonl(json.dumps(obj)).records
     assert record.authors == ("Ada Lovelace", "Balázs C.")
+
+
+def test_a_category_too_long_for_a_tag_is_not_one():
+    obj = {"id": "2101.00001", "title": "A title", "categories": "cs.LG " + "x" * 500}
+    (record,) = parse_arxiv_jsonl(json.dumps(obj)).records
+    assert record.tags == ("cs.LG",)

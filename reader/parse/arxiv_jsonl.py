@@ -25,6 +25,7 @@ from reader.ids import normalize_arxiv_id, normalize_doi
 from reader.models import PaperRecord, ParseProblem, ParseResult
 from reader.parse.detect import json_error
 from reader.parse.names import person_name
+from reader.parse.tags import MAX_TAG_CHARS
 
 __all__ = ["iter_arxiv_jsonl", "parse_arxiv_jsonl"]
 
@@ -91,10 +92,11 @@ def iter_arxiv_jsonl(
                 yield number, _not_this_format(source, number, "no 'id' or 'title' key")
                 return
         try:
-            cats = _text(obj, "categories")
-            tags = tuple(cats.split())
-            if categories and not any(tag in exact or tag.startswith(prefixes) for tag in tags):
+            cats = _text(obj, "categories").split()
+            if categories and not any(tag in exact or tag.startswith(prefixes) for tag in cats):
                 continue
+            # A category is a tag; a 500-character "category" is not (see MAX_TAG_CHARS).
+            tags = tuple(tag for tag in cats if len(tag) <= MAX_TAG_CHARS)
             date = _date(obj)
             if since_iso is not None and (date is None or date < since_iso):
                 continue
