@@ -255,3 +255,20 @@ def test_an_extra_brace_that_ends_an_entry_early_is_said_and_the_entry_skipped()
         "x.bib:1: entry 's2' ends early: an extra '}' before its fields author, year, doi; "
         "entry skipped"
     ]
+
+
+def test_string_macros_joined_with_hash_are_expanded():
+    """A macro alone was expanded, one joined to text with # was not: the title read
+    "pre # for grokking"."""
+    text = (
+        '@string{pre = "Scaling laws"}\n'
+        "@article{a, title = pre # { for grokking}, journal = pre # { (\\# 2)},"
+        " year = 20 # 21}\n"
+        "@article{b, title = {C\\# and F\\# in one}}\n"
+    )
+    result = parse_bibtex(text, "x.bib")
+    assert not result.problems
+    assert [(r.title, r.venue, r.year) for r in result.records] == [
+        ("Scaling laws for grokking", "Scaling laws (# 2)", 2021),
+        ("C# and F# in one", "", None),
+    ]

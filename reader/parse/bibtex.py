@@ -239,6 +239,11 @@ def parse_bibtex(text: str, source: str = "") -> ParseResult:
         return ParseResult(problems=[ParseProblem(f"could not parse BibTeX: {error}", source)])
 
     result = ParseResult()
+    strings = {
+        block.key.lower(): block.value
+        for block in library.strings
+        if isinstance(block.value, str)
+    }
     first_line: dict[str, int] = {}
     seen_any = False
     last: tuple[Entry, PaperRecord | None] | None = None  # the entry just before
@@ -292,7 +297,7 @@ def parse_bibtex(text: str, source: str = "") -> ParseResult:
         if not isinstance(block, Entry) or block.entry_type.lower() in _NOT_PAPERS:
             continue
         first_line.setdefault(block.key, line or 0)
-        record = _entry_to_record(block, source, result.problems)
+        record = _entry_to_record(block, source, result.problems, strings)
         if record is not None:
             result.records.append(record)
         last = (block, record)
@@ -331,11 +336,45 @@ def _failure_reason(block: ParsingFailedBlock, text: str) -> str:
     return f"{entry}: broken BibTeX syntax: {reason}; skipped"
 
 
-def _entry_to_record(entry: Entry, source: str, problems: list[ParseProblem]) -> PaperRecord | None:
+def _concatenated(value: str, strings: dict[str, str]) -> str:
+    """A field written as pieces joined by ``#`` (``pre # { for grokking}``), joined; the
+    parser resolves a macro alone but leaves such a value as it was written. Left as it is
+    when a piece is not a braced or quoted text, a number or a known ``@string``."""
+    pieces, depth, quoted, start = [], 0, False, 0
+    for i, char in enumerate(value):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == '"' and depth == 0:
+            quoted = not quoted
+        elif char == "#" and depth == 0 and not quoted:
+            pieces.append(value[start:i].strip())
+            start = i + 1
+    pieces.append(value[start:].strip())
+    if len(pieces) < 2:
+        return value
+    out = []
+    for piece in pieces:
+        if len(piece) >= 2 and (piece[0], piece[-1]) in (("{", "}"), ('"', '"')):
+            out.append(piece[1:-1])
+        elif piece.isdigit():
+            out.append(piece)
+        elif piece.lower() in strings:
+            out.append(strings[piece.lower()])
+        else:
+            return value
+    return "".join(out)
+
+
+def _entry_to_record(
+    entry: Entry, source: str, problems: list[ParseProblem], strings: dict[str, str]
+) -> PaperRecord | None:
     fields: dict[str, str] = {}
     for field in entry.fields:  # first occurrence wins, as in BibTeX
         if isinstance(field.value, str):
-            fields.setdefault(field.key.lower(), field.value)
+            value = _concatenated(field.value, strings) if "#" in field.value else field.value
+            fields.setdefault(field.key.lower(), value)
     line = entry.start_line + 1 if entry.start_line is not None else None
 
     title = latex_to_text(fields.get("title", ""))
