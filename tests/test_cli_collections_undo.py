@@ -3,6 +3,7 @@ database files read back with plain sqlite3."""
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 from pathlib import Path
@@ -78,7 +79,7 @@ def test_undo_refuses_when_the_paper_changed_since(capsys, db) -> None:
     assert run(capsys, "--db", db, "undo")[2] == "reader: error: nothing to undo\n"
 
 
-def test_collections_from_the_command_line(capsys, db, tmp_path: Path) -> None:
+def test_collections_from_the_command_line(capsys, db, tmp_path: Path, monkeypatch) -> None:
     assert run(capsys, "--db", db, "collection")[1].startswith("No collections yet")
     assert run(capsys, "--db", db, "collection", "new", "Chapter 2")[0] == 0
     code, _, err = run(capsys, "--db", db, "collection", "new", "chapter 2")
@@ -108,7 +109,13 @@ def test_collections_from_the_command_line(capsys, db, tmp_path: Path) -> None:
     assert run(capsys, "--db", db, "collection", "remove", "ch2", "3")[0] == 0
     code, out, _ = run(capsys, "--db", db, "collection", "show", "ch2", "--json")
     assert [p["id"] for p in json.loads(out)] == [7, 5]
-    assert run(capsys, "--db", db, "collection", "delete", "ch2", "--yes")[0] == 0
+    # Asked, and the input ends (a script): not deleted, exit 1 (it was 130, as for Ctrl+C).
+    for answer in ("", "\n", "n\n"):
+        monkeypatch.setattr("sys.stdin", io.StringIO(answer))
+        code, _, err = run(capsys, "--db", db, "collection", "delete", "ch2")
+        assert code == 1 and "not confirmed: the collection is kept" in err
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    assert run(capsys, "--db", db, "collection", "delete", "ch2")[0] == 0
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM collections").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM papers").fetchone()[0] == 52  # papers stay

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from reader.models import Paper
-from reader.service import Service, open_service
+from reader.service import Service, ServiceError, open_service
 from reader.units import clip
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -40,6 +40,18 @@ def db_option(func: F) -> F:
         expose_value=True,
         help="Database file (default: $READER_DB, else the user data dir).",
     )(func)
+
+
+def confirm(question: str, *, what: str) -> None:
+    """Ask ``question``; anything but yes (an empty line, the end of the input) stops the
+    command with exit code 1, saying ``what`` was not done. click's confirm called the
+    end of the input an abort (exit 130, as for Ctrl+C), which a script reads as a kill."""
+    click.echo(f"{question} [y/N]: ", nl=False)
+    answer = sys.stdin.readline()
+    if not answer:
+        click.echo()  # the input ended: end the prompt's line
+    if answer.strip().lower() not in ("y", "yes"):
+        raise ServiceError(f"not confirmed: {what} (-y skips the question)")
 
 
 def json_option(func: F) -> F:

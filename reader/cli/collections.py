@@ -10,6 +10,7 @@ from reader.models import Paper
 
 from .base import (
     clip,
+    confirm,
     db_option,
     echo_json,
     json_option,
@@ -158,8 +159,9 @@ def delete_collection(ctx, name, yes, db_path):
     service = open_from(ctx, db_path)
     size = len(service.collecting.papers(name))  # an unknown name fails here, before asking
     if not yes:
-        click.confirm(
-            f"Delete {printable(name)!r} ({size} papers stay in the library)?", abort=True
+        confirm(
+            f"Delete {printable(name)!r} ({size} papers stay in the library)?",
+            what="the collection is kept",
         )
     service.collecting.delete(name)
     click.echo(f"collection {printable(name)!r} deleted")

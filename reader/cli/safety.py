@@ -11,7 +11,7 @@ from reader.service import ServiceError, open_service
 from reader.service.safety import backup_dir, list_backups, restore
 from reader.units import human_size, plural
 
-from .base import _default_clock, db_option, echo_json, json_option, open_from
+from .base import _default_clock, confirm, db_option, echo_json, json_option, open_from
 
 
 def _doctor_step(step: str) -> None:
@@ -55,9 +55,9 @@ def restore_cmd(ctx, backup, yes, db_path):
     """
     path = _db_path(ctx, db_path)
     if not yes:
-        click.confirm(
+        confirm(
             f"Replace {path} with {backup}? (the current state is kept as a backup)",
-            abort=True,
+            what="nothing restored",
         )
     clock = ctx.ensure_object(dict).get("clock") or _default_clock()
     source, before = restore(path, backup, now=clock())
