@@ -318,3 +318,18 @@ def test_numbers_in_files_are_bounded_too() -> None:
         line = json.dumps({"id": "2401.00001", "title": "T", "versions": [{"created": created}]})
         result = parse_arxiv_jsonl(line)
         assert [r.date for r in result.records] == [None] and result.problems == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["rate", "1", "-1"], "stars must be a whole number 0 to 5, not -1"),
+        (["snooze", "1", "-3", "days"], "did not understand '-3 days'"),
+        (["config", "review.daily_limit", "-5"], "whole number 1 to 100, not -5"),
+        (["vacation", "-1", "week"], "did not understand '-1 week'"),
+    ],
+)
+def test_a_negative_number_gets_the_commands_own_message(capsys, db, args, message) -> None:
+    """Not click's "No such option '-1'"."""
+    code, _, err = run(capsys, "--db", db, *args)
+    assert code == 1 and message in err and "No such option" not in err

@@ -29,6 +29,11 @@ def _not_empty(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return value
 
 
+NUMBERS_MAY_BE_NEGATIVE = {"ignore_unknown_options": True}
+"""For commands that take a number or period: ``rate 1 -1`` reaches the command and gets
+its own message ("stars must be ..."), not click's "No such option '-1'"."""
+
+
 def db_option(func: F) -> F:
     """``--db PATH`` on every command (also accepted before the command name)."""
     return click.option(

@@ -12,6 +12,7 @@ from reader.service import ServiceError, paper_query
 from reader.units import plural
 
 from .base import (
+    NUMBERS_MAY_BE_NEGATIVE,
     db_option,
     echo_json,
     json_option,
@@ -121,7 +122,7 @@ def search(ctx, query, limit, as_json, db_path):
         click.echo(f"No papers match the search {printable(quote(text))}.")
 
 
-@click.command()
+@click.command(context_settings=NUMBERS_MAY_BE_NEGATIVE)
 @click.argument("paper")
 @click.argument("stars")
 @db_option
@@ -238,7 +239,7 @@ def backup(ctx, path, db_path):
 COMMANDS = [list_cmd, show, search, rate, status, note, tag, untag, tags, seed, backup]
 
 
-@click.command()
+@click.command(context_settings=NUMBERS_MAY_BE_NEGATIVE)
 @click.argument("key", required=False)
 @click.argument("value", required=False)
 @json_option

@@ -8,7 +8,16 @@ from reader.service import DueItem, Service
 from reader.units import plural
 from reader.when import day_start, humanize_due
 
-from .base import clip, db_option, echo_json, json_option, open_from, printable, terminal_width
+from .base import (
+    NUMBERS_MAY_BE_NEGATIVE,
+    clip,
+    db_option,
+    echo_json,
+    json_option,
+    open_from,
+    printable,
+    terminal_width,
+)
 
 GRADE_PROMPT = "How well did you recall it?  1 again  2 hard  3 good  4 easy"
 
@@ -176,7 +185,7 @@ def review_grade(ctx, paper, grade, db_path):
     click.echo(f"next re-read {humanize_due(card.due, service.clock(), tz=service.tz)}")
 
 
-@click.command()
+@click.command(context_settings=NUMBERS_MAY_BE_NEGATIVE)
 @click.argument("paper")
 @click.argument("when", nargs=-1, required=True)
 @db_option
@@ -191,7 +200,7 @@ def schedule(ctx, paper, when, db_path):
     )
 
 
-@click.command()
+@click.command(context_settings=NUMBERS_MAY_BE_NEGATIVE)
 @click.argument("period", nargs=-1, required=True)
 @db_option
 @click.pass_context

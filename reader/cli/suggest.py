@@ -11,6 +11,7 @@ from reader.service import Service, ServiceError
 from reader.units import plural, quoted
 
 from .base import (
+    NUMBERS_MAY_BE_NEGATIVE,
     clip,
     db_option,
     echo_json,
@@ -111,7 +112,7 @@ def dismiss(ctx, papers, db_path):
         click.echo(f"[{paper.id}] dismissed: {printable(clip(paper.title, 60))}")
 
 
-@click.command()
+@click.command(context_settings=NUMBERS_MAY_BE_NEGATIVE)
 @click.argument("paper")
 @click.argument("period", nargs=-1)
 @db_option
