@@ -364,6 +364,8 @@ async def test_escape_codes_show_as_text_in_boxes_and_come_back_unchanged(db: Pa
         box.value += "z"
         await pilot.press("enter")
         await settle(pilot)
+        said = notifications(app)  # "Tag renamed: x␛[2Jy → …": the notice cleared the screen
+        assert "x␛[2Jy → x␛[2Jyz" in said and "\x1b" not in said
     service = reopen(db)
     paper = service.paper(3)
     assert (paper.title, paper.venue) == (ESCAPES, "CoRL")  # the title as it was

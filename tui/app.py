@@ -35,6 +35,7 @@ from .widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from textual.notifications import SeverityLevel
 
     from reader.glance import FirstScreen
     from reader.service import FetchReport, Service
@@ -390,6 +391,21 @@ class ReaderApp(App[None]):
         teardown under load raised ScreenStackError from the Settings screen's mount):
         such a screen's ``on_mount`` then does nothing."""
         return self._exiting or not self.is_running
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notice with its control characters as visible stand-ins: many name a
+        title, tag, collection or file, and a tag "x<ESC>[2Jy" in "Tag renamed" cleared the
+        screen (every widget's notify comes here)."""
+        shown, heading = clean(str(message)), clean(title)
+        super().notify(shown, title=heading, severity=severity, timeout=timeout, markup=markup)
 
     def exit(
         self,
