@@ -178,10 +178,16 @@ def test_backup_makes_a_usable_copy(capsys, db, tmp_path) -> None:
     assert code == 1 and "already exists" in err
 
 
-def test_hostile_text_is_printed_inert(capsys, db) -> None:
+def test_hostile_text_is_printed_inert(capsys, db, monkeypatch) -> None:
+    # click strips escape codes only when it writes to something that is not a terminal.
+    monkeypatch.setattr("click.utils.should_strip_ansi", lambda stream=None, color=None: False)
     run(capsys, "--db", db, "note", "1", "bad \x1b[2J\x1b[31m escape")
     code, out, _ = run(capsys, "--db", db, "show", "1")
     assert "\x1b" not in out and "\\x1b[2J" in out
+    # What tag, untag and an error say back: printed inert too.
+    for args in (["tag", "1", "a\x1b[2Jb"], ["untag", "1", "a\x1b[2Jb"], ["tag", "1", "\x1b" * 50]):
+        code, out, err = run(capsys, "--db", db, *args)
+        assert "\x1b" not in out + err, args
 
 
 def test_every_command_has_help(capsys) -> None:

@@ -16,7 +16,7 @@ import click
 
 from reader.service import StoreError
 
-from .base import db_option
+from .base import db_option, printable
 from .collections import COMMANDS as COLLECTION_COMMANDS
 from .feeds import COMMANDS as FEED_COMMANDS
 from .importing import COMMANDS as IMPORT_COMMANDS
@@ -101,6 +101,7 @@ MAX_ERROR_CHARS = 400
 def _one_line(message: str) -> str:
     """An error message cut to :data:`MAX_ERROR_CHARS`: a 5,000-digit argument quoted
     back whole would bury the message."""
+    message = printable(message)  # it may quote a title, a tag, a file name
     if len(message) <= MAX_ERROR_CHARS:
         return message
     return message[: MAX_ERROR_CHARS - 1] + "…"

@@ -177,7 +177,7 @@ def note(ctx, paper, text, db_path):
 def tag(ctx, paper, tags, db_path):
     """Add tags to a paper."""
     updated = open_from(ctx, db_path).tag(paper, list(tags))
-    click.echo(f"[{updated.id}] tags: {', '.join(updated.tags)}")
+    click.echo(f"[{updated.id}] tags: {printable(', '.join(updated.tags))}")
 
 
 @click.command()
@@ -188,7 +188,7 @@ def tag(ctx, paper, tags, db_path):
 def untag(ctx, paper, tags, db_path):
     """Remove tags from a paper."""
     updated = open_from(ctx, db_path).untag(paper, list(tags))
-    click.echo(f"[{updated.id}] tags: {', '.join(updated.tags) or '-'}")
+    click.echo(f"[{updated.id}] tags: {printable(', '.join(updated.tags)) or '-'}")
 
 
 @click.command()

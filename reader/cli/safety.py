@@ -11,7 +11,15 @@ from reader.service import ServiceError, open_service
 from reader.service.safety import backup_dir, list_backups, restore
 from reader.units import human_size, plural
 
-from .base import _default_clock, confirm, db_option, echo_json, json_option, open_from
+from .base import (
+    _default_clock,
+    confirm,
+    db_option,
+    echo_json,
+    json_option,
+    open_from,
+    printable,
+)
 
 
 def _doctor_step(step: str) -> None:
@@ -100,9 +108,9 @@ def doctor(ctx, repair, as_json, db_path):
             fix = "  (--repair fixes this)" if not finding.ok and finding.repairable else ""
             click.echo(f"{finding.check:<14} {state}{fix}")
             for line in finding.details:
-                click.echo(f"    {line}")
+                click.echo(f"    {printable(line)}")
         for line in report.repaired:
-            click.echo(f"repaired: {line}")
+            click.echo(f"repaired: {printable(line)}")
         if report.backup is not None:
             click.echo(f"the database before repair is kept as {report.backup}")
         fixable = sum(1 for f in report.findings if not f.ok and f.repairable)
