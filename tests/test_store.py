@@ -197,6 +197,23 @@ def test_tags_are_case_insensitive_and_renamable(store: Repositories) -> None:
     assert store.papers.get_paper(a).tags == ()
 
 
+def test_tags_are_case_insensitive_outside_ascii_too(store: Repositories) -> None:
+    """SQLite's NOCASE folds ASCII only: "Ünicode" and "ünicode" were two tags, and a
+    filter by one missed the other's papers."""
+    a, b, c = add(store, title="A"), add(store, title="B"), add(store, title="C")
+    store.tags.tag(a, ["Ünicode"])
+    store.tags.tag(b, ["ünicode"])
+    assert store.papers.get_paper(b).tags == ("Ünicode",)  # the existing spelling is kept
+    store.ingest.ingest([PaperRecord(title="D", tags=("ÜNICODE",))], now=at(1))
+    assert store.tags.all_tags() == [("Ünicode", 3)]
+    assert len(store.papers.list_papers(PaperQuery(tag="üNICODE"))) == 3
+    store.tags.untag(a, ["ÜNICODE"])
+    assert store.papers.get_paper(a).tags == ()
+    store.tags.rename_tag("ünicode", "Ωmega")
+    store.tags.tag(c, ["ωMEGA"])
+    assert store.tags.all_tags() == [("Ωmega", 3)]
+
+
 def test_list_filters_and_sorting(store: Repositories) -> None:
     ids = [add(store, title=t, year=y) for t, y in [("b", 2020), ("a", 2018), ("c", 2022)]]
     store.reading.rate(ids[0], 4, now=at(1))

@@ -26,7 +26,7 @@ from reader.models import PaperRecord
 from .base import DEFERRABLE_INDEXES, Connection, dumps, ensure_indexes, index_names, to_iso
 from .errors import StoreError
 from .merge import FILL_FIELDS, Merges, compatible
-from .tags import clean_tag
+from .tags import clean_tag, tag_key
 
 Outcome = Literal["added", "updated", "present", "duplicate"]
 """added: a new paper; updated: an existing paper got new fields or tags; present: already
@@ -43,7 +43,6 @@ _INSERT_SQL = (
 _RECORD_FILL = ("abstract", "authors", "year", "date", "venue", "arxiv_id", "doi", "url",
                 "code_url", "pdf_path")  # fmt: skip
 _ARXIV_DOI = re.compile(r"^10\.48550/arxiv\.(.+)$")
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _authors_json = json.JSONEncoder(ensure_ascii=False).encode
 """What ``dumps(list(authors))`` gives, without building an encoder per call."""
 IMPORT_CACHE_KIB = 262_144
@@ -64,11 +63,6 @@ GROUP_SECONDS = 2.0
 long, whichever comes first: fewer commits write fewer random-order index pages
 (docs/benchmarks.md), and the time cap bounds what an interrupt takes back and how long
 another program waits for the lock."""
-
-
-def _nocase(name: str) -> str:
-    """SQLite's NOCASE folds ASCII letters only; so does this."""
-    return name.translate(_ASCII_LOWER)
 
 
 @dataclass(frozen=True)
@@ -596,7 +590,7 @@ class Ingest:
         if not any(tags for _, tags in items):
             return set()
         tag_ids = {
-            _nocase(name): tag_id for tag_id, name in conn.execute("SELECT id, name FROM tags")
+            tag_key(name): tag_id for tag_id, name in conn.execute("SELECT id, name FROM tags")
         }
         by_raw: dict[str, int | None] = {}  # a batch repeats the same few categories
         pairs: dict[tuple[int, int], None] = {}
@@ -608,7 +602,7 @@ class Ingest:
                     name = clean_tag(raw)
                     tag_id = None
                     if name:
-                        folded = _nocase(name)
+                        folded = tag_key(name)
                         tag_id = tag_ids.get(folded)
                         if tag_id is None:
                             tag_id = conn.execute(

@@ -15,6 +15,7 @@ from reader.units import quoted
 
 from .base import Connection, from_iso, require_paper, to_iso
 from .errors import NotFound, StoreError
+from .tags import same_tag_ids
 
 # The user's current state of each paper, as columns next to the paper's own.
 _PAPER_COLUMNS = """
@@ -234,10 +235,10 @@ class Papers:
             params.append(str(selection.status))
         if selection.tag is not None:
             clauses.append(
-                "p.id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id"
-                " WHERE t.name = ? COLLATE NOCASE)"
+                "p.id IN (SELECT paper_id FROM paper_tags"
+                " WHERE tag_id IN (SELECT value FROM json_each(?)))"
             )
-            params.append(selection.tag)
+            params.append(json.dumps(same_tag_ids(self.conn.db, selection.tag)))
         if selection.stars is not None:
             clauses.append(f"coalesce({_CURRENT_STARS}, 0) >= ?")
             params.append(selection.stars)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from .base import Connection, require_paper
 from .errors import NotFound, StoreError
@@ -13,6 +14,24 @@ def clean_tag(name: str) -> str:
     return " ".join(name.split())
 
 
+def tag_key(name: str) -> str:
+    """What two tags are the same by: the name with its case folded in every script. The
+    tags' unique index uses SQLite's NOCASE, which folds ASCII letters only: "Ünicode" and
+    "ünicode" were two tags. Lookups try NOCASE first (it uses the index) and compare keys
+    when the name is not ASCII."""
+    return clean_tag(name).casefold()
+
+
+def same_tag_ids(db: Any, name: str) -> list[int]:
+    """Ids of the stored tags that are ``name`` (any case, any script)."""
+    rows = db.execute("SELECT id FROM tags WHERE name = ? COLLATE NOCASE", [name]).fetchall()
+    if name.isascii():
+        return [int(row[0]) for row in rows]
+    key = tag_key(name)
+    stored = db.execute("SELECT id, name FROM tags")
+    return [int(tag_id) for tag_id, other in stored if tag_key(other) == key]
+
+
 class Tags:
     """Tags on papers."""
 
@@ -20,11 +39,9 @@ class Tags:
         self.conn = conn
 
     def _tag_id(self, name: str, *, create: bool) -> int | None:
-        row = self.conn.db.execute(
-            "SELECT id FROM tags WHERE name = ? COLLATE NOCASE", [name]
-        ).fetchone()
-        if row:
-            return int(row[0])
+        found = same_tag_ids(self.conn.db, name)
+        if found:
+            return found[0]
         if not create:
             return None
         return int(
