@@ -14,6 +14,7 @@ import pytest
 from textual.widgets import Input, TextArea
 from tui_helpers import (
     FIXED_NOW,
+    bottom_line,
     make_test_app,
     notifications,
     open_db,
@@ -96,6 +97,8 @@ async def test_a_bad_period_is_said_in_the_prompt_which_keeps_the_text(db: Path)
         await settle(pilot)
         await pilot.press("Z")
         await settle(pilot)
+        footer = bottom_line(app)  # the dialog's keys; the screen's below type text here
+        assert "Cancel" in footer and "Rate" not in footer
         await answer(pilot, "3 dayz")
         assert isinstance(app.screen, PromptScreen)  # still open, with what was typed
         assert app.screen.query_one(Input).value == "3 dayz"

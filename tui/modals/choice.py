@@ -12,6 +12,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..text import from_box, safe, to_box
+from ..widgets.footer import KeysFooter
 
 
 class ChoiceScreen(ModalScreen[str | None]):
@@ -34,6 +35,7 @@ class ChoiceScreen(ModalScreen[str | None]):
                 id="choices",
                 markup=False,
             )
+        yield KeysFooter(compact=True)  # the dialog's own keys, not the screen's below
 
     def on_mount(self) -> None:
         options = self.query_one("#choices", OptionList)
@@ -76,6 +78,7 @@ class PromptScreen(ModalScreen[str | None]):
             error = Static("", id="prompt-error")
             error.display = False  # a line only once there is something wrong to say
             yield error
+        yield KeysFooter(compact=True)  # the dialog's own keys, not the screen's below
 
     def on_mount(self) -> None:
         prompt = self.query_one("#prompt", Input)

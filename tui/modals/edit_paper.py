@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 from reader.models import Paper
 
 from ..text import from_box, safe, to_box
+from ..widgets.footer import KeysFooter
 
 FIELDS: list[tuple[str, str]] = [
     ("title", "Title"),
@@ -69,6 +70,7 @@ class EditPaperScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Save", id="save", variant="primary")
                 yield Button("Cancel", id="cancel")
+        yield KeysFooter(compact=True)  # the dialog's own keys, not the screen's below
 
     def on_mount(self) -> None:
         blink = getattr(self.app, "cursor_blink", True)

@@ -13,6 +13,7 @@ from textual.widgets import Button, Label, Select
 from reader.models import Status
 
 from ..text import clean, safe
+from ..widgets.footer import KeysFooter
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class FilterScreen(ModalScreen[Filters | None]):
                 yield Button("Apply", id="apply", variant="primary")
                 yield Button("Clear", id="clear")
                 yield Button("Cancel", id="cancel")
+        yield KeysFooter(compact=True)  # the dialog's own keys, not the screen's below
 
     def on_mount(self) -> None:
         self.query_one("#filter-status", Select).focus()

@@ -12,6 +12,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..widgets.footer import KeysFooter
+
 Section = tuple[str, Sequence[BindingType]]
 
 EDITOR_KEYS = [
@@ -39,6 +41,7 @@ class HelpScreen(ModalScreen[None]):
             for title, bindings in self.sections:
                 yield Static(self._table(title, bindings), classes="help-section")
             yield Static(self._pairs("Typing", EDITOR_KEYS), classes="help-section")
+        yield KeysFooter(compact=True)  # the dialog's own keys, not the screen's below
 
     def _table(self, title: str, bindings: Sequence[BindingType]) -> Table:
         rows: dict[str, list[str]] = {}

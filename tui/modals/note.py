@@ -19,6 +19,7 @@ from reader.models import Note
 from reader.service import StoreError
 
 from ..text import clean
+from ..widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from ..app import ReaderApp
@@ -70,6 +71,7 @@ class NoteScreen(ModalScreen[Note | None]):
             yield Static(
                 Text("Markdown. Ctrl+S or Escape saves; an empty note is not kept.", style="dim")
             )
+        yield KeysFooter(compact=True)  # the dialog's own keys, not the screen's below
 
     def on_mount(self) -> None:
         editor = self.query_one("#quick-note", TextArea)
