@@ -62,6 +62,19 @@ def test_undo_of_marking_read_puts_the_card_back(capsys, db) -> None:
     assert dump(db) == before
 
 
+def test_undo_of_marking_read_never_loses_the_re_reads_graded_since(capsys, db) -> None:
+    """Grades are not undoable, "marked read" was: undone after re-reads, it put back the
+    card it had replaced (none) and deleted the paper's whole schedule."""
+    assert run(capsys, "--db", db, "status", "4", "read")[0] == 0
+    assert run(capsys, "--db", db, "review", "grade", "4", "good")[0] == 0
+    before = dump(db)
+    code, _, err = run(capsys, "--db", db, "undo")
+    assert code == 1 and "the paper was re-read since" in err and err.count("\n") == 1
+    log = [line for line in dump(db) if "undo_log" not in line]
+    assert log == [line for line in before if "undo_log" not in line]  # card and status kept
+    assert run(capsys, "--db", db, "undo")[2] == "reader: error: nothing to undo\n"
+
+
 def test_undo_refuses_when_the_paper_changed_since(capsys, db) -> None:
     """A snooze taken back (the Hidden view's b) is no longer there to undo: refused in
     one line, the database unchanged, the entry gone from the log."""

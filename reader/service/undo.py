@@ -11,7 +11,9 @@ back.
 The log of what can be undone lives in the database (``undo_log``, m014), so the app's
 ``u`` and ``reader undo`` share it and it survives a restart: the newest action first,
 whoever did it. An action is only undone while its event is still the paper's latest of
-its kind; otherwise nothing changes, the action leaves the log, and the user is told why.
+its kind, and one that gave the paper its re-read card only while the paper has not been
+re-read since; otherwise nothing changes, the action leaves the log, and the user is told
+why.
 An action and its log entry are written in one transaction.
 """
 
@@ -94,7 +96,16 @@ class Undoing:
             if entry is None:
                 raise ServiceError("nothing to undo")
             store.undo.forget(entry.id)
-            if entry.kind in ("status", "rating"):
+            # Putting the card back as it was would drop every re-read graded since (an
+            # undo of "marked read" weeks later deleted the paper's schedule): left alone.
+            reread = (
+                entry.card_touched
+                and entry.kind in ("status", "rating")
+                and store.reviews.reviewed_since(entry.paper_id, entry.kind, entry.event_id)
+            )
+            if reread:
+                done = False
+            elif entry.kind in ("status", "rating"):
                 done = store.reading.remove_latest(entry.kind, entry.paper_id, entry.event_id)
             elif entry.kind == "steer":
                 done = store.steering.remove_latest(entry.paper_id, entry.event_id)
@@ -103,6 +114,11 @@ class Undoing:
             if done and entry.card_touched:
                 store.reviews.restore_card(entry.paper_id, entry.card_before)
         action = _undoable(entry)
+        if reread:
+            raise ServiceError(
+                f"cannot undo: {action.description}; the paper was re-read since, and undoing "
+                "would lose those re-reads; nothing undone"
+            )
         if not done:
             raise ServiceError(
                 f"cannot undo: {action.description} was changed again since; nothing undone"

@@ -58,6 +58,17 @@ class Reviews:
                 [paper_id, int(enabled)],
             )
 
+    def reviewed_since(self, paper_id: int, kind: str, event_id: int) -> bool:
+        """Whether the paper was re-read (graded) after event ``event_id`` of ``kind``
+        ("status" or "rating") was recorded."""
+        table = {"status": "status_events", "rating": "rating_events"}[kind]
+        row = self.conn.db.execute(
+            "SELECT 1 FROM review_log WHERE paper_id = ?"
+            f" AND reviewed_at > (SELECT at FROM {table} WHERE id = ?) LIMIT 1",
+            [paper_id, event_id],
+        ).fetchone()
+        return row is not None
+
     def restore_card(self, paper_id: int, before: StoredCard | None) -> None:
         """Put a paper's card back as it was (an undo): ``None`` means it had none."""
         with self.conn.transaction() as db:
