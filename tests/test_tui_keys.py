@@ -184,6 +184,28 @@ async def test_a_grade_typed_ahead_for_the_next_paper_is_not_given(db: Path) -> 
     service.close()
 
 
+async def test_a_grade_typed_ahead_after_a_skip_is_not_given(db: Path) -> None:
+    """Skip (k) brought the next paper without holding back keys typed with it: k, Space, 3
+    in one burst graded a paper the user never saw."""
+    service = open_db(db)
+    for paper_id in (3, 5):
+        service.rate(paper_id, 4)
+        service.set_status(paper_id, "read")
+        service.schedule_at(paper_id, "today")
+    service.close()
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        await type_ahead(pilot, "k", "space", "3")  # skip, reveal, grade: too fast
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.result is None
+    service = open_db(db, seed=False)
+    assert service.reviewed_today() == 0
+    service.close()
+
+
 async def test_a_note_is_saved_when_the_app_is_closed_without_q(db: Path) -> None:
     """The terminal closing ends the app without ``q``: the editor is taken down before
     the last save runs, and the note must still be saved."""

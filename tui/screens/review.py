@@ -331,6 +331,7 @@ class ReviewScreen(ReaderScreen):
         self._later = [i for i in self._later if i != self.current.paper.id]
         self._later.append(self.current.paper.id)
         self.current = None
+        self.moved_under_cursor()  # another paper: a grade typed ahead is not for it
         self.load()
 
     def action_note(self) -> None:
