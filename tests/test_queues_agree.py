@@ -197,7 +197,13 @@ def test_a_paper_set_back_from_read_leaves_the_rereads(svc: Service, clock: Tick
         svc.grade(2, "good")
     with pytest.raises(ServiceError, match=r"paper 2 is not read \(queued\)"):
         svc.schedule_at(2, "tomorrow")
-    svc.set_status(2, "read")  # read again: the card it kept comes back, history and all
+    before = svc.store.reviews.card(2)
+    svc.set_status(2, "read")  # read again: the card it kept comes back, history and all,
+    assert [item.paper.id for item in svc.due()] == [1]  # but not "overdue 4 weeks" now:
+    after = svc.store.reviews.card(2)  # just read, it waits a first interval from now
+    assert after is not None and before is not None and after.due is not None
+    assert after.due > clock.now and after.card["reps"] == before.card["reps"]
+    clock.now += timedelta(days=30)
     assert {item.paper.id for item in svc.due()} == {1, 2}
 
 

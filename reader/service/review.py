@@ -63,9 +63,19 @@ class Reviewing:
         """Give a paper just marked read its first re-read, unless the user turned
         re-reads of it off or it is scheduled already."""
         stored = self.store.reviews.card(paper.id)
-        if stored is not None and (not stored.enabled or stored.card):
-            return  # turned off by the user, or already scheduled: keep its history
+        if stored is not None and not stored.enabled:
+            return  # turned off by the user
         settings = self.preferences.review_settings()
+        if stored is not None and stored.card:
+            # Scheduled before: its history stays. Read again after being set back, a card
+            # whose re-read fell due meanwhile waits a first interval from now; it came
+            # back at once as "overdue 8 weeks" for a paper just read.
+            card = _card(stored)
+            fresh = sched.new_card(paper.id, self.ctx.clock(), settings)
+            if card is not None and card.due < fresh.due and card.due < self.ctx.clock():
+                moved = sched.reschedule(card, fresh.due)
+                self.store.reviews.save_card(paper.id, moved.to_dict(), moved.due)
+            return
         if not sched.should_schedule(paper.stars, settings):
             return
         card = sched.new_card(paper.id, self.ctx.clock(), settings)
