@@ -83,7 +83,9 @@ def _utc_now() -> datetime:
 
 
 def _local_tz() -> tzinfo:
-    """The machine's time zone, as the service's ``local_tz``."""
+    """The machine's offset now: right for what the first screen asks (today's date and
+    what is due by its end). The service's ``local_tz`` has the zone's rules, for days
+    across a daylight-saving change; importing them here would slow the first paint."""
     zone = datetime.now().astimezone().tzinfo
     assert zone is not None
     return zone

@@ -153,3 +153,29 @@ def test_cli_config(db_path: Path, clock: TickingClock) -> None:
     assert shown["review.daily_limit"] == 7 and shown["suggest.per_day"] == 5
     bad = run(db_path, clock, "config", "review.daily_limit", "many")
     assert bad.exit_code != 0
+
+
+def test_a_day_across_a_daylight_saving_change_starts_at_that_days_midnight(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The zone was today's UTC offset: in a Sydney summer (+11) a re-read set for
+    2027-06-01 (winter, +10) began at 23:00 on 31 May and was "due today" a day early."""
+    import time
+
+    from reader.service import open_service
+    from reader.service.context import local_tz
+
+    monkeypatch.setenv("TZ", "Australia/Sydney")
+    time.tzset()
+    try:
+        summer = datetime(2026, 12, 2, 0, 0, tzinfo=UTC)  # 11:00 in Sydney, +11
+        svc = open_service(db_path, clock=TickingClock(summer), tz=local_tz())
+        try:
+            svc.set_status(1, "read")
+            due = svc.schedule_at(1, "2027-06-01")
+            assert due == datetime(2027, 5, 31, 14, 0, tzinfo=UTC)  # midnight, +10
+        finally:
+            svc.close()
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -16,10 +16,14 @@ class ServiceError(StoreError):
 
 
 def local_tz() -> tzinfo:
-    """The machine's time zone: days ("due today") are the user's days, stored times UTC."""
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None
-    return zone
+    """The machine's time zone: days ("due today") are the user's days, stored times UTC.
+
+    The zone with its rules (``dateutil``'s ``tzlocal``), not today's offset: with the
+    offset of a Sydney summer, a re-read set for a winter day began at 23:00 the evening
+    before, and was "due today" a day early."""
+    from dateutil.tz import tzlocal
+
+    return tzlocal()
 
 
 @dataclass(frozen=True)
