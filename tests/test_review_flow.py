@@ -90,6 +90,12 @@ def test_vacation_moves_everything_out_of_the_period(svc: Service, clock: Tickin
     assert all(review_card(svc, i).due >= end for i in (1, 2, 3, 4))
     clock.now = end - timedelta(days=1)
     assert svc.due() == [] and svc.overdue_count() == 0
+    # It cannot be undone: "100 years" typed for "100 days" moved every re-read for good.
+    dues = [review_card(svc, i).due for i in (1, 2, 3, 4)]
+    with pytest.raises(ServiceError, match="longer than a year"):
+        svc.vacation("100 years")
+    assert [review_card(svc, i).due for i in (1, 2, 3, 4)] == dues
+    assert svc.vacation("1 year")[1] >= 0  # a year is a sabbatical, and allowed
 
 
 def run(db: Path, clock: TickingClock, *args: str, input: str | None = None):
@@ -112,6 +118,19 @@ def test_cli_due_review_session_and_forecast(db_path: Path, clock: TickingClock)
     assert [n["text"] for n in shown["notes"]] == ["remember the 2D path trick"]
     plan = json.loads(run(db_path, clock, "forecast", "--days", "366", "--json").output)
     assert len(plan) == 366 and sum(day["re_reads"] for day in plan) == 1
+
+
+def test_cli_review_q_at_the_note_prompt_stops_and_saves_no_note(
+    db_path: Path, clock: TickingClock
+) -> None:
+    """q stops at every prompt of the session; at "Add a note" it was saved as a note."""
+    for paper_id in ("3", "4"):
+        run(db_path, clock, "status", paper_id, "read")
+    clock.now += timedelta(days=20)
+    session = run(db_path, clock, "review", input="\n3\nq\n")
+    assert session.exit_code == 0 and "Reviewed 1 paper; saved." in session.output
+    for paper_id in ("3", "4"):
+        assert json.loads(run(db_path, clock, "show", paper_id, "--json").output)["notes"] == []
 
 
 def test_cli_review_stops_cleanly_when_input_ends(db_path: Path, clock: TickingClock) -> None:

@@ -100,7 +100,7 @@ def test_cli_says_which_interests_match_no_paper(db_path: Path, clock: TickingCl
     assert today.exit_code == 0, today.output
     lines = today.output.splitlines()
     assert lines[0].startswith("Too few papers here use the words of 'quantum gravity' to rank by")
-    assert lines[1].startswith("Nothing rated yet")
+    assert lines[1].startswith("Nothing liked yet")
     assert "No suggestions left today" not in today.output
     as_json = json.loads(runner.invoke(cli, ["--db", str(db_path), "suggest", "--json"]).output)
     assert as_json["cold_start"] and as_json["unmatched_interests"] == ["quantum gravity"]
@@ -288,7 +288,7 @@ def test_cli_suggest_dismiss_interests(db_path: Path, clock: TickingClock) -> No
         )
 
     cold = run("suggest")
-    assert cold.exit_code == 0 and "Nothing rated yet" in cold.output
+    assert cold.exit_code == 0 and "Nothing liked yet" in cold.output
     assert run("interests", "grokking", "lottery tickets").exit_code == 0
     shown = json.loads(run("suggest", "--json").output)
     assert shown["suggestions"] and all(s["reason"] for s in shown["suggestions"])

@@ -148,7 +148,9 @@ def _session(service: Service) -> int:
                 click.echo(str(error), err=True)
         done += 1
         click.echo(f"Next re-read {humanize_due(card.due, service.clock(), tz=service.tz)}.")
-        extra = _ask("Add a note (Enter to skip):")
+        extra = _ask("Add a note (Enter to skip, q to stop):")
+        if extra == "q":  # as at every other prompt here, not a note that reads "q"
+            return done
         if extra:
             service.add_note(paper.id, extra)
 
@@ -209,8 +211,8 @@ def vacation(ctx, period, db_path):
     service = open_from(ctx, db_path)
     end, moved = service.vacation(" ".join(period))
     click.echo(
-        f"moved {moved} re-read{'s' if moved != 1 else ''} to after "
-        f"{end.astimezone(service.tz):%a %Y-%m-%d}"
+        f"moved {moved} re-read{'s' if moved != 1 else ''} to "
+        f"{end.astimezone(service.tz):%a %Y-%m-%d} or later"
     )
 
 

@@ -73,7 +73,9 @@ def suggest(ctx, count, refresh, as_json, db_path):
     if today.cold_start:
         if today.unmatched_interests:
             click.echo(_unmatched_note(today.unmatched_interests))
-        click.echo("Nothing rated yet, so there is nothing to learn from. Start with either:")
+        click.echo(
+            "Nothing liked yet (4-5★), so there is nothing to learn from. Start with either:"
+        )
         click.echo("  reader rate ID 1-5          rate a few papers you know, e.g. these:")
         for paper in today.starters:
             click.echo(f"{paper.id:>7}  " + printable(clip(paper.title, width - 10)))

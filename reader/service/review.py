@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
+
 from reader import schedule as sched
 from reader.models import Paper, Status
 from reader.schedule import Grade, ReviewCard, ReviewLogEntry
@@ -47,6 +49,9 @@ class DueItem:
 
 def _card(stored: StoredCard) -> ReviewCard | None:
     return sched.ReviewCard.from_dict(stored.card) if stored.card else None
+
+
+MAX_VACATION_YEARS = 1
 
 
 class Reviewing:
@@ -193,6 +198,13 @@ class Reviewing:
         now = self.ctx.clock()
         begin = start or now
         end = begin + length
+        if end > begin + relativedelta(years=MAX_VACATION_YEARS):
+            # It cannot be undone: "100 years" for "100 days" would move every re-read out
+            # of the user's life (`reader schedule` sets one paper's re-read that far).
+            raise ServiceError(
+                f"a vacation of {quoted(period.strip())} is longer than a year; "
+                "to stop a paper's re-reads, turn them off for that paper"
+            )
         cards = self._active_cards()
         moved = sched.vacation(
             cards, begin, end, **self._plan(), today=local_date(now, self.ctx.tz)
