@@ -124,6 +124,45 @@ def test_triage_empties_the_inbox_and_lands_in_the_database(
         check.close()
 
 
+def test_the_inbox_lists_only_papers_new_to_the_user(service: Service, db_path: Path) -> None:
+    """A paper already read was an arrival ranked "like" itself, and queueing it from the
+    inbox set it back to queued and lost its re-read; one dismissed on one day came back
+    waiting when another day listed it again; replacements cross-listed were listed."""
+    service.inbox.fetch()
+    service.set_status(GROKKING, "read")
+    day = service.inbox.day()
+    assert GROKKING not in [a.paper.arxiv_id for a in day.arrivals]
+    service.inbox.triage(GROKKING, "queue")  # from the shell, say: the status stays
+    assert service.paper(GROKKING).status is Status.READ
+    service.inbox.triage(VISION, "not-for-me")
+    # The same papers listed again on a later day, one as a cross-list, one replaced:
+    check = open_db(db_path)
+    try:
+        with check.conn.write() as conn:
+            conn.execute(
+                "INSERT INTO arrivals (paper_id, day, source, announce_type, version,"
+                " categories, already_known, fetched_at) SELECT paper_id, '2026-03-05',"
+                " source, 'cross', version, categories, 1, fetched_at FROM arrivals"
+                " WHERE day = '2026-03-03'"
+            )
+            conn.execute(
+                "INSERT INTO arrivals (paper_id, day, source, announce_type, version,"
+                " categories, already_known, fetched_at) SELECT paper_id, '2026-03-06',"
+                " source, 'replace-cross', 2, categories, 1, fetched_at FROM arrivals"
+                " WHERE day = '2026-03-03'"
+            )
+    finally:
+        check.close()
+    later = service.inbox.day("2026-03-05")
+    decided = {a.paper.arxiv_id: a.triage for a in later.arrivals}
+    assert GROKKING not in decided and decided[VISION] == "not_for_me"
+    assert [a.paper.arxiv_id for a in later.waiting] == [
+        a.paper.arxiv_id for a in later.arrivals if a.triage is None
+    ]
+    assert service.inbox.skip_rest(day="2026-03-05") == len(later.waiting)
+    assert service.inbox.day("2026-03-06").arrivals == []  # new versions, not new papers
+
+
 def test_triage_refuses_a_paper_that_did_not_arrive(service: Service) -> None:
     service.inbox.fetch()
     seed = service.papers(limit=1)[0]

@@ -11,7 +11,7 @@ environment on first use. Nothing here writes SQL or opens a connection.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from reader.harvest.client import ArxivClient, HarvestConfig, HarvestError
@@ -333,10 +333,7 @@ class Inbox:
         picks: int | None,
         progress: ReadProgress | None,
     ) -> InboxDay:
-        listed: dict[int, Arrival] = {}
-        for a in rows:
-            if a.announce_type != "replace":
-                listed.setdefault(a.paper_id, a)
+        listed = self._listed(rows)
         ranked = self.suggesting.rank_papers(list(listed), progress=progress)
         papers = {p.id: p for p in self.store.papers.get_papers([r.paper_id for r in ranked])}
         if picks is None:
@@ -355,6 +352,28 @@ class Inbox:
             )  # fmt: skip
         return InboxDay(day, self._today(), followed, views)
 
+    def _listed(self, rows: Sequence[Arrival]) -> dict[int, Arrival]:
+        """A day's arrivals as the inbox lists them, one per paper: new and cross listings
+        (a replacement, cross-listed or not, is a new version of a paper, not a new one),
+        less papers the user has already made theirs (read, reading, queued, dropped or
+        rated: a read paper was recommended "like" itself, and queueing it set it back),
+        each carrying the decision the user made on the paper on any earlier day (one
+        dismissed on Monday came back as waiting when Wednesday cross-listed it)."""
+        listed: dict[int, Arrival] = {}
+        for a in rows:
+            if not a.announce_type.startswith("replace"):
+                listed.setdefault(a.paper_id, a)
+        papers = self.store.papers.get_papers(list(listed))
+        theirs = {p.id for p in papers if p.status is not Status.UNREAD or p.stars}
+        decided = self.feeds.decisions([i for i, a in listed.items() if a.triage is None])
+        shown: dict[int, Arrival] = {}
+        for paper_id, a in listed.items():
+            if a.triage is None and paper_id in theirs:
+                continue
+            earlier = decided.get(paper_id) if a.triage is None else None
+            shown[paper_id] = replace(a, triage=earlier) if earlier else a
+        return shown
+
     def triage(self, ref: str | int, action: str, *, day: str | None = None) -> Paper:
         """One decision on a paper of a day's arrivals (default: the latest day):
         ``queue`` puts it in the reading list, ``not-for-me`` dismisses it (and the
@@ -370,7 +389,8 @@ class Inbox:
         wanted = day or self.feeds.latest_day()
         if wanted is None or not any(a.paper_id == paper.id for a in self.feeds.arrivals(wanted)):
             raise InboxError(f"paper {paper.id} did not arrive on {wanted or 'any day'}")
-        if decision == "queued":
+        if decision == "queued" and paper.status is Status.UNREAD:
+            # Only an unread paper: a read one was set back to queued, its re-read lost.
             paper = self.library.set_status(paper.id, Status.QUEUED)
         elif decision == "not_for_me":
             self.suggesting.dismiss(paper.id)
@@ -383,7 +403,8 @@ class Inbox:
         wanted = day or self.feeds.latest_day()
         if wanted is None:
             return 0
-        waiting = {a.paper_id for a in self.feeds.arrivals(wanted) if a.triage is None}
+        listed = self._listed(self.feeds.arrivals(wanted))  # what the inbox shows waiting
+        waiting = {paper_id for paper_id, a in listed.items() if a.triage is None}
         for paper_id in waiting:
             self.feeds.set_triage(paper_id, wanted, "skipped", now=self.clock())
         return len(waiting)

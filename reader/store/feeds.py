@@ -177,6 +177,22 @@ class FeedRepository:
             )
         return cursor.rowcount
 
+    def decisions(self, paper_ids: Sequence[int]) -> dict[int, str]:
+        """The user's latest decision (queued, not_for_me, skipped) on each of these papers,
+        on whatever day it arrived; papers never decided on are left out."""
+        found: dict[int, str] = {}
+        unique = list(dict.fromkeys(paper_ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for paper_id, triage in self._rows(
+                f"SELECT paper_id, triage FROM arrivals WHERE paper_id IN ({marks})"
+                " AND triage IS NOT NULL ORDER BY triaged_at",
+                chunk,
+            ):
+                found[paper_id] = triage
+        return found
+
     def known_versions(self, paper_ids: Sequence[int]) -> dict[int, int]:
         """The highest arXiv version seen of each paper that has arrived before."""
         if not paper_ids:
