@@ -107,9 +107,26 @@ def test_oai_listing_is_capped_and_says_where_to_resume(
     assert len(server.seen) == 1
 
 
-def test_oai_expired_token_is_one_line(server: ArxivServer, client: ArxivClient) -> None:
+def test_an_expired_token_starts_the_listing_again(
+    server: ArxivServer, client: ArxivClient
+) -> None:
+    """A saved token that expired was asked for at every fetch, and the missed days were
+    never caught up: the listing starts again from its dates."""
     server.oai["old"] = Reply(body=data("oai_bad_token.xml"))
+    server.oai["cs:cs:LG"] = Reply(body=data("oai_page1.xml"))
     request = OaiRequest("cs:cs:LG", date(2026, 2, 27), date(2026, 3, 3), token="old")
+
+    page = client.oai_page(request)
+
+    assert page.records and page.token == "7261928|1001"
+    asked = [s.query for s in server.seen if s.path == "/oai"]
+    assert asked[0] == {"verb": ["ListRecords"], "resumptionToken": ["old"]}
+    assert asked[1]["set"] == ["cs:cs:LG"] and asked[1]["from"] == ["2026-02-27"]
+
+
+def test_an_oai_error_is_one_line(server: ArxivServer, client: ArxivClient) -> None:
+    server.oai["cs:cs:LG"] = Reply(body=data("oai_bad_token.xml"))
+    request = OaiRequest("cs:cs:LG", date(2026, 2, 27), date(2026, 3, 3))
 
     with pytest.raises(
         HarvestError, match=r"^arXiv OAI-PMH cs:cs:LG: OAI-PMH error badResumptionToken"

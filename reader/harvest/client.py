@@ -107,6 +107,11 @@ class ArxivClient:
         try:
             return parse_oai_page(body)
         except OaiError as exc:
+            if request.token and exc.code == "badResumptionToken":
+                # A saved token expires (arXiv keeps them for hours): the listing starts
+                # again from its dates, whose papers are stored once. Kept, the dead token
+                # was asked for at every fetch and the missed days were never caught up.
+                return self.oai_page(replace(request, token=None))
             raise HarvestError(f"arXiv {label}: {exc}", kind="bad_answer") from None
 
     def oai_pages(self, request: OaiRequest) -> Iterator[tuple[OaiPage, OaiRequest | None]]:
