@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit
 from urllib.request import Request, urlopen
@@ -199,7 +199,13 @@ class HttpClient:
         timeout = self.timeout
         try:
             with urlopen(request, timeout=timeout) as response:
-                body: bytes = response.read(MAX_BODY_BYTES + 1)
+                body = _read_by(response, time.monotonic() + ANSWER_S_PER_TIMEOUT * timeout)
+                if body is None:
+                    raise HttpFailure(
+                        f"{host} did not finish answering within "
+                        f"{ANSWER_S_PER_TIMEOUT * timeout:g} s (it sent too slowly)",
+                        "timeout",
+                    )
         except HTTPError as exc:
             with exc:
                 try:
@@ -226,6 +232,30 @@ class HttpClient:
         if len(body) > MAX_BODY_BYTES:
             raise HttpFailure(f"answer from {host} is too large", "bad_answer")
         return body
+
+
+ANSWER_S_PER_TIMEOUT = 4
+"""A whole answer must arrive within this many timeouts: the timeout bounds each read, and
+a server sending a few bytes at a time held `reader fetch` (and quitting the app, which
+waits for it) for nine minutes."""
+_CHUNK = 1 << 16
+
+
+def _read_by(response: Any, deadline: float) -> bytes | None:
+    """The body (at most ``MAX_BODY_BYTES`` + 1 bytes), or None when it is still coming
+    at ``deadline`` (``time.monotonic``)."""
+    parts: list[bytes] = []
+    size = 0
+    while size <= MAX_BODY_BYTES:
+        # read1: what has come so far; read(n) would wait for all n bytes.
+        part = response.read1(min(_CHUNK, MAX_BODY_BYTES + 1 - size))
+        if not part:
+            break
+        parts.append(part)
+        size += len(part)
+        if time.monotonic() > deadline:
+            return None
+    return b"".join(parts)
 
 
 class _Retry(Exception):

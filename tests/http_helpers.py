@@ -32,6 +32,8 @@ class Reply:
     content_type: str = "application/atom+xml; charset=utf-8"
     delay: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+    trickle: float = 0.0
+    """Seconds between pieces of 16 bytes of the body (0: all at once)."""
 
 
 @dataclass
@@ -88,7 +90,13 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.end_headers()
-            self.wfile.write(reply.body)
+            if not reply.trickle:
+                self.wfile.write(reply.body)
+            for start in range(0, len(reply.body), 16) if reply.trickle else ():
+                self.wfile.write(reply.body[start : start + 16])
+                self.wfile.flush()
+                if self.server.release.wait(reply.trickle):
+                    return
         except (BrokenPipeError, ConnectionResetError):
             pass
 

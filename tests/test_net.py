@@ -136,6 +136,19 @@ def test_retry_after_header(header: str | None, seconds: float | None) -> None:
     assert retry_after_seconds(header, now=now) == seconds
 
 
+def test_an_answer_that_trickles_in_is_given_up_on(server: ScriptedServer) -> None:
+    """The timeout bounds each read: a server sending a few bytes at a time held `reader
+    fetch`, and the app's quitting, for nine minutes. A whole answer gets four timeouts."""
+    import time
+
+    server.script = [Reply(body=b"x" * 4096, trickle=0.05)]  # 256 pieces: 12.8 s in all
+    started = time.monotonic()
+    with pytest.raises(HttpFailure, match="did not finish answering within 0.8 s") as caught:
+        HttpClient(timeout=0.2).get(f"{server.base}/x", accept="text/plain")
+    assert caught.value.kind == "timeout"
+    assert time.monotonic() - started < 5
+
+
 def test_one_request_at_a_time_across_threads(server: ScriptedServer) -> None:
     """Two threads share the limiter: the second waits for the first to finish."""
     server.script = [Reply(body=b"slow", delay=0.3)]
