@@ -578,3 +578,17 @@ def m015_paper_vectors(db: Database) -> None:
         END;
         """
     )
+
+
+@migrations()
+def m016_edited_titles(db: Database) -> None:
+    """Papers whose title the user edited: a newer arXiv version from the daily feed no
+    longer replaces it (it replaced a corrected title with arXiv's). ``Papers.update_paper``
+    (the edit dialog, ``reader edit``) adds the row; a merge keeps the kept paper's."""
+    db.executescript(
+        """
+        CREATE TABLE edited_titles (
+            paper_id INTEGER PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE
+        );
+        """
+    )

@@ -185,6 +185,24 @@ def test_a_replacement_updates_the_stored_version_once(
     assert store.papers.get_paper(paper_id).title == "My own title"
 
 
+def test_a_newer_version_keeps_a_title_the_user_edited(
+    inbox: Inbox, server: ArxivServer, store: Repositories
+) -> None:
+    """A title corrected in the app was replaced by arXiv's at the next version."""
+    follow(inbox, "cs.LG")
+    ((_, paper_id),) = store.ingest.ingest(
+        [PaperRecord("Scaling Laws for Sparse MoE", "Old abstract.", arxiv_id="2511.04567")],
+        now=NOW,
+    )
+    store.papers.update_paper(paper_id, {"title": "MoE scaling laws (MY CORRECTED TITLE)"})
+    server.feeds["cs.LG"] = [Reply(body=data("arxiv_announce.xml"))]
+
+    assert inbox.fetch().new_versions == 1
+    updated = store.papers.get_paper(paper_id)
+    assert updated.title == "MoE scaling laws (MY CORRECTED TITLE)"
+    assert updated.abstract.endswith("This version adds experiments at the largest scale.")
+
+
 def test_weekend_feed_stores_nothing_and_counts_as_a_harvest(
     inbox: Inbox, server: ArxivServer, store: Repositories
 ) -> None:

@@ -120,6 +120,8 @@ class Merges:
         conn.execute("DELETE FROM paper_tags WHERE paper_id = ?", [drop])
         # Derived: the kept paper's own rows stand (or are re-read if its text is filled in).
         conn.execute("DELETE FROM paper_vectors WHERE paper_id = ?", [drop])
+        # The kept paper's title stays: a mark of the dropped one's edited title goes.
+        conn.execute("DELETE FROM edited_titles WHERE paper_id = ?", [drop])
         for table, column in self._paper_references():
             try:
                 conn.execute(

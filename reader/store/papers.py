@@ -132,9 +132,13 @@ class Papers:
         assignments = ", ".join(f"{column} = ?" for column in values)
         with self.conn.write() as db:
             require_paper(self.conn.db, paper_id)
+            before = db.execute("SELECT title FROM papers WHERE id = ?", [paper_id]).fetchone()
             db.execute(
                 f"UPDATE papers SET {assignments} WHERE id = ?", [*values.values(), paper_id]
             )
+            if "title" in values and values["title"] != before[0]:
+                # The user's title: a newer arXiv version keeps its hands off it.
+                db.execute("INSERT OR IGNORE INTO edited_titles (paper_id) VALUES (?)", [paper_id])
 
     def delete_paper(self, paper_id: int, *, now: datetime, export_path: str) -> None:
         """Delete a paper and everything attached to it (histories, notes, tags, re-reads,
@@ -316,7 +320,7 @@ class Papers:
     def update_version(self, paper_id: int, *, title: str, abstract: str | None) -> None:
         """A newer arXiv version's title and abstract replace the stored ones (the
         search index follows through its triggers). An empty abstract never replaces a
-        stored one.
+        stored one, and a title the user edited (``edited_titles``) stays.
 
         The catalog's edit count is left as it was: a count that moves makes the
         recommender rebuild its whole index (minutes at 100k papers) instead of adding
@@ -326,7 +330,9 @@ class Papers:
         with self.conn.write() as conn:
             edits = conn.execute("SELECT edits FROM catalog_state WHERE id = 1").fetchone()
             cursor = conn.execute(
-                "UPDATE papers SET title = ?, abstract = coalesce(?, abstract) WHERE id = ?",
+                "UPDATE papers SET title = CASE WHEN EXISTS (SELECT 1 FROM edited_titles"
+                " WHERE paper_id = papers.id) THEN title ELSE ? END,"
+                " abstract = coalesce(?, abstract) WHERE id = ?",
                 [title, abstract or None, paper_id],
             )
             if cursor.rowcount == 0:
