@@ -74,6 +74,13 @@ def test_inbox_lists_the_day_ranked_and_triage_empties_it(capsys, fetched: str) 
     assert run(capsys, "--db", fetched, "inbox")[1].splitlines()[1] == (
         "Inbox empty: every paper of the day is triaged."
     )
+    assert "[queued]" in run(capsys, "--db", fetched, "inbox", "--all")[1]
+    # A day that is not one is refused; a day with nothing is said so.
+    for bad in ("yesterday", "2026-3-3"):
+        code, _, err = run(capsys, "--db", fetched, "inbox", "--day", bad)
+        assert code == 2 and "is not a day: write YYYY-MM-DD" in err
+    code, out, _ = run(capsys, "--db", fetched, "inbox", "--day", "2026-03-01")
+    assert code == 0 and out.splitlines()[-1] == "Nothing arrived on 2026-03-01."
     store = open_db(fetched)
     try:
         triage = store.conn.query(

@@ -25,8 +25,20 @@ from .base import (
 )
 
 
+def _a_day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    # "yesterday" or "2026-3-3" showed an empty day that "every paper ... triaged".
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a day: write YYYY-MM-DD") from None
+
+
 @click.group(invoke_without_command=True)
-@click.option("--day", help="An announcement day (YYYY-MM-DD); default: the latest.")
+@click.option(
+    "--day", callback=_a_day, help="An announcement day (YYYY-MM-DD); default: the latest."
+)
 @click.option("--all", "show_all", is_flag=True, help="Also the papers already triaged.")
 @click.option("-n", "limit", type=click.IntRange(1), help="Show at most this many.")
 @json_option
@@ -69,7 +81,11 @@ def inbox(ctx, day, show_all, limit, as_json, db_path):
     if view.day is None:
         return
     if not shown:
-        click.echo("Inbox empty: every paper of the day is triaged.")
+        click.echo(
+            "Inbox empty: every paper of the day is triaged."
+            if view.arrivals
+            else f"Nothing arrived on {view.day}."
+        )
         return
     click.echo(f"{len(view.waiting)} waiting. Triage: reader inbox queue|not-for-me|skip ID")
     _print_arrivals(shown)
@@ -95,7 +111,7 @@ def _print_arrivals(arrivals: list[ArrivalView]) -> None:
     for a in arrivals:
         mark = "*" if a.for_you else " "
         cat = a.categories[0] if a.categories else ""
-        done = f" [{a.triage}]" if a.triage else ""
+        done = f" [{a.triage.replace('_', '-')}]" if a.triage else ""  # as the command says
         left = f"{a.paper.id:>6} {mark} {cat:<8} "
         title = clip(a.paper.title, max(width - len(left) - len(done) - 1, 10))
         click.echo(left + printable(title) + done)
