@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 DAILY = 7
 """Automatic backups kept: the newest seven days that have one..."""
@@ -45,6 +46,16 @@ def manual_name(stem: str, moment: datetime) -> str:
     return f"{stem}-{moment.strftime(_STAMP)}.db"
 
 
+def unused(path: Path) -> Path:
+    """``path``, or the same name with "-2", "-3", ... before ``.db`` when it is taken: two
+    restores within one second were refused ("already exists; choose another name")."""
+    first, n = path, 2
+    while path.exists():
+        path = first.with_name(f"{first.stem}-{n}.db")
+        n += 1
+    return path
+
+
 def before_name(stem: str, action: str, moment: datetime) -> str:
     """``action`` is ``restore``, ``repair`` or ``upgrade``."""
     return f"{stem}-before-{action}-{moment.strftime(_STAMP)}.db"
@@ -59,7 +70,7 @@ def parse_name(stem: str, name: str) -> BackupName:
         except ValueError:
             return BackupName("other", None)
     if m := re.fullmatch(
-        rf"{prefix}-(?:before-(restore|repair|upgrade)-)?(\d{{8}}-\d{{6}})\.db", name
+        rf"{prefix}-(?:before-(restore|repair|upgrade)-)?(\d{{8}}-\d{{6}})(?:-\d+)?\.db", name
     ):
         try:
             when = datetime.strptime(m.group(2), _STAMP)

@@ -356,3 +356,18 @@ def test_an_automatic_backup_is_listed_at_the_time_it_was_made(db_path: Path) ->
     os.utime(backup.path, (elsewhen, elsewhen))
     (listed,) = list_backups(db_path)
     assert listed.when == datetime(TUESDAY.year, TUESDAY.month, TUESDAY.day)
+
+
+def test_two_restores_within_a_second_keep_both_states(db_path: Path) -> None:
+    """The copy made before a restore is named by the second: a second restore within it
+    was refused ("already exists; choose another name"), which the user cannot act on."""
+    service = open_service(db_path, clock=_clock_at(TUESDAY), tz=UTC)
+    backup = service.backup()
+    service.close()
+    now = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+    first = restore(db_path, backup.name, now=now)[1]
+    second = restore(db_path, backup.name, now=now)[1]
+    assert first is not None and second is not None and first != second
+    assert second.name.endswith("-2.db") and first.exists() and second.exists()
+    kinds = {b.path.name: b.kind for b in list_backups(db_path)}
+    assert kinds[first.name] == kinds[second.name] == "before-restore"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.backups import BACKUP_DIR, manual_name
+from reader.backups import BACKUP_DIR, manual_name, unused
 from reader.models import EVERY_PAPER, Note, Paper, PaperQuery, RatingEvent, Status, StatusEvent
 from reader.parse.tags import valid_tag
 from reader.seedcatalog import seed_records
@@ -195,7 +195,7 @@ class Library:
         """A consistent copy of the database; by default beside it, named by the time."""
         if destination is None:
             name = manual_name(self.store.path.stem, self.ctx.clock())
-            destination = self.store.path.parent / BACKUP_DIR / name
+            destination = unused(self.store.path.parent / BACKUP_DIR / name)
         elif not destination.parent.is_dir():
             # A path the user typed: a typo should not quietly create folders.
             raise ServiceError(

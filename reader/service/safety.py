@@ -22,6 +22,7 @@ from reader.backups import (
     backups_to_keep,
     before_name,
     parse_name,
+    unused,
 )
 from reader.store import Finding, StoreError
 from reader.store.files import check_backup, copy_aside, restore_database
@@ -107,7 +108,7 @@ def restore(db_path: Path, ref: str, *, now: datetime) -> tuple[Path, Path | Non
         raise StoreError(f"{source}: that is the database itself, not a backup")
     before: Path | None = None
     if db_path.exists() and db_path.stat().st_size > 0:
-        before = backup_dir(db_path) / before_name(db_path.stem, "restore", now)
+        before = unused(backup_dir(db_path) / before_name(db_path.stem, "restore", now))
         copy_aside(db_path, before)
     restore_database(source, db_path)
     return source, before
@@ -174,8 +175,9 @@ class Safety:
         if not needed:
             return DoctorReport(findings, [], None)
         step("copying the database aside")
-        copy = backup_dir(self.store.path) / before_name(
-            self.store.path.stem, "repair", self.ctx.clock()
+        copy = unused(
+            backup_dir(self.store.path)
+            / before_name(self.store.path.stem, "repair", self.ctx.clock())
         )
         self.store.files.backup(copy)
         done: list[str] = []
