@@ -117,6 +117,12 @@ def test_digest_markdown_and_html(capsys, fetched: str, tmp_path: Path) -> None:
     assert f'<a href="https://arxiv.org/abs/{GROKKING}">Grokking as a Phase' in page
     assert "<h2>New on 2026-03-03 in cs.LG, stat.ML: 3 papers" in page
 
+    # Every paper triaged: no "rate a few papers", no "…and 3 more in reader inbox".
+    assert run(capsys, "--db", fetched, "inbox", "skip", "--rest")[0] == 0
+    code, out, _ = run(capsys, "--db", fetched, "digest")
+    assert code == 0 and "No picks: every paper of the day is triaged." in out
+    assert "more in" not in out and "rate a few" not in out
+
 
 def test_digest_since_refuses_nonsense(capsys, fetched: str) -> None:
     code, _, err = run(capsys, "--db", fetched, "digest", "--since", "soon-ish")

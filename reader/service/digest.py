@@ -54,7 +54,17 @@ def render_digest(days: Sequence[InboxDay], fmt: str = "markdown") -> str:
 
 
 def _rest(day: InboxDay) -> int:
-    return len(day.arrivals) - len(day.picks)
+    """The day's papers still waiting in the inbox beside the picks (triaged ones are
+    not "more in the inbox")."""
+    return len(day.waiting) - len(day.picks)
+
+
+def _no_picks(day: InboxDay) -> str:
+    """Why a day has no picks: it said "rate a few papers" to a user with ratings whose
+    inbox was simply all triaged."""
+    if day.arrivals and not day.waiting:
+        return "No picks: every paper of the day is triaged."
+    return "No picks: none of the day's papers is a strong match for what you like."
 
 
 def _markdown(days: Sequence[InboxDay]) -> str:
@@ -64,7 +74,7 @@ def _markdown(days: Sequence[InboxDay]) -> str:
     for day in days:
         lines += [f"## {_md(day.headline)}", ""]
         if not day.picks:
-            lines += ["No picks: rate a few papers so the inbox learns your taste.", ""]
+            lines += [_no_picks(day), ""]
         for a in day.picks:
             lines.append(_markdown_item(a))
         if day.picks:
@@ -95,7 +105,7 @@ def _html(days: Sequence[InboxDay]) -> str:
     for day in days:
         parts.append(f"<h2>{e(day.headline)}</h2>")
         if not day.picks:
-            parts.append("<p>No picks: rate a few papers so the inbox learns your taste.</p>")
+            parts.append(f"<p>{e(_no_picks(day))}</p>")
         else:
             parts.append("<ul>")
             for a in day.picks:
