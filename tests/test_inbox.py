@@ -320,6 +320,39 @@ def test_followed_author_goes_through_the_query_api(
     assert by_arxiv(store, "1706.03762").title == "Attention Is All You Need"
 
 
+def test_a_search_is_filed_under_the_feeds_announcement_day(
+    server: ArxivServer, store: Repositories, fake: FakeTime
+) -> None:
+    """On a US evening the feed's papers went under its announcement day and a saved
+    search's under the local date: `reader inbox` showed half of what the fetch said."""
+    from zoneinfo import ZoneInfo
+
+    server.clock = fake.clock
+    limiter = RateLimiter(3.0, clock=fake.clock, sleep=fake.sleep)
+    client = ArxivClient(server.config(max_oai_pages=5), limiter=limiter)
+    evening = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)  # 18:00 on 2 March in Los Angeles
+    pacific = ZoneInfo("America/Los_Angeles")
+    inbox = Service(store, clock=lambda: evening, tz=pacific, arxiv_client=client).inbox
+    follow(inbox, "cs.LG", "stat.ML", authors=("Vaswani, Ashish",))
+    inbox.feeds.set_last_harvest(date(2026, 3, 2), now=NOW)
+    server.feeds["cs.LG+stat.ML"] = [Reply(body=data("arxiv_announce.xml"))]
+    server.api.update({q: Reply(body=data("arxiv_batch.xml")) for q in _author_queries()})
+
+    inbox.fetch()
+
+    arrivals = inbox.feeds.arrivals_between("2026-03-01", "2026-03-05")
+    assert {a.source for a in arrivals} == {"feed", "search"}, [s.query for s in server.seen]
+    assert {a.day for a in arrivals} == {"2026-03-03"}
+
+
+def _author_queries() -> list[str]:
+    return [
+        f'(au:"Ashish Vaswani") AND submittedDate:[2026030{a}0000 TO 2026030{b}2359]'
+        for a in range(1, 5)
+        for b in range(1, 6)
+    ]
+
+
 def test_unreachable_arxiv_is_reported_and_nothing_moves(
     store: Repositories, fake: FakeTime
 ) -> None:

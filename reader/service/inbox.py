@@ -256,7 +256,11 @@ class Inbox:
                 report.errors.append(str(error))
                 continue
             report.requests += 1
-            listed = [Announcement(r, "new", 1, (), today.isoformat()) for r in records]
+            # Filed under the feed's announcement day when there is one: under the local
+            # date, a fetch on a US evening put searches on "tomorrow" and the feed today,
+            # and `reader inbox` showed half of what the fetch had just said.
+            day = report.announced or today.isoformat()
+            listed = [Announcement(r, "new", 1, (), day) for r in records]
             self._store(listed, "search", today, report)
 
         if not report.errors:
