@@ -214,3 +214,13 @@ def test_generated_day_parses_like_a_real_feed() -> None:
     assert all(a.record.abstract and a.record.authors for a in feed.announcements)
     crosses = [a for a in feed.announcements if a.announce_type == "cross"]
     assert all(a.categories[0] not in ("cs.LG", "cs.CV", "cs.CL") for a in crosses)
+
+
+def test_an_html_typed_title_is_text() -> None:
+    """feedparser keeps a type="html" field as markup: "Q&amp;A" showed its entity."""
+    body = data("arxiv_announce.xml").replace(
+        b"<title>Grokking as a Phase Transition in Kernel Regression</title>",
+        b'<title type="html">Q&amp;amp;A on &lt;i&gt;grokking&lt;/i&gt;: x &amp;lt; y</title>',
+    )
+    first = parse_announcements(body).announcements[0]
+    assert first.record.title == "Q&A on grokking: x < y"

@@ -11,6 +11,7 @@ the form ``arXiv:2203.01250v3 Announce Type: replace-cross \\nAbstract: ...``;
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -76,10 +77,23 @@ def split_creators(text: str) -> tuple[str, ...]:
     return tuple(name for name in names if name)
 
 
+def _text(entry: feedparser.FeedParserDict, key: str) -> str:
+    """A field as text: feedparser keeps an HTML-typed one (``type="html"``) as markup, so
+    a title "Q&amp;A" showed its entity; tags dropped and entities resolved here."""
+    value = str(entry.get(key, "") or "")
+    detail = entry.get(f"{key}_detail") or {}
+    if detail.get("type") in ("text/html", "application/xhtml+xml"):
+        value = html.unescape(_TAG.sub("", value))
+    return value
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
 def _announcement(entry: feedparser.FeedParserDict) -> Announcement | None:
-    summary = str(entry.get("summary", ""))
+    summary = _text(entry, "summary")
     arxiv_id, version = _identify(str(entry.get("id", "")), summary)
-    title = collapse(entry.get("title"))
+    title = collapse(_text(entry, "title"))
     if arxiv_id is None or not title:
         return None
     announce_type = collapse(entry.get("arxiv_announce_type")).lower()
