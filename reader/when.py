@@ -217,6 +217,19 @@ def _offset(cleaned: str, now: datetime) -> datetime | None:
         raise WhenError(f"{quoted(cleaned)} is too far in the future") from None
 
 
+def _next_date(today: date, month: int, day: int) -> date:
+    """The first ``month``-``day`` on or after ``today`` (29 February: the next leap year's);
+    ``ValueError`` when no year has it."""
+    for year in range(today.year, today.year + 9):
+        try:
+            when = date(year, month, day)
+        except ValueError:
+            continue
+        if when >= today:
+            return when
+    raise ValueError(f"no date {month}-{day}")
+
+
 _PARSER_SHRUGS = ("Unknown string format", "String does not contain a date")
 
 
@@ -228,7 +241,8 @@ def _absolute(original: str, cleaned: str, today: date, tz: tzinfo) -> datetime:
         raise WhenError(f"did not understand {quoted(original)}: try 'in 3 months' or 'in 2 weeks'")
     # Parse twice with defaults in different years: if the years differ, the text named
     # no year, and a date already past this year means the next one ("jan 10" in June).
-    first, second = datetime(2001, 1, 1), datetime(2002, 2, 2)
+    # Leap years, so that "feb 29" parses (and means the next 29 February).
+    first, second = datetime(2000, 1, 1), datetime(2004, 2, 2)
     try:
         a = parse_date(cleaned, default=first)
         b = parse_date(cleaned, default=second)
@@ -246,9 +260,12 @@ def _absolute(original: str, cleaned: str, today: date, tz: tzinfo) -> datetime:
         year = a.year if year_given else today.year
         month = a.month if month_given else today.month
         day = a.day if day_given else (1 if month_given else today.day)
-        when = date(year, month, day)
-        if not year_given and when < today:
-            when = when.replace(year=year + 1) if month_given else when + relativedelta(months=1)
+        if not year_given and month_given:
+            when = _next_date(today, month, day)
+        else:
+            when = date(year, month, day)
+            if not year_given and when < today:
+                when = when + relativedelta(months=1)
     except (ValueError, OverflowError):
         raise WhenError(f"{quoted(original)} is not a valid date") from None
     if a.tzinfo is not None or a.time() != first.time() or b.time() != second.time():

@@ -35,6 +35,8 @@ def midnight(y: int, m: int, d: int) -> datetime:
         ("2027-01-10", midnight(2027, 1, 10)),
         ("10 jan 2027", midnight(2027, 1, 10)),
         ("jan 10", midnight(2027, 1, 10)),  # already past this year: the next one
+        ("feb 29", midnight(2028, 2, 29)),  # the next 29 February (it was refused)
+        ("29 feb", midnight(2028, 2, 29)),
         ("december", midnight(2026, 12, 1)),
         ("2027-01-10T10:00+02:00", datetime(2027, 1, 10, 8, 0, tzinfo=UTC)),
         ("today", midnight(2026, 6, 15)),
