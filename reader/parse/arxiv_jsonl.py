@@ -24,6 +24,7 @@ from datetime import date as Date
 from reader.ids import normalize_arxiv_id, normalize_doi
 from reader.models import PaperRecord, ParseProblem, ParseResult
 from reader.parse.detect import json_error
+from reader.parse.fields import FieldError, text_field
 from reader.parse.names import person_name
 from reader.parse.tags import MAX_TAG_CHARS
 
@@ -101,30 +102,16 @@ def iter_arxiv_jsonl(
             if since_iso is not None and (date is None or date < since_iso):
                 continue
             item: PaperRecord | ParseProblem = _record(obj, tags, date, source, number)
-        except _WrongType as error:
+        except FieldError as error:
             item = ParseProblem(f"{error.reason}; skipped", source, number, error.field)
         except (AttributeError, TypeError, ValueError, KeyError, IndexError) as error:
             item = ParseProblem(f"malformed record: {error}", source, number)
         yield number, item
 
 
-class _WrongType(ValueError):
-    """A field of the wrong JSON type: the problem names it."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field, self.reason = field, reason
-
-
-_KINDS = {list: "a list", dict: "an object", int: "a number", float: "a number", bool: "true/false"}
-
-
 def _text(obj: dict, key: str) -> str:
     """The string at `key` ("" when absent or null); any other JSON type is refused by name."""
-    value = obj.get(key)
-    if value is None or type(value) is str:
-        return value or ""
-    raise _WrongType(key, f"expected text, got {_KINDS.get(type(value), type(value).__name__)}")
+    return text_field(obj.get(key), key) or ""
 
 
 def parse_arxiv_jsonl(

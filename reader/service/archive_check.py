@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from reader.models import Status
+from reader.parse.fields import FieldError, json_kind, text_field
 from reader.parse.tags import valid_interest, valid_tag
 from reader.schedule import Grade, ReviewCard
 from reader.store import to_iso
@@ -26,64 +27,34 @@ from .context import ServiceError
 from .editing import YEARS
 from .settings import SETTINGS
 
-_TYPES = {
-    str: "text",
-    int: "a whole number",
-    float: "a number",
-    bool: "true or false",
-    list: "a list",
-    dict: "an object",
-    type(None): "null",
-}
-
-
-class ArchiveFieldError(ValueError):
-    """A field of an exported paper that cannot be stored; ``field`` is its path."""
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}")
-        self.field, self.reason = field, reason
-
-
-def _kind(value: Any) -> str:
-    return _TYPES.get(type(value), type(value).__name__)
-
-
-def _text(value: Any, field: str, *, optional: bool = True) -> str | None:
-    if value is None and optional:
-        return None
-    if not isinstance(value, str):
-        raise ArchiveFieldError(field, f"expected text, got {_kind(value)}")
-    return value
-
 
 def _moment(value: Any, field: str, *, optional: bool = False) -> str | None:
     """An ISO 8601 time with its offset, as the store keeps it (UTC)."""
     if value is None and optional:
         return None
-    text = _text(value, field, optional=False)
+    text = text_field(value, field, optional=False)
     assert text is not None
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ArchiveFieldError(field, f"not an ISO 8601 time: {text!r}") from None
+        raise FieldError(field, f"not an ISO 8601 time: {text!r}") from None
     if moment.tzinfo is None:
-        raise ArchiveFieldError(field, f"no time zone in {text!r} (write +00:00 or Z)")
+        raise FieldError(field, f"no time zone in {text!r} (write +00:00 or Z)")
     return to_iso(moment)
 
 
 def _whole(value: Any, field: str, allowed: range) -> int:
     if type(value) is not int:
-        raise ArchiveFieldError(field, f"expected a whole number, got {_kind(value)}")
+        raise FieldError(field, f"expected a whole number, got {json_kind(value)}")
     if value not in allowed:
-        raise ArchiveFieldError(field, f"{value} is out of range")
+        raise FieldError(field, f"{value} is out of range")
     return value
 
 
 def _one_of(value: Any, field: str, allowed: tuple[Any, ...]) -> Any:
     if value not in allowed:
         shown = ", ".join("null" if a is None else str(a) for a in allowed)
-        raise ArchiveFieldError(field, f"{value!r} is not one of: {shown}")
+        raise FieldError(field, f"{value!r} is not one of: {shown}")
     return value
 
 
@@ -92,10 +63,10 @@ def _objects(value: Any, field: str) -> list[dict[str, Any]]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise ArchiveFieldError(field, f"expected a list, got {_kind(value)}")
+        raise FieldError(field, f"expected a list, got {json_kind(value)}")
     for n, entry in enumerate(value):
         if not isinstance(entry, dict):
-            raise ArchiveFieldError(f"{field}[{n}]", f"expected an object, got {_kind(entry)}")
+            raise FieldError(f"{field}[{n}]", f"expected an object, got {json_kind(entry)}")
     return value
 
 
@@ -103,16 +74,16 @@ def _texts(value: Any, field: str, check: Callable[[str], str] | None = None) ->
     if value is None:
         return []
     if not isinstance(value, list):
-        raise ArchiveFieldError(field, f"expected a list of text, got {_kind(value)}")
+        raise FieldError(field, f"expected a list of text, got {json_kind(value)}")
     out = []
     for n, entry in enumerate(value):
-        text = _text(entry, f"{field}[{n}]", optional=False)
+        text = text_field(entry, f"{field}[{n}]", optional=False)
         assert text is not None
         if check is not None:
             try:
                 text = check(text)
             except ValueError as error:
-                raise ArchiveFieldError(f"{field}[{n}]", str(error)) from None
+                raise FieldError(f"{field}[{n}]", str(error)) from None
         out.append(text)
     return out
 
@@ -124,25 +95,25 @@ _PAPER_TEXTS = ("abstract", "venue", "source", "arxiv_id", "doi", "url", "code_u
 
 def checked_paper(item: Any) -> dict[str, Any]:
     """``item`` (one entry of an export's "papers") with its times in the store's form;
-    :class:`ArchiveFieldError` for the first field that cannot be stored as it is."""
+    :class:`FieldError` for the first field that cannot be stored as it is."""
     if not isinstance(item, dict):
-        raise ArchiveFieldError("paper", f"expected an object, got {_kind(item)}")
+        raise FieldError("paper", f"expected an object, got {json_kind(item)}")
     out = dict(item)
-    title = _text(item.get("title"), "title", optional=False)
+    title = text_field(item.get("title"), "title", optional=False)
     if not title or not title.strip():
-        raise ArchiveFieldError("title", "empty")
+        raise FieldError("title", "empty")
     for key in _PAPER_TEXTS:
-        _text(item.get(key), key)
+        text_field(item.get(key), key)
     if item.get("id") is not None:
         _whole(item["id"], "id", _IDS)
     if item.get("year") is not None:
         _whole(item["year"], "year", YEARS)
     if item.get("date") is not None:
-        text = _text(item["date"], "date")
+        text = text_field(item["date"], "date")
         try:
             date.fromisoformat(str(text)[:10])
         except ValueError:
-            raise ArchiveFieldError("date", f"not a date (YYYY-MM-DD): {text!r}") from None
+            raise FieldError("date", f"not a date (YYYY-MM-DD): {text!r}") from None
     out["authors"] = _texts(item.get("authors"), "authors")
     out["tags"] = _texts(item.get("tags"), "tags", valid_tag)
     out["added_at"] = _moment(item.get("added_at"), "added_at", optional=True)
@@ -167,7 +138,7 @@ def checked_paper(item: Any) -> dict[str, Any]:
         created = _moment(e.get("created_at"), f"notes[{n}].created_at")
         out["notes"].append(
             {
-                "text": _text(e.get("text"), f"notes[{n}].text", optional=False),
+                "text": text_field(e.get("text"), f"notes[{n}].text", optional=False),
                 "created_at": created,
                 "updated_at": _moment(e.get("updated_at"), f"notes[{n}].updated_at", optional=True)
                 or created,
@@ -208,7 +179,7 @@ def _number(value: Any, field: str) -> float | None:
     if value is None:
         return None
     if type(value) not in (int, float):
-        raise ArchiveFieldError(field, f"expected a number, got {_kind(value)}")
+        raise FieldError(field, f"expected a number, got {json_kind(value)}")
     return value
 
 
@@ -216,7 +187,7 @@ def _object(value: Any, field: str) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ArchiveFieldError(field, f"expected an object, got {_kind(value)}")
+        raise FieldError(field, f"expected an object, got {json_kind(value)}")
     return value
 
 
@@ -225,18 +196,18 @@ def _card(value: Any) -> dict[str, Any] | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise ArchiveFieldError("review_card", f"expected an object, got {_kind(value)}")
+        raise FieldError("review_card", f"expected an object, got {json_kind(value)}")
     if not isinstance(value.get("enabled"), bool):
-        raise ArchiveFieldError("review_card.enabled", "expected true or false")
+        raise FieldError("review_card.enabled", "expected true or false")
     due = _moment(value.get("due"), "review_card.due", optional=True)
     card = value.get("card")
     if not isinstance(card, dict):
-        raise ArchiveFieldError("review_card.card", f"expected an object, got {_kind(card)}")
+        raise FieldError("review_card.card", f"expected an object, got {json_kind(card)}")
     try:
         if card:  # a paper kept out of re-reads may have none
             ReviewCard.from_dict(card)
     except ValueError as error:
-        raise ArchiveFieldError("review_card.card", str(error)) from None
+        raise FieldError("review_card.card", str(error)) from None
     return {"enabled": value["enabled"], "due": due, "card": card}
 
 
@@ -250,24 +221,24 @@ def checked_globals(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[st
     def each(key: str) -> list[tuple[int, dict[str, Any]]]:
         try:
             return list(enumerate(_objects(data.get(key), key)))
-        except ArchiveFieldError as error:
+        except FieldError as error:
             problems.append((error.field, error.reason))
             return []
 
     for n, e in each("interests"):
         try:
-            term = _text(e.get("term"), f"interests[{n}].term", optional=False)
+            term = text_field(e.get("term"), f"interests[{n}].term", optional=False)
             try:
                 term = valid_interest(str(term))
             except ValueError as error:
-                raise ArchiveFieldError(f"interests[{n}].term", str(error)) from None
+                raise FieldError(f"interests[{n}].term", str(error)) from None
             added = _moment(e.get("added_at"), f"interests[{n}].added_at")
             out["interests"].append({"term": term, "added_at": added})
-        except ArchiveFieldError as error:
+        except FieldError as error:
             problems.append((error.field, error.reason))
     settings = data.get("settings") or {}
     if not isinstance(settings, dict):
-        problems.append(("settings", f"expected an object, got {_kind(settings)}"))
+        problems.append(("settings", f"expected an object, got {json_kind(settings)}"))
         settings = {}
     for key, value in settings.items():
         setting = SETTINGS.get(key)
@@ -284,32 +255,32 @@ def checked_globals(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[st
             problems.append((f"settings.{key}", str(error)))
     for n, e in each("collections"):
         try:
-            name = _text(e.get("name"), f"collections[{n}].name", optional=False)
+            name = text_field(e.get("name"), f"collections[{n}].name", optional=False)
             if not str(name).strip():
-                raise ArchiveFieldError(f"collections[{n}].name", "empty")
+                raise FieldError(f"collections[{n}].name", "empty")
             created = _moment(e.get("created_at"), f"collections[{n}].created_at")
             papers = e.get("papers") or []
             if not isinstance(papers, list) or any(type(p) is not int for p in papers):
-                raise ArchiveFieldError(f"collections[{n}].papers", "expected a list of paper ids")
+                raise FieldError(f"collections[{n}].papers", "expected a list of paper ids")
             out["collections"].append({"name": name, "created_at": created, "papers": papers})
-        except ArchiveFieldError as error:
+        except FieldError as error:
             problems.append((error.field, error.reason))
     for n, e in each("suggestions"):
         try:
-            day = _text(e.get("day"), f"suggestions[{n}].day", optional=False)
+            day = text_field(e.get("day"), f"suggestions[{n}].day", optional=False)
             try:
                 date.fromisoformat(str(day))
             except ValueError:
-                raise ArchiveFieldError(f"suggestions[{n}].day", f"not a date: {day!r}") from None
+                raise FieldError(f"suggestions[{n}].day", f"not a date: {day!r}") from None
             row = {
                 "day": day,
                 "rank": _whole(e.get("rank"), f"suggestions[{n}].rank", range(0, 10_000)),
                 "paper_id": _whole(e.get("paper_id"), f"suggestions[{n}].paper_id", _IDS),
                 "score": _number(e.get("score"), f"suggestions[{n}].score") or 0.0,
-                "reason": _text(e.get("reason"), f"suggestions[{n}].reason") or "",
+                "reason": text_field(e.get("reason"), f"suggestions[{n}].reason") or "",
                 "exploration": bool(e.get("exploration")),
             }
             out["suggestions"].append({**e, **row})
-        except ArchiveFieldError as error:
+        except FieldError as error:
             problems.append((error.field, error.reason))
     return out, problems

@@ -20,10 +20,11 @@ from reader.models import PaperRecord, ParseProblem
 from reader.parse import Format, decode_bytes, detect_format
 from reader.parse.bibtex import parse_bibtex
 from reader.parse.detect import json_error
+from reader.parse.fields import FieldError
 from reader.parse.ris import parse_ris
 from reader.store import Incoming, StoreError
 
-from .archive_check import ArchiveFieldError, checked_globals, checked_paper
+from .archive_check import checked_globals, checked_paper
 from .archive_format import archive_error, archive_record
 from .context import Context, ServiceError
 from .import_pipeline import (
@@ -287,7 +288,7 @@ class Importing:
             try:
                 item = checked_paper(item)  # noqa: PLW2901 - the checked copy is stored
                 record, extra = archive_record(item, str(path))
-            except ArchiveFieldError as error:
+            except FieldError as error:
                 field = f"papers[{n}].{error.field}"
                 problem(ParseProblem(f"{error.reason}; skipped", str(path), None, field))
                 continue
