@@ -271,20 +271,22 @@ class Tasks:
         def exported(fmt: str, path: Path, tag: str | None, force: bool = False) -> None:
             if tag is None:
                 return
-            from reader.service import ExportExists, StoreError
+            from reader.service import ExportExists
 
-            try:
-                written = self.service.export_to(fmt, path, selected(tag), force=force)
-            except ExportExists as error:  # the CLI says --force; here the user is asked
-                question = f"{error.path} already exists. Replace it?"
-                self.app.push_screen(
-                    ConfirmScreen(question, yes="Replace", no="Keep"),
-                    lambda replace: exported(fmt, path, tag, force=True) if replace else None,
-                )
-                return
-            except StoreError as error:  # nothing to export, a folder given, a full disk
-                what = str(error)
-                self.app.notify(what, title="Could not export", severity="error", markup=False)
+            def write() -> list[Path] | None:
+                try:
+                    return self.service.export_to(fmt, path, selected(tag), force=force)
+                except ExportExists as error:  # the CLI says --force; here the user is asked
+                    question = f"{error.path} already exists. Replace it?"
+                    self.app.push_screen(
+                        ConfirmScreen(question, yes="Replace", no="Keep"),
+                        lambda replace: exported(fmt, path, tag, force=True) if replace else None,
+                    )
+                    return None
+
+            # Any other refusal (nothing to export, a folder, a full disk): attempt says it.
+            written = self.app.attempt("export", write)
+            if not written:
                 return
             shown = str(written[0]) if len(written) == 1 else f"{len(written)} files in {path}"
             self._say(shown, title=f"Exported {fmt}")
