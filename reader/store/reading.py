@@ -9,6 +9,9 @@ from reader.models import Note, RatingEvent, Status, StatusEvent
 from .base import Connection, from_iso, require_paper, to_iso
 from .errors import NotFound, StoreError
 
+HISTORY_TABLES = {"status": "status_events", "rating": "rating_events"}
+"""The table of each of a paper's histories an undo may take an event back from."""
+
 
 def _note(row: dict) -> Note:
     created = from_iso(row["created_at"])
@@ -59,8 +62,7 @@ class Reading:
         """Take back event ``event_id`` of ``history`` ("status" or "rating") if it is
         still the paper's latest: the history is then exactly what it was before it.
         False (nothing removed) when a later event exists or the event is gone."""
-        table = {"status": "status_events", "rating": "rating_events"}[history]
-        return self.conn.remove_if_latest(table, paper_id, event_id)
+        return self.conn.remove_if_latest(HISTORY_TABLES[history], paper_id, event_id)
 
     def rating_history(self, paper_id: int) -> list[RatingEvent]:
         return [

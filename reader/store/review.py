@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from .base import Connection, dumps, from_iso, to_iso
+from .reading import HISTORY_TABLES
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Reviews:
     def reviewed_since(self, paper_id: int, kind: str, event_id: int) -> bool:
         """Whether the paper was re-read (graded) after event ``event_id`` of ``kind``
         ("status" or "rating") was recorded."""
-        table = {"status": "status_events", "rating": "rating_events"}[kind]
+        table = HISTORY_TABLES[kind]
         row = self.conn.db.execute(
             "SELECT 1 FROM review_log WHERE paper_id = ?"
             f" AND reviewed_at > (SELECT at FROM {table} WHERE id = ?) LIMIT 1",
