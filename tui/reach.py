@@ -15,7 +15,7 @@ from reader.service import StoreError
 
 from .modals.choice import ChoiceScreen, PromptScreen
 from .modals.confirm import ConfirmScreen
-from .text import clean
+from .text import clean, short
 
 if TYPE_CHECKING:
     from reader.service import DoctorReport, EnrichResult, Service
@@ -249,7 +249,7 @@ class Reach:
             return
         matched = sum(1 for r in results if r.outcome == "matched")
         lines = [
-            f"{r.outcome}: {r.title[:60]}"
+            f"{r.outcome}: {short(r.title, 60)}"
             + (f" → {r.arxiv_id}" if r.arxiv_id else "")
             + (f" ({r.error})" if r.error else "")
             for r in results

@@ -18,7 +18,7 @@ from textual.widgets import Static, TextArea
 from reader.models import Note
 from reader.service import StoreError
 
-from ..text import clean
+from ..text import short
 from ..widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ class NoteScreen(ModalScreen[Note | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="note-dialog"):
             heading = Text("Note on ", style="bold")
-            heading.append(clean(self.paper_title, newlines=False)[:80])
+            heading.append(short(self.paper_title, 80))
             yield Static(heading)
             yield TextArea(id="quick-note", soft_wrap=True, tab_behavior="indent")
             yield Static(

@@ -13,7 +13,7 @@ from textual.keys import Keys, format_key, key_to_character
 from textual.screen import Screen
 from textual.widget import Widget
 
-from ..text import clean
+from ..text import short
 
 if TYPE_CHECKING:
     from reader.service import Service
@@ -209,12 +209,11 @@ class ReaderScreen(Screen[None]):
 
         try:
             now = self.service.toggle_steer(paper_id, direction)
-            title = clean(self.service.paper(paper_id).title, newlines=False)
+            title = self.service.paper(paper_id).title
         except StoreError as error:
             self.notify(str(error), title="Could not steer", severity="error", markup=False)
             return False
-        short = title if len(title) <= 50 else title[:49] + "…"
-        self.done(STEER_DONE[now].format(title=f'"{short}"'))
+        self.done(STEER_DONE[now].format(title=f'"{short(title, 50)}"'))
         return True
 
     def action_undo(self) -> None:

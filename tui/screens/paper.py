@@ -34,7 +34,7 @@ from reader.service import StoreError
 from ..modals.choice import ChoiceScreen, PromptScreen
 from ..modals.confirm import ConfirmScreen
 from ..modals.edit_paper import EditPaperScreen
-from ..text import clean, from_box, note_label, short_stars, to_box
+from ..text import clean, from_box, note_label, short, short_stars, to_box
 from ..widgets.footer import KeysFooter
 from ..widgets.paper_detail import paper_links, paper_text
 from .base import ReaderScreen, rating_bindings, steer_bindings, undo_binding
@@ -540,7 +540,7 @@ class PaperScreen(ReaderScreen):
     def action_delete_paper(self) -> None:
         if self.paper is None:
             return
-        title = clean(self.paper.title, newlines=False)[:80]
+        title = short(self.paper.title, 80)
 
         def answered(delete: bool | None) -> None:
             if not delete:
