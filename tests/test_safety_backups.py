@@ -208,6 +208,33 @@ def test_processes_making_the_days_backup_at_once_leave_one_good_backup(
         assert not list(folder.glob("*.partial"))
 
 
+def test_a_backup_another_process_finishes_first_is_not_a_failure(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race the test above hit once in CI: another process renamed its finished backup
+    into place after this one saw no backup and before it began to copy; the day was
+    reported as "automatic backup skipped: … already exists"."""
+    open_service(db_path, clock=_clock_at(TUESDAY), tz=UTC).close()  # the seeds
+    service = open_service(db_path, clock=_clock_at(TUESDAY), tz=UTC, warn=pytest.fail)
+    shutil.rmtree(db_path.parent / "backups")
+    papers = service.safety.store.papers
+    real_count = papers.paper_count
+
+    def count_while_another_process_finishes() -> int:
+        service.safety.store.files.backup(
+            db_path.parent / "backups" / auto_name(db_path.stem, TUESDAY)
+        )
+        return real_count()
+
+    monkeypatch.setattr(papers, "paper_count", count_while_another_process_finishes)
+    try:
+        assert service.auto_backup() is None
+    finally:
+        service.close()
+    (backup,) = list_backups(db_path)
+    check_backup(backup.path)
+
+
 # Restore --------------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from reader.backups import (
     unused,
 )
 from reader.store import Finding, StoreError
+from reader.store.errors import AlreadyExists
 from reader.store.files import check_backup, copy_aside, restore_database
 from reader.when import local_date
 
@@ -133,7 +134,10 @@ class Safety:
             return None
         if self.store.papers.paper_count() == 0:
             return None
-        self.store.files.backup(target)
+        try:
+            self.store.files.backup(target)
+        except AlreadyExists:
+            return None  # another process made the day's backup between the check and here
         self._prune_auto_backups()
         return target
 

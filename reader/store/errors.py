@@ -14,6 +14,10 @@ class NotFound(StoreError):
     pass
 
 
+class AlreadyExists(StoreError):
+    """A copy's destination exists (another process may have just written it)."""
+
+
 def user_error(path: Path, error: sqlite3.Error | UnicodeEncodeError) -> StoreError:
     """The one-line :class:`StoreError` for a database error on the file at ``path``."""
     if isinstance(error, UnicodeEncodeError):

@@ -13,7 +13,7 @@ from urllib.parse import quote
 from sqlite_utils import Database
 
 from .base import BUSY_TIMEOUT_S, Connection, check_ours
-from .errors import StoreError, user_error
+from .errors import AlreadyExists, StoreError, user_error
 
 
 class Files:
@@ -38,7 +38,7 @@ def copy_database(source: sqlite3.Connection, destination: Path) -> None:
     0-byte backup that stopped the day's real one). ``destination`` must not exist.
     """
     if destination.exists():
-        raise StoreError(f"{destination}: already exists; choose another name")
+        raise AlreadyExists(f"{destination}: already exists; choose another name")
     partial: Path | None = None
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)
