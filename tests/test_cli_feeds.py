@@ -105,6 +105,35 @@ def test_fetch_a_malformed_feed_warns_in_one_line(capsys, db, server: ArxivServe
     ]
 
 
+def test_fetch_that_partly_fails_keeps_what_arrived_and_exits_1(
+    capsys, db, server: ArxivServer
+) -> None:
+    """A cron job saw exit 0 and one warning line when one of two feeds failed."""
+    run(capsys, "--db", db, "feed", "add", "cs.LG")
+    run(capsys, "--db", db, "feed", "add", "--query", "grokking")
+    server.feeds["cs.LG"] = [Reply(body=data("arxiv_announce.xml"))]
+
+    class EveryQuery(dict):  # the search's dates depend on today
+        def get(self, key, default=None):
+            return Reply(body=b"<feed><entry>")
+
+    server.api = EveryQuery()
+
+    code, out, err = run(capsys, "--db", db, "fetch", "-q")
+
+    assert code == 1
+    assert out.startswith("announced 2026-03-03: 5 listings, 3 new papers")
+    assert err.splitlines()[-1] == (
+        "reader: error: part of the fetch failed (see above); what arrived is kept, "
+        "`reader fetch` again later fetches the rest"
+    )
+    store = open_db(db)
+    try:
+        assert store.papers.find("2603.01234") is not None
+    finally:
+        store.close()
+
+
 def test_fetch_offline_says_only_that(capsys, db, monkeypatch) -> None:
     """No network: the warning and the error, not "no announcement today: 0 listings"."""
     from http_helpers import closed_port

@@ -128,6 +128,11 @@ def fetch(ctx, quiet, as_json, db_path):
         click.echo(f"reader: warning: {printable(line)}", err=True)
     if unreached:
         raise ServiceError("nothing was fetched from arXiv (see above); try again later")
+    if report.errors:  # a script (cron) must see that part of the fetch failed
+        raise ServiceError(
+            "part of the fetch failed (see above); what arrived is kept, "
+            "`reader fetch` again later fetches the rest"
+        )
 
 
 def _summary(report: FetchReport) -> str:
