@@ -76,7 +76,7 @@ def test_daily_limit_holds_and_the_rest_rolls_over(svc: Service, clock: TickingC
 
 def test_schedule_phrases_and_errors(svc: Service) -> None:
     read(svc, 4)  # a paper never read is refused (test_queues_agree.py)
-    moment = svc.schedule_at(4, "2027-01-10")
+    moment = svc.schedule_at(4, "2027-01-10").due
     assert moment == datetime(2027, 1, 10, tzinfo=UTC)
     assert review_card(svc, 4).due == moment
     with pytest.raises(ServiceError, match="did not understand"):
@@ -141,6 +141,16 @@ def test_cli_review_stops_cleanly_when_input_ends(db_path: Path, clock: TickingC
     assert len(json.loads(run(db_path, clock, "due", "--json").output)) == 1
 
 
+def test_cli_schedule_says_it_turned_re_reads_back_on(db_path: Path, clock: TickingClock) -> None:
+    """Scheduling a re-read of a paper whose re-reads were off turned them on in silence."""
+    run(db_path, clock, "status", "3", "read")
+    assert run(db_path, clock, "review", "off", "3").exit_code == 0
+    result = run(db_path, clock, "schedule", "3", "2027-01-10")
+    assert result.output.endswith("(re-reads of it were off; they are on again)\n")
+    again = run(db_path, clock, "schedule", "3", "2027-01-11")
+    assert again.output.rstrip().endswith("(Mon 2027-01-11)")
+
+
 def test_cli_schedule_bad_phrase_is_one_line(db_path: Path, clock: TickingClock) -> None:
     from reader.cli import main
 
@@ -191,7 +201,7 @@ def test_a_day_across_a_daylight_saving_change_starts_at_that_days_midnight(
         svc = open_service(db_path, clock=TickingClock(summer), tz=local_tz())
         try:
             svc.set_status(1, "read")
-            due = svc.schedule_at(1, "2027-06-01")
+            due = svc.schedule_at(1, "2027-06-01").due
             assert due == datetime(2027, 5, 31, 14, 0, tzinfo=UTC)  # midnight, +10
         finally:
             svc.close()

@@ -156,9 +156,20 @@ async def test_schedule_a_re_read_and_turn_re_reads_off_from_the_paper(db: Path)
         service.close()
         await palette(pilot, "re-reads off")
         assert "No re-reads" in notifications(app)
+        service = reopen(db)
+        card = service.store.reviews.card(3)
+        assert card is not None and not card.enabled
+        service.close()
+        await pilot.press("R")  # asking for a re-read turns them on again, and says so
+        await settle(pilot)
+        await answer(pilot, "in 4 months")
+        assert (
+            "Next re-read: 2026-07-02 (re-reads of it were off; they are on again)"
+            in notifications(app)
+        )
     service = reopen(db)
     card = service.store.reviews.card(3)
-    assert card is not None and not card.enabled
+    assert card is not None and card.enabled
     service.close()
 
 

@@ -195,10 +195,12 @@ def review_grade(ctx, paper, grade, db_path):
 def schedule(ctx, paper, when, db_path):
     """Set PAPER's next re-read: a date or a phrase ("in 3 months", "2027-01-10", "next monday")."""
     service = open_from(ctx, db_path)
-    moment = service.schedule_at(paper, " ".join(when))
-    local = moment.astimezone(service.tz)
+    scheduled = service.schedule_at(paper, " ".join(when))
+    local = scheduled.due.astimezone(service.tz)
+    again = " (re-reads of it were off; they are on again)" if scheduled.turned_on else ""
     click.echo(
-        f"re-read {humanize_due(moment, service.clock(), tz=service.tz)} ({local:%a %Y-%m-%d})"
+        f"re-read {humanize_due(scheduled.due, service.clock(), tz=service.tz)} "
+        f"({local:%a %Y-%m-%d}){again}"
     )
 
 

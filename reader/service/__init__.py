@@ -40,7 +40,7 @@ from .importing import AddOutcome, DuplicateGroup, Importing, ImportReport
 from .inbox import TRIAGE, ArrivalView, FetchReport, Inbox, InboxDay, InboxError
 from .library import Library, paper_query, parse_stars, parse_status
 from .online import EnrichResult, Online
-from .review import DueItem, Reviewing, parse_grade
+from .review import DueItem, Rescheduled, Reviewing, parse_grade
 from .safety import BackupFile, DoctorReport, Safety, Warn
 from .settings import SETTINGS, Preferences
 from .stats import ReadingStats, Stats
@@ -175,7 +175,7 @@ class Service:
     def grade(self, ref: str | int, grade: str | int | Grade) -> tuple[ReviewCard, ReviewLogEntry]:
         return self.reviewing.grade(ref, grade)
 
-    def schedule_at(self, ref: str | int, when: str) -> datetime:
+    def schedule_at(self, ref: str | int, when: str) -> Rescheduled:
         return self.reviewing.schedule_at(ref, when)
 
     def vacation(self, period: str, *, start: datetime | None = None) -> tuple[datetime, int]:

@@ -47,6 +47,13 @@ class DueItem:
     """FSRS's estimate that the user still remembers the paper now."""
 
 
+@dataclass(frozen=True)
+class Rescheduled:
+    due: datetime
+    turned_on: bool
+    """Re-reads of the paper had been turned off; scheduling one turned them back on."""
+
+
 def _card(stored: StoredCard) -> ReviewCard | None:
     return sched.ReviewCard.from_dict(stored.card) if stored.card else None
 
@@ -166,8 +173,9 @@ class Reviewing:
 
     # Moving re-reads ------------------------------------------------------------------
 
-    def schedule_at(self, ref: str | int, when: str) -> datetime:
-        """Set a paper's next re-read from a date or phrase ("in 3 months", "next monday")."""
+    def schedule_at(self, ref: str | int, when: str) -> Rescheduled:
+        """Set a paper's next re-read from a date or phrase ("in 3 months", "next monday"),
+        turning its re-reads back on if they were off (asking for one means wanting it)."""
         paper = self.store.papers.find(ref)
         now = self.ctx.clock()
         try:
@@ -186,7 +194,7 @@ class Reviewing:
             card = sched.new_card(paper.id, now, self.preferences.review_settings())
         moved = sched.reschedule(card, moment)
         self.store.reviews.save_card(paper.id, moved.to_dict(), moved.due, enabled=True)
-        return moment
+        return Rescheduled(moment, turned_on=stored is not None and not stored.enabled)
 
     def vacation(self, period: str, *, start: datetime | None = None) -> tuple[datetime, int]:
         """Postpone every re-read due within ``period`` from now (or ``start``), spread out

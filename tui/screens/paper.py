@@ -467,11 +467,12 @@ class PaperScreen(ReaderScreen):
     def action_schedule(self) -> None:
         def schedule(when: str) -> str | None:
             try:
-                due = self.service.schedule_at(self.paper_id, when)
+                scheduled = self.service.schedule_at(self.paper_id, when)
             except StoreError as error:
                 return str(error)
-            day = due.astimezone(self.service.tz).date().isoformat()
-            self.notify(f"Next re-read: {day}", markup=False)
+            day = scheduled.due.astimezone(self.service.tz).date().isoformat()
+            again = " (re-reads of it were off; they are on again)" if scheduled.turned_on else ""
+            self.notify(f"Next re-read: {day}{again}", markup=False)
             return None
 
         self.app.push_screen(
