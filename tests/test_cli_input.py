@@ -333,3 +333,16 @@ def test_a_negative_number_gets_the_commands_own_message(capsys, db, args, messa
     """Not click's "No such option '-1'"."""
     code, _, err = run(capsys, "--db", db, *args)
     assert code == 1 and message in err and "No such option" not in err
+
+
+def test_config_lines_up_its_columns_for_any_value(capsys, db) -> None:
+    """A theme's name ("textual-dark") is longer than a number: it pushed its help out of line."""
+    assert run(capsys, "--db", db, "config", "ui.theme", "textual-dark")[0] == 0
+    code, out, _ = run(capsys, "--db", db, "config")
+    rows = out.splitlines()[:-1]  # the last says where the database is
+    helps = {
+        "suggest.per_day": "papers suggested each day",
+        "ui.theme": "the app's colour theme",
+    }
+    starts = {row.index(helps[row.split()[0]]) for row in rows if row.split()[0] in helps}
+    assert code == 0 and len(rows) >= 5 and len(starts) == 1

@@ -149,6 +149,23 @@ def test_cli_schedule_says_it_turned_re_reads_back_on(db_path: Path, clock: Tick
     assert result.output.endswith("(re-reads of it were off; they are on again)\n")
     again = run(db_path, clock, "schedule", "3", "2027-01-11")
     assert again.output.rstrip().endswith("(Mon 2027-01-11)")
+    shown = run(db_path, clock, "show", "3").output
+    assert "\nRe-reads: next due in 10 months (Mon 2027-01-11)\n" in shown
+    assert shown.rstrip().endswith("--- history\n2026-03-02 09:00  read")
+
+
+def test_a_papers_re_reads_described() -> None:
+    from reader.service import Rereads
+
+    now = datetime(2026, 3, 3, 12, tzinfo=UTC)
+    later = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    assert Rereads(True, later, 0, None).describe(now, UTC) == "next due in 7 days (Tue 2026-03-10)"
+    assert Rereads(True, None, 0, None).describe(now, UTC) == ""
+    assert Rereads(False, None, 2, now).describe(now, UTC) == "off; 2 done, last 2026-03-03"
+    assert (
+        Rereads(True, later, 1, now).describe(now, UTC)
+        == "next due in 7 days (Tue 2026-03-10); 1 done, last 2026-03-03"
+    )
 
 
 def test_cli_schedule_bad_phrase_is_one_line(db_path: Path, clock: TickingClock) -> None:

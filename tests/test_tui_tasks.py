@@ -149,6 +149,8 @@ async def test_schedule_a_re_read_and_turn_re_reads_off_from_the_paper(db: Path)
         await settle(pilot)
         await answer(pilot, "in 3 months")
         assert "Next re-read: 2026-06-02" in notifications(app)
+        body = str(app.screen.query_one("#paper-body").render())
+        assert "re-reads: next due in 3 months (Tue 2026-06-02)" in body
         service = reopen(db)
         card = service.store.reviews.card(3)
         assert card is not None and card.enabled and card.due is not None
@@ -156,6 +158,7 @@ async def test_schedule_a_re_read_and_turn_re_reads_off_from_the_paper(db: Path)
         service.close()
         await palette(pilot, "re-reads off")
         assert "No re-reads" in notifications(app)
+        assert "re-reads: off" in str(app.screen.query_one("#paper-body").render())
         service = reopen(db)
         card = service.store.reviews.card(3)
         assert card is not None and not card.enabled

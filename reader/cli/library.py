@@ -71,9 +71,16 @@ def show(ctx, paper, as_json, db_path):
     found = service.paper(paper)
     notes = service.notes(found.id)
     statuses, ratings = service.history(found.id)
+    rereads = service.rereads_of(found.id)
     if as_json:
         echo_json(
-            {"paper": found, "notes": notes, "status_history": statuses, "rating_history": ratings}
+            {
+                "paper": found,
+                "notes": notes,
+                "status_history": statuses,
+                "rating_history": ratings,
+                "rereads": rereads,
+            }
         )
         return
     lines = [
@@ -93,9 +100,20 @@ def show(ctx, paper, as_json, db_path):
     lines.append(f"Status: {found.status.value}   Stars: {stars_text(found.stars)}")
     if found.tags:
         lines.append(f"Tags: {', '.join(found.tags)}")
+    if said := rereads.describe(service.clock(), service.tz):
+        lines.append(f"Re-reads: {said}")
     lines += ["", found.abstract or "(no abstract)"]
     for note in notes:
         lines += ["", f"--- note {note.id} ({note.updated_at:%Y-%m-%d %H:%M} UTC)", note.text]
+    events = [(e.at, e.status.value) for e in statuses]
+    events += [
+        (e.at, f"rated {stars_text(e.stars)}" if e.stars else "rating cleared") for e in ratings
+    ]
+    if events:
+        lines += ["", "--- history"]
+        lines += [
+            f"{at.astimezone(service.tz):%Y-%m-%d %H:%M}  {what}" for at, what in sorted(events)
+        ]
     click.echo(printable("\n".join(lines)))
 
 
@@ -262,8 +280,10 @@ def config(ctx, key, value, as_json, db_path):
     if as_json:
         echo_json(values)
         return
+    names = max(len(name) for name in values)
+    widest = max(len(str(current)) for current in values.values())
     for name, current in values.items():
-        click.echo(f"{name:<28} {current!s:<6} {SETTINGS[name].help}")
+        click.echo(f"{name:<{names}}  {current!s:<{widest}}  {SETTINGS[name].help}")
     click.echo(f"database: {service.path}")
 
 

@@ -40,7 +40,7 @@ from .importing import AddOutcome, DuplicateGroup, Importing, ImportReport
 from .inbox import TRIAGE, ArrivalView, FetchReport, Inbox, InboxDay, InboxError
 from .library import Library, paper_query, parse_stars, parse_status
 from .online import EnrichResult, Online
-from .review import DueItem, Rescheduled, Reviewing, parse_grade
+from .review import DueItem, Rereads, Rescheduled, Reviewing, parse_grade
 from .safety import BackupFile, DoctorReport, Safety, Warn
 from .settings import SETTINGS, Preferences
 from .stats import ReadingStats, Stats
@@ -174,6 +174,9 @@ class Service:
 
     def grade(self, ref: str | int, grade: str | int | Grade) -> tuple[ReviewCard, ReviewLogEntry]:
         return self.reviewing.grade(ref, grade)
+
+    def rereads_of(self, ref: str | int) -> Rereads:
+        return self.reviewing.rereads_of(ref)
 
     def schedule_at(self, ref: str | int, when: str) -> Rescheduled:
         return self.reviewing.schedule_at(ref, when)
@@ -430,6 +433,8 @@ __all__ = [
     "DuplicateGroup",
     "ImportReport",
     "DueItem",
+    "Rereads",
+    "Rescheduled",
     "EnrichResult",
     "ArrivalView",
     "FetchReport",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -52,6 +52,30 @@ class Rescheduled:
     due: datetime
     turned_on: bool
     """Re-reads of the paper had been turned off; scheduling one turned them back on."""
+
+
+@dataclass(frozen=True)
+class Rereads:
+    """One paper's re-reads, as its page shows them."""
+
+    enabled: bool
+    due: datetime | None
+    """The card's next re-read (the daily limit may roll it a day or two later)."""
+    done: int
+    last: datetime | None
+
+    def describe(self, now: datetime, tz: tzinfo) -> str:
+        """What follows "Re-reads: ": "next due in 3 months (Tue 2027-03-02); 2 done, last
+        2026-11-02", "off", or "" for a paper with none done and none planned."""
+        parts = []
+        if not self.enabled:
+            parts.append("off")
+        elif self.due is not None:
+            day = f"{self.due.astimezone(tz):%a %Y-%m-%d}"
+            parts.append(f"next {humanize_due(self.due, now, tz=tz)} ({day})")
+        if self.done and self.last is not None:
+            parts.append(f"{self.done} done, last {self.last.astimezone(tz):%Y-%m-%d}")
+        return "; ".join(parts)
 
 
 def _card(stored: StoredCard) -> ReviewCard | None:
@@ -119,6 +143,17 @@ class Reviewing:
         }
         cards = (_card(s) for s in self.store.reviews.cards() if s.paper_id in read)
         return [c for c in cards if c is not None]
+
+    def rereads_of(self, ref: str | int) -> Rereads:
+        paper = self.store.papers.find(ref)
+        stored = self.store.reviews.card(paper.id)
+        log = self.store.reviews.review_log(paper.id)
+        return Rereads(
+            enabled=stored is None or stored.enabled,
+            due=stored.due if stored and stored.enabled and paper.status is Status.READ else None,
+            done=len(log),
+            last=datetime.fromisoformat(log[-1]["reviewed_at"]) if log else None,
+        )
 
     def reviewed_today(self) -> int:
         today = local_date(self.ctx.clock(), self.ctx.tz)

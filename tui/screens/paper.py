@@ -228,7 +228,11 @@ class PaperScreen(ReaderScreen):
     def _show(self, paper: Paper) -> None:
         self.paper = paper
         steering = self.reader.attempt("load the steering", self.service.steering_of, paper.id)
-        self.query_one("#paper-body", Static).update(paper_text(paper, steering=steering))
+        rereads = self.reader.attempt("load the re-reads", self.service.rereads_of, paper.id)
+        said = rereads.describe(self.service.clock(), self.service.tz) if rereads else ""
+        self.query_one("#paper-body", Static).update(
+            paper_text(paper, steering=steering, rereads=said)
+        )
 
     def _list_notes(self) -> None:
         listing = self.query_one("#note-list", OptionList)
@@ -473,6 +477,7 @@ class PaperScreen(ReaderScreen):
             day = scheduled.due.astimezone(self.service.tz).date().isoformat()
             again = " (re-reads of it were off; they are on again)" if scheduled.turned_on else ""
             self.notify(f"Next re-read: {day}{again}", markup=False)
+            self._reshow()
             return None
 
         self.app.push_screen(
@@ -567,6 +572,7 @@ class PaperScreen(ReaderScreen):
     def set_review(self, enabled: bool) -> None:
         if self.reader.attempt("set re-reads", self.service.set_review, self.paper_id, enabled):
             self.notify("Re-reads on for this paper" if enabled else "No re-reads for this paper")
+            self._reshow()
 
     def download_pdf(self) -> None:
         from ..reach import Reach
@@ -574,7 +580,7 @@ class PaperScreen(ReaderScreen):
         Reach(self.reader).download_pdf(self.paper_id, self._reshow)
 
     def _reshow(self) -> None:
-        """Show the paper again (its PDF path, after a download)."""
+        """Show the paper again (its PDF path after a download, its re-reads)."""
         paper = self.reader.attempt("load the paper", self.service.paper, self.paper_id)
         if paper is not None and self.is_mounted:
             self._show(paper)

@@ -30,7 +30,9 @@ def paper_links(paper: Paper) -> list[tuple[str, str]]:
     return links
 
 
-def paper_text(paper: Paper, *, abstract: bool = True, steering: str | None = None) -> Text:
+def paper_text(
+    paper: Paper, *, abstract: bool = True, steering: str | None = None, rereads: str = ""
+) -> Text:
     """Everything here came from outside, so it is built as Text, never parsed as markup,
     and every control character is made visible (see :mod:`tui.text`)."""
     text = Text()
@@ -55,6 +57,8 @@ def paper_text(paper: Paper, *, abstract: bool = True, steering: str | None = No
         text.append("  ")
         text.append_text(safe("#" + " #".join(paper.tags), "cyan", newlines=False))
     text.append("\n")
+    if rereads:  # "next due in 3 months (Tue 2027-03-02); 2 done, last 2026-11-02"
+        text.append(f"re-reads: {rereads}\n", style="dim")
     for label, link in paper_links(paper):
         text.append(f"{label}: ", style="dim")
         text.append_text(safe(link, "dim", newlines=False))
