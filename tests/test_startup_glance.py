@@ -238,3 +238,36 @@ async def test_suggestions_arriving_above_a_long_list_are_shown_to_a_user_at_the
         assert first is not None and first.id and first.id.startswith(f"{SUGGESTIONS}:")
         assert round(listing.scroll_y) == 0
         assert "Suggestions" in screen_text(app)
+
+
+def test_quitting_does_not_wait_for_a_worker_still_running(tmp_path: Path) -> None:
+    """After `q` the terminal stayed frozen until a worker's thread ended: a fetch waiting
+    on a slow arXiv (up to two minutes), a large feature build. The app's launcher ends
+    the process once the app has closed, whatever its workers still do."""
+    import subprocess
+    import sys
+
+    script = """
+import threading
+from textual import work
+from textual.app import App
+from tui.launch import run_and_leave
+
+started = threading.Event()
+
+class Busy(App):
+    def on_mount(self):
+        self.busy()
+        self.set_interval(0.05, lambda: started.is_set() and self.exit(return_code=3))
+
+    @work(thread=True)
+    def busy(self):
+        started.set()
+        threading.Event().wait(600)  # a fetch on a network that never answers
+
+run_and_leave(Busy(), headless=True)
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 3, done.stderr

@@ -275,3 +275,29 @@ async def test_the_palette_never_rates_one_star_for_rate(db: Path) -> None:
         library = {title for title, _, _ in app.palette_commands(app.screen)}
         assert "Library: rate highlighted 2★" in library
         assert not [t for t in library if t.lower().endswith(": rate")]
+
+
+async def test_quitting_while_an_import_runs_asks_first(db: Path) -> None:
+    """Quitting no longer waits for the app's workers (tui.launch): an import would stop
+    half-way without a word, so q asks while one runs."""
+    import threading
+
+    from tui.modals.confirm import ConfirmScreen
+
+    release = threading.Event()
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        worker = app.run_worker(lambda: release.wait(30), thread=True, group="import")
+        await pilot.press("q")  # (settle would wait for the import)
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "An import is running" in str(app.screen.question)
+        await pilot.press("n")  # stay
+        await pilot.pause()
+        assert app.is_running and not isinstance(app.screen, ConfirmScreen)
+        release.set()
+        await worker.wait()
+        await pilot.press("q")  # nothing runs: q quits at once, as before
+        await pilot.pause()
+        assert not app.is_running or app.closing

@@ -593,16 +593,28 @@ class ReaderApp(App[None]):
         return ok
 
     async def action_quit(self, key: str = "") -> None:
-        """Save every note, then quit (``key`` only tells Ctrl+Q's binding apart)."""
-        if self.flush_all():
-            self.exit()
-            return
+        """Save every note, then quit (``key`` only tells Ctrl+Q's binding apart); while
+        an import runs, ask first (quitting stops it)."""
+        from .modals.confirm import ConfirmScreen
 
         def answered(quit_anyway: bool | None) -> None:
             if quit_anyway:
                 self.exit()
 
-        from .modals.confirm import ConfirmScreen
+        if self.flush_all():
+            if not self._importing():
+                self.exit()
+                return
+            self.push_screen(
+                ConfirmScreen(
+                    "An import is running. Quitting stops it: the papers stored so far are "
+                    "kept, and importing the file again adds the rest. Quit now?",
+                    yes="Quit, stop the import",
+                    no="Stay",
+                ),
+                answered,
+            )
+            return
 
         self.push_screen(
             ConfirmScreen(
@@ -612,6 +624,14 @@ class ReaderApp(App[None]):
                 no="Stay",
             ),
             answered,
+        )
+
+    def _importing(self) -> bool:
+        from textual.worker import WorkerState
+
+        return any(
+            w.group == "import" and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+            for w in self.workers
         )
 
     # Screens --------------------------------------------------------------------------

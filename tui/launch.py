@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 
 def open_app(db_path: Path | None) -> None:
     from tui.app import make_app
 
     app = make_app(db_path)
-    app.run()
+    run_and_leave(app)
+
+
+def run_and_leave(app: App[Any], **options: Any) -> None:
+    """Run the app, then end the process as soon as the app has closed."""
+    # Not app.run() alone: it ends with asyncio.run()'s teardown, which waits for the
+    # default executor's threads, and the app's workers run there. After `q` the terminal
+    # stayed frozen while a fetch waited on a slow arXiv (up to two minutes) or a feature
+    # build finished. On a loop of our own nothing waits for them; what a stopped worker
+    # had not committed, SQLite rolls back (an import keeps the batches it committed).
+    app.run(loop=asyncio.new_event_loop(), **options)
     _leave(app.return_code)
 
 
@@ -54,6 +69,5 @@ def _open_at_a_glance() -> bool:
     from tui.app import make_app
 
     app = make_app(first.path, first=first)
-    app.run()
-    _leave(app.return_code)
+    run_and_leave(app)
     return True
