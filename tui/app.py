@@ -8,11 +8,13 @@ workers on a second, read-only-in-practice connection (``app.reads``), so a slow
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from importlib import import_module
@@ -259,6 +261,24 @@ class ReaderApp(App[None]):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self._saved_theme = self.theme
+        self._catch_hang_up(True)
+
+    def _catch_hang_up(self, catch: bool) -> None:
+        """Closing the terminal (SIGHUP) or ``kill`` (SIGTERM) ended the process before
+        the notes being typed were saved: the editor's last words, or the whole of a note
+        written in Review. Now they save the notes, then close the app."""
+        loop = asyncio.get_running_loop()
+        for name in ("SIGHUP", "SIGTERM"):
+            signum = getattr(signal, name, None)  # Windows has no SIGHUP
+            with suppress(NotImplementedError, RuntimeError, ValueError, TypeError):
+                if catch:
+                    loop.add_signal_handler(signum, self._hang_up)
+                else:
+                    loop.remove_signal_handler(signum)
+
+    def _hang_up(self) -> None:
+        self.flush_all()  # what cannot be saved now is lost: nobody is left to ask
+        self.exit()
 
     def after_first_paint(self, callback: Callable[..., object], *args: Any) -> None:
         """Run ``callback`` once the first frame has been handed to the terminal, or after
@@ -771,6 +791,7 @@ class ReaderApp(App[None]):
                 yield command
 
     def on_unmount(self) -> None:
+        self._catch_hang_up(False)
         self.flush_all()
         if self._service is not None:
             self._service.close()

@@ -1,11 +1,13 @@
 """Write a quick note on a paper (from the review): a Markdown TextArea in a dialog.
 
 The note is saved through the service when the dialog closes (Ctrl+S or Escape) and when
-the app quits while it is open. A database error keeps the dialog and the text open.
+the app ends while it is open (quit, a closed terminal, a failure). A database error keeps
+the dialog and the text open.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -80,7 +82,11 @@ class NoteScreen(ModalScreen[Note | None]):
         self.reader.register_flusher(self.flush)
 
     def on_unmount(self) -> None:
+        # The app's own flush at its end comes after its screens are taken down: a note
+        # open when the app failed or was closed another way was lost.
         self.reader.unregister_flusher(self.flush)
+        with suppress(Exception):  # the app is going: a message could not be shown
+            self.flush()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self.typed_text = event.text_area.text
@@ -90,6 +96,8 @@ class NoteScreen(ModalScreen[Note | None]):
         text = self.typed_text
         if self.saved is None and not text.strip():
             return True  # nothing written
+        if self.saved is not None and self.saved.text == text:
+            return True  # saved already
         try:
             self.saved = self.reader.service.save_note(
                 self.paper_id, self.saved.id if self.saved else None, text
