@@ -270,7 +270,9 @@ class ReaderApp(App[None]):
         loop = asyncio.get_running_loop()
         for name in ("SIGHUP", "SIGTERM"):
             signum = getattr(signal, name, None)  # Windows has no SIGHUP
-            with suppress(NotImplementedError, RuntimeError, ValueError, TypeError):
+            if signum is None:
+                continue
+            with suppress(NotImplementedError, RuntimeError, ValueError):
                 if catch:
                     loop.add_signal_handler(signum, self._hang_up)
                 else:
