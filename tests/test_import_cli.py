@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from reader.cli import main
 from reader.service import open_service
 
@@ -121,6 +123,24 @@ def test_export_never_overwrites_without_force(service, tmp_path: Path, capsys) 
     assert target.read_text() == "precious"
     assert main(["--db", db, "export", "--format", "bibtex", "-o", str(target), "--force"]) == 0
     assert target.read_text().startswith("@")
+
+
+@pytest.mark.parametrize("own", ["", "-wal", "link"])
+def test_export_never_writes_over_the_database_itself(
+    service, tmp_path: Path, capsys, own: str
+) -> None:
+    """`export --force -o reader.db` replaced the library with its JSON export."""
+    db = service.path
+    service.rate(1, 5)
+    service.close()
+    target = Path(f"{db}{own}") if own != "link" else tmp_path / "library.json"
+    if own == "link":
+        target.symlink_to(db)
+    args = ["--db", str(db), "export", "--format", "json", "--force", "-o", str(target)]
+    assert main(args) == 1
+    assert "that is the database itself; give another file name" in capsys.readouterr().err
+    assert main(["--db", str(db), "show", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["paper"]["stars"] == 5
 
 
 def test_export_writes_through_a_link_and_into_a_pipe(service, tmp_path: Path) -> None:

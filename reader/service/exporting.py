@@ -53,6 +53,10 @@ class ExportExists(ServiceError):
         self.path = path
 
 
+SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
+"""The files SQLite keeps beside a database while it is open."""
+
+
 class Exporting:
     """``reader export``: the papers a :class:`PaperQuery` selects (its filters only)."""
 
@@ -113,6 +117,7 @@ class Exporting:
         existing file unless ``force``. Returns the files written."""
         output = Path(output)
         _require_folder(output.parent)
+        self._refuse_the_database(output)
         self.check_selection(fmt, selection)
         if fmt == "markdown":
             return self._export_markdown(output, force, selection)
@@ -123,6 +128,13 @@ class Exporting:
         chunks = self.export_chunks(fmt, selection)
         _write_atomic(output, chunks)
         return [output]
+
+    def _refuse_the_database(self, output: Path) -> None:
+        """``--force -o reader.db`` replaced the library with its own JSON export."""
+        database = self.store.path.resolve()
+        own = {database, *(database.with_name(database.name + end) for end in SQLITE_SIDECARS)}
+        if output.resolve() in own:
+            raise ServiceError(f"{output}: that is the database itself; give another file name")
 
     def citation(self, ref: str | int) -> Citation:
         """The key is the paper's own (surname, year, first word): the one an export of it
