@@ -398,3 +398,27 @@ def test_two_restores_within_a_second_keep_both_states(db_path: Path) -> None:
     assert second.name.endswith("-2.db") and first.exists() and second.exists()
     kinds = {b.path.name: b.kind for b in list_backups(db_path)}
     assert kinds[first.name] == kinds[second.name] == "before-restore"
+
+
+def test_a_damaged_database_makes_no_backup_and_keeps_the_old_ones(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A copy of a damaged database was kept as the day's backup (restore refuses it) and
+    counted by the retention rule, so good backups were pruned for it."""
+    service = open_service(db_path, clock=_clock_at(TUESDAY), tz=UTC)
+    damaged = service.backup(tmp_path / "damaged.db")
+    service.close()
+    with open(damaged, "r+b") as handle:  # two b-tree pages overwritten with junk
+        for page in (10, 12):
+            handle.seek((page - 1) * 16384)
+            handle.write(b"\x0d\x00\xff\xff" + b"\xab" * 200)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    older = folder / auto_name("damaged", TUESDAY - timedelta(days=1))
+    shutil.copy(db_path, older)
+
+    assert main(["--db", str(damaged), "backup"]) == 1
+    err = capsys.readouterr().err
+    assert "not written: the database is damaged" in err and "reader doctor --repair" in err
+    assert [b.path for b in list_backups(damaged)] == [older]
+    assert not list(folder.glob("*.partial"))

@@ -24,11 +24,13 @@ class Files:
 
     def backup(self, destination: Path) -> None:
         """A consistent single-file copy of this database, safe while others write (see
-        :func:`copy_database`)."""
-        copy_database(self.conn.db.conn, Path(destination))
+        :func:`copy_database`), and one that can be restored: a copy of a damaged database
+        is not kept (restore refuses it, and it would push a good backup out of the
+        retention rule)."""
+        copy_database(self.conn.db.conn, Path(destination), checked=True)
 
 
-def copy_database(source: sqlite3.Connection, destination: Path) -> None:
+def copy_database(source: sqlite3.Connection, destination: Path, *, checked: bool = False) -> None:
     """A consistent copy of ``source`` through SQLite's online backup API (safe while
     other processes write), as one self-contained file (rollback journal, no -wal).
 
@@ -36,6 +38,7 @@ def copy_database(source: sqlite3.Connection, destination: Path) -> None:
     never leaves a half-written file under the real name, and processes making the day's
     backup at once never share one (they deleted and renamed each other's, and left a
     0-byte backup that stopped the day's real one). ``destination`` must not exist.
+    ``checked``: SQLite's quick check of the copy must pass, or nothing is written.
     """
     if destination.exists():
         raise AlreadyExists(f"{destination}: already exists; choose another name")
@@ -51,14 +54,22 @@ def copy_database(source: sqlite3.Connection, destination: Path) -> None:
         try:
             source.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
+            problem = target.execute("PRAGMA quick_check").fetchone()[0] if checked else "ok"
         finally:
             target.close()
+        if problem != "ok":
+            raise sqlite3.DatabaseError(f"database disk image is malformed: {problem}")
         with open(partial, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(partial, destination)
     except (sqlite3.Error, OSError) as error:
         if partial is not None:
             partial.unlink(missing_ok=True)
+        if "malformed" in str(error):
+            raise StoreError(
+                f"{destination}: not written: the database is damaged ({error}); "
+                "run `reader doctor --repair`; earlier backups are kept"
+            ) from None
         raise StoreError(f"{destination}: backup failed ({error})") from None
 
 
