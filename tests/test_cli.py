@@ -134,6 +134,20 @@ def test_reader_db_environment_variable(capsys, tmp_path, monkeypatch) -> None:
     assert target.exists()
 
 
+def test_a_db_path_in_a_missing_folder_is_refused(capsys, tmp_path, monkeypatch) -> None:
+    """A typo in $READER_DB or --db made a new library in new folders, exit 0, and the
+    notes written next went there instead of into the user's library."""
+    monkeypatch.setenv("READER_DB", str(tmp_path / "Dropbx" / "reader.db"))
+    code, _, err = run(capsys, "list")
+    assert code == 1 and err == (
+        f"reader: error: {tmp_path / 'Dropbx'}: no such folder (from --db or $READER_DB); "
+        "create it first, or fix the path\n"
+    )
+    code, _, err = run(capsys, "--db", str(tmp_path / "nope" / "x.db"), "note", "1", "lost")
+    assert code == 1 and "no such folder" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
 def test_note_without_text_opens_the_editor(capsys, db, tmp_path, monkeypatch) -> None:
     editor = tmp_path / "fake-editor"
     editor.write_text('#!/bin/sh\nprintf "Written in the editor\\n\\nSecond para\\n" > "$1"\n')

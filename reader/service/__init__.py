@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from reader.fetch import FetchConfig
 from reader.harvest.client import ArxivClient
 from reader.models import Note, Paper, PaperQuery, RatingEvent, Status, StatusEvent
-from reader.paths import resolve_db_path
+from reader.paths import ENV_VAR, default_db_path, resolve_db_path
 from reader.schedule import Grade, ReviewCard, ReviewLogEntry
 from reader.store import (
     AddResult,
@@ -414,7 +414,15 @@ def open_service(
     :meth:`Safety.auto_backup`); a backup that fails is reported through ``warn``
     (default: one line on stderr) and never stops the app.
     """
-    service = Service(open_db(resolve_db_path(db)), clock=clock, tz=tz)
+    path = resolve_db_path(db)
+    if path != default_db_path() and not path.parent.is_dir():
+        # A typo in --db or $READER_DB (or a disk not mounted) made a new, empty library
+        # in new folders, and the notes written next went there.
+        raise ServiceError(
+            f"{path.parent}: no such folder (from --db or ${ENV_VAR}); create it first, "
+            "or fix the path"
+        )
+    service = Service(open_db(path), clock=clock, tz=tz)
     try:
         service.auto_backup()
     except (StoreError, OSError) as error:
