@@ -114,3 +114,27 @@ def test_round_trip_any_library(tmp_path_factory, papers) -> None:
     assert report.problem_count == 0 and not report.failed_files
     assert export(dst) == before
     dst.close()
+
+
+def test_an_older_export_does_not_bring_back_a_note_rewritten_since(tmp_path: Path) -> None:
+    """Notes were matched by their text: importing last month's export added the words the
+    user had since rewritten, as a second note. The same note is the one created at the
+    same moment; the copy edited last wins, either way round."""
+    from tests.conftest import TickingClock
+
+    clock = TickingClock()
+    svc = open_service(tmp_path / "a.db", clock=clock)
+    note = svc.add_note(1, "first thoughts")
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    svc.export_to("json", old)
+    svc.save_note(1, note.id, "first thoughts, rewritten")
+    svc.export_to("json", new)
+    assert svc.import_files([old]).problem_count == 0
+    assert [n.text for n in svc.notes(1)] == ["first thoughts, rewritten"]
+    svc.close()
+
+    other = open_service(tmp_path / "b.db", clock=clock, seed=False)
+    other.import_files([old])
+    other.import_files([new])  # a newer copy of the same note replaces the older one
+    assert [n.text for n in other.notes(1)] == ["first thoughts, rewritten"]
+    other.close()

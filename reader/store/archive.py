@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from .base import Connection, dumps
+from .base import Connection, dumps, from_iso
 
 _PAPER_FIELDS = (
     "id", "title", "abstract", "authors", "year", "date", "venue", "arxiv_id", "doi", "url",
@@ -197,16 +197,7 @@ class Archive:
                     [paper_id, event["stars"], event["at"]],
                 )
         for note in item.get("notes") or []:
-            if missing(
-                "SELECT 1 FROM notes WHERE paper_id = ? AND text = ? AND created_at = ?",
-                note["text"],
-                note["created_at"],
-            ):
-                conn.execute(
-                    "INSERT INTO notes (paper_id, text, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?)",
-                    [paper_id, note["text"], note["created_at"], note["updated_at"]],
-                )
+            self._restore_note(conn, paper_id, note)
         card = item.get("review_card")
         if card and missing("SELECT 1 FROM review_cards WHERE paper_id = ?"):
             conn.execute(
@@ -251,6 +242,30 @@ class Archive:
                     "INSERT INTO steering_events (paper_id, direction, at) VALUES (?, ?, ?)",
                     [paper_id, event["direction"], event["at"]],
                 )
+
+    @staticmethod
+    def _restore_note(conn: Any, paper_id: int, note: dict) -> None:
+        """A note is the one stored with the same creation time: the copy edited last
+        wins. (Matched by its text, an older export brought back the words the user had
+        since rewritten, as a second note.)"""
+        same = conn.execute(
+            "SELECT id, text, updated_at FROM notes WHERE paper_id = ? AND created_at = ?",
+            [paper_id, note["created_at"]],
+        ).fetchall()
+        if any(text == note["text"] for _, text, _ in same):
+            return
+        if len(same) == 1:
+            note_id, _, updated = same[0]
+            if from_iso(note["updated_at"]) > from_iso(updated):  # type: ignore[operator]
+                conn.execute(
+                    "UPDATE notes SET text = ?, updated_at = ? WHERE id = ?",
+                    [note["text"], note["updated_at"], note_id],
+                )
+            return
+        conn.execute(
+            "INSERT INTO notes (paper_id, text, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            [paper_id, note["text"], note["created_at"], note["updated_at"]],
+        )
 
     @staticmethod
     def _restore_collection(conn: Any, collection: dict, id_map: dict[int, int]) -> None:
