@@ -65,6 +65,7 @@ def test_a_good_paper_passes_with_its_times_in_the_stores_form() -> None:
             "review_card.card",
         ),
         ({"review_log": [{"grade": 3}]}, "review_log[0].reviewed_at"),
+        ({"title_edited": "yes"}, "title_edited"),
     ],
 )
 def test_a_bad_field_is_named(change: dict, field: str | None) -> None:
@@ -98,6 +99,27 @@ def test_settings_are_checked_as_reader_config_checks_them() -> None:
         "settings.review.desired_retention",
         "settings.suggest.per_day",
         "settings.nonsense",
+    ]
+
+
+def test_followed_feeds_are_checked() -> None:
+    at = "2024-01-01T00:00:00Z"
+    data = {
+        "feeds": [
+            {"kind": "category", "value": "cs.LG", "added_at": at},
+            {"kind": "journal", "value": "Nature", "added_at": at},
+            {"kind": "query", "value": " ", "added_at": at},
+            {"kind": "author", "value": "Jacot, Arthur"},
+        ]
+    }
+    kept, problems = checked_globals(data)
+    assert kept["feeds"] == [
+        {"kind": "category", "value": "cs.LG", "added_at": "2024-01-01T00:00:00+00:00"}
+    ]
+    assert [field for field, _ in problems] == [
+        "feeds[1].kind",
+        "feeds[2].value",
+        "feeds[3].added_at",
     ]
 
 

@@ -138,3 +138,24 @@ def test_an_older_export_does_not_bring_back_a_note_rewritten_since(tmp_path: Pa
     other.import_files([new])  # a newer copy of the same note replaces the older one
     assert [n.text for n in other.notes(1)] == ["first thoughts, rewritten"]
     other.close()
+
+
+def test_an_edited_title_and_the_feeds_followed_survive_export_and_import(
+    tmp_path: Path,
+) -> None:
+    """The export left out which titles the user had edited (a restored library's next
+    arXiv version replaced them) and what the inbox follows."""
+    svc = open_service(tmp_path / "a.db")
+    svc.edit_paper(3, title="HAMSTER (my title)")
+    svc.inbox.add(svc.inbox.subscriptions_from(["cs.LG"], authors=["Jacot, Arthur"]))
+    out = tmp_path / "all.json"
+    svc.export_to("json", out)
+    followed = svc.inbox.subscriptions()
+    svc.close()
+
+    restored = open_service(tmp_path / "b.db", seed=False)
+    assert restored.import_files([out]).problem_count == 0
+    assert restored.inbox.subscriptions() == followed
+    restored.store.papers.update_version(3, title="HAMSTER v2", abstract=None)
+    assert restored.paper(3).title == "HAMSTER (my title)"
+    restored.close()

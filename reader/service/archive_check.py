@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, get_args
 
+from reader.harvest.plan import SubscriptionKind
 from reader.models import Status
 from reader.parse.fields import FieldError, json_kind, text_field
 from reader.parse.tags import valid_interest, valid_tag
@@ -89,6 +90,7 @@ def _texts(value: Any, field: str, check: Callable[[str], str] | None = None) ->
 
 
 _GRADES = tuple(int(g) for g in Grade)
+FEED_KINDS = get_args(SubscriptionKind)
 _IDS = range(1, 2**63)
 _PAPER_TEXTS = ("abstract", "venue", "source", "arxiv_id", "doi", "url", "code_url", "pdf_path")
 
@@ -114,6 +116,10 @@ def checked_paper(item: Any) -> dict[str, Any]:
             date.fromisoformat(str(text)[:10])
         except ValueError:
             raise FieldError("date", f"not a date (YYYY-MM-DD): {text!r}") from None
+    if item.get("title_edited") not in (None, True, False):
+        raise FieldError(
+            "title_edited", f"expected true or false, got {json_kind(item['title_edited'])}"
+        )
     out["authors"] = _texts(item.get("authors"), "authors")
     out["tags"] = _texts(item.get("tags"), "tags", valid_tag)
     out["added_at"] = _moment(item.get("added_at"), "added_at", optional=True)
@@ -216,7 +222,13 @@ def checked_globals(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[st
     and a (field, reason) for each entry that cannot (skipped; the rest is kept). A
     setting is checked as ``reader config`` checks it."""
     problems: list[tuple[str, str]] = []
-    out: dict[str, Any] = {"interests": [], "settings": {}, "collections": [], "suggestions": []}
+    out: dict[str, Any] = {
+        "interests": [],
+        "settings": {},
+        "collections": [],
+        "suggestions": [],
+        "feeds": [],
+    }
 
     def each(key: str) -> list[tuple[int, dict[str, Any]]]:
         try:
@@ -281,6 +293,16 @@ def checked_globals(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[st
                 "exploration": bool(e.get("exploration")),
             }
             out["suggestions"].append({**e, **row})
+        except FieldError as error:
+            problems.append((error.field, error.reason))
+    for n, e in each("feeds"):
+        try:
+            kind = _one_of(e.get("kind"), f"feeds[{n}].kind", FEED_KINDS)
+            value = text_field(e.get("value"), f"feeds[{n}].value", optional=False)
+            if not str(value).strip():
+                raise FieldError(f"feeds[{n}].value", "empty")
+            added = _moment(e.get("added_at"), f"feeds[{n}].added_at")
+            out["feeds"].append({"kind": kind, "value": value, "added_at": added})
         except FieldError as error:
             problems.append((error.field, error.reason))
     return out, problems

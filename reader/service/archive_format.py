@@ -6,9 +6,11 @@ The JSON export format (``"format": "reader-export"``, ``"version": 1``)::
      "interests": [{"term", "added_at"}], "settings": {key: value},
      "suggestions": [{"day", "rank", "paper_id", "score", "reason", "exploration"}],
      "collections": [{"name", "created_at", "papers": [paper ids, in order]}],
+     "feeds": [{"kind", "value", "added_at"}],   (what `reader feed add` follows)
      "papers": [
        {"id", "title", "abstract", "authors": [...], "year", "date", "venue", "arxiv_id",
         "doi", "url", "code_url", "pdf_path", "source", "added_at", "tags": [...],
+        "title_edited": true | false,   (a new arXiv version keeps an edited title)
         "status_history": [{"status", "at"}], "rating_history": [{"stars", "at"}],
         "notes": [{"text", "created_at", "updated_at"}],
         "review_card": {"enabled", "due", "card"} | null,

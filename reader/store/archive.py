@@ -72,6 +72,7 @@ class Archive:
             steering = grouped(
                 f"SELECT paper_id, direction, at FROM steering_events WHERE {inside} ORDER BY id"
             )
+            edited = grouped(f"SELECT paper_id FROM edited_titles WHERE {inside}")
             for paper_id in chunk:
                 row = papers.get(paper_id)
                 if row is None:
@@ -80,6 +81,7 @@ class Archive:
                 item["authors"] = json.loads(item["authors"])
                 card = cards.get(paper_id)
                 item.update(
+                    title_edited=paper_id in edited,
                     tags=[t for (t,) in tags.get(paper_id, [])],
                     status_history=[{"status": s, "at": a} for s, a in statuses.get(paper_id, [])],
                     rating_history=[{"stars": s, "at": a} for s, a in ratings.get(paper_id, [])],
@@ -148,6 +150,12 @@ class Archive:
                 if keep is None or p in keep
             ],
             "collections": self._archive_collections(keep),
+            "feeds": [
+                {"kind": k, "value": v, "added_at": a}
+                for k, v, a in self.conn.db.conn.execute(
+                    "SELECT kind, value, added_at FROM feed_subscriptions ORDER BY kind, value"
+                )
+            ],
         }
 
     def _archive_collections(self, keep: set[int] | None) -> list[dict[str, Any]]:
@@ -198,6 +206,8 @@ class Archive:
                 )
         for note in item.get("notes") or []:
             self._restore_note(conn, paper_id, note)
+        if item.get("title_edited"):  # else the next arXiv version would replace the title
+            conn.execute("INSERT OR IGNORE INTO edited_titles (paper_id) VALUES (?)", [paper_id])
         card = item.get("review_card")
         if card and missing("SELECT 1 FROM review_cards WHERE paper_id = ?"):
             conn.execute(
@@ -293,8 +303,8 @@ class Archive:
             end += added
 
     def restore_globals(self, data: dict[str, Any], id_map: dict[int, int]) -> None:
-        """Interests and suggestions are added; a setting is restored only where this
-        database has none (the user's current choices win)."""
+        """Interests, suggestions and followed feeds are added; a setting is restored only
+        where this database has none (the user's current choices win)."""
         with self.conn.write() as conn:
             for interest in data.get("interests") or []:
                 conn.execute(
@@ -307,6 +317,12 @@ class Archive:
                 )
             for collection in data.get("collections") or []:
                 self._restore_collection(conn, collection, id_map)
+            for feed in data.get("feeds") or []:
+                conn.execute(
+                    "INSERT OR IGNORE INTO feed_subscriptions (kind, value, added_at)"
+                    " VALUES (?, ?, ?)",
+                    [feed["kind"], feed["value"], feed["added_at"]],
+                )
             for row in data.get("suggestions") or []:
                 paper_id = id_map.get(row["paper_id"])
                 if paper_id is None:
