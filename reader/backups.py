@@ -80,6 +80,16 @@ def parse_name(stem: str, name: str) -> BackupName:
     return BackupName("other", None)
 
 
+_ANY_BACKUP = re.compile(
+    r".+-(?:auto-\d{4}-\d{2}-\d{2}|(?:before-(?:restore|repair|upgrade)-)?\d{8}-\d{6}(?:-\d+)?)\.db"
+)
+
+
+def is_backup_file(path: Path) -> bool:
+    """A file named as a backup in a ``backups`` folder: one of some database's backups."""
+    return path.parent.name == BACKUP_DIR and _ANY_BACKUP.fullmatch(path.name) is not None
+
+
 def backups_to_keep(days: Iterable[date], *, daily: int = DAILY, weekly: int = WEEKLY) -> set[date]:
     """The automatic backups (one per day) to keep; the others may be deleted.
 

@@ -422,3 +422,40 @@ def test_a_damaged_database_makes_no_backup_and_keeps_the_old_ones(
     assert "not written: the database is damaged" in err and "reader doctor --repair" in err
     assert [b.path for b in list_backups(damaged)] == [older]
     assert not list(folder.glob("*.partial"))
+
+
+def test_a_backup_opened_as_the_library_is_refused_and_left_as_it_was(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`reader --db backups/reader-auto-….db list` changed the backup (its journal mode)
+    and made backups of it in backups/backups/."""
+    import hashlib
+
+    open_service(db_path, clock=_clock_at(TUESDAY), tz=UTC).close()
+    kept = open_service(db_path, clock=_clock_at(TUESDAY), tz=UTC).backup()
+    before = hashlib.sha256(kept.read_bytes()).hexdigest()
+    assert main(["--db", str(kept), "list"]) == 1
+    assert f"{kept}: is a backup; `reader restore {kept.name}` brings it back" in (
+        capsys.readouterr().err
+    )
+    assert hashlib.sha256(kept.read_bytes()).hexdigest() == before
+    assert not (kept.parent / "backups").exists()
+    elsewhere = db_path.parent / "copy.db"
+    shutil.copy(kept, elsewhere)
+    assert main(["--db", str(elsewhere), "list"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "backup"),
+    [
+        ("lib/backups/reader-auto-2026-03-02.db", True),
+        ("lib/backups/my-papers-20260302-101010-2.db", True),
+        ("lib/backups/reader-before-upgrade-20260302-101010.db", True),
+        ("lib/backups/reading.db", False),
+        ("lib/reader-auto-2026-03-02.db", False),
+    ],
+)
+def test_what_is_a_backup_file(path: str, backup: bool) -> None:
+    from reader.backups import is_backup_file
+
+    assert is_backup_file(Path(path)) is backup

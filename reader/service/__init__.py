@@ -15,6 +15,7 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.backups import is_backup_file
 from reader.fetch import FetchConfig
 from reader.harvest.client import ArxivClient
 from reader.models import Note, Paper, PaperQuery, RatingEvent, Status, StatusEvent
@@ -421,6 +422,13 @@ def open_service(
         raise ServiceError(
             f"{path.parent}: no such folder (from --db or ${ENV_VAR}); create it first, "
             "or fix the path"
+        )
+    if is_backup_file(path):
+        # Opened as the library, a backup was changed (its journal mode, a migration) and
+        # got backups of its own in backups/backups/.
+        raise ServiceError(
+            f"{path}: is a backup; `reader restore {path.name}` brings it back, or copy it "
+            "out of backups/ to look inside (opened here it would change)"
         )
     service = Service(open_db(path), clock=clock, tz=tz)
     try:
