@@ -209,3 +209,23 @@ async def test_keys_of_new_actions_are_text_in_the_note_editor(db: Path) -> None
         assert isinstance(app.screen, PaperScreen)
         assert app.screen.query_one("#editor", TextArea).text == "ECRyu"  # x deleted
         assert stars(db, 3) == 5  # u was text: the rating was not undone
+
+
+async def test_a_key_typed_after_queueing_a_suggestion_never_acts_on_it_again(db: Path) -> None:
+    """The suggestion row stayed until the worker's new list came: "ax" in a burst queued
+    the paper and then called the same paper "not for me"."""
+    from tui_helpers import type_ahead
+
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        first = today_selected(app)
+        before = rows(db, "feedback_events")
+        await type_ahead(pilot, "a", "x")
+        queued = [r for r in rows(db, "status_events") if r["paper_id"] == first]
+        assert [r["status"] for r in queued] == ["queued"]
+        assert rows(db, "feedback_events") == before
+        listed = app.screen.query_one(OptionList)
+        shown = {listed.get_option_at_index(n).id for n in range(listed.option_count)}
+        assert f"Queued:{first}" in shown
+        assert not {f"Suggestions:{first}", f"Rate a few to get suggestions:{first}"} & shown

@@ -188,6 +188,11 @@ class TodayScreen(ReaderScreen):
         self._suggestion_error: str | None = None
         self._resumed = False
         self._rebuilds = 0
+        self._actions = 0
+        self._acted_on: dict[int, int] = {}
+        """Papers queued, started, read or hidden from here, by the count of actions then:
+        their suggestion rows go at once, not when the worker's new list comes (until
+        then "ax" queued a paper and called it "not for me")."""
         """How many times the list was made (a late half of an old one is not added)."""
         self._width_shown: int | None = None
         """The width the list's lines were cut to (a resize to the same width keeps them)."""
@@ -230,6 +235,7 @@ class TodayScreen(ReaderScreen):
     @work(thread=True, exclusive=True, group="today-suggestions", exit_on_error=False)
     def _load_suggestions(self, refresh: bool = False) -> None:
         reader = self.reader
+        asked = self._actions
 
         def progress(what: str) -> Callable[[int, int | None], None]:
             def report(done: int, total: int | None) -> None:
@@ -249,7 +255,7 @@ class TodayScreen(ReaderScreen):
         except Exception as error:  # a recommender bug must not fail silently
             reader.call_from_thread(self._suggestions_failed, f"{type(error).__name__}: {error}")
             return
-        reader.call_from_thread(self._suggestions_ready, today)
+        reader.call_from_thread(self._suggestions_ready, today, asked)
 
     def _progress(self, done: int, total: int | None, what: str) -> None:
         if not self.is_attached:
@@ -274,9 +280,11 @@ class TodayScreen(ReaderScreen):
         self.call_after_refresh(self.reader.warm_up)
         self.notify(message, title="Could not make suggestions", severity="error", markup=False)
 
-    def _suggestions_ready(self, today: Today) -> None:
+    def _suggestions_ready(self, today: Today, asked: int) -> None:
         self.query_one("#today-progress").display = False
         self.today = today
+        # A list made after an action knows of it; one asked for before may not.
+        self._acted_on = {p: n for p, n in self._acted_on.items() if n > asked}
         self._first = None
         self._show_lists()
         # Now the other screens can be mounted ahead, in idle time.
@@ -295,14 +303,19 @@ class TodayScreen(ReaderScreen):
     def _sections(self) -> list[tuple[str, list[Entry], int]]:
         sections: list[tuple[str, list[Entry], int]] = []
         first = self._first
+        gone = self._acted_on
         if self.today is not None:
             picks = [Entry(s.paper, s.reason) for s in self.today.suggestions]
+            picks = [e for e in picks if e.paper.id not in gone]
             sections.append((SUGGESTIONS, picks, len(picks)))
             reasons = self.today.starter_reasons
-            starters = [Entry(p, reasons.get(p.id, "")) for p in self.today.starters]
+            starters = [
+                Entry(p, reasons.get(p.id, "")) for p in self.today.starters if p.id not in gone
+            ]
             sections.append((STARTERS, starters, len(starters)))
         elif first is not None and first.suggestions is not None:
             picks = [Entry(paper, reason) for paper, reason in first.suggestions]
+            picks = [e for e in picks if e.paper.id not in gone]
             sections.append((SUGGESTIONS, picks, len(picks)))
         if first is not None and not self.reader.service_ready:
             # Re-reads due need the scheduler: they come with the service.
@@ -471,7 +484,12 @@ class TodayScreen(ReaderScreen):
         paper = self.reader.attempt("set the status", self.service.set_status, selected[1], status)
         if paper is not None:
             self.done(f"{short(paper.title, 60)}: {status.value}")
+            self._acted(paper.id)
             self.action_refresh()
+
+    def _acted(self, paper_id: int) -> None:
+        self._actions += 1
+        self._acted_on[paper_id] = self._actions
 
     def action_start_reading(self) -> None:
         self._set_status(Status.READING)
@@ -494,6 +512,7 @@ class TodayScreen(ReaderScreen):
         selected = self._selected()
         if selected is not None and self.reader.attempt(what, hide, selected[1]) is not None:
             self.done(said)
+            self._acted(selected[1])
             self.action_refresh()
 
     def action_snooze_for(self) -> None:
@@ -511,6 +530,7 @@ class TodayScreen(ReaderScreen):
                 return str(error)
             until = snoozed[1].astimezone(self.service.tz).date().isoformat()
             self.done(f"Later: hidden from suggestions until {until}.")
+            self._acted(paper_id)
             self.action_refresh()
             return None
 
@@ -548,6 +568,7 @@ class TodayScreen(ReaderScreen):
             self.action_refresh()  # "less like this" takes the paper out of the list
 
     def undone(self, paper_id: int) -> None:
+        self._acted_on.pop(paper_id, None)
         self.action_refresh()
 
     def action_hidden(self) -> None:
