@@ -121,6 +121,13 @@ DAMAGE: dict[str, tuple[list[str] | Callable[[Path], None], str, str]] = {
         "search_index",
         "2 search entry(ies) out of date",
     ),
+    "search records lost": (
+        # FTS5's own records gone: it cannot even be opened ("vtable constructor failed"),
+        # so search and every note failed, and the check itself failed.
+        ["DELETE FROM search_data"],
+        "search_index",
+        "the check itself failed",
+    ),
     "bulk marker left behind": (
         [
             # The importer's table (m005); made here too so the test stands on its own.

@@ -257,7 +257,12 @@ class Health:
             try:
                 findings.append(check())
             except (StoreError, sqlite3.DatabaseError) as error:
-                findings.append(Finding(name, False, [f"the check itself failed: {error}"]))
+                # The search index is derived: rebuilt from the papers and notes, it is
+                # whole again however it broke.
+                derived = name == "search_index"
+                findings.append(
+                    Finding(name, False, [f"the check itself failed: {error}"], repairable=derived)
+                )
         return findings
 
     def _integrity_finding(self) -> Finding:
@@ -312,7 +317,19 @@ class Health:
         with self.conn.transaction() as db:
             if "bulk_insert" in db.table_names():
                 db.execute("DELETE FROM bulk_insert")
-            db.execute("INSERT INTO search(search) VALUES ('rebuild')")
+            try:
+                db.execute("INSERT INTO search(search) VALUES ('rebuild')")
+            except sqlite3.DatabaseError:
+                # FTS5 cannot open an index whose own records are lost ("vtable constructor
+                # failed"), not even to rebuild or drop it. Its tables are all derived: made
+                # empty as a new index is, it rebuilds.
+                for table in ("search_data", "search_idx", "search_docsize"):
+                    db.execute(f"DELETE FROM {table}")
+                db.execute(
+                    "INSERT INTO search_data (id, block) VALUES (1, x''), (10, x'00000000000000')"
+                )
+                db.execute("INSERT OR REPLACE INTO search_config (k, v) VALUES ('version', 4)")
+                db.execute("INSERT INTO search(search) VALUES ('rebuild')")
             db.execute("INSERT INTO search(search) VALUES ('optimize')")
             return int(self.conn.scalar("SELECT count(*) FROM search_docsize"))
 
