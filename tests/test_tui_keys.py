@@ -301,3 +301,21 @@ async def test_quitting_while_an_import_runs_asks_first(db: Path) -> None:
         await pilot.press("q")  # nothing runs: q quits at once, as before
         await pilot.pause()
         assert not app.is_running or app.closing
+
+
+async def test_a_search_typed_in_one_burst_keeps_every_letter(db: Path) -> None:
+    """The box selected its text when its focus arrived, after the first letters typed
+    ahead had gone in: "/grokking" searched for "okking" (and "Enter 5" left "5")."""
+    from tui.screens.library import LibraryScreen
+
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        # The first letters arrive with the key that opens the box, the rest after it
+        # has its focus, as a fast typist's do.
+        await type_ahead(pilot, "slash", *"gr")
+        await type_ahead(pilot, *"okking")
+        assert app.screen.query_one("#search", Input).value == "grokking"

@@ -709,6 +709,11 @@ class ReaderApp(App[None]):
                     box.insert(event.character)
                     return
                 if isinstance(box, Input):
+                    if box.select_on_focus:
+                        # Its focus event, still queued, would select what goes in now,
+                        # and the next letter would replace it ("/grokking": "okking").
+                        box.select_on_focus = False
+                        box.call_later(setattr, box, "select_on_focus", True)
                     box.insert_text_at_cursor(event.character)
                     return
             if screen is not self.screen:
