@@ -164,6 +164,7 @@ def _record(
         url=f"https://arxiv.org/abs/{arxiv_id}",
         source=source,
         tags=tags,
+        line=line,
     )
 
 

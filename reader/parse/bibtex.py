@@ -404,6 +404,7 @@ def _entry_to_record(
         pdf_path=_pdf_path(fields.get("file", "")),
         source=source,
         tags=unique_tags(_TAG_SPLIT.split(latex_to_text(fields.get("keywords", "")))),
+        line=line,
     )
 
 

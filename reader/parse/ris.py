@@ -82,7 +82,7 @@ def parse_ris_lines(lines: Iterable[str], source: str = "") -> ParseResult:
 
 
 def _finish(fields: dict[str, list[str]], line: int, source: str, result: ParseResult) -> None:
-    record = _to_record(fields, source)
+    record = _to_record(fields, source, line)
     if record is None:
         result.problems.append(
             ParseProblem("record has no title (TI or T1); skipped", source, line, "TI")
@@ -99,7 +99,7 @@ def _first(fields: dict[str, list[str]], tags: Iterable[str]) -> str:
     return ""
 
 
-def _to_record(fields: dict[str, list[str]], source: str) -> PaperRecord | None:
+def _to_record(fields: dict[str, list[str]], source: str, line: int) -> PaperRecord | None:
     title = _first(fields, _TITLE_TAGS)
     if not title:
         return None
@@ -150,6 +150,7 @@ def _to_record(fields: dict[str, list[str]], source: str) -> PaperRecord | None:
         pdf_path=pdf.removeprefix("file://") or None,
         source=source,
         tags=unique_tags(part for value in fields.get("KW", ()) for part in value.split(";")),
+        line=line,
     )
 
 

@@ -209,7 +209,10 @@ class Importing:
         report.files.append(file)
 
         def problem(item: ParseProblem) -> None:
-            file.problems += 1
+            if item.warning:
+                file.warnings += 1
+            else:
+                file.problems += 1
             if on_problem is not None:
                 on_problem(item)
             else:
@@ -256,12 +259,13 @@ class Importing:
             for item in result.problems:
                 problem(item)
             records = [r for r in result.records if _wanted(r, categories, since)]
-            file.lines = len(result.records) + len(result.problems)
+            bad = [item for item in result.problems if not item.warning]
+            file.lines = len(result.records) + len(bad)
             if progress:
                 progress(path.stat().st_size)
             if writer is not None:
                 for start in range(0, len(records), BATCH_SIZE):
-                    writer.store(records[start : start + BATCH_SIZE], file)
+                    writer.store(records[start : start + BATCH_SIZE], file, notice=problem)
 
     # Our own JSON export ----------------------------------------------------------------
 
@@ -305,8 +309,9 @@ class Importing:
         for start in range(0, len(items), BATCH_SIZE):
             chunk = items[start : start + BATCH_SIZE]
             outcomes = writer.store(
-                [r for r, _, _ in chunk], file, [e for _, e, _ in chunk], commit=False
-            )
+                [r for r, _, _ in chunk], file, [e for _, e, _ in chunk], commit=False,
+                notice=problem,
+            )  # fmt: skip
             pairs = []
             for (_, extra, item), (_, paper_id) in zip(chunk, outcomes, strict=True):
                 if extra.paper_id is not None:
