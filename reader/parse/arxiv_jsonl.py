@@ -24,7 +24,7 @@ from datetime import date as Date
 from reader.ids import normalize_arxiv_id, normalize_doi
 from reader.models import PaperRecord, ParseProblem, ParseResult
 from reader.parse.detect import json_error
-from reader.parse.fields import FieldError, text_field
+from reader.parse.fields import ESCAPED_SURROGATE, FieldError, check_unicode, text_field
 from reader.parse.names import person_name
 from reader.parse.tags import MAX_TAG_CHARS
 
@@ -101,6 +101,8 @@ def iter_arxiv_jsonl(
             date = _date(obj)
             if since_iso is not None and (date is None or date < since_iso):
                 continue
+            if "\\u" in line and ESCAPED_SURROGATE.search(line):
+                check_unicode(obj, "")  # the store could not write it, nor its batch
             item: PaperRecord | ParseProblem = _record(obj, tags, date, source, number)
         except FieldError as error:
             item = ParseProblem(f"{error.reason}; skipped", source, number, error.field)
