@@ -169,3 +169,40 @@ def test_export_formats_to_stdout_and_markdown_folder(service, tmp_path: Path, c
         == 1
     )
     assert "already exists" in capsys.readouterr().err
+
+
+def _arxiv_line(n: int) -> str:
+    return json.dumps(
+        {"id": f"2401.0000{n}", "title": f"Good paper {n}", "abstract": "x", "authors": "A B",
+         "categories": "cs.LG", "update_date": "2024-01-01"}
+    )  # fmt: skip
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+"""JSON nested deeper than json's decoder recurses (it raised RecursionError)."""
+
+
+def test_deeply_nested_json_export_is_one_line(db_path: Path, tmp_path: Path, capsys) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text(DEEP + "\n")
+    assert main(["--db", str(db_path), "import", str(deep)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"reader: error: {deep}: JSON nested too deeply to read "
+        "(lists or objects about 1,000 levels deep)\n"
+    )
+
+
+def test_deeply_nested_line_is_reported_and_the_others_import(
+    db_path: Path, tmp_path: Path, capsys
+) -> None:
+    lines = tmp_path / "dump.jsonl"
+    lines.write_text(f"{_arxiv_line(1)}\n{{\"id\": {DEEP}}}\n{_arxiv_line(3)}\n")
+    assert main(["--db", str(db_path), "import", str(lines)]) == 1
+    captured = capsys.readouterr()
+    assert (
+        f"{lines}:2: JSON nested too deeply to read (lists or objects about 1,000 levels deep)"
+        in captured.err
+    )
+    assert "internal error" not in captured.err
+    assert "added 2, merged/updated 0, skipped 1 (1 bad record)" in captured.out

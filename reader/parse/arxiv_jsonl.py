@@ -75,9 +75,10 @@ def iter_arxiv_jsonl(
             line = line.lstrip("\ufeff")
         try:
             obj = loads(line)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:  # RecursionError: nested too deeply
             if first:
-                yield number, _not_this_format(source, number, f"not valid JSON ({error})")
+                why = json_error(error, line) if isinstance(error, RecursionError) else None
+                yield number, _not_this_format(source, number, why or f"not valid JSON ({error})")
                 return
             yield number, ParseProblem(json_error(error, line), source, number)
             continue
@@ -106,6 +107,8 @@ def iter_arxiv_jsonl(
             item: PaperRecord | ParseProblem = _record(obj, tags, date, source, number)
         except FieldError as error:
             item = ParseProblem(f"{error.reason}; skipped", source, number, error.field)
+        except RecursionError:  # check_unicode on a record nested nearly as deep as json allows
+            item = ParseProblem(json_error(RecursionError(), line), source, number)
         except (AttributeError, TypeError, ValueError, KeyError, IndexError) as error:
             item = ParseProblem(f"malformed record: {error}", source, number)
         yield number, item

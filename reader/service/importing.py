@@ -276,7 +276,7 @@ class Importing:
         try:
             text = decode_bytes(path.read_bytes())
             data = json.loads(text)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:  # RecursionError: nested too deeply
             file.error = f"{path}: {json_error(error, text, what='file')}"
             return
         except OSError as error:
@@ -295,6 +295,10 @@ class Importing:
             except FieldError as error:
                 field = f"papers[{n}].{error.field}"
                 problem(ParseProblem(f"{error.reason}; skipped", str(path), None, field))
+                continue
+            except RecursionError:  # a paper nested nearly as deep as json allows
+                reason = "nested too deeply to read; skipped"
+                problem(ParseProblem(reason, str(path), None, f"papers[{n}]"))
                 continue
             except (KeyError, TypeError, ValueError, AttributeError) as error:
                 problem(ParseProblem(f"malformed paper: {error}", str(path), None, f"papers[{n}]"))
