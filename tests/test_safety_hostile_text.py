@@ -156,7 +156,7 @@ def test_lone_surrogate_in_an_export_skips_that_paper_only(
 
     captured = capsys.readouterr()
     assert (
-        f"{export}: papers[{spoilt + 1}].notes[0].text: holds a lone surrogate (\\ud800) at "
+        f"{export}: papers[{spoilt}].notes[0].text: holds a lone surrogate (\\ud800) at "
         "character 7, which is not valid Unicode and cannot be stored; skipped"
     ) in captured.err
     assert "Traceback" not in captured.err and "nothing was saved" not in captured.err

@@ -287,7 +287,7 @@ class Importing:
             return
         items: list[tuple[PaperRecord, Incoming, dict]] = []
         papers = data["papers"]
-        for n, item in enumerate(papers, start=1):
+        for n, item in enumerate(papers):  # from 0, as jq and every list inside a paper
             file.lines += 1
             try:
                 item = checked_paper(item)  # noqa: PLW2901 - the checked copy is stored
