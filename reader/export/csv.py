@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 from reader.models import Paper
 
+from .text import without_controls
+
 __all__ = ["CSV_COLUMNS", "to_csv"]
 
 CSV_COLUMNS = (
@@ -22,24 +24,23 @@ def to_csv(papers: Iterable[Paper]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for paper in papers:
-        writer.writerow(
-            [
-                paper.id,
-                paper.title,
-                "; ".join(paper.authors),
-                paper.year or "",
-                paper.date or "",
-                paper.venue,
-                paper.arxiv_id or "",
-                paper.doi or "",
-                paper.url or "",
-                paper.code_url or "",
-                paper.pdf_path or "",
-                paper.status.value,
-                "" if paper.stars is None else paper.stars,
-                "; ".join(paper.tags),
-                paper.added_at.isoformat() if paper.added_at else "",
-                paper.abstract,
-            ]
-        )
+        row: list[str | int] = [
+            paper.id,
+            paper.title,
+            "; ".join(paper.authors),
+            paper.year or "",
+            paper.date or "",
+            paper.venue,
+            paper.arxiv_id or "",
+            paper.doi or "",
+            paper.url or "",
+            paper.code_url or "",
+            paper.pdf_path or "",
+            paper.status.value,
+            "" if paper.stars is None else paper.stars,
+            "; ".join(paper.tags),
+            paper.added_at.isoformat() if paper.added_at else "",
+            paper.abstract,
+        ]
+        writer.writerow([without_controls(v) if isinstance(v, str) else v for v in row])
     return buffer.getvalue()
