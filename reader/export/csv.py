@@ -42,5 +42,20 @@ def to_csv(papers: Iterable[Paper]) -> str:
             paper.added_at.isoformat() if paper.added_at else "",
             paper.abstract,
         ]
-        writer.writerow([without_controls(v) if isinstance(v, str) else v for v in row])
+        writer.writerow([_cell(v) for v in row])
     return buffer.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP's list): a title
+``=HYPERLINK(...)`` or an author ``+cmd`` would run when the file is opened."""
+
+
+def _cell(value: str | int) -> str | int:
+    """A text cell without controls and, when it would start a formula, with a ``'``
+    before it (spreadsheets show the text and hide the quote). Numbers (id, year, stars)
+    are written as numbers, so a negative one stays a number."""
+    if not isinstance(value, str):
+        return value
+    value = without_controls(value)
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
