@@ -42,6 +42,9 @@ class PaperRecord:
     source: str = ""
     """Where the record came from, e.g. ``seed:daily-papers-generalization``."""
     tags: tuple[str, ...] = ()
+    line: int | None = field(default=None, compare=False)
+    """The line of the file it starts on, to name it in a report; not part of the paper
+    (two records equal in all else are equal)."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,9 @@ class ParseProblem:
     source: str = ""
     line: int | None = None
     field: str | None = None
+    warning: bool = False
+    """The record was still imported (a value left out, a match not merged): counted
+    apart from the bad records, and no reason to fail ``--strict`` or exit 1."""
 
     def __str__(self) -> str:
         where = self.source or "<input>"

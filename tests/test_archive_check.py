@@ -153,9 +153,11 @@ def test_an_import_with_bad_fields_leaves_a_library_every_command_reads(
     code = main(["--db", db, "import", str(good), str(bad)])
     err = capsys.readouterr().err
     assert code == 1  # bad records: said, and the exit code tells a script
-    assert "papers[1].added_at: not an ISO 8601 time" in err
-    assert "papers[2].notes[0]: expected an object, got text" in err
-    assert "papers[3].authors: expected a list of text, got text" in err
+    # Counted from 0, as jq counts and as the lists inside a paper were already counted:
+    # `jq '.papers[1]'` is the paper named papers[1].
+    assert "papers[0].added_at: not an ISO 8601 time" in err
+    assert "papers[1].notes[0]: expected an object, got text" in err
+    assert "papers[2].authors: expected a list of text, got text" in err
     assert "settings.review.desired_retention: expected a number 0.7 to 0.97" in err
     assert "internal error" not in err
     for command in (

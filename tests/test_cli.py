@@ -159,6 +159,36 @@ def test_note_without_text_opens_the_editor(capsys, db, tmp_path, monkeypatch) -
     assert [n["text"] for n in json.loads(out)["notes"]] == ["Written in the editor\n\nSecond para"]
 
 
+CODE_NOTE = "\n  \n    code line\n      indented more\n\nText with a break  \nafter.  \n\n"
+"""A Markdown note that opens with a code block, between blank lines."""
+CODE_NOTE_KEPT = "    code line\n      indented more\n\nText with a break  \nafter."
+
+
+def test_a_note_from_stdin_keeps_its_first_line_indented(capsys, db, monkeypatch) -> None:
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(CODE_NOTE))
+    code, _, err = run(capsys, "--db", db, "note", "2", "-")
+    assert code == 0, err
+    code, out, _ = run(capsys, "--db", db, "show", "2", "--json")
+    assert [n["text"] for n in json.loads(out)["notes"]] == [CODE_NOTE_KEPT]
+
+
+def test_a_note_from_the_editor_keeps_its_first_line_indented(
+    capsys, db, tmp_path, monkeypatch
+) -> None:
+    written = tmp_path / "note.md"
+    written.write_text(CODE_NOTE)
+    editor = tmp_path / "fake-editor"
+    editor.write_text(f'#!/bin/sh\ncat "{written}" > "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    code, _, err = run(capsys, "--db", db, "note", "2")
+    assert code == 0, err
+    code, out, _ = run(capsys, "--db", db, "show", "2", "--json")
+    assert [n["text"] for n in json.loads(out)["notes"]] == [CODE_NOTE_KEPT]
+
+
 def test_an_empty_note_argument_is_refused_not_an_editor(capsys, db, tmp_path, monkeypatch):
     """`reader note 1 ""` (a script's empty variable) opened $EDITOR and hung the script."""
     opened = tmp_path / "opened"

@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from review_helpers import review_log
 
 from reader.cli import main
 from reader.models import PaperRecord, Status
-from reader.service import Service
+from reader.service import Service, open_service
 from reader.store import StoredSuggestion
 
 PRE = PaperRecord(title="Deep Residual Learning", authors=("Kaiming He",), arxiv_id="1512.03385")
@@ -222,3 +223,81 @@ def test_m009_recomputes_keys_of_papers_stored_before(db_path) -> None:
         assert [[p.id for p in g] for g in store.merges.duplicate_groups()] == [[1, 2]]
     finally:
         store.close()
+
+
+# A record that matches two stored papers that are not one work --------------------------
+
+STUDY_BIB = """@article{s, title={A Study of Things}, author={Smith, John}, year={2020},
+  journal={J. Things}, doi={10.1234/abc.def}}
+"""
+OTHER_BIB = """@article{o, title={Something Else Entirely, at Length}, author={Doe, Jane},
+  year={2025}, eprint={2401.09999}, archivePrefix={arXiv}}
+"""
+BRIDGE_BIB = """% exported by a tool that pasted the wrong DOI into this entry
+
+@article{bridge, title={Bridge entry}, author={Smith, John}, year={2020},
+  doi={10.1234/abc.def}, eprint={2401.09999}, archivePrefix={arXiv}}
+"""
+
+
+def test_import_never_merges_two_different_papers_it_matches(
+    db_path: Path, tmp_path: Path, capsys
+) -> None:
+    db = ["--db", str(db_path)]
+    files = {}
+    for name, text in (("a.bib", STUDY_BIB), ("o.bib", OTHER_BIB), ("bridge.bib", BRIDGE_BIB)):
+        files[name] = tmp_path / name
+        files[name].write_text(text)
+    assert main([*db, "import", str(files["a.bib"]), str(files["o.bib"])]) == 0
+    svc = open_service(db_path, seed=False)
+    study = svc.store.papers.lookup_ids(None, "10.1234/abc.def")
+    other = svc.store.papers.lookup_ids("2401.09999", None)
+    assert study is not None and other is not None
+    before = svc.count()
+    svc.rate(study, 5)
+    svc.add_note(study, "note on the study")
+    svc.rate(other, 2)
+    svc.add_note(other, "note on the other")
+    svc.close()
+    capsys.readouterr()
+
+    assert main([*db, "import", "--json", str(files["bridge.bib"])]) == 0
+
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert report["conflicts"] == 1 and report["problems"] == 0
+    (warning,) = report["warnings"]
+    assert (warning["file"], warning["line"]) == (str(files["bridge.bib"]), 3)
+    assert warning["reason"] == (
+        f"'Bridge entry' matches different papers ([{study}] by DOI, [{other}] by arXiv id); "
+        f"updated [{study}] only, not merged"
+    )
+    assert f"{files['bridge.bib']}:3: 'Bridge entry' matches different papers" in captured.err
+    svc = open_service(db_path, seed=False)
+    try:
+        assert svc.count() == before
+        assert [n.text for n in svc.notes(study)] == ["note on the study"]
+        assert [n.text for n in svc.notes(other)] == ["note on the other"]
+        assert (svc.paper(study).stars, svc.paper(other).stars) == (5, 2)
+        assert svc.paper(study).arxiv_id is None  # the id stays with the paper holding it
+        assert svc.paper(other).arxiv_id == "2401.09999"
+    finally:
+        svc.close()
+    # The plain summary counts it too.
+    assert main([*db, "import", str(files["bridge.bib"])]) == 0
+    assert "1 record matched different papers (one updated, none merged)" in (
+        capsys.readouterr().out
+    )
+
+
+def test_import_still_merges_two_stored_copies_of_one_work(empty_service: Service) -> None:
+    """Stored copies the dedupe rule calls one paper (same title and first author, ids
+    that do not conflict) are merged by a record that carries both their ids."""
+    svc = empty_service
+    a, b = two_copies(svc)
+    user_data(svc, a, b)
+    both = replace(PUB, arxiv_id=PRE.arxiv_id)
+    conflicts: list = []
+    [(outcome, paper_id)] = svc.store.ingest.ingest([both], now=svc.clock(), conflicts=conflicts)
+    assert (paper_id, conflicts, svc.count()) == (a, [], 1)
+    assert sorted(n.text for n in svc.notes(a)) == ["note on the paper", "note on the preprint"]

@@ -145,3 +145,28 @@ def test_a_stored_date_with_odd_digits_exports_without_a_month():
     # Dates come from outside; "²".isdigit() is true and int("²") raises (issue 13).
     text = to_bibtex([paper(year=2020, date="2020-²3")])
     assert "month" not in text and "year  = {2020}" in text
+
+
+CONTROL_EXPORT = (
+    '{"format": "reader-export", "version": 1, "papers": [{"title": '
+    '"Control \\u001b[31mred\\u001b[0m \\u001b]0;window\\u0007title\\u0000", '
+    '"authors": ["Ann \\u0007Bell"], "venue": "J. \\u009bTerm"}]}'
+)
+"""A reader JSON export whose title, author and venue hold terminal escapes, a bell, a
+NUL and a C1 control (as a hand-made or foreign file can)."""
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "ris", "csv"])
+def test_exports_drop_terminal_escapes_and_controls(tmp_path, fmt: str) -> None:
+    """``reader show`` and ``cite`` show controls as ``\\x1b``; a file for other programs
+    carried them raw (BibTeX, RIS and CSV alike), which colours the terminal that shows
+    it. Each export now writes the text without them."""
+    from reader.cli import main
+
+    db, source, out = tmp_path / "r.db", tmp_path / "in.json", tmp_path / f"out.{fmt}"
+    source.write_text(CONTROL_EXPORT)
+    assert main(["--db", str(db), "import", str(source)]) == 0
+    assert main(["--db", str(db), "export", "--format", fmt, "-o", str(out)]) == 0
+    written = out.read_bytes().decode("utf-8")
+    assert not any(ch in written for ch in "\x1b\x07\x00\x9b"), written
+    assert "Control red title" in written and "Bell" in written and "J. Term" in written

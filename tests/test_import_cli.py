@@ -189,3 +189,85 @@ def test_export_formats_to_stdout_and_markdown_folder(service, tmp_path: Path, c
         == 1
     )
     assert "already exists" in capsys.readouterr().err
+
+
+def _arxiv_line(n: int) -> str:
+    return json.dumps(
+        {"id": f"2401.0000{n}", "title": f"Good paper {n}", "abstract": "x", "authors": "A B",
+         "categories": "cs.LG", "update_date": "2024-01-01"}
+    )  # fmt: skip
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+"""JSON nested deeper than json's decoder recurses (it raised RecursionError)."""
+
+
+def test_deeply_nested_json_export_is_one_line(db_path: Path, tmp_path: Path, capsys) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text(DEEP + "\n")
+    assert main(["--db", str(db_path), "import", str(deep)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"reader: error: {deep}: JSON nested too deeply to read "
+        "(lists or objects about 1,000 levels deep)\n"
+    )
+
+
+def test_deeply_nested_line_is_reported_and_the_others_import(
+    db_path: Path, tmp_path: Path, capsys
+) -> None:
+    lines = tmp_path / "dump.jsonl"
+    lines.write_text(f"{_arxiv_line(1)}\n{{\"id\": {DEEP}}}\n{_arxiv_line(3)}\n")
+    assert main(["--db", str(db_path), "import", str(lines)]) == 1
+    captured = capsys.readouterr()
+    assert (
+        f"{lines}:2: JSON nested too deeply to read (lists or objects about 1,000 levels deep)"
+        in captured.err
+    )
+    assert "internal error" not in captured.err
+    assert "added 2, merged/updated 0, skipped 1 (1 bad record)" in captured.out
+
+
+def test_an_unreadable_year_is_imported_without_and_said(
+    db_path: Path, tmp_path: Path, capsys
+) -> None:
+    """year={20x1} and 'Y1  - 19xx' were dropped in silence, and a RIS file cut off
+    before its last 'ER  -' imported that record in silence. Each is now a warning: the
+    paper is imported (without the year), the line named, and the exit code stays 0."""
+    bib = tmp_path / "years.bib"
+    bib.write_text(
+        "@article{good, title={A paper with a good year}, author={Doe, Jane}, year={2020}}\n"
+        "\n"
+        "@article{bad, title={A paper with a typo in its year}, author={Roe, Rick},\n"
+        "  year={20x1}, journal={J. Typos}}\n"
+    )
+    ris = tmp_path / "years.ris"
+    ris.write_text(
+        "TY  - JOUR\nTI  - A RIS paper of the nineteen-somethings\nAU  - Poe, Ed\n"
+        "Y1  - 19xx\nER  - \n\n"
+        "TY  - JOUR\nTI  - A RIS paper cut off at the end\nAU  - Moe, Al\nPY  - 2019\n"
+    )
+    code = main(["--db", str(db_path), "import", "--json", str(bib), str(ris)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert f"{bib}:3: year: not a year: '20x1'" in captured.err
+    assert f"{ris}:1: Y1: not a year: '19xx'" in captured.err
+    assert (
+        f"{ris}:7: record is not closed (the file ends before its 'ER  -' line)" in captured.err
+    )
+    report = json.loads(captured.out)
+    assert (report["added"], report["problems"], report["skipped"]) == (4, 0, [])
+    assert len(report["warnings"]) == 3
+    svc = open_service(db_path)
+    try:
+        years = {p.title: p.year for p in svc.search("paper")}
+    finally:
+        svc.close()
+    assert years["A paper with a typo in its year"] is None
+    assert years["A RIS paper of the nineteen-somethings"] is None
+    assert years["A RIS paper cut off at the end"] == 2019
+    assert years["A paper with a good year"] == 2020
+    # The plain summary counts them; they are not bad records.
+    assert main(["--db", str(db_path), "import", str(bib)]) == 0
+    out = capsys.readouterr().out
+    assert "1 warning" in out and "bad record" not in out

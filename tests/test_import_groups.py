@@ -13,7 +13,7 @@ import pytest
 
 import reader.service.importing as importing
 import reader.store.bulk as bulk
-from reader.models import PaperQuery
+from reader.models import PaperQuery, PaperRecord
 from reader.service import Service
 from reader.store import StoreError, open_db
 
@@ -225,14 +225,19 @@ def test_a_failed_import_leaves_the_index_records_as_they_were(
     empty_service: Service, db_path: Path, tmp_path: Path
 ) -> None:
     """The automerge change goes with the rolled-back transaction; putting it back by hand
-    would write the index's structure record (its cookie) although nothing was stored."""
+    would write the index's structure record (its cookie) although nothing was stored.
+    The write fails in the store (a lone surrogate SQLite cannot encode): the importers
+    now refuse such a record before it gets there."""
     data = tmp_path / "bad.jsonl"
     good = '{"id": "2401.00001", "title": "Good paper", "abstract": "x", "authors": "A. Bee"}'
-    bad = '{"id": "2401.00002", "title": "Bad \\ud800 paper", "abstract": "y", "authors": "C. D"}'
-    data.write_text(f"{good}\n{bad}\n")
+    records = [
+        PaperRecord(title="Good paper", arxiv_id="2401.00001"),
+        PaperRecord(title="Bad \ud800 paper", arxiv_id="2401.00002"),
+    ]
     before = _index_internals(db_path)
-    with pytest.raises(StoreError, match="lone surrogate"):
-        empty_service.import_files([data])
+    ingest = empty_service.store.ingest
+    with pytest.raises(StoreError, match="lone surrogate"), ingest.bulk_import() as load:
+        ingest.ingest(records, now=empty_service.clock(), within=load)
     assert _index_internals(db_path) == before
     assert _automerge(db_path) in (None, bulk.FTS_DEFAULT_AUTOMERGE)
 

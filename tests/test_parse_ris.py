@@ -45,9 +45,15 @@ def test_publisher_export_with_header_wrapped_abstract_and_bad_record():
     assert survey.tags == ("Deep learning", "Convolutional neural networks")
     assert no_er.title == "Record without ER at the end of the file"
     assert no_er.authors == ("Andrew Y. Ng", "Michael I. Jordan")
-    (problem,) = result.problems
+    problem, unclosed = result.problems
     assert (problem.line, problem.field) == (26, "TI")
     assert str(problem) == "publisher.ris:26: TI: record has no title (TI or T1); skipped"
+    # Kept, but not in silence: a file cut short ends the same way.
+    assert unclosed.warning and not problem.warning
+    assert str(unclosed) == (
+        "publisher.ris:31: record is not closed (the file ends before its 'ER  -' line); "
+        "imported as far as it goes: check the file is complete"
+    )
 
 
 def test_windows_1252_bytes_and_crlf():

@@ -1,12 +1,14 @@
 """Hostile text survives a store round-trip byte for byte, and is shown as text.
 
 Decision on lone surrogates (``"\\ud800"``; Python strings can hold them, e.g. from JSON,
-UTF-8 cannot): they are refused with one clear line and nothing is saved; we do not
-silently replace the user's text.
+UTF-8 cannot): they are refused with one clear line and the change that held them is not
+saved; we do not silently replace the user's text. An import skips the record that holds
+one and reports it as ``file:line: field: reason``, as any bad record.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -103,17 +105,82 @@ def test_lone_surrogates_are_refused_with_one_line(service, db_path: Path, where
     assert not service.store.db.conn.in_transaction
 
 
-def test_lone_surrogate_in_an_import_is_one_clean_line(tmp_path: Path, db_path: Path, capsys):
+def test_lone_surrogate_in_an_import_skips_that_record_only(tmp_path: Path, db_path: Path, capsys):
     data = tmp_path / "bad.jsonl"
+    line = (
+        '{{"id": "2401.0000{n}", "title": "{title}", "abstract": "x", '
+        '"authors": "A B", "categories": "cs.LG", "update_date": "2024-01-01"}}\n'
+    )
     data.write_text(
-        '{"id": "2401.00001", "title": "bad \\ud800 title", "abstract": "x", '
-        '"authors": "A B", "categories": "cs.LG", "update_date": "2024-01-01"}\n'
+        line.format(n=1, title="Good one")
+        + line.format(n=2, title="bad \\ud800 title")
+        + line.format(n=3, title="Good \\ud83d\\ude00 three")  # a pair is fine
     )
     assert main(["--db", str(db_path), "list", "--limit", "1"]) == 0
     capsys.readouterr()
     assert main(["--db", str(db_path), "import", str(data)]) == 1
-    err = capsys.readouterr().err
-    assert "lone surrogate" in err and "Traceback" not in err
+    captured = capsys.readouterr()
+    assert (
+        f"{data}:2: title: holds a lone surrogate (\\ud800) at character 4, which is not "
+        "valid Unicode and cannot be stored; skipped" in captured.err
+    )
+    assert "Traceback" not in captured.err and "nothing was saved" not in captured.err
+    assert "added 2," in captured.out
+    service = open_service(db_path)
+    try:
+        assert service.store.papers.lookup_ids("2401.00001", None) is not None
+        assert service.store.papers.lookup_ids("2401.00002", None) is None
+        assert service.store.papers.lookup_ids("2401.00003", None) is not None
+    finally:
+        service.close()
+
+
+def test_lone_surrogate_in_an_export_skips_that_paper_only(
+    tmp_path: Path, db_path: Path, capsys
+) -> None:
+    service = open_service(db_path)
+    service.add_note(1, "a good note")
+    service.add_note(2, "a note that will be spoilt")
+    service.close()
+    export = tmp_path / "all.json"
+    assert main(["--db", str(db_path), "export", "--format", "json", "-o", str(export)]) == 0
+    data = json.loads(export.read_text())
+    spoilt = next(n for n, p in enumerate(data["papers"]) if p["notes"] and p["id"] == 2)
+    data["papers"][spoilt]["notes"][0]["text"] = "spoilt \ud800"
+    export.write_text(json.dumps(data))  # json writes it back as the escape
+    assert "\\ud800" in export.read_text()
+    restored = tmp_path / "restored.db"
+    capsys.readouterr()
+
+    assert main(["--db", str(restored), "import", str(export)]) == 1
+
+    captured = capsys.readouterr()
+    assert (
+        f"{export}: papers[{spoilt}].notes[0].text: holds a lone surrogate (\\ud800) at "
+        "character 7, which is not valid Unicode and cannot be stored; skipped"
+    ) in captured.err
+    assert "Traceback" not in captured.err and "nothing was saved" not in captured.err
+    service = open_service(restored, seed=False)
+    try:
+        assert service.count() == len(data["papers"]) - 1
+        assert [n.text for n in service.notes(1)] == ["a good note"]
+    finally:
+        service.close()
+
+
+def test_the_store_never_claims_nothing_was_saved(tmp_path: Path) -> None:
+    """It cannot know: a bulk import may have committed batches before the one that
+    failed. It says what it knows, that the change holding the text was not saved."""
+    from reader.store import user_error
+
+    try:
+        "x\ud800".encode()
+    except UnicodeEncodeError as error:
+        message = str(user_error(tmp_path / "r.db", error))
+    assert "nothing was saved" not in message
+    assert message.endswith("the change that held it was not saved")
+    full = str(user_error(tmp_path / "r.db", sqlite3.OperationalError("database or disk is full")))
+    assert "nothing was saved" not in full
 
 
 def test_the_cli_shows_escapes_as_text(service, db_path: Path, capsys) -> None:

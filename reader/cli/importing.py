@@ -111,6 +111,14 @@ def _summary(report: ImportReport, *, interrupted: bool = False) -> str:
     )
     if skipped:
         text += f" ({'; '.join(skipped)})"
+    if report.conflicts:
+        text += (
+            f"; {plural(report.conflicts, 'record')} matched different papers"
+            " (one updated, none merged)"
+        )
+    others = report.warning_count - report.conflicts
+    if others:
+        text += f"; {plural(others, 'warning')}"
     if interrupted:
         text += ". Every batch above is saved; run the same command again to continue."
     return text
@@ -151,11 +159,13 @@ def import_cmd(ctx, files, fmt, strict, categories, since, quiet, as_json, db_pa
     report = ImportReport()
 
     skipped: list[ParseProblem] = []  # for --json: what was skipped and why, not a count
+    warned: list[ParseProblem] = []  # imported, with a warning
 
     def show(problem: ParseProblem) -> None:
         click.echo(printable(str(problem)), err=True)
-        if as_json and len(skipped) < JSON_PROBLEMS:
-            skipped.append(problem)
+        listed = warned if problem.warning else skipped
+        if as_json and len(listed) < JSON_PROBLEMS:
+            listed.append(problem)
 
     total = sum(p.stat().st_size for p in paths if p.is_file())
     bar_wanted = not quiet and not as_json and sys.stderr.isatty()
@@ -191,6 +201,11 @@ def import_cmd(ctx, files, fmt, strict, categories, since, quiet, as_json, db_pa
                 "skipped": [
                     {"file": p.source, "line": p.line, "field": p.field, "reason": p.reason}
                     for p in skipped
+                ],
+                "conflicts": report.conflicts,
+                "warnings": [
+                    {"file": p.source, "line": p.line, "field": p.field, "reason": p.reason}
+                    for p in warned
                 ],
                 "strict_failed": report.strict_failed,
                 "files": report.files,

@@ -162,6 +162,17 @@ def status(ctx, paper, status, db_path):
     click.echo(f"[{updated.id}] {printable(updated.title)}: {updated.status.value}")
 
 
+def note_text(text: str) -> str:
+    """A note as typed, without the blank lines around it and the whitespace at its end:
+    ``strip()`` also took the first line's indentation, which turned a Markdown code
+    block's first line into a paragraph. Trailing spaces inside stay (a Markdown line
+    break)."""
+    lines = text.rstrip().split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "\n".join(lines)
+
+
 @click.command()
 @click.argument("paper")
 @click.argument("text", nargs=-1)
@@ -174,7 +185,7 @@ def note(ctx, paper, text, db_path):
     found = service.paper(paper)
     body = " ".join(text)
     if text == ("-",):
-        body = sys.stdin.read().strip()
+        body = note_text(sys.stdin.read())
     elif not text:  # "" given is an empty note (said below), not a call for the editor
         edited = click.edit(
             f"\n\n<!-- Note on: {found.title}. Lines in this comment are dropped. -->\n",
@@ -182,7 +193,7 @@ def note(ctx, paper, text, db_path):
         )
         if edited is None:
             raise ServiceError("editor closed without saving; no note added")
-        body = edited.split("<!-- Note on:")[0].strip()
+        body = note_text(edited.split("<!-- Note on:")[0])
     saved = service.add_note(found.id, body)
     click.echo(f"note {saved.id} added to [{found.id}] {printable(found.title)}")
 

@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from reader.match import first_surname
 from reader.models import Paper
 
+from .text import without_controls
+
 __all__ = ["citation_keys", "escape_latex", "to_bibtex"]
 
 _ESCAPES = {
@@ -211,7 +213,7 @@ def _entry(paper: Paper, key: str) -> str:
     body = ",\n".join(
         # Month macros (jan, feb, ...) are written bare so BibTeX styles can format them.
         f"  {name.ljust(width)} = {value if name == 'month' else '{' + value + '}'}"
-        for name, value in fields
+        for name, value in ((name, without_controls(value)) for name, value in fields)
     )
     return f"@{entry_type}{{{key},\n{body},\n}}\n"
 

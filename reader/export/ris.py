@@ -7,6 +7,8 @@ from collections.abc import Iterable
 
 from reader.models import Paper
 
+from .text import without_controls
+
 __all__ = ["to_ris"]
 
 _CONFERENCE = re.compile(
@@ -22,7 +24,7 @@ def to_ris(papers: Iterable[Paper]) -> str:
 
 def _line(tag: str, value: str) -> str:
     # One value per line: RIS has no escaping, so newlines inside values are collapsed.
-    return f"{tag}  - {' '.join(value.split())}\n"
+    return f"{tag}  - {' '.join(without_controls(value).split())}\n"
 
 
 def _record(paper: Paper) -> str:

@@ -24,7 +24,7 @@ from datetime import date as Date
 from reader.ids import normalize_arxiv_id, normalize_doi
 from reader.models import PaperRecord, ParseProblem, ParseResult
 from reader.parse.detect import json_error
-from reader.parse.fields import FieldError, text_field
+from reader.parse.fields import ESCAPED_SURROGATE, FieldError, check_unicode, text_field
 from reader.parse.names import person_name
 from reader.parse.tags import MAX_TAG_CHARS
 
@@ -75,9 +75,10 @@ def iter_arxiv_jsonl(
             line = line.lstrip("\ufeff")
         try:
             obj = loads(line)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:  # RecursionError: nested too deeply
             if first:
-                yield number, _not_this_format(source, number, f"not valid JSON ({error})")
+                why = json_error(error, line) if isinstance(error, RecursionError) else None
+                yield number, _not_this_format(source, number, why or f"not valid JSON ({error})")
                 return
             yield number, ParseProblem(json_error(error, line), source, number)
             continue
@@ -101,9 +102,13 @@ def iter_arxiv_jsonl(
             date = _date(obj)
             if since_iso is not None and (date is None or date < since_iso):
                 continue
+            if "\\u" in line and ESCAPED_SURROGATE.search(line):
+                check_unicode(obj, "")  # the store could not write it, nor its batch
             item: PaperRecord | ParseProblem = _record(obj, tags, date, source, number)
         except FieldError as error:
             item = ParseProblem(f"{error.reason}; skipped", source, number, error.field)
+        except RecursionError:  # check_unicode on a record nested nearly as deep as json allows
+            item = ParseProblem(json_error(RecursionError(), line), source, number)
         except (AttributeError, TypeError, ValueError, KeyError, IndexError) as error:
             item = ParseProblem(f"malformed record: {error}", source, number)
         yield number, item
@@ -164,6 +169,7 @@ def _record(
         url=f"https://arxiv.org/abs/{arxiv_id}",
         source=source,
         tags=tags,
+        line=line,
     )
 
 

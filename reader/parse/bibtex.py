@@ -385,6 +385,13 @@ def _entry_to_record(
         return None
 
     year, date = _year_and_date(fields)
+    for name in ("year", "date"):  # imported without it, and said so
+        value = latex_to_text(fields.get(name, "")).strip()
+        if value and not (_YEAR if name == "year" else _ISO_DATE).search(value):
+            what = "a year" if name == "year" else "a date (YYYY-MM-DD)"
+            problems.append(
+                ParseProblem(f"not {what}: {value!r}", source, line, name, warning=True)
+            )
     arxiv_id, doi, url = _identifiers(fields)
     venue = latex_to_text(
         fields.get("journal") or fields.get("journaltitle") or fields.get("booktitle") or ""
@@ -404,6 +411,7 @@ def _entry_to_record(
         pdf_path=_pdf_path(fields.get("file", "")),
         source=source,
         tags=unique_tags(_TAG_SPLIT.split(latex_to_text(fields.get("keywords", "")))),
+        line=line,
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import PurePath
 __all__ = ["Format", "decode_bytes", "detect_format", "json_error"]
 
 
-def json_error(error: ValueError, text: str, *, what: str = "line") -> str:
+def json_error(error: ValueError | RecursionError, text: str, *, what: str = "line") -> str:
     """Why ``text`` (one JSON Lines line, or a whole file: ``what``) is not JSON, in words.
 
     Text that stops before its JSON is complete (a download or copy cut short) makes
@@ -19,6 +19,9 @@ def json_error(error: ValueError, text: str, *, what: str = "line") -> str:
     Otherwise the column and json's reason, without its "line 1" that means nothing
     for one line of a file.
     """
+    if isinstance(error, RecursionError):
+        # json's decoder recurses once per level and stops at Python's recursion limit.
+        return "JSON nested too deeply to read (lists or objects about 1,000 levels deep)"
     if not isinstance(error, json.JSONDecodeError):
         return f"not valid JSON ({error})"
     if not text[error.pos :].strip() or error.msg.startswith("Unterminated string"):
@@ -76,7 +79,7 @@ def sniff_format(head: str) -> Format | None:
         first_line = stripped.split("\n", 1)[0]
         try:
             obj = json.loads(first_line)
-        except ValueError:
+        except (ValueError, RecursionError):  # too deep is still JSON, refused later
             return Format.JSON
         if isinstance(obj, dict) and "id" in obj and _ARXIV_KEYS & obj.keys():
             return Format.ARXIV_JSONL

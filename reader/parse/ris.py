@@ -75,6 +75,18 @@ def parse_ris_lines(lines: Iterable[str], source: str = "") -> ParseResult:
             fields.setdefault(tag, []).append(value)
             last_tag = tag
     if fields is not None:
+        # Some publishers' exports end without the last ER, so the record is kept (as
+        # tests/data/publisher.ris expects); but a file cut short ends the same way with
+        # fields missing, so it is named, as the BibTeX reader names an unclosed entry.
+        result.problems.append(
+            ParseProblem(
+                "record is not closed (the file ends before its 'ER  -' line); imported "
+                "as far as it goes: check the file is complete",
+                source,
+                start,
+                warning=True,
+            )
+        )
         _finish(fields, start, source, result)
     if not saw_record:
         result.problems.append(ParseProblem("not a RIS file: no 'TY  - ' record found", source))
@@ -82,7 +94,16 @@ def parse_ris_lines(lines: Iterable[str], source: str = "") -> ParseResult:
 
 
 def _finish(fields: dict[str, list[str]], line: int, source: str, result: ParseResult) -> None:
-    record = _to_record(fields, source)
+    record = _to_record(fields, source, line)
+    if record is not None:
+        for tags, what in ((("PY", "Y1"), "a year"), (("DA", "Y2"), "a date (YYYY/MM/DD)")):
+            tag, value = next(
+                ((t, v.strip()) for t in tags for v in fields.get(t, ()) if v.strip()), ("", "")
+            )
+            if value and not _DATE.match(value):  # imported without it, and said so
+                result.problems.append(
+                    ParseProblem(f"not {what}: {value!r}", source, line, tag, warning=True)
+                )
     if record is None:
         result.problems.append(
             ParseProblem("record has no title (TI or T1); skipped", source, line, "TI")
@@ -99,7 +120,7 @@ def _first(fields: dict[str, list[str]], tags: Iterable[str]) -> str:
     return ""
 
 
-def _to_record(fields: dict[str, list[str]], source: str) -> PaperRecord | None:
+def _to_record(fields: dict[str, list[str]], source: str, line: int) -> PaperRecord | None:
     title = _first(fields, _TITLE_TAGS)
     if not title:
         return None
@@ -150,6 +171,7 @@ def _to_record(fields: dict[str, list[str]], source: str) -> PaperRecord | None:
         pdf_path=pdf.removeprefix("file://") or None,
         source=source,
         tags=unique_tags(part for value in fields.get("KW", ()) for part in value.split(";")),
+        line=line,
     )
 
 

@@ -17,7 +17,7 @@ from typing import Any, get_args
 
 from reader.harvest.plan import SubscriptionKind
 from reader.models import Status
-from reader.parse.fields import FieldError, json_kind, text_field
+from reader.parse.fields import FieldError, check_unicode, json_kind, text_field
 from reader.parse.tags import valid_interest, valid_tag
 from reader.schedule import Grade, ReviewCard
 from reader.store import to_iso
@@ -178,6 +178,7 @@ def checked_paper(item: Any) -> dict[str, Any]:
         }
         for n, e in enumerate(_objects(item.get("steering_history"), "steering_history"))
     ]
+    check_unicode(out, "")  # what no check above reads (a review card's state, say)
     return out
 
 
@@ -253,6 +254,11 @@ def checked_globals(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[st
         problems.append(("settings", f"expected an object, got {json_kind(settings)}"))
         settings = {}
     for key, value in settings.items():
+        try:
+            check_unicode({key: value}, "settings")
+        except FieldError as error:
+            problems.append((error.field, error.reason))
+            continue
         setting = SETTINGS.get(key)
         if setting is None:
             # The store's own marks: the seed catalog was loaded, a day's list was made.
@@ -292,6 +298,7 @@ def checked_globals(data: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[st
                 "reason": text_field(e.get("reason"), f"suggestions[{n}].reason") or "",
                 "exploration": bool(e.get("exploration")),
             }
+            check_unicode(e, f"suggestions[{n}]")
             out["suggestions"].append({**e, **row})
         except FieldError as error:
             problems.append((error.field, error.reason))

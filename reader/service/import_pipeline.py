@@ -29,7 +29,7 @@ from typing import Any
 
 from reader.import_worker import batches as worker_batches
 from reader.models import PaperRecord, ParseProblem
-from reader.store import BulkLoad, Incoming, Outcome, Repositories
+from reader.store import BulkLoad, Conflict, Incoming, Outcome, Repositories
 
 BATCH_SIZE = 5000
 """Records per batch handed to the store (and per progress step); the store groups
@@ -59,6 +59,12 @@ class FileReport:
     """Records read (good and bad)."""
     problems: int = 0
     """Bad records: skipped (each reported)."""
+    warnings: int = 0
+    """Records imported with a warning (each reported): a value left out, or a match
+    with different stored papers (also counted in ``conflicts``)."""
+    conflicts: int = 0
+    """Records that matched stored papers which are not one work: one was updated, none
+    merged."""
     error: str | None = None
     """Set when the file could not be imported at all (one line)."""
 
@@ -80,6 +86,8 @@ class ImportReport:
     duplicates = property(lambda self: self._sum("duplicates"))
     lines = property(lambda self: self._sum("lines"))
     problem_count = property(lambda self: self._sum("problems"))
+    warning_count = property(lambda self: self._sum("warnings"))
+    conflicts = property(lambda self: self._sum("conflicts"))
 
     @property
     def failed_files(self) -> list[FileReport]:
@@ -202,7 +210,7 @@ def import_jsonl(
                 problem(bad)
             file.lines += lines
             if records and writer is not None:
-                writer.store(records, file, prepared=prepared)
+                writer.store(records, file, prepared=prepared, notice=problem)
             if progress:
                 progress(read_bytes)
     except OSError as error:
@@ -229,6 +237,7 @@ class GroupWriter:
         self._load = load
         self._clock = clock
         self._pending: list[tuple[FileReport, list[tuple[Outcome, int]]]] = []
+        self._notices: list[tuple[FileReport, ProblemSink | None, ParseProblem]] = []
 
     def store(
         self,
@@ -238,13 +247,24 @@ class GroupWriter:
         prepared: list[tuple[str, str, int]] | None = None,
         *,
         commit: bool = True,
+        notice: ProblemSink | None = None,
     ) -> list[tuple[Outcome, int]]:
         """Store a batch; ``commit=False`` when the caller writes more for the same
-        papers before the transaction may end (then it calls :meth:`commit_if_due`)."""
+        papers before the transaction may end (then it calls :meth:`commit_if_due`).
+        ``notice`` is told of records that matched different stored papers, once their
+        transaction has committed."""
+        conflicts: list[Conflict] = []
         outcomes = self._store.ingest.ingest(
-            records, now=self._clock(), incoming=incoming, prepared=prepared, within=self._load
-        )
+            records, now=self._clock(), incoming=incoming, prepared=prepared, within=self._load,
+            conflicts=conflicts,
+        )  # fmt: skip
         self._pending.append((file, outcomes))
+        for conflict in conflicts:
+            record = records[conflict.record]
+            title = record.title if len(record.title) <= 60 else record.title[:59] + "…"
+            reason = f"{title!r} {conflict.describe()}"
+            where = ParseProblem(reason, file.path, record.line, None, warning=True)
+            self._notices.append((file, notice, where))
         if commit:
             self.commit_if_due()
         return outcomes
@@ -265,6 +285,11 @@ class GroupWriter:
             file.present += counts["present"]
             file.duplicates += counts["duplicate"]
         self._pending.clear()
+        for file, notice, problem in self._notices:
+            file.conflicts += 1
+            if notice is not None:
+                notice(problem)
+        self._notices.clear()
 
 
 @contextmanager

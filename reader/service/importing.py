@@ -209,7 +209,10 @@ class Importing:
         report.files.append(file)
 
         def problem(item: ParseProblem) -> None:
-            file.problems += 1
+            if item.warning:
+                file.warnings += 1
+            else:
+                file.problems += 1
             if on_problem is not None:
                 on_problem(item)
             else:
@@ -256,12 +259,13 @@ class Importing:
             for item in result.problems:
                 problem(item)
             records = [r for r in result.records if _wanted(r, categories, since)]
-            file.lines = len(result.records) + len(result.problems)
+            bad = [item for item in result.problems if not item.warning]
+            file.lines = len(result.records) + len(bad)
             if progress:
                 progress(path.stat().st_size)
             if writer is not None:
                 for start in range(0, len(records), BATCH_SIZE):
-                    writer.store(records[start : start + BATCH_SIZE], file)
+                    writer.store(records[start : start + BATCH_SIZE], file, notice=problem)
 
     # Our own JSON export ----------------------------------------------------------------
 
@@ -272,7 +276,7 @@ class Importing:
         try:
             text = decode_bytes(path.read_bytes())
             data = json.loads(text)
-        except ValueError as error:
+        except (ValueError, RecursionError) as error:  # RecursionError: nested too deeply
             file.error = f"{path}: {json_error(error, text, what='file')}"
             return
         except OSError as error:
@@ -283,7 +287,7 @@ class Importing:
             return
         items: list[tuple[PaperRecord, Incoming, dict]] = []
         papers = data["papers"]
-        for n, item in enumerate(papers, start=1):
+        for n, item in enumerate(papers):  # from 0, as jq and every list inside a paper
             file.lines += 1
             try:
                 item = checked_paper(item)  # noqa: PLW2901 - the checked copy is stored
@@ -291,6 +295,10 @@ class Importing:
             except FieldError as error:
                 field = f"papers[{n}].{error.field}"
                 problem(ParseProblem(f"{error.reason}; skipped", str(path), None, field))
+                continue
+            except RecursionError:  # a paper nested nearly as deep as json allows
+                reason = "nested too deeply to read; skipped"
+                problem(ParseProblem(reason, str(path), None, f"papers[{n}]"))
                 continue
             except (KeyError, TypeError, ValueError, AttributeError) as error:
                 problem(ParseProblem(f"malformed paper: {error}", str(path), None, f"papers[{n}]"))
@@ -305,8 +313,9 @@ class Importing:
         for start in range(0, len(items), BATCH_SIZE):
             chunk = items[start : start + BATCH_SIZE]
             outcomes = writer.store(
-                [r for r, _, _ in chunk], file, [e for _, e, _ in chunk], commit=False
-            )
+                [r for r, _, _ in chunk], file, [e for _, e, _ in chunk], commit=False,
+                notice=problem,
+            )  # fmt: skip
             pairs = []
             for (_, extra, item), (_, paper_id) in zip(chunk, outcomes, strict=True):
                 if extra.paper_id is not None:

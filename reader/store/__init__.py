@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from .archive import Archive
     from .base import Connection, from_iso, to_iso, utc_now
-    from .bulk import AddResult, BulkLoad, Incoming, Ingest, Outcome
+    from .bulk import AddResult, BulkLoad, Conflict, Incoming, Ingest, Outcome
     from .collections import CollectionInfo, Collections
     from .errors import NotFound, StoreError, user_error
     from .feeds import Arrival, FeedRepository, NewArrival
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 _HOME = {
     "archive": ["Archive"],
     "base": ["Connection", "from_iso", "to_iso", "utc_now"],
-    "bulk": ["AddResult", "BulkLoad", "Incoming", "Ingest", "Outcome"],
+    "bulk": ["AddResult", "BulkLoad", "Conflict", "Incoming", "Ingest", "Outcome"],
     "collections": ["CollectionInfo", "Collections"],
     "errors": ["NotFound", "StoreError", "user_error"],
     "feeds": ["Arrival", "FeedRepository", "NewArrival"],
@@ -153,6 +153,7 @@ __all__ = [
     "BulkLoad",
     "CatalogRow",
     "CollectionInfo",
+    "Conflict",
     "Connection",
     "FeedbackSets",
     "Finding",

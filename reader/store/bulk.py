@@ -225,6 +225,27 @@ class BulkLoad:
             self._automerge = "unset"
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A record that matched stored papers which are not one work: it updated ``kept``
+    only, and the others were left alone."""
+
+    record: int
+    """Its index in the batch given to :meth:`Ingest.ingest`."""
+    kept: int
+    kept_by: str
+    """How it matched ``kept``: "DOI", "arXiv id" or "title"."""
+    others: tuple[tuple[int, str], ...]
+    """The other papers it matched, and how."""
+
+    def describe(self) -> str:
+        others = ", ".join(f"[{paper_id}] by {how}" for paper_id, how in self.others)
+        return (
+            f"matches different papers ([{self.kept}] by {self.kept_by}, {others}); "
+            f"updated [{self.kept}] only, not merged"
+        )
+
+
 @dataclass
 class AddResult:
     """What :meth:`Ingest.add` did: new paper ids, and records that matched a stored paper."""
@@ -308,6 +329,7 @@ class Ingest:
         incoming: Sequence[Incoming] | None = None,
         prepared: Sequence[tuple[str, str, int]] | None = None,
         within: BulkLoad | None = None,
+        conflicts: list[Conflict] | None = None,
     ) -> list[tuple[Outcome, int]]:
         """Store a batch in one transaction, or as part of ``within``'s open one; returns
         (outcome, paper id) per record.
@@ -315,7 +337,9 @@ class Ingest:
         Same paper: a shared arXiv id, a shared DOI, or a shared title key whose ids do
         not conflict. A record that matches a stored paper fills that paper's empty
         fields and adds its tags; the user's data is never overwritten. A record that
-        matches two stored papers proves they are one: they are merged.
+        matches two stored papers merges them when they are one work by the rule
+        ``reader dedupe`` applies; otherwise it updates the one its strongest id found
+        (DOI, then arXiv id, then title) and a :class:`Conflict` goes to ``conflicts``.
 
         ``prepared`` may hold each record's title key, authors JSON and title hash, computed
         elsewhere (:func:`reader.import_worker.prepare`) so that work is off this thread.
@@ -376,7 +400,8 @@ class Ingest:
                 by_hash[hashed].append(slot)
 
         with self._batch_transaction(within, len(records)) as conn:
-            matches = self._match_stored(slots, keys, hashes)
+            slot_conflicts: list[Conflict] = []
+            matches = self._match_stored(slots, keys, hashes, slot_conflicts)
             self._match_restored(slots, extras, matches)
             outcomes: list[tuple[Outcome, int]] = []
             fresh = [i for i, found in enumerate(matches) if found is None]
@@ -411,6 +436,9 @@ class Ingest:
             for i, (outcome, paper_id) in enumerate(slot_result):
                 if outcome == "present" and paper_id in tagged:
                     slot_result[i] = ("updated", paper_id)
+        if conflicts is not None:
+            for conflict in slot_conflicts:  # told of the first record of the slot
+                conflicts.append(replace(conflict, record=slot_of.index(conflict.record)))
         seen: set[int] = set()
         for slot in slot_of:
             outcome, paper_id = slot_result[slot]
@@ -433,14 +461,20 @@ class Ingest:
         within.counted(records)
 
     def _match_stored(
-        self, slots: list[PaperRecord], keys: list[str], hashes: list[int]
+        self,
+        slots: list[PaperRecord],
+        keys: list[str],
+        hashes: list[int],
+        conflicts: list[Conflict] | None = None,
     ) -> list[int | None]:
-        """The stored paper each slot is, or None; merges stored papers a slot proves
-        to be one."""
+        """The stored paper each slot is, or None; merges stored papers a slot matches
+        when they are one work, and adds to ``conflicts`` (indexed by slot) those that
+        are not."""
         conn = self.conn.db.conn
         info: dict[int, tuple[str | None, str | None]] = {}
 
         stored_keys: dict[int, str] = {}
+        unkeyed: set[int] = set()
 
         def lookup(column: str, values: list[Any]) -> dict[Any, list[int]]:
             """Papers by their ``column``, for those whose ``column`` is in ``values``."""
@@ -455,6 +489,8 @@ class Ingest:
                 found.setdefault(value, []).append(paper_id)
                 info[paper_id] = (arxiv_id, doi)
                 stored_keys[paper_id] = stored_key or ""
+                if stored_key is None:
+                    unkeyed.add(paper_id)
             return found
 
         by_arxiv = lookup("arxiv_id", [s.arxiv_id for s in slots if s.arxiv_id])
@@ -470,32 +506,71 @@ class Ingest:
                 paper_id = merged_into[paper_id]
             return paper_id
 
+        def same_stored(a: int, b: int) -> bool:
+            """The rule ``reader dedupe`` applies to two stored papers: their title keys
+            agree and their ids do not conflict, or one's DOI is the other's arXiv id."""
+            (a_arxiv, a_doi), (b_arxiv, b_doi) = info[a], info[b]
+            if a_doi and b_arxiv and a_doi == f"10.48550/arxiv.{b_arxiv}":
+                return True
+            if b_doi and a_arxiv and b_doi == f"10.48550/arxiv.{a_arxiv}":
+                return True
+            return same_title(key_of(a), key_of(b)) and compatible(
+                a_arxiv, a_doi, b_arxiv, b_doi
+            )
+
+        def key_of(paper_id: int) -> str:
+            """Its title key, computed when an edit has cleared it (m007's trigger) and
+            :meth:`Merges.refresh_title_keys` has not run since."""
+            if paper_id not in unkeyed:
+                return stored_keys[paper_id]
+            title, authors = conn.execute(
+                "SELECT title, authors FROM papers WHERE id = ?", [paper_id]
+            ).fetchone()
+            unkeyed.discard(paper_id)
+            stored_keys[paper_id] = title_key(title, json.loads(authors or "[]"))
+            return stored_keys[paper_id]
+
         result: list[int | None] = []
-        for slot, key, hashed in zip(slots, keys, hashes, strict=True):
-            found: list[int] = []
-            if slot.arxiv_id and slot.arxiv_id in by_arxiv:
-                found.append(by_arxiv[slot.arxiv_id][0])
+        for n, (slot, key, hashed) in enumerate(zip(slots, keys, hashes, strict=True)):
+            # Strongest first: a DOI names one published work, an arXiv id one preprint
+            # (which may be published under another DOI), a title key only probably one.
+            found: dict[int, str] = {}
             if slot.doi and slot.doi in by_doi:
-                found.append(by_doi[slot.doi][0])
+                found.setdefault(live(by_doi[slot.doi][0]), "DOI")
+            if slot.arxiv_id and slot.arxiv_id in by_arxiv:
+                found.setdefault(live(by_arxiv[slot.arxiv_id][0]), "arXiv id")
             if key and hashed in by_hash:
                 for paper_id in by_hash[hashed]:
                     arxiv_id, doi = info[paper_id]
                     if same_title(stored_keys[paper_id], key) and compatible(
                         arxiv_id, doi, slot.arxiv_id, slot.doi
                     ):
-                        found.append(paper_id)
+                        found.setdefault(live(paper_id), "title")
                         break
-            found = sorted({live(p) for p in found})
             if not found:
                 result.append(None)
                 continue
-            keep = found[0]
-            for other in found[1:]:
-                a, b = info[keep], info[other]
-                if compatible(a[0], a[1], b[0], b[1]):
+            # A record that matches two stored papers merges them only when they are the
+            # same work by themselves: else one wrong id in the record (a DOI pasted into
+            # the wrong entry) would merge two papers and move one's notes and ratings to
+            # the other. The strongest match is updated; the rest are named.
+            strongest, *rest = found
+            group = [strongest]
+            apart: list[tuple[int, str]] = []
+            for other in rest:
+                if all(same_stored(member, other) for member in group):
+                    group.append(other)
+                else:
+                    apart.append((other, found[other]))
+            keep = min(group)
+            for other in sorted(group):
+                if other != keep:
                     self.merges.merge_into(keep, other)
                     merged_into[other] = keep
-                    info[keep] = (a[0] or b[0], a[1] or b[1])
+                    (a_arxiv, a_doi), (b_arxiv, b_doi) = info[keep], info[other]
+                    info[keep] = (a_arxiv or b_arxiv, a_doi or b_doi)
+            if apart and conflicts is not None:
+                conflicts.append(Conflict(n, keep, found[strongest], tuple(apart)))
             result.append(keep)
         return result
 

@@ -24,7 +24,7 @@ def user_error(path: Path, error: sqlite3.Error | UnicodeEncodeError) -> StoreEr
         # Python strings can hold lone surrogates (e.g. from JSON "\ud800"); UTF-8 cannot.
         return StoreError(
             f"{path}: text holds invalid Unicode (a lone surrogate at position {error.start}) "
-            "that cannot be stored; nothing was saved"
+            "that cannot be stored; the change that held it was not saved"
         )
     message = str(error)
     if "not a database" in message or "malformed" in message:
@@ -44,7 +44,7 @@ def user_error(path: Path, error: sqlite3.Error | UnicodeEncodeError) -> StoreEr
     if "full" in message:
         return StoreError(
             f"{path}: the disk is full (or the database reached its size limit); "
-            "nothing was saved: free some space and try again"
+            "the change in progress was not saved: free some space and try again"
         )
     if "disk I/O" in message:
         return StoreError(

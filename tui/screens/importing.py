@@ -123,6 +123,9 @@ def import_summary(report: ImportReport) -> Text:
         if file.problems:
             text.append(f" · {file.problems:,} bad record{'s' if file.problems != 1 else ''}",
                         style="yellow")  # fmt: skip
+        if file.warnings:
+            text.append(f" · {file.warnings:,} warning{'s' if file.warnings != 1 else ''}",
+                        style="yellow")  # fmt: skip
         text.append("\n")
     if report.strict_failed:
         text.append("Nothing stored: the file has problems.\n", style="bold red")
