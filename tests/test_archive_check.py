@@ -178,3 +178,25 @@ def test_an_import_with_bad_fields_leaves_a_library_every_command_reads(
         assert service.settings()["review.desired_retention"] == 0.85
     finally:
         service.close()
+
+
+def test_a_collection_that_loses_papers_on_import_says_which(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A skipped paper quietly left its collections, and a collection naming ids the
+    file does not hold was made empty without a word."""
+    db = str(tmp_path / "r.db")
+    at = "2024-01-01T00:00:00+00:00"
+    export = _export(
+        tmp_path / "e.json",
+        [{**GOOD, "id": 900}, {"id": 901, "title": "Broken", "added_at": "garbage"}],
+        collections=[
+            {"name": "Chapter 2", "created_at": at, "papers": [900, 901]},
+            {"name": "Bad", "created_at": at, "papers": [9999]},
+        ],
+    )
+    capsys.readouterr()
+    assert main(["--db", db, "import", str(export)]) == 1  # the broken paper was skipped
+    err = capsys.readouterr().err
+    assert f"{export}: collections[0]: 'Chapter 2' imported without paper(s) 901 skipped" in err
+    assert f"{export}: collections[1]: 'Bad' imported without paper(s) 9999 not in the file" in err

@@ -324,6 +324,21 @@ class Importing:
             self.store.archive.restore_history(pairs)
             writer.commit_if_due()
         self.store.archive.restore_globals(globals_, id_map)
+        in_file = {item.get("id") for item in papers if isinstance(item, dict)}
+        for n, collection in enumerate(globals_["collections"]):
+            left_out = [p for p in collection["papers"] if p not in id_map]
+            if left_out:
+                skipped = [p for p in left_out if p in in_file]
+                absent = [p for p in left_out if p not in in_file]
+                said = [
+                    f"{_ids(skipped)} skipped above" if skipped else "",
+                    f"{_ids(absent)} not in the file" if absent else "",
+                ]
+                reason = (
+                    f"{collection['name']!r} imported without paper(s) "
+                    + " and ".join(s for s in said if s)
+                )
+                problem(ParseProblem(reason, str(path), None, f"collections[{n}]", warning=True))
 
     # reader dedupe ----------------------------------------------------------------------
 
@@ -363,3 +378,8 @@ def _wanted(record: PaperRecord, categories: Collection[str], since: date | None
         if when is None or when < since.isoformat()[: len(when)]:
             return False
     return True
+
+
+def _ids(ids: list[int], most: int = 5) -> str:
+    shown = ", ".join(str(i) for i in ids[:most])
+    return shown + (f" and {len(ids) - most} more" if len(ids) > most else "")
