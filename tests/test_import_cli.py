@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -271,3 +272,34 @@ def test_an_unreadable_year_is_imported_without_and_said(
     assert main(["--db", str(db_path), "import", str(bib)]) == 0
     out = capsys.readouterr().out
     assert "1 warning" in out and "bad record" not in out
+
+
+def test_import_reads_standard_input_and_a_named_pipe(
+    service, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import reads a file twice (its head for the format, then all of it):
+    `... | reader import /dev/stdin` said "file is empty" and a named pipe hung."""
+    import io
+    import os
+    import threading
+
+    db = str(service.path)
+    service.close()
+    bib = (
+        "@article{s, title={A Study of Things}, author={Smith, John}, year={2020}}\n"
+        "@article{t, title={Cut off, author=}\n"
+    )
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(bib.encode())))
+    assert main(["--db", db, "import", "-"]) == 1  # one bad record
+    out, err = capsys.readouterr()
+    assert out.startswith("added 1,")
+    assert err.startswith("<stdin>:2: entry 't'")
+
+    pipe = tmp_path / "from-zotero.bib"
+    os.mkfifo(pipe)
+    writer = threading.Thread(target=pipe.write_text, args=(bib.replace("Things", "Pipes"),))
+    writer.start()
+    assert main(["--db", db, "import", "--strict", str(pipe)]) == 1
+    writer.join(timeout=10)
+    assert f"{pipe}:2: entry 't'" in capsys.readouterr().err
+    assert not list(Path(tempfile.gettempdir()).glob("reader-import-*"))

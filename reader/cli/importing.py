@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -128,6 +133,48 @@ JSON_PROBLEMS = 1000
 """Problems listed in ``reader import --json`` (all are counted, and printed to stderr)."""
 
 
+@contextmanager
+def _readable_twice(paths: list[Path]) -> Iterator[tuple[list[Path], dict[str, str]]]:
+    """The paths to import, with standard input (``-``), a pipe or a device copied to a
+    temporary file first, and what each copy's name stands for. An import reads a file
+    twice (its head for the format, then all of it; ``--strict`` checks first), and
+    those give their bytes once: `cat x.bib | reader import /dev/stdin` said "file is
+    empty", and a named pipe hung."""
+    folder: Path | None = None
+    out: list[Path] = []
+    names: dict[str, str] = {}
+    try:
+        for n, path in enumerate(paths):
+            stdin = str(path) == "-"
+            if not stdin and (not path.exists() or path.is_file() or path.is_dir()):
+                out.append(path)
+                continue
+            folder = folder or Path(tempfile.mkdtemp(prefix="reader-import-"))
+            copy = folder / str(n) / ("stdin" if stdin else path.name)
+            copy.parent.mkdir()
+            try:
+                with copy.open("wb") as sink:
+                    if stdin:
+                        shutil.copyfileobj(sys.stdin.buffer, sink)
+                    else:
+                        with path.open("rb") as source:
+                            shutil.copyfileobj(source, sink)
+            except OSError as error:
+                raise ServiceError(f"{path}: cannot read ({error.strerror})") from None
+            out.append(copy)
+            names[str(copy)] = "<stdin>" if stdin else str(path)
+        yield out, names
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _as_given(text: str, names: dict[str, str]) -> str:
+    for copy, given in names.items():
+        text = text.replace(copy, given)
+    return text
+
+
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option(
@@ -151,9 +198,16 @@ def import_cmd(ctx, files, fmt, strict, categories, since, quiet, as_json, db_pa
     """Import papers from BibTeX, RIS, arXiv metadata JSON Lines, or a reader JSON export.
 
     Bad records are reported as FILE:LINE: FIELD: REASON and skipped; papers already in
-    the library are merged, never duplicated. arXiv categories become tags.
+    the library are merged, never duplicated. arXiv categories become tags. FILE may be
+    - (standard input) or a pipe.
     """
-    paths = [Path(f) for f in files]
+    with _readable_twice([Path(f) for f in files]) as (paths, names):
+        _import(ctx, paths, names, fmt, strict, categories, since, quiet, as_json, db_path)
+
+
+def _import(ctx, paths, names, fmt, strict, categories, since, quiet, as_json, db_path):
+    """`reader import` once every path can be read twice; ``names``: what the copies of
+    standard input and pipes stand for, in what is said."""
     restoring = fmt == "json" or any(p.suffix.lower() == ".json" for p in paths)
     service = _open_unseeded(ctx, db_path) if restoring else open_from(ctx, db_path)
     report = ImportReport()
@@ -162,6 +216,7 @@ def import_cmd(ctx, files, fmt, strict, categories, since, quiet, as_json, db_pa
     warned: list[ParseProblem] = []  # imported, with a warning
 
     def show(problem: ParseProblem) -> None:
+        problem = dataclasses.replace(problem, source=_as_given(problem.source, names))
         click.echo(printable(str(problem)), err=True)
         listed = warned if problem.warning else skipped
         if as_json and len(listed) < JSON_PROBLEMS:
@@ -186,6 +241,9 @@ def import_cmd(ctx, files, fmt, strict, categories, since, quiet, as_json, db_pa
     except KeyboardInterrupt:
         click.echo(_summary(report, interrupted=True), err=True)
         raise
+    for file in report.files:
+        file.path = _as_given(file.path, names)
+        file.error = _as_given(file.error, names) if file.error else file.error
     if len(report.files) == 1 and report.failed_files:
         raise ServiceError(report.failed_files[0].error or "")  # one clear line
     for file in report.failed_files:
