@@ -317,7 +317,7 @@ def _failure_reason(block: ParsingFailedBlock, text: str) -> str:
     bibtexparser's own reason names the *next* entry ("Unexpected block start:
     `@misc`"), which reads as if that one was lost while it was read fine."""
     reason = getattr(block.error, "abort_reason", None) or str(block.error)
-    reason = " ".join(reason.split()) or type(block.error).__name__
+    reason = " ".join(reason.split()).rstrip(".") or type(block.error).__name__
     head = _ENTRY_HEAD.match((block.raw or "").lstrip())
     if head and head.group(2):
         entry = f"entry {head.group(2)!r} (@{head.group(1).lower()})"
