@@ -500,6 +500,34 @@ async def test_restore_a_backup_from_the_app_and_keep_working(db: Path) -> None:
     assert len(kept) == 1  # the state before the restore
 
 
+async def test_no_restore_while_an_import_holds_a_connection(db: Path) -> None:
+    """A restore during an import waited on the import's connection for good, while the
+    import waited on the screen: the app froze and kept the database locked."""
+    service = reopen(db)
+    service.rate(3, 5)
+    backup = service.backup()
+    service.rate(3, 1)
+    service.close()
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        importing = app.open_connection()  # as the Import screen's worker holds one
+        await palette(pilot, "backups: list and restore")
+        await choose(pilot, str(backup))
+        await pilot.press("y")
+        await settle(pilot)
+        assert "an import, a fetch or another long job is using the database" in (
+            notifications(app)
+        )
+        assert reopen_stars(db, 3) == 1
+        importing.close()
+        await palette(pilot, "backups: list and restore")
+        await choose(pilot, str(backup))
+        await pilot.press("y")
+        await settle(pilot)
+        assert reopen_stars(db, 3) == 5
+
+
 def reopen_stars(path: Path, paper_id: int) -> int | None:
     service = reopen(path)
     try:

@@ -236,6 +236,8 @@ class ReaderApp(App[None]):
         self._suggest: Service | None = None
         self._suggest_lock = threading.Lock()
         self._flushers: list[Flusher] = []
+        self._lent: list[Service] = []
+        """Connections lent to workers (:meth:`open_connection`), until they close."""
         self._review_start: int | None = None
         self.papers_generation = 0
         """Bumped when papers arrive, go or have their details changed (an import, the
@@ -542,7 +544,9 @@ class ReaderApp(App[None]):
     def open_connection(self) -> Service:
         """A connection of its own for a long job in a worker thread (an import); the
         caller closes it."""
-        return self._open_more()
+        service = self._open_more()
+        self._lent = [s for s in self._lent if not s.closed] + [service]
+        return service
 
     def papers_changed(self) -> None:
         self.papers_generation += 1
@@ -557,6 +561,13 @@ class ReaderApp(App[None]):
         try:
             if len(held) != len(locks):
                 raise StoreError("the app is busy (suggestions or a search); try again")
+            if any(not s.closed for s in self._lent):
+                # A restore under an import waited on it for good, and the import on the
+                # screen the restore held: the app froze and kept the database locked.
+                raise StoreError(
+                    "an import, a fetch or another long job is using the database; "
+                    "try again when it has finished"
+                )
             self.flush_all()
             old = self.service
             path, clock, tz = old.path, old.clock, old.tz

@@ -94,8 +94,11 @@ class Service:
         self.tz = self.ctx.tz
         self.path = store.path
 
+    closed = False
+
     def close(self) -> None:
         self.ctx.store.close()
+        self.closed = True
 
     def data_version(self) -> int:
         """Changes when another connection commits (see ``Connection.data_version``)."""
