@@ -474,6 +474,36 @@ async def test_collect_papers_reorder_and_export_a_collection(db: Path, tmp_path
     service.close()
 
 
+async def test_removing_from_a_collection_keeps_the_cursor_on_the_neighbour(db: Path) -> None:
+    """After Delete the cursor jumped to the first paper: a second Delete removed #1."""
+    from tui_helpers import type_ahead
+
+    from tui.screens.collection import CollectionScreen
+
+    service = reopen(db)
+    for paper_id in (3, 9, 12, 15, 20):
+        service.collecting.add("Chapter 3", paper_id)
+    service.close()
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await palette(pilot, "collections: open")
+        await choose(pilot, "Chapter 3")
+        assert isinstance(app.screen, CollectionScreen)
+        await pilot.press("G")
+        await type_ahead(pilot, "delete", "delete")  # the second typed before it was seen
+        service = reopen(db)
+        assert [p.id for p in service.collecting.papers("Chapter 3")] == [3, 9, 12, 15]
+        removed = service.paper(20).title[:30]
+        service.close()
+        assert f"Removed from Chapter 3: {removed}" in notifications(app)
+        await pilot.press("delete")  # seen: the new last paper, not the first
+        await settle(pilot)
+    service = reopen(db)
+    assert [p.id for p in service.collecting.papers("Chapter 3")] == [3, 9, 12]
+    service.close()
+
+
 async def test_restore_a_backup_from_the_app_and_keep_working(db: Path) -> None:
     service = reopen(db)
     service.rate(3, 5)

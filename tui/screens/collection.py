@@ -19,7 +19,7 @@ from reader.service import StoreError
 
 from ..modals.choice import PromptScreen
 from ..modals.confirm import ConfirmScreen
-from ..text import clean
+from ..text import clean, short
 from ..widgets.footer import KeysFooter
 from .base import ReaderScreen, list_bindings
 from .today import paper_line
@@ -80,6 +80,7 @@ class CollectionScreen(ReaderScreen):
     def load(self, highlight: int | None = None) -> None:
         listing = self.query_one("#collection-list", OptionList)
         current = listing.highlighted_option
+        row = listing.highlighted or 0
         keep = (
             highlight
             if highlight is not None
@@ -101,7 +102,14 @@ class CollectionScreen(ReaderScreen):
         self.query_one("#collection-empty").display = not papers
         if papers:
             ids = [p.id for p in papers]
-            listing.highlighted = ids.index(keep) if keep in ids else 0
+            if keep in ids:
+                listing.highlighted = ids.index(keep)
+            else:
+                # The paper left (removed): its neighbour takes the row, not the first
+                # paper, and keys typed meanwhile wait (a second Delete removed #1).
+                listing.highlighted = min(row, len(ids) - 1)
+                if current is not None:
+                    self.moved_under_cursor()
             listing.focus()
         self.refresh_bindings()
 
@@ -143,12 +151,14 @@ class CollectionScreen(ReaderScreen):
         paper_id = self._selected()
         if paper_id is None:
             return
+        paper = self.reader.attempt("load the paper", self.service.paper, paper_id)
         try:
             self.service.collecting.remove(self.name_shown, paper_id)
         except StoreError as error:
             self.notify(str(error), title="Could not remove", severity="error", markup=False)
         else:
-            self.notify(f"Removed from {self.name_shown}", markup=False)
+            what = f": {short(paper.title, 60)}" if paper is not None else ""
+            self.notify(f"Removed from {self.name_shown}{what}", markup=False)
         self.load()
 
     def action_export(self) -> None:
