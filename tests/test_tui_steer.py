@@ -263,3 +263,29 @@ async def test_the_profile_shows_and_edits_what_suggestions_learn_from(db: Path)
     assert sorted(service.interests()) == ["causal inference", "lottery tickets"]
     assert service.steering_of(20) == "more"
     service.close()
+
+
+async def test_removing_a_steering_leaves_the_cursor_on_the_next_one(db: Path) -> None:
+    """After x on a steering the cursor went to the first row, an interest: the next x
+    (seconds later, on what looked like the next steering's place) removed the interest."""
+    service = open_db(db, seed=False)
+    service.add_interests(["causal inference", "grokking"])
+    for paper_id in (1, 2, 3):
+        service.steer(paper_id, "more")
+    service.close()
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        profile_row(app, "steer:2")
+        await pilot.press("x")
+        await settle(pilot)
+        listing = app.screen.query_one(OptionList)
+        assert listing.highlighted_option is not None
+        assert listing.highlighted_option.id in {"steer:1", "steer:3"}
+    service = open_db(db, seed=False)
+    assert sorted(service.interests()) == ["causal inference", "grokking"]
+    service.close()

@@ -163,6 +163,7 @@ class ProfileScreen(ReaderScreen):
             return
         listing = self.query_one("#profile-list", OptionList)
         before = listing.highlighted_option.id if listing.highlighted_option else None
+        row = listing.highlighted or 0
         width = max(20, (listing.size.width or self.app.size.width - 2) - 6)
         options = profile_options(self.profile, width)
         listing.clear_options()
@@ -171,7 +172,15 @@ class ProfileScreen(ReaderScreen):
         listing.display = True
         ids = [o.id for o in options if o is not None and o.id is not None]
         if ids:
-            listing.highlighted = listing.get_option_index(before if before in ids else ids[0])
+            if before in ids:
+                listing.highlighted = listing.get_option_index(before)
+            else:
+                # What was removed leaves its neighbour under the cursor (the first row,
+                # an interest, took it: a second x removed that).
+                shown = (listing.get_option_at_index(n) for n in range(listing.option_count))
+                usable = [n for n, o in enumerate(shown) if o.id and not o.disabled]
+                after = [n for n in usable if n >= row]
+                listing.highlighted = after[0] if after else usable[-1]
             if before is not None and before not in ids:
                 self.moved_under_cursor()
         listing.focus()
