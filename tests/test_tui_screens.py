@@ -265,6 +265,24 @@ async def test_settings_change_is_saved_and_a_bad_value_refused(db: Path) -> Non
     service.close()
 
 
+async def test_a_setting_typed_then_ctrl_q_is_saved(db: Path) -> None:
+    """Enter, Tab and leaving the field saved a value; Ctrl+Q straight after typing lost
+    it, while notes are saved on quit."""
+    app = make_test_app(db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("comma")
+        await settle(pilot)
+        field = app.screen.query_one(f"#{field_id('suggest.per_day')}", Input)
+        field.focus()
+        await pilot.press("ctrl+a", "ctrl+k", "9")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    service = open_db(db, seed=False)
+    assert service.settings()["suggest.per_day"] == 9
+    service.close()
+
+
 async def test_theme_is_remembered(db: Path) -> None:
     app = make_test_app(db)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -99,6 +99,20 @@ class SettingsScreen(ReaderScreen):
         for key in LABELS:
             self.query_one(f"#{field_id(key)}", Input).cursor_blink = self.reader.cursor_blink
         self.action_refresh()
+        self.reader.register_flusher(self.flush)
+
+    def on_unmount(self) -> None:
+        self.reader.unregister_flusher(self.flush)
+
+    def flush(self) -> bool:
+        """Save what is typed in a field and not yet saved (Enter, Tab and leaving the
+        field save it; Ctrl+Q quit before any of them and lost it). A value the service
+        refuses is said and left; quitting is not held up for it."""
+        for key in LABELS:
+            field = self.query_one(f"#{field_id(key)}", Input)
+            if field.value.strip() != str(self.saved.get(key)):
+                self.save(key, field.value)
+        return True
 
     def on_screen_resume(self) -> None:
         # The screen may have been mounted ahead (``ReaderApp.warm_up``) or shown before:
