@@ -592,3 +592,29 @@ def m016_edited_titles(db: Database) -> None:
         );
         """
     )
+
+
+@migrations()
+def m017_undo_grades(db: Database) -> None:
+    """A re-read's grade can be undone: ``undo_log`` takes the kind ``grade`` (its
+    ``event_id`` a row of ``review_log``, ``card_before`` the card before the grade).
+    SQLite cannot change a CHECK, so the table is made again with its rows."""
+    db.executescript(
+        """
+        CREATE TABLE undo_log_new (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('status', 'rating', 'not_for_me', 'snooze', 'steer', 'grade')),
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            event_id INTEGER NOT NULL,
+            description TEXT NOT NULL,
+            card_touched INTEGER NOT NULL DEFAULT 0,
+            card_before TEXT,                     -- JSON {enabled, due, card}; NULL: none
+            at TEXT NOT NULL
+        );
+        INSERT INTO undo_log_new SELECT * FROM undo_log;
+        DROP TABLE undo_log;
+        ALTER TABLE undo_log_new RENAME TO undo_log;
+        CREATE INDEX undo_log_paper ON undo_log(paper_id);
+        """
+    )

@@ -319,3 +319,35 @@ async def test_a_search_typed_in_one_burst_keeps_every_letter(db: Path) -> None:
         await type_ahead(pilot, "slash", *"gr")
         await type_ahead(pilot, *"okking")
         assert app.screen.query_one("#search", Input).value == "grokking"
+
+
+async def test_u_in_review_takes_back_the_grade_and_shows_the_paper_again(db: Path) -> None:
+    service = open_db(db)
+    service.set_status(15, "read")  # an older change, which u must not reach past the grade
+    for paper_id in (3, 5):
+        service.rate(paper_id, 4)
+        service.set_status(paper_id, "read")
+        service.schedule_at(paper_id, "today")
+    service.close()
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.current is not None
+        graded = screen.current.paper.id
+        await pilot.press("space", "1")
+        await settle(pilot)
+        await pilot.press("enter")  # on to the next paper
+        await settle(pilot)
+        assert screen.current is not None and screen.current.paper.id != graded
+        await pilot.press("u")
+        await settle(pilot)
+        assert "Undone: graded the re-read of" in notifications(app)
+        assert screen.current is not None and screen.current.paper.id == graded
+        assert screen.result is None
+    service = open_db(db, seed=False)
+    assert service.reviewed_today() == 0
+    assert service.paper(15).status.value == "read"
+    service.close()

@@ -145,3 +145,26 @@ def test_take_back_lists_and_forgets_dismissed_and_snoozed(db: Path) -> None:
     with pytest.raises(ServiceError, match="neither dismissed nor snoozed"):
         service.take_back(7)
     service.close()
+
+
+def test_undo_a_grade_puts_the_re_read_back_as_it_was(db: Path) -> None:
+    """A grade could not be undone: `u` right after grading took back an older, unrelated
+    change to another paper instead."""
+    service = open_db(db, seed=False)
+    service.set_status(15, "read")
+    service.rate(11, 4)
+    service.set_status(11, "read")
+    service.schedule_at(11, "today")
+    cards_before = rows(db, "review_cards")
+    service.grade(11, "again")
+    assert rows(db, "review_log") and rows(db, "review_cards") != cards_before
+    undone = service.undo()
+    assert undone.kind == "grade" and undone.paper_id == 11
+    assert undone.description.startswith('graded the re-read of "') and "again" in (
+        undone.description
+    )
+    assert rows(db, "review_log") == [] and rows(db, "review_cards") == cards_before
+    assert [d.paper.id for d in service.due()] == [11]  # to be graded again
+    assert service.paper(15).status.value == "read"  # the older change is left alone
+    service.close()
+

@@ -76,8 +76,8 @@ class Service:
         use, through the app's one arXiv limiter)."""
         self.ctx = Context(store, clock, tz or local_tz())
         self.preferences = Preferences(self.ctx)
-        self.reviewing = Reviewing(self.ctx, self.preferences)
         self.undo_log = UndoLog(self.ctx)
+        self.reviewing = Reviewing(self.ctx, self.preferences, self.undo_log)
         self.library = Library(self.ctx, self.reviewing, self.undo_log)
         self.suggesting = Suggesting(self.ctx, self.preferences, self.undo_log)
         self.undoing = Undoing(self.ctx, self.undo_log)

@@ -13,7 +13,7 @@ from reader.units import quoted, whole_number
 
 from .context import Context, ServiceError
 from .review import Reviewing
-from .undo import Undoable, UndoLog
+from .undo import Undoable, UndoLog, quoted_title
 
 
 def parse_status(text: str) -> Status:
@@ -66,11 +66,6 @@ def paper_query(
     )
 
 
-def _quoted(paper: Paper, width: int = 50) -> str:
-    title = " ".join(paper.title.split())
-    return f'"{title[: width - 1]}…"' if len(title) > width else f'"{title}"'
-
-
 class Library:
     """Papers, reading state, ratings, notes, tags, the seed catalog and backups."""
 
@@ -120,7 +115,7 @@ class Library:
             event = self.store.reading.rate(paper_id, given_stars, now=self.ctx.clock())
             paper = self.store.papers.get_paper(paper_id)
             given = f"rated {paper.stars}★" if paper.stars else "cleared the rating of"
-            self.undo.record(Undoable("rating", paper_id, event, f"{given} {_quoted(paper)}"))
+            self.undo.record(Undoable("rating", paper_id, event, f"{given} {quoted_title(paper)}"))
         return paper
 
     def set_status(self, ref: str | int, status: str | Status) -> Paper:
@@ -137,7 +132,7 @@ class Library:
                     "status",
                     paper_id,
                     event,
-                    f"marked {_quoted(paper)} {new.value}",
+                    f"marked {quoted_title(paper)} {new.value}",
                     card_before=card_before,
                     card_touched=paper.status is Status.READ,
                 )

@@ -24,6 +24,7 @@ from reader.when import (
 
 from .context import Context, ServiceError
 from .settings import Preferences
+from .undo import Undoable, UndoLog, quoted_title
 
 GRADE_WORDS = {"again": Grade.AGAIN, "hard": Grade.HARD, "good": Grade.GOOD, "easy": Grade.EASY}
 
@@ -88,10 +89,11 @@ MAX_VACATION_YEARS = 1
 class Reviewing:
     """Spaced re-reads: scheduling a paper once read, the daily queue, grading, moving."""
 
-    def __init__(self, ctx: Context, preferences: Preferences) -> None:
+    def __init__(self, ctx: Context, preferences: Preferences, undo: UndoLog) -> None:
         self.ctx = ctx
         self.store = ctx.store
         self.preferences = preferences
+        self.undo = undo
 
     # Scheduling on read ---------------------------------------------------------------
 
@@ -203,7 +205,19 @@ class Reviewing:
             card, value, self.ctx.clock(), self.preferences.review_settings()
         )
         log = entry.to_dict()
-        self.store.reviews.record_review(paper.id, after.to_dict(), after.due, log)
+        with self.store.conn.write():  # the grade and its undo entry, or neither
+            log_id = self.store.reviews.record_review(paper.id, after.to_dict(), after.due, log)
+            word = next(w for w, g in GRADE_WORDS.items() if g == value)
+            self.undo.record(
+                Undoable(
+                    "grade",
+                    paper.id,
+                    log_id,
+                    f"graded the re-read of {quoted_title(paper)} {word}",
+                    card_before=stored,
+                    card_touched=True,
+                )
+            )
         return after, entry
 
     # Moving re-reads ------------------------------------------------------------------

@@ -1,12 +1,13 @@
-"""Undo: the last status change, rating, "not for me", snooze or steering, taken back
-exactly.
+"""Undo: the last status change, rating, "not for me", snooze, steering or re-read grade,
+taken back exactly.
 
 Choice of design: an undo *removes* the event the action added (a row of
-``status_events``, ``rating_events``, ``feedback_events`` or ``steering_events``), so the
+``status_events``, ``rating_events``, ``feedback_events``, ``steering_events`` or
+``review_log``), so the
 paper's history is exactly what it was before, as if the slip never happened; it is not
 recorded as a second event. A status change to "read" may also have given the paper its
-first re-read: the card as it was before (or its absence) is kept with the action and put
-back.
+first re-read, and a grade moved the re-read card: the card as it was before (or its
+absence) is kept with the action and put back.
 
 The log of what can be undone lives in the database (``undo_log``, m014), so the app's
 ``u`` and ``reader undo`` share it and it survives a restart: the newest action first,
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reader.models import Paper
 from reader.store import StoredCard, UndoEntry
 
 from .context import Context, ServiceError
@@ -31,7 +33,8 @@ class Undoable:
     """One action that can be taken back."""
 
     kind: str
-    """"status", "rating", "not_for_me", "snooze" or "steer" (more or less like it)."""
+    """"status", "rating", "not_for_me", "snooze", "steer" (more or less like it) or
+    "grade" (a re-read's)."""
     paper_id: int
     event_id: int
     description: str
@@ -39,6 +42,12 @@ class Undoable:
     card_before: StoredCard | None = None
     card_touched: bool = False
     """True when the action may have changed the paper's re-read card (marked read)."""
+
+
+def quoted_title(paper: Paper, width: int = 50) -> str:
+    """The paper's title in quotes, cut to ``width``, for an action's description."""
+    title = " ".join(paper.title.split())
+    return f'"{title[: width - 1]}…"' if len(title) > width else f'"{title}"'
 
 
 class UndoLog:
@@ -109,6 +118,8 @@ class Undoing:
                 done = store.reading.remove_latest(entry.kind, entry.paper_id, entry.event_id)
             elif entry.kind == "steer":
                 done = store.steering.remove_latest(entry.paper_id, entry.event_id)
+            elif entry.kind == "grade":
+                done = store.reviews.remove_latest_review(entry.paper_id, entry.event_id)
             else:
                 done = store.suggestions.remove_feedback(entry.event_id, entry.paper_id, entry.kind)
             if done and entry.card_touched:

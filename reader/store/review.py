@@ -101,14 +101,15 @@ class Reviews:
 
     def record_review(
         self, paper_id: int, card: dict[str, Any], due: datetime | None, log: dict[str, Any]
-    ) -> None:
-        """Save the card after a review and its log entry in one transaction."""
+    ) -> int:
+        """Save the card after a review and its log entry in one transaction; returns the
+        entry's id."""
         with self.conn.transaction() as db:
             db.execute(
                 "UPDATE review_cards SET card = ?, due = ? WHERE paper_id = ?",
                 [dumps(card), to_iso(due) if due else None, paper_id],
             )
-            db.execute(
+            cursor = db.execute(
                 "INSERT INTO review_log (paper_id, reviewed_at, grade, interval_days, "
                 "state_before, state_after) VALUES (?, ?, ?, ?, ?, ?)",
                 [
@@ -120,6 +121,11 @@ class Reviews:
                     dumps(log.get("state_after", {})),
                 ],
             )
+        return int(cursor.lastrowid or 0)
+
+    def remove_latest_review(self, paper_id: int, log_id: int) -> bool:
+        """Delete the paper's review ``log_id`` if it is still its latest (an undo)."""
+        return self.conn.remove_if_latest("review_log", paper_id, log_id)
 
     def review_log(self, paper_id: int | None = None) -> list[dict[str, Any]]:
         where, params = ("WHERE paper_id = ?", [paper_id]) if paper_id is not None else ("", [])

@@ -94,12 +94,13 @@ UNDO_KEY = "u"
 
 
 def undo_binding(id_prefix: str) -> Binding:
-    """``u`` takes back the last status change, rating, "not for me", snooze or steering."""
+    """``u`` takes back the last status change, rating, "not for me", snooze, steering or
+    re-read grade."""
     return Binding(
         UNDO_KEY,
         "undo",
         "Undo",
-        tooltip='Undo the last status change, rating, "not for me", snooze or steering',
+        tooltip='Undo the last status change, rating, "not for me", snooze, steering or grade',
         id=f"{id_prefix}-undo",
     )
 

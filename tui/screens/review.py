@@ -22,7 +22,7 @@ from reader.service import DueItem, ReviewCard, ReviewLogEntry
 from ..modals.note import NoteScreen
 from ..text import clean, note_label, safe, stars_label
 from ..widgets.footer import KeysFooter
-from .base import ReaderScreen
+from .base import ReaderScreen, undo_binding
 
 GRADES = [(1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy")]
 GRADE_HELP = {
@@ -39,7 +39,7 @@ GRADED = "graded"
 
 class ReviewScreen(ReaderScreen):
     HELP_TITLE = "Review"
-    CHANGES_DATA = frozenset({"grade"})
+    CHANGES_DATA = frozenset({"grade", "undo"})
     BINDINGS = [
         Binding(
             "space",
@@ -74,6 +74,7 @@ class ReviewScreen(ReaderScreen):
             tooltip="Open the whole paper page (notes editor, links)",
             id="review-open",
         ),
+        undo_binding("review"),
         Binding(
             "k",
             "skip",
@@ -119,11 +120,11 @@ class ReviewScreen(ReaderScreen):
 
     # Data -----------------------------------------------------------------------------
 
-    def load(self) -> None:
+    def load(self, first: int | None = None) -> None:
         """Ask the service what is due; keep the paper on screen if it still is (or was
-        just graded), else show the next one."""
+        just graded), else show the next one (``first`` if due)."""
         reader = self.reader
-        start = reader.take_review_start()
+        start = first if first is not None else reader.take_review_start()
         if start is not None and (self.current is None or self.current.paper.id != start):
             self.current = None
         items = reader.attempt("load re-reads", self.service.due)
@@ -299,6 +300,14 @@ class ReviewScreen(ReaderScreen):
         if action == "skip":
             return self.current is not None and self.phase == RECALL and self.left > 1
         return True
+
+    def undone(self, paper_id: int) -> None:
+        """A grade taken back: that paper is due again, and comes first to be graded
+        again (any other undo: the queue as it is now)."""
+        self.current = None
+        self.phase = RECALL
+        self.result = None
+        self.load(first=paper_id)
 
     def action_reveal(self) -> None:
         if self.current is None or self.phase != RECALL:
