@@ -5,18 +5,21 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from ..text import safe
 from ..widgets.footer import KeysFooter
+from .dialog import Dialog
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     BINDINGS = [
         Binding("escape", "dismiss(False)", "Cancel"),
         Binding("y", "dismiss(True)", "Yes", show=False),
         Binding("n", "dismiss(False)", "No", show=False),
+        # Enter answers as the key arrives, not when the button's Pressed message comes
+        # back: "Enter y" in one burst ran y first, and Keep (focused) became Delete.
+        Binding("enter", "press_focused", "Choose", show=False, priority=True),
     ]
 
     def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
@@ -35,6 +38,9 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
+
+    def action_press_focused(self) -> None:
+        self.dismiss(self.focused is self.query_one("#yes", Button))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

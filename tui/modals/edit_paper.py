@@ -9,13 +9,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from reader.models import Paper
 
 from ..text import from_box, safe, to_box
 from ..widgets.footer import KeysFooter
+from .dialog import Dialog
 
 FIELDS: list[tuple[str, str]] = [
     ("title", "Title"),
@@ -48,7 +48,7 @@ def field_values(paper: Paper) -> dict[str, str]:
     }
 
 
-class EditPaperScreen(ModalScreen[bool]):
+class EditPaperScreen(Dialog[bool]):
     BINDINGS = [
         Binding("escape", "dismiss(False)", "Cancel"),
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -86,6 +86,8 @@ class EditPaperScreen(ModalScreen[bool]):
         return {k: v for k, v in typed.items() if v.strip() != self.values[k].strip()}
 
     def action_save(self) -> None:
+        if self.answered:
+            return  # a second Enter of the burst: saved once already
         changes = self.changes()
         if not changes:
             self.dismiss(False)

@@ -1,0 +1,146 @@
+"""Dialogs answer once: Enter twice in one burst ran a prompt's action twice and then
+closed the screen below it (or crashed the app). Each test drives the real app and reads
+the database file afterwards."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+from tui_helpers import make_test_app, notifications, open_db, settle, type_ahead
+
+from tui.modals.choice import ChoiceScreen, PromptScreen
+from tui.screens.paper import PaperScreen
+from tui.screens.today import TodayScreen
+
+PAPER = 3
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """The seed catalog, paper 3 read (so it can have re-reads)."""
+    path = tmp_path / "reader.db"
+    service = open_db(path)
+    service.set_status(PAPER, "read")
+    service.close()
+    return path
+
+
+def rows(path: Path, table: str) -> int:
+    with sqlite3.connect(path) as db:
+        count: int = db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return count
+
+
+async def open_paper(pilot) -> PaperScreen:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    pilot.app.push_screen(PaperScreen(PAPER))
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, PaperScreen)
+    return pilot.app.screen
+
+
+async def type_into_prompt(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert isinstance(pilot.app.screen, PromptScreen)
+    pilot.app.screen.query_one(Input).value = text
+    await pilot.pause()
+
+
+# One answer per dialog ----------------------------------------------------------------
+
+
+async def test_enter_twice_in_the_snooze_prompt_snoozes_once_and_stays_on_today(
+    db: Path,
+) -> None:
+    undo, feedback = rows(db, "undo_log"), rows(db, "feedback_events")
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("Z")
+        await settle(pilot)
+        await type_into_prompt(pilot, "3 days")
+        await type_ahead(pilot, "enter", "enter")
+        assert isinstance(app.screen, TodayScreen)
+        assert notifications(app).count("Later: hidden") == 1
+    assert rows(db, "undo_log") == undo + 1
+    assert rows(db, "feedback_events") == feedback + 1
+
+
+async def test_enter_twice_in_the_vacation_prompt_plans_it_once(db: Path) -> None:
+    from tui.tasks import Tasks
+
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        Tasks(app).vacation()
+        await settle(pilot)
+        await type_into_prompt(pilot, "1 week")
+        await type_ahead(pilot, "enter", "enter")
+        assert isinstance(app.screen, TodayScreen)
+        assert notifications(app).count("re-read(s) moved after it") == 1
+
+
+async def test_enter_twice_in_the_re_read_prompt_keeps_the_paper_open(db: Path) -> None:
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        paper = await open_paper(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await type_into_prompt(pilot, "in 3 months")
+        await type_ahead(pilot, "enter", "enter")
+        assert app.screen is paper
+        assert notifications(app).count("Next re-read") == 1
+
+
+async def test_enter_twice_in_the_status_choice_keeps_the_paper_open(db: Path) -> None:
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        paper = await open_paper(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("up")  # from "read" to "reading"
+        await type_ahead(pilot, "enter", "enter")
+        assert app.screen is paper
+        assert notifications(app).count("Status: reading") == 1
+    service = open_db(db, seed=False)
+    assert service.paper(PAPER).status.value == "reading"
+    service.close()
+
+
+@pytest.mark.parametrize("burst", [("enter", "enter"), ("enter", "y"), ("n", "y")])
+async def test_a_confirmation_answers_once(db: Path, burst: tuple[str, str]) -> None:
+    """A second key in the burst was a second answer: "y" after Keep deleted the paper,
+    or closed the paper under the dialog."""
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        paper = await open_paper(pilot)
+        await pilot.press("delete")
+        await settle(pilot)
+        await type_ahead(pilot, *burst)  # Keep (focused), then a second answer
+        assert app.screen is paper
+    service = open_db(db, seed=False)
+    assert service.paper(PAPER).id == PAPER  # kept
+    service.close()
+
+
+async def test_enter_twice_in_the_edit_dialog_saves_once_and_keeps_the_paper_open(
+    db: Path,
+) -> None:
+    from tui.modals.edit_paper import EditPaperScreen
+
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        paper = await open_paper(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        assert isinstance(app.screen, EditPaperScreen)
+        app.screen.query_one("#edit-venue", Input).value = "CoRL"
+        await type_ahead(pilot, "enter", "enter")
+        assert app.screen is paper
+        assert notifications(app).count("Saved: venue") == 1
+    service = open_db(db, seed=False)
+    assert service.paper(PAPER).venue == "CoRL"
+    service.close()
