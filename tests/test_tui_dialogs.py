@@ -144,3 +144,60 @@ async def test_enter_twice_in_the_edit_dialog_saves_once_and_keeps_the_paper_ope
     service = open_db(db, seed=False)
     assert service.paper(PAPER).venue == "CoRL"
     service.close()
+
+
+# "Key ignored" only for a key that was ----------------------------------------------
+
+
+async def test_no_key_ignored_notice_when_no_key_was_ignored(db: Path) -> None:
+    """Footer refreshes ask every binding whether it may run; asked while the key that
+    opened the Inbox was still being handled, that question said "Key ignored" six or
+    seven times on the first visit to the Inbox, though b had worked and nothing was
+    dropped. (When the footer asks depends on timing; here it asks at the worst moment.)"""
+    from tui.screens.inbox import InboxScreen
+
+    app = make_test_app(db, typeahead_s=0.4)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await pilot.press("b")
+        await settle(pilot)
+        inbox = app.screen
+        assert isinstance(inbox, InboxScreen)
+        app.key_time = inbox._shown_at  # the b that opened it, still being handled
+        try:
+            # What the footer asks: check_action of every binding (queue, x, s, > and <
+            # among them).
+            shown = app.active_bindings
+        finally:
+            app.key_time = None
+        assert "refresh" in {b.binding.action for b in shown.values()}
+        await pilot.pause()  # a notice is posted, then shown
+        assert "Key ignored" not in notifications(app)
+
+
+async def test_a_dropped_grade_is_said_once(db: Path) -> None:
+    """The notice belongs to the key that was dropped, once, not to each time the footer
+    asked whether the grade keys may run."""
+    from tui.screens.review import ReviewScreen
+
+    service = open_db(db, seed=False)
+    for paper_id in (3, 5):
+        service.rate(paper_id, 4)
+        service.set_status(paper_id, "read")
+        service.schedule_at(paper_id, "today")
+    service.close()
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        await pilot.press("space", "3")  # seen, revealed, graded
+        await settle(pilot)
+        await type_ahead(pilot, "space", "space", "3")  # next, reveal, grade: too fast
+        assert isinstance(app.screen, ReviewScreen) and app.screen.result is None
+        assert notifications(app).count("Key ignored") == 1
