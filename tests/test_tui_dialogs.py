@@ -12,6 +12,7 @@ from textual.widgets import Input
 from tui_helpers import make_test_app, notifications, open_db, settle, type_ahead
 
 from tui.modals.choice import ChoiceScreen, PromptScreen
+from tui.modals.confirm import ConfirmScreen
 from tui.screens.paper import PaperScreen
 from tui.screens.today import TodayScreen
 
@@ -201,3 +202,58 @@ async def test_a_dropped_grade_is_said_once(db: Path) -> None:
         await type_ahead(pilot, "space", "space", "3")  # next, reveal, grade: too fast
         assert isinstance(app.screen, ReviewScreen) and app.screen.result is None
         assert notifications(app).count("Key ignored") == 1
+
+
+# A "yes" typed before the question could be read ---------------------------------------
+
+
+async def test_a_yes_typed_right_after_delete_is_not_taken(db: Path) -> None:
+    """Delete, then y 150 ms later, deleted the paper: the question was never read. (The
+    window is long here so that a loaded machine cannot make the y come late.)"""
+    app = make_test_app(db, typeahead_s=30)
+    async with app.run_test(size=(120, 40)) as pilot:
+        paper = await open_paper(pilot)
+        await pilot.press("delete")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # still asking
+        assert "Key ignored" in notifications(app)
+        await pilot.press("tab", "enter")  # Enter on Delete: too soon as well
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.click("#yes")  # and a click
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # no always works
+        await settle(pilot)
+        assert app.screen is paper
+        await pilot.press("delete")
+        await settle(pilot)
+        await pilot.press("escape")  # and so does Escape
+        await settle(pilot)
+        assert app.screen is paper
+    service = open_db(db, seed=False)
+    assert service.paper(PAPER).id == PAPER  # kept
+    service.close()
+
+
+@pytest.mark.parametrize("how", ["y", "tab enter", "click"])
+async def test_a_yes_given_after_the_moment_deletes(db: Path, how: str) -> None:
+    app = make_test_app(db, typeahead_s=0.05)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_paper(pilot)
+        await pilot.press("delete")
+        await settle(pilot)
+        await pilot.pause(0.2)
+        if how == "click":
+            await pilot.click("#yes")
+        else:
+            await pilot.press(*how.split())
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)
+        assert "Key ignored" not in notifications(app)
+    service = open_db(db, seed=False)
+    assert PAPER not in {p.id for p in service.papers(limit=1000)}
+    service.close()

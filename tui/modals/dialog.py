@@ -1,11 +1,15 @@
-"""What every dialog shares: it answers once."""
+"""What every dialog shares: it answers once, and knows when it was shown."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
+from textual._time import get_time
 from textual.await_complete import AwaitComplete
 from textual.screen import ModalScreen
+
+if TYPE_CHECKING:
+    from ..app import ReaderApp
 
 R = TypeVar("R")
 
@@ -24,6 +28,16 @@ class Dialog(ModalScreen[R]):
         super().__init__()
         self.answered = False
         """True once the dialog has been dismissed: nothing it is sent acts any more."""
+        self._shown_at = 0.0
+
+    def on_screen_resume(self) -> None:
+        self._shown_at = get_time()
+
+    def typed_ahead(self, at: float | None = None) -> bool:
+        """True (and said) when the key being handled, or a click at ``at``, came before
+        the dialog had been on screen for the app's typeahead window: the user cannot have
+        read it (``ReaderApp.typed_before``)."""
+        return cast("ReaderApp", self.app).typed_before(self._shown_at, at=at)
 
     def dismiss(self, result: R | None = None) -> AwaitComplete:
         if self.answered:
