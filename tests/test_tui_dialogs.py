@@ -257,3 +257,46 @@ async def test_a_yes_given_after_the_moment_deletes(db: Path, how: str) -> None:
     service = open_db(db, seed=False)
     assert PAPER not in {p.id for p in service.papers(limit=1000)}
     service.close()
+
+
+# Escape in the edit dialog ------------------------------------------------------------
+
+
+async def test_escape_in_the_edit_dialog_asks_before_throwing_edits_away(db: Path) -> None:
+    from tui.modals.edit_paper import EditPaperScreen
+
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        paper = await open_paper(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        edit = app.screen
+        assert isinstance(edit, EditPaperScreen)
+        edit.query_one("#edit-venue", Input).value = "CoRL"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # keep editing
+        await settle(pilot)
+        assert app.screen is edit
+        assert edit.query_one("#edit-venue", Input).value == "CoRL"
+        await pilot.click("#cancel")  # the Cancel button asks too
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")  # discard
+        await settle(pilot)
+        assert app.screen is paper
+    service = open_db(db, seed=False)
+    assert service.paper(PAPER).venue != "CoRL"
+    service.close()
+
+
+async def test_escape_in_the_edit_dialog_without_changes_just_closes(db: Path) -> None:
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        paper = await open_paper(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is paper

@@ -15,6 +15,7 @@ from reader.models import Paper
 
 from ..text import from_box, safe, to_box
 from ..widgets.footer import KeysFooter
+from .confirm import ConfirmScreen
 from .dialog import Dialog
 
 FIELDS: list[tuple[str, str]] = [
@@ -50,7 +51,7 @@ def field_values(paper: Paper) -> dict[str, str]:
 
 class EditPaperScreen(Dialog[bool]):
     BINDINGS = [
-        Binding("escape", "dismiss(False)", "Cancel"),
+        Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
 
@@ -98,6 +99,24 @@ class EditPaperScreen(Dialog[bool]):
             return
         self.dismiss(True)
 
+    def action_cancel(self) -> None:
+        """Close, asking first when something was typed: Escape threw edits away without
+        a word, while in the note editor Escape saves."""
+        if self.answered:
+            return
+        if not self.changes():
+            self.dismiss(False)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(False)
+
+        self.app.push_screen(
+            ConfirmScreen("Discard your changes to this paper?", yes="Discard", no="Keep editing"),
+            answered,
+        )
+
     def on_input_submitted(self) -> None:
         self.action_save()
 
@@ -105,4 +124,4 @@ class EditPaperScreen(Dialog[bool]):
         if event.button.id == "save":
             self.action_save()
         else:
-            self.dismiss(False)
+            self.action_cancel()
