@@ -1,6 +1,8 @@
-"""Dialogs answer once: Enter twice in one burst ran a prompt's action twice and then
-closed the screen below it (or crashed the app). Each test drives the real app and reads
-the database file afterwards."""
+"""Dialogs answer once, and only to keys the user typed after seeing them: Enter twice in
+one burst ran a prompt's action twice and then closed the screen below it (or crashed the
+app), a "y" typed ahead confirmed a delete no one had read, and Escape threw away typed
+edits. Also: "Key ignored" only for a key that was, and Hidden's b typed ahead. Each test
+drives the real app and reads the database file afterwards."""
 
 from __future__ import annotations
 
@@ -300,3 +302,28 @@ async def test_escape_in_the_edit_dialog_without_changes_just_closes(db: Path) -
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is paper
+
+
+# Hidden papers ------------------------------------------------------------------------
+
+
+async def test_b_twice_in_a_burst_takes_back_one_hidden_paper(db: Path) -> None:
+    """The second b took back the paper that had moved under the cursor."""
+    from tui.screens.hidden import HiddenScreen
+
+    service = open_db(db, seed=False)
+    for paper_id in (7, 8, 9):
+        service.dismiss(paper_id)
+    service.close()
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HiddenScreen)
+        await type_ahead(pilot, "b", "b")
+        assert isinstance(app.screen, HiddenScreen)  # not the Inbox either
+        assert notifications(app).count("Key ignored") == 1
+    service = open_db(db, seed=False)
+    assert len(service.hidden()) == 2
+    service.close()
