@@ -13,7 +13,7 @@ import gc
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from weakref import WeakKeyDictionary
 
-from textual import events, work
+from textual import actions, events, work
 from textual._context import active_app
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -31,12 +31,13 @@ from textual.widget import Widget
 
 from .commands import ReaderCommands
 from .opener import Opener, system_open
-from .screens.base import typing_in
+from .screens.base import ReaderScreen, typing_in
 from .text import clean, quoted_terms
 from .widgets.footer import KeysFooter
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from textual.dom import DOMNode
     from textual.notifications import SeverityLevel
 
     from reader.glance import FirstScreen
@@ -735,6 +736,43 @@ class ReaderApp(App[None]):
             await super().on_event(event)
         finally:
             self.key_time = None
+
+    async def run_action(
+        self,
+        action: str | actions.ActionParseResult,
+        default_namespace: DOMNode | None = None,
+        namespaces: Mapping[str, DOMNode] | None = None,
+    ) -> bool:
+        """Drop (and say so) a key that changes data typed before what it acts on was shown
+        (``ReaderScreen.CHANGES_DATA``). Here, not in ``check_action``: Textual asks that of
+        every binding at each footer refresh, so it said "Key ignored" for keys nobody had
+        pressed; and an action it turns off passes its key on to the next binding (the
+        app's own b, the Inbox). A key dropped here is used up."""
+        screen = default_namespace
+        if isinstance(screen, ReaderScreen):
+            where, name, parameters = actions.parse(action) if isinstance(action, str) else action
+            if (
+                not where
+                and name in screen.CHANGES_DATA
+                and screen.check_action(name, parameters)
+                and screen.typed_ahead(name)
+            ):
+                return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def typed_before(self, shown_at: float, *, at: float | None = None) -> bool:
+        """True (and said) when the key being handled, or what happened at ``at`` (a
+        click), came before what it acts on had been on screen ``typeahead_s``, shown at
+        ``shown_at``: the user could not have seen it."""
+        typed = self.key_time if at is None else at
+        if typed is None or typed >= shown_at + self.typeahead_s:
+            return False
+        self.notify(
+            "A key typed before this screen was shown was not used; press it again.",
+            title="Key ignored",
+            severity="warning",
+        )
+        return True
 
     def _ignored(self, event: events.Key) -> None:
         self.notify(

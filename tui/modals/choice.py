@@ -7,15 +7,15 @@ from collections.abc import Callable, Sequence
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..text import from_box, safe, to_box
 from ..widgets.footer import KeysFooter
+from .dialog import Dialog
 
 
-class ChoiceScreen(ModalScreen[str | None]):
+class ChoiceScreen(Dialog[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(
@@ -50,7 +50,7 @@ class ChoiceScreen(ModalScreen[str | None]):
         self.dismiss(event.option.id)
 
 
-class PromptScreen(ModalScreen[str | None]):
+class PromptScreen(Dialog[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(
@@ -86,6 +86,8 @@ class PromptScreen(ModalScreen[str | None]):
         prompt.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self.answered:
+            return  # a second Enter of the burst: the action ran once already
         typed = from_box(event.value, self.value)
         if self.submit is not None and typed.strip():
             wrong = self.submit(typed)

@@ -9,13 +9,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from reader.models import Paper
 
 from ..text import from_box, safe, to_box
 from ..widgets.footer import KeysFooter
+from .confirm import ConfirmScreen
+from .dialog import Dialog
 
 FIELDS: list[tuple[str, str]] = [
     ("title", "Title"),
@@ -48,9 +49,9 @@ def field_values(paper: Paper) -> dict[str, str]:
     }
 
 
-class EditPaperScreen(ModalScreen[bool]):
+class EditPaperScreen(Dialog[bool]):
     BINDINGS = [
-        Binding("escape", "dismiss(False)", "Cancel"),
+        Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
 
@@ -86,6 +87,8 @@ class EditPaperScreen(ModalScreen[bool]):
         return {k: v for k, v in typed.items() if v.strip() != self.values[k].strip()}
 
     def action_save(self) -> None:
+        if self.answered:
+            return  # a second Enter of the burst: saved once already
         changes = self.changes()
         if not changes:
             self.dismiss(False)
@@ -96,6 +99,24 @@ class EditPaperScreen(ModalScreen[bool]):
             return
         self.dismiss(True)
 
+    def action_cancel(self) -> None:
+        """Close, asking first when something was typed: Escape threw edits away without
+        a word, while in the note editor Escape saves."""
+        if self.answered:
+            return
+        if not self.changes():
+            self.dismiss(False)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(False)
+
+        self.app.push_screen(
+            ConfirmScreen("Discard your changes to this paper?", yes="Discard", no="Keep editing"),
+            answered,
+        )
+
     def on_input_submitted(self) -> None:
         self.action_save()
 
@@ -103,4 +124,4 @@ class EditPaperScreen(ModalScreen[bool]):
         if event.button.id == "save":
             self.action_save()
         else:
-            self.dismiss(False)
+            self.action_cancel()

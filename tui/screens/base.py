@@ -131,7 +131,7 @@ class ReaderScreen(Screen[None]):
     HELP_TITLE = "Screen"
     CHANGES_DATA: ClassVar[frozenset[str]] = frozenset()
     """Actions that change stored data: refused when their key was typed before what they
-    act on was on screen (see ``typed_ahead``)."""
+    act on was on screen (see ``typed_ahead``; ``ReaderApp.run_action`` asks it)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -152,15 +152,7 @@ class ReaderScreen(Screen[None]):
     def typed_ahead(self, action: str) -> bool:
         """True (and said) when the key running ``action`` was typed before the user could
         see what it acts on."""
-        typed = self.reader.key_time
-        if typed is None or typed >= self._shown_at + self.reader.typeahead_s:
-            return False
-        self.notify(
-            "A key typed before this screen was shown was not used; press it again.",
-            title="Key ignored",
-            severity="warning",
-        )
-        return True
+        return self.reader.typed_before(self._shown_at)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         typing = typing_in(self.focused)
@@ -168,8 +160,6 @@ class ReaderScreen(Screen[None]):
             return typing
         if typing and action in self._text_key_actions():
             return False  # its key is text in the box: not shown, never run from there
-        if action in self.CHANGES_DATA and self.typed_ahead(action):
-            return False
         if action == "undo":
             # Nothing is undoable before the service is open (it is opened after the
             # first paint; the undo log is in the database).

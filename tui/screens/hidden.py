@@ -70,6 +70,7 @@ class HiddenScreen(ReaderScreen):
     def load(self) -> None:
         listing = self.query_one("#hidden-list", OptionList)
         before = listing.highlighted
+        before_id = self._selected()
         found = self.reader.attempt("load hidden papers", self.service.hidden) or []
         width = max(20, (listing.size.width or self.app.size.width - 2) - 6)
         listing.clear_options()
@@ -79,6 +80,10 @@ class HiddenScreen(ReaderScreen):
         if found:
             listing.highlighted = min(before or 0, len(found) - 1)
             listing.focus()
+            if before_id is not None and before_id != self._selected():
+                # Another paper under the cursor (the one there was taken back): a b
+                # typed in the same burst was meant for the one that left.
+                self.moved_under_cursor()
         self.refresh_bindings()
 
     def on_resize(self) -> None:
