@@ -464,10 +464,17 @@ async def test_collect_papers_reorder_and_export_a_collection(db: Path, tmp_path
         service.close()
         text = screen_text(app)
         assert text.index("1. ") < text.index("2. ")
+        (tmp_path / "taken.bib").write_text("precious")
         await pilot.press("b")
         await settle(pilot)
+        await answer(pilot, str(tmp_path / "taken.bib"))
+        # The prompt stays with the reason, to correct the path (it closed, and the path
+        # had to be typed again).
+        assert isinstance(app.screen, PromptScreen)
+        assert "already exists" in screen_text(app)
         await answer(pilot, str(tmp_path / "ch2.bib"))
         assert "Exported BibTeX" in notifications(app)
+        assert (tmp_path / "taken.bib").read_text() == "precious"
     bib = (tmp_path / "ch2.bib").read_text()
     service = reopen(db)
     assert bib.index(service.citation(9).key) < bib.index(service.citation(3).key)

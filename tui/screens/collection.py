@@ -164,20 +164,22 @@ class CollectionScreen(ReaderScreen):
     def action_export(self) -> None:
         default = Path.home() / f"{clean(self.name_shown, newlines=False).replace('/', '-')}.bib"
 
-        def entered(path: str | None) -> None:
-            if not path or not path.strip():
-                return
-            written = self.reader.attempt(
-                "export",
-                self.service.collecting.export_bibtex,
-                self.name_shown,
-                Path(path.strip()).expanduser(),
-            )
-            if written is not None:
-                self.notify(str(written), title="Exported BibTeX", markup=False)
+        def export(path: str) -> str | None:
+            """The prompt stays open with the reason when the file cannot be written (it
+            exists, no such folder), so the path is corrected, not typed again."""
+            if not path.strip():
+                return None
+            try:
+                written = self.service.collecting.export_bibtex(
+                    self.name_shown, Path(path.strip()).expanduser()
+                )
+            except (StoreError, OSError) as error:
+                return str(error)
+            self.notify(str(written), title="Exported BibTeX", markup=False)
+            return None
 
         self.app.push_screen(
-            PromptScreen("Export to BibTeX file", str(default), str(default)), entered
+            PromptScreen("Export to BibTeX file", str(default), str(default), submit=export)
         )
 
     def rename(self) -> None:
