@@ -222,6 +222,8 @@ async def test_a_yes_typed_right_after_delete_is_not_taken(db: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)  # still asking
         assert "Key ignored" in notifications(app)
+        # Not "before this screen was shown": the screen was, the question was not read.
+        assert "before you could see what it acts on" in notifications(app)
         await pilot.press("tab", "enter")  # Enter on Delete: too soon as well
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)

@@ -768,7 +768,9 @@ class ReaderApp(App[None]):
         if typed is None or typed >= shown_at + self.typeahead_s:
             return False
         self.notify(
-            "A key typed before this screen was shown was not used; press it again.",
+            # Said for a new screen, a row that moved under the cursor and a question
+            # just asked alike: "before this screen was shown" was wrong for the last two.
+            "A key typed before you could see what it acts on was not used; press it again.",
             title="Key ignored",
             severity="warning",
         )
