@@ -33,7 +33,7 @@ def test_feed_add_list_remove(capsys, db) -> None:
     assert out.splitlines() == [
         "following cs.LG (Machine Learning)",
         "following stat.ML (Machine Learning)",
-        "following author: Jacot, Arthur",
+        "following author: Arthur Jacot",
     ]
     assert run(capsys, "--db", db, "feed", "add", "cs.LG")[1] == (
         "already following cs.LG (Machine Learning)\n"
@@ -41,13 +41,13 @@ def test_feed_add_list_remove(capsys, db) -> None:
 
     code, out, _ = run(capsys, "--db", db, "feed", "list")
     assert out.splitlines() == [
-        "author: Jacot, Arthur",
+        "author: Arthur Jacot",
         "cs.LG (Machine Learning)",
         "stat.ML (Machine Learning)",
         "last fetched: never",
     ]
     code, out, _ = run(capsys, "--db", db, "feed", "list", "--json")
-    assert [s["value"] for s in json.loads(out)] == ["Jacot, Arthur", "cs.LG", "stat.ML"]
+    assert [s["value"] for s in json.loads(out)] == ["Arthur Jacot", "cs.LG", "stat.ML"]
 
     code, out, _ = run(capsys, "--db", db, "feed", "remove", "stat.ML")
     assert (code, out) == (0, "stopped following stat.ML (Machine Learning)\n")

@@ -65,13 +65,32 @@ def test_follow_list_and_unfollow(inbox: Inbox) -> None:
     assert [added for _, added in inbox.add(subs)] == [True, True, True, True]
     assert [added for _, added in inbox.add(subs[:1])] == [False]
     assert [inbox.describe(s) for s in inbox.subscriptions()] == [
-        "author: Jacot, Arthur",
+        "author: Arthur Jacot",
         "cs.LG (Machine Learning)",
         "stat.ML (Machine Learning)",
         "search: ti:grokking",
     ]
     assert [r for _, r in inbox.remove([Subscription("category", "cs.LG")])] == [True]
     assert Subscription("category", "cs.LG") not in inbox.subscriptions()
+
+
+def test_an_author_is_one_subscription_however_spelled(inbox: Inbox) -> None:
+    """ "Jacot, Arthur" and "Arthur Jacot" were two subscriptions (two searches a day for
+    one author), and "," was followed as an author."""
+    inbox.add(inbox.subscriptions_from(authors=["Jacot, Arthur"]))
+    again = inbox.add(inbox.subscriptions_from(authors=["Arthur  Jacot"]))
+    assert [added for _, added in again] == [False]
+    assert [s.value for s in inbox.subscriptions()] == ["Arthur Jacot"]
+    with pytest.raises(InboxError, match="',' is not a name"):
+        inbox.subscriptions_from(authors=[","])
+    # As an earlier version kept it: removed by either spelling.
+    inbox.feeds.add_subscriptions([Subscription("author", "Vaswani, Ashish")], now=NOW)
+    assert [
+        added for _, added in inbox.add(inbox.subscriptions_from(authors=["Ashish Vaswani"]))
+    ] == [False]
+    gone = inbox.remove(inbox.subscriptions_from(authors=["Ashish Vaswani"]))
+    assert [removed for _, removed in gone] == [True]
+    assert [s.value for s in inbox.subscriptions()] == ["Arthur Jacot"]
 
 
 def test_unknown_category_is_refused_with_suggestions(inbox: Inbox) -> None:

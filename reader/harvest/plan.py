@@ -131,6 +131,14 @@ def author_query(name: str) -> str:
     return f'au:"{text}"'
 
 
+def author_name(name: str) -> str:
+    """The name an author is followed by, as :func:`author_query` asks for it: ``Jacot,
+    Arthur`` and ``Arthur  Jacot`` are both ``Arthur Jacot`` (two spellings of one author
+    were two subscriptions and two searches); "" when it holds no letter (``,``)."""
+    text = author_query(name)[len('au:"') : -1]
+    return text if any(ch.isalpha() for ch in text) else ""
+
+
 def _search_text(sub: Subscription) -> str:
     return author_query(sub.value) if sub.kind == "author" else sub.value.strip()
 

@@ -15,7 +15,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from reader.harvest.client import ArxivClient, HarvestConfig, HarvestError
-from reader.harvest.plan import OaiRequest, Subscription, latest_announcement, plan_harvest
+from reader.harvest.plan import (
+    OaiRequest,
+    Subscription,
+    author_name,
+    latest_announcement,
+    plan_harvest,
+)
 from reader.harvest.taxonomy import Taxonomy, UnknownCategory, load_taxonomy
 from reader.models import Announcement, Paper, PaperRecord, Status
 from reader.parse.oai import OaiRecord
@@ -178,24 +184,48 @@ class Inbox:
                 text = " ".join(value.split())
                 if not text:
                     raise InboxError(f"an empty {kind} cannot be followed")
+                if kind == "author":
+                    text = author_name(text)
+                    if not text:
+                        raise InboxError(
+                            f"{value.strip()!r} is not a name: give an author like "
+                            "'Jacot, Arthur' or 'Arthur Jacot'"
+                        )
                 subs.append(Subscription(kind, text))  # type: ignore[arg-type]
         return list(dict.fromkeys(subs))
 
     def add(self, subs: Sequence[Subscription]) -> list[tuple[Subscription, bool]]:
-        """Follow each; False for those followed already."""
-        added = self.feeds.add_subscriptions(subs, now=self.clock())
-        return list(zip(subs, added, strict=True))
+        """Follow each; False for those followed already (an author under another
+        spelling too)."""
+        spelled = {
+            author_name(s.value) for s in self.subscriptions() if s.kind == "author"
+        }
+        new = [s for s in subs if s.kind != "author" or s.value not in spelled]
+        added = dict(zip(new, self.feeds.add_subscriptions(new, now=self.clock()), strict=True))
+        return [(s, added.get(s, False)) for s in subs]
 
     def remove(self, subs: Sequence[Subscription]) -> list[tuple[Subscription, bool]]:
-        """Stop following each; False for those not followed."""
-        removed = self.feeds.remove_subscriptions(subs)
+        """Stop following each; False for those not followed. An author followed under
+        another spelling (``Jacot, Arthur``, as earlier versions kept it) is the same."""
+        spelled = {
+            s.value: s
+            for s in self.subscriptions()
+            if s.kind == "author" and author_name(s.value) != s.value
+        }
+        stored = [
+            next((t for v, t in spelled.items() if author_name(v) == s.value), s)
+            if s.kind == "author"
+            else s
+            for s in subs
+        ]
+        removed = self.feeds.remove_subscriptions(stored)
         return list(zip(subs, removed, strict=True))
 
     def subscriptions(self) -> list[Subscription]:
         return self.feeds.subscriptions()
 
     def describe(self, sub: Subscription) -> str:
-        """``cs.LG (Machine Learning)``, ``search: ti:grokking``, ``author: Jacot, Arthur``."""
+        """``cs.LG (Machine Learning)``, ``search: ti:grokking``, ``author: Arthur Jacot``."""
         if sub.kind == "category":
             return f"{sub.value} ({self.taxonomy.name(sub.value)})"
         return f"{sub.kind if sub.kind == 'author' else 'search'}: {sub.value}"
