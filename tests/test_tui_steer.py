@@ -289,3 +289,24 @@ async def test_removing_a_steering_leaves_the_cursor_on_the_next_one(db: Path) -
     service = open_db(db, seed=False)
     assert sorted(service.interests()) == ["causal inference", "grokking"]
     service.close()
+
+
+async def test_adding_interests_names_only_the_new_ones(db: Path) -> None:
+    """The notice listed every term typed, those already there too."""
+    service = open_db(db, seed=False)
+    service.add_interests(["lottery tickets"])
+    service.close()
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "lottery tickets, grokking"
+        await pilot.press("enter")
+        await settle(pilot)
+        said = notifications(app)
+        assert "Interests added: grokking" in said and "lottery" not in said

@@ -233,9 +233,14 @@ class ProfileScreen(ReaderScreen):
     def action_add_interests(self) -> None:
         def chosen(text: str | None) -> None:
             terms = [" ".join(t.split()) for t in (text or "").split(",") if t.strip()]
-            if terms and self.reader.attempt("add", self.service.add_interests, terms):
-                self.notify("Interests added: " + ", ".join(terms), markup=False)
-                self.reader.warn_unmatched_interests(terms)
+            before = set(self.reader.attempt("load interests", self.service.interests) or [])
+            after = self.reader.attempt("add", self.service.add_interests, terms) if terms else None
+            if after:
+                # Said as stored, and only those that are new: it listed what was there.
+                new = [t for t in after if t not in before]
+                said = "Interests added: " + ", ".join(new) if new else "Already your interests"
+                self.notify(said, markup=False)
+                self.reader.warn_unmatched_interests(new)
                 self._load()
 
         self.app.push_screen(
