@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tui_helpers import open_db
 
-from reader.service import ServiceError, StoreError
+from reader.service import ServiceError, StoreError, open_service
 
 CHILD_TABLES = (
     "status_events",
@@ -117,3 +117,27 @@ def test_delete_exports_first_removes_everything_and_records_it(db: Path) -> Non
     restored = again.search("the key idea")
     assert [p.title for p in restored] == [title]
     again.close()
+
+
+def test_the_copy_of_a_deleted_paper_brings_back_only_that_paper(db: Path) -> None:
+    """The copy held the whole library's interests, settings and feeds: importing it to
+    bring the paper back re-followed a feed unfollowed since, and put back a removed
+    interest."""
+    service = open_service(db)
+    service.inbox.add(service.inbox.subscriptions_from(["cs.LG"], authors=["Jacot, Arthur"]))
+    service.add_interests(["causal inference"])
+    service.set_setting("suggest.per_day", "7")
+    service.rate(3, 5)
+    service.collecting.add("Chapter 2", 3)
+    copy = service.delete_paper(3)
+    service.inbox.remove(service.inbox.subscriptions_from(authors=["Arthur Jacot"]))
+    service.remove_interests(["causal inference"])
+    service.set_setting("suggest.per_day", "4")
+
+    assert service.import_files([copy]).problem_count == 0
+    assert service.paper(3).stars == 5
+    assert [p.id for p in service.collecting.papers("Chapter 2")] == [3]
+    assert [s.value for s in service.inbox.subscriptions()] == ["cs.LG"]
+    assert service.interests() == []
+    assert service.settings()["suggest.per_day"] == 4
+    service.close()

@@ -118,9 +118,20 @@ class Archive:
                 yield item
 
     def archive_globals(self, paper_ids: Iterable[int] | None = None) -> dict[str, Any]:
-        """Interests, settings, and the saved daily suggestions (of ``paper_ids`` only,
-        when given)."""
+        """Interests, settings, followed feeds, collections and the saved daily
+        suggestions. With ``paper_ids`` (an export of some papers, the copy kept of a
+        deleted one): only what belongs to those papers, their suggestions and places in
+        collections. The library-wide ones came along, and importing the copy of a
+        deleted paper brought back a feed unfollowed since."""
         keep = None if paper_ids is None else set(paper_ids)
+        if keep is not None:
+            return {
+                "interests": [],
+                "settings": {},
+                "suggestions": self._archive_suggestions(keep),
+                "collections": self._archive_collections(keep),
+                "feeds": [],
+            }
         return {
             "interests": [
                 {"term": t, "added_at": a}
@@ -134,21 +145,7 @@ class Archive:
                     "SELECT key, value FROM settings ORDER BY key"
                 )
             },
-            "suggestions": [
-                {
-                    "day": d,
-                    "rank": r,
-                    "paper_id": p,
-                    "score": s,
-                    "reason": why,
-                    "exploration": bool(e),
-                }
-                for d, r, p, s, why, e in self.conn.db.conn.execute(
-                    "SELECT day, rank, paper_id, score, reason, exploration FROM suggestions"
-                    " ORDER BY day, rank"
-                )
-                if keep is None or p in keep
-            ],
+            "suggestions": self._archive_suggestions(keep),
             "collections": self._archive_collections(keep),
             "feeds": [
                 {"kind": k, "value": v, "added_at": a}
@@ -157,6 +154,23 @@ class Archive:
                 )
             ],
         }
+
+    def _archive_suggestions(self, keep: set[int] | None) -> list[dict[str, Any]]:
+        return [
+            {
+                "day": d,
+                "rank": r,
+                "paper_id": p,
+                "score": s,
+                "reason": why,
+                "exploration": bool(e),
+            }
+            for d, r, p, s, why, e in self.conn.db.conn.execute(
+                "SELECT day, rank, paper_id, score, reason, exploration FROM suggestions"
+                " ORDER BY day, rank"
+            )
+            if keep is None or p in keep
+        ]
 
     def _archive_collections(self, keep: set[int] | None) -> list[dict[str, Any]]:
         """Each collection with its papers' ids in order (of ``keep`` only, when given)."""
