@@ -180,6 +180,23 @@ def test_no_near_duplicates() -> None:
     assert not {s.paper_id for s in out} & {900, 901, 902}
 
 
+def test_a_days_copies_are_found_for_its_picks() -> None:
+    """The inbox ranked the day's arrivals with no copy test: two copies of one new paper
+    were both picks, and a copy of a liked paper was the top pick."""
+    from reader.recommend import copies
+
+    items = corpus()
+    dup = "Graph neural networks for molecule property prediction"
+    items += [CatalogItem(900 + k, dup, dup.lower()) for k in range(2)]
+    title = next(i.title for i in items if i.id == 300)
+    items.append(CatalogItem(950, title, title.lower()))
+    feats = build_features(lambda: items)
+    liked = [300]  # item 950 is its copy
+    found = copies(feats, [950, 900, 201, 901, 202], liked)
+    assert found == {950, 901}
+    assert copies(feats, [900, 201, 901], [], first=2) == set()  # only the first ones
+
+
 ALTRUISM = (
     "A gene for altruism spreads when the cost to the actor is less than the benefit to the "
     "recipient times their relatedness. We derive this rule for kin selection in structured "

@@ -125,6 +125,23 @@ def test_suggestions_follow_ratings_and_never_repeat_rated(svc: Service) -> None
     assert all(s.reason for s in today.suggestions)
 
 
+def test_the_days_picks_are_never_a_copy_of_a_liked_paper(
+    svc: Service, clock: TickingClock
+) -> None:
+    """The inbox's ranking had no copy test: a copy of a 4-star paper (another arXiv id,
+    the same title, authors and abstract) was the day's top pick, "Like" itself."""
+    svc.rate(GROKKING[0], 5)
+    svc.rate(GROKKING[1], 4)
+    liked = svc.paper(GROKKING[1])
+    copy = PaperRecord(
+        title=liked.title, abstract=liked.abstract, authors=liked.authors, arxiv_id="2612.00120"
+    )
+    ((_, copy_id),) = svc.store.ingest.ingest([copy], now=clock())
+    ranked = svc.suggesting.rank_papers([copy_id, GROKKING[2], 5, 6])
+    picks = [r.paper_id for r in ranked if r.for_you]
+    assert copy_id not in picks and GROKKING[2] in picks
+
+
 BIOLOGY = [
     "Kin selection and the evolution of altruism in social insects",
     "Reciprocal altruism among unrelated primates",

@@ -28,6 +28,7 @@ _HOME = {
     "CatalogItem": "terms",
     "FOR_YOU_SCORE": "rank",
     "Suggestion": "rank",
+    "copies": "rank",
     "feedback_weights": "rank",
     "for_you": "rank",
     "rank_among": "rank",
@@ -50,6 +51,7 @@ __all__ = [
     "add_items",
     "append_rows",
     "build_features",
+    "copies",
     "feedback_weights",
     "for_you",
     "leave_one_out",
@@ -93,6 +95,7 @@ if TYPE_CHECKING:
     from reader.recommend.rank import (
         FOR_YOU_SCORE,
         Suggestion,
+        copies,
         feedback_weights,
         for_you,
         rank_among,

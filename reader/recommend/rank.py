@@ -662,6 +662,31 @@ def _near_duplicate(
     return any(same_work(paper, int(features.ids[other])) for other in alike)
 
 
+def copies(
+    features: Features,
+    ranked: Sequence[int],
+    liked: Collection[int],
+    same_work: SameWork | None = None,
+    *,
+    first: int = 50,
+) -> set[int]:
+    """Of the first `first` paper ids of `ranked` (best first), those that are the same
+    work (:func:`_near_duplicate`) as a paper in `liked` or as one ranked above them. A
+    day's picks (:func:`for_you`) leave them out, as :func:`suggest` does: the inbox made
+    both copies of one paper its picks, and picked a copy of a paper the user had rated."""
+    seen = [int(r) for r in features.rows(liked)]
+    found: set[int] = set()
+    for paper_id in ranked[:first]:
+        row = features.row_of(paper_id)
+        if row is None:
+            continue
+        if _near_duplicate(features, row, seen, same_work):
+            found.add(paper_id)
+        else:
+            seen.append(row)
+    return found
+
+
 def _mmr(
     features: Features,
     scores: np.ndarray,

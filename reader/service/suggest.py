@@ -534,6 +534,10 @@ class Suggesting:
         if not ranked:
             return [RankedPaper(pid, 0.0, "", False) for pid in dict.fromkeys(ids)]
         excluded = self._excluded(signals)
+        liked = [pid for pid, weight in weights.items() if weight > 0]
+        excluded |= _recommender().copies(
+            self.features(), [s.paper_id for s in ranked], liked, self._same_work()
+        )
         titles = self.store.papers.paper_titles({pid for s in ranked for pid in s.because_of})
         picks = _recommender().for_you(
             [s.score for s in ranked], [s.paper_id not in excluded for s in ranked]
