@@ -197,6 +197,29 @@ def test_a_days_copies_are_found_for_its_picks() -> None:
     assert copies(feats, [900, 201, 901], [], first=2) == set()  # only the first ones
 
 
+def test_a_reason_names_a_second_liked_paper_only_when_nearly_as_close() -> None:
+    """Any liked paper sharing one word with a pick was named beside the closest one:
+    "+1 more" was on every reason and told the user nothing."""
+    from reader.recommend import rank_among
+
+    items = corpus()
+    items += [
+        CatalogItem(960, "Causal effect estimation with instrumental variables", "causal iv"),
+        CatalogItem(961, "A survey of data augmentation for estimation", "augmentation"),
+    ]
+    feats = build_features(lambda: items)
+    causal = next(i.id for i in items if i.title.startswith("Causal inference"))
+    weights = {causal: 1.0, 961: 1.0}  # 961 shares only "estimation" with the pick
+    (pick,) = [s for s in rank_among(feats, weights, [960]) if s.paper_id == 960]
+    assert pick.because_of == (causal,)
+
+
+def test_generic_words_are_never_a_reasons_topic() -> None:
+    from reader.recommend.explain import GENERIC
+
+    assert {"new", "best", "inspired", "models", "data"} <= GENERIC
+
+
 ALTRUISM = (
     "A gene for altruism spreads when the cost to the actor is less than the benefit to the "
     "recipient times their relatedness. We derive this rule for kin selection in structured "

@@ -65,6 +65,8 @@ GENERIC = frozenset(
     specific specifically strong studied studies study suggest suggests task tasks
     typically understanding use used uses using various way ways wide widely work works
     yield yields et al
+    new best inspired model models data train trained training sample samples large
+    general generally high low set sets well able often usually many several
     """.split()
 )
 """Words of any paper's prose ("provides", "argue", "quantifies"): a term made only of

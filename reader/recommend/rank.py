@@ -831,8 +831,19 @@ def _closest_liked(features: Features, row: int, liked: np.ndarray, k: int = 2) 
         sims = features.semantic[liked] @ features.semantic[row]
         least = BECAUSE_MEANING
     order = np.lexsort((features.ids[liked], -sims))[:k]
-    return [int(liked[i]) for i in order if sims[i] > least]
+    # A second paper is named ("+1 more") only when nearly as close as the first: one
+    # shared word put "+1 more" on every reason, which then told the user nothing.
+    best = sims[order[0]]
+    return [
+        int(liked[i])
+        for n, i in enumerate(order)
+        if sims[i] > least and (n == 0 or sims[i] >= BECAUSE_ALSO * best)
+    ]
 
+
+BECAUSE_ALSO = 0.5
+"""How close, as a share of the closest liked paper's likeness, another liked paper must be
+to be named beside it in a reason."""
 
 BECAUSE_MEANING = 0.5
 """How alike in meaning (embedding cosine) a liked paper with no term in common must be to
