@@ -61,6 +61,12 @@ def test_paper_without_notes_or_metadata():
         pytest.param("???", "paper-3.md", id="nothing-left"),
         pytest.param("Über Gödel", "über-gödel.md", id="unicode-kept"),
         pytest.param("word " * 40, "-".join(["word"] * 16) + ".md", id="long"),
+        pytest.param(
+            "OMEGA: Can LLMs Reason Outside the Box in Math? Evaluating Exploratory, "
+            "Compositional, and Transformative Generalization",
+            "omega-can-llms-reason-outside-the-box-in-math-evaluating-exploratory.md",
+            id="cut-after-a-comma",
+        ),
     ],
 )
 def test_filenames(title: str, name: str):

@@ -45,6 +45,7 @@ def markdown_filename(title: str, paper_id: int, used: Collection[str] = ()) -> 
     stem = "-".join(stem.lower().split()).strip(".-")
     if len(stem) > _MAX_STEM:
         stem = stem[:_MAX_STEM].rsplit("-", 1)[0] or stem[:_MAX_STEM]
+    stem = stem.rstrip(".,;:-")  # a title cut after "exploratory," named "…exploratory,.md"
     if not stem or stem.split(".")[0] in _WINDOWS_RESERVED:
         stem = f"paper-{paper_id}" if not stem else f"{stem}-{paper_id}"
     name = f"{stem}.md"
