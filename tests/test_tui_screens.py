@@ -196,6 +196,27 @@ async def test_stats_draws_charts_and_evaluates(due_db: Path) -> None:
         assert f"{expected.n} liked papers hidden one at a time" in text
 
 
+async def test_stats_measures_again_after_a_rating_given_in_the_app(db: Path) -> None:
+    """The recommender panel kept the numbers measured before a rating made since."""
+    service = open_db(db, seed=False)
+    for paper_id in (3, 5):
+        service.rate(paper_id, 5)
+    service.close()
+    app = make_test_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        assert "2 liked papers hidden one at a time" in screen_text(app)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("5")  # the first paper of the Library, rated here
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        assert "3 liked papers hidden one at a time" in screen_text(app)
+
+
 async def test_stats_says_what_to_do_when_evaluation_cannot_run(db: Path) -> None:
     app = make_test_app(db)
     async with app.run_test(size=(100, 30)) as pilot:
