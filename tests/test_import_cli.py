@@ -140,6 +140,10 @@ def test_export_never_writes_over_the_database_itself(
     args = ["--db", str(db), "export", "--format", "json", "--force", "-o", str(target)]
     assert main(args) == 1
     assert "that is the database itself; give another file name" in capsys.readouterr().err
+    assert main(["--db", str(db), "collection", "add", "ch2", "1"]) == 0  # the same refusal
+    collection = ["--db", str(db), "collection", "export", "ch2", "--force", "-o", str(target)]
+    assert main(collection) == 1
+    assert "that is the database itself" in capsys.readouterr().err
     assert main(["--db", str(db), "show", "1", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["paper"]["stars"] == 5
 

@@ -9,7 +9,7 @@ from reader.models import Paper
 from reader.store import CollectionInfo
 
 from .context import Context, ServiceError
-from .exporting import write_text
+from .exporting import refuse_the_database, write_text
 
 
 def clean_name(name: str) -> str:
@@ -86,6 +86,7 @@ class Collecting:
     def export_bibtex(self, name: str, output: Path, *, force: bool = False) -> Path:
         """The collection's papers as BibTeX, in the collection's order."""
         output = Path(output)
+        refuse_the_database(output, self.ctx.store.path)
         if output.is_dir():
             raise ServiceError(f"{output}: is a folder; give a file name")
         if output.exists() and not force:

@@ -117,7 +117,7 @@ class Exporting:
         existing file unless ``force``. Returns the files written."""
         output = Path(output)
         _require_folder(output.parent)
-        self._refuse_the_database(output)
+        refuse_the_database(output, self.store.path)
         self.check_selection(fmt, selection)
         if fmt == "markdown":
             return self._export_markdown(output, force, selection)
@@ -128,13 +128,6 @@ class Exporting:
         chunks = self.export_chunks(fmt, selection)
         _write_atomic(output, chunks)
         return [output]
-
-    def _refuse_the_database(self, output: Path) -> None:
-        """``--force -o reader.db`` replaced the library with its own JSON export."""
-        database = self.store.path.resolve()
-        own = {database, *(database.with_name(database.name + end) for end in SQLITE_SIDECARS)}
-        if output.resolve() in own:
-            raise ServiceError(f"{output}: that is the database itself; give another file name")
 
     def citation(self, ref: str | int) -> Citation:
         """The key is the paper's own (surname, year, first word): the one an export of it
@@ -206,8 +199,7 @@ def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
         # program would (0666 less the umask), or keeps the mode of the file it replaces.
         os.chmod(fd, _mode_of(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            for chunk in chunks:
-                out.write(chunk)
+            out.writelines(chunks)
         os.replace(tmp, path)
     except BaseException as error:
         Path(tmp).unlink(missing_ok=True)
@@ -219,10 +211,18 @@ def _write_atomic(path: Path, chunks: Iterable[str]) -> None:
 def _write_through(path: Path, chunks: Iterable[str]) -> None:
     try:
         with open(path, "w", encoding="utf-8", newline="") as out:
-            for chunk in chunks:
-                out.write(chunk)
+            out.writelines(chunks)
     except OSError as error:
         raise ServiceError(f"{path}: cannot write ({error.strerror or error})") from None
+
+
+def refuse_the_database(output: Path, database: Path) -> None:
+    """Refuse to write an export over the database, its -wal/-shm or a link to it:
+    ``--force -o reader.db`` replaced the library with its own JSON export."""
+    database = database.resolve()
+    own = {database, *(database.with_name(database.name + end) for end in SQLITE_SIDECARS)}
+    if output.resolve() in own:
+        raise ServiceError(f"{output}: that is the database itself; give another file name")
 
 
 def _require_folder(folder: Path) -> None:
