@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input
-from tui_helpers import make_test_app, notifications, open_db, settle, type_ahead
+from tui_helpers import due_today, make_test_app, notifications, open_db, settle, type_ahead
 
 from tui.modals.choice import ChoiceScreen, PromptScreen
 from tui.modals.confirm import ConfirmScreen
@@ -188,12 +188,7 @@ async def test_a_dropped_grade_is_said_once(db: Path) -> None:
     asked whether the grade keys may run."""
     from tui.screens.review import ReviewScreen
 
-    service = open_db(db, seed=False)
-    for paper_id in (3, 5):
-        service.rate(paper_id, 4)
-        service.set_status(paper_id, "read")
-        service.schedule_at(paper_id, "today")
-    service.close()
+    due_today(db, 3, 5)
     app = make_test_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import TextArea
-from tui_helpers import make_test_app, open_db, settle
+from tui_helpers import due_today, make_test_app, open_db, settle
 
 from tui.modals.note import NoteScreen
 from tui.screens.paper import PaperScreen
@@ -30,14 +30,6 @@ def notes_of(path: Path, paper_id: int) -> list[str]:
         return [n.text for n in service.notes(paper_id)]
     finally:
         service.close()
-
-
-def due_today(path: Path, paper_id: int) -> None:
-    service = open_db(path)
-    service.rate(paper_id, 4)
-    service.set_status(paper_id, "read")
-    service.schedule_at(paper_id, "today")
-    service.close()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM], ids=["hup", "term"])

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, TextArea
-from tui_helpers import make_test_app, notifications, open_db, screen_text, settle, type_ahead
+from tui_helpers import (
+    due_today,
+    make_test_app,
+    notifications,
+    open_db,
+    screen_text,
+    settle,
+    type_ahead,
+)
 
 from reader.models import Status
 from tui.modals.choice import ChoiceScreen
@@ -141,12 +149,7 @@ async def test_keys_typed_right_after_n_in_review_go_into_the_note_or_are_announ
     """Whether the note's editor has the focus when the keys typed after n are handled
     depends on timing: they are text in the note then, else dropped with a message. They
     never run the app's keys (t, i: other screens, q: quit)."""
-    service = open_db(db)
-    for paper_id in (3, 5):
-        service.rate(paper_id, 4)
-        service.set_status(paper_id, "read")
-        service.schedule_at(paper_id, "today")
-    service.close()
+    due_today(db, 3, 5)
     app = make_test_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -163,12 +166,7 @@ async def test_keys_typed_right_after_n_in_review_go_into_the_note_or_are_announ
 
 
 async def test_a_grade_typed_ahead_for_the_next_paper_is_not_given(db: Path) -> None:
-    service = open_db(db)
-    for paper_id in (3, 5):
-        service.rate(paper_id, 4)
-        service.set_status(paper_id, "read")
-        service.schedule_at(paper_id, "today")
-    service.close()
+    due_today(db, 3, 5)
     app = make_test_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -187,12 +185,7 @@ async def test_a_grade_typed_ahead_for_the_next_paper_is_not_given(db: Path) -> 
 async def test_a_grade_typed_ahead_after_a_skip_is_not_given(db: Path) -> None:
     """Skip (k) brought the next paper without holding back keys typed with it: k, Space, 3
     in one burst graded a paper the user never saw."""
-    service = open_db(db)
-    for paper_id in (3, 5):
-        service.rate(paper_id, 4)
-        service.set_status(paper_id, "read")
-        service.schedule_at(paper_id, "today")
-    service.close()
+    due_today(db, 3, 5)
     app = make_test_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -324,11 +317,8 @@ async def test_a_search_typed_in_one_burst_keeps_every_letter(db: Path) -> None:
 async def test_u_in_review_takes_back_the_grade_and_shows_the_paper_again(db: Path) -> None:
     service = open_db(db)
     service.set_status(15, "read")  # an older change, which u must not reach past the grade
-    for paper_id in (3, 5):
-        service.rate(paper_id, 4)
-        service.set_status(paper_id, "read")
-        service.schedule_at(paper_id, "today")
     service.close()
+    due_today(db, 3, 5)
     app = make_test_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -28,6 +28,18 @@ def open_db(path: Path, *, seed: bool = True) -> Service:
     return open_service(path, clock=fixed_clock, tz=UTC, seed=seed)
 
 
+def due_today(path: Path, *paper_ids: int) -> None:
+    """Each paper rated 4★, read, and its re-read due today."""
+    service = open_db(path, seed=False)
+    try:
+        for paper_id in paper_ids:
+            service.rate(paper_id, 4)
+            service.set_status(paper_id, "read")
+            service.schedule_at(paper_id, "today")
+    finally:
+        service.close()
+
+
 def add_papers(path: Path, records: Sequence[PaperRecord]) -> list[int]:
     service = open_db(path, seed=False)
     try:
